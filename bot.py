@@ -1,0 +1,112 @@
+#!/usr/bin/env python3
+"""Community support bot: command line (SPEC §7). Wires config, store and channels."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def _default_config() -> str:
+    # A fresh clone has no config.yaml yet: run on the documented example.
+    return "config.yaml" if Path("config.yaml").exists() else str(HERE / "config.example.yaml")
+
+
+def _load(args: argparse.Namespace):
+    from handlers.config import load_config
+    from handlers.core import Knowledge
+    from handlers.faq import load_faq
+
+    config = load_config(args.config)
+    faq = load_faq(args.faq or config.resolve(config.faq_file))
+    return config, faq, Knowledge.build(config, faq)
+
+
+def cmd_check_config(args: argparse.Namespace) -> int:
+    config, faq, _ = _load(args)
+    print(f"{args.config}: ok ({config.brand.name}; {len(config.official.telegram)} Telegram and "
+          f"{len(config.official.twitter)} X official accounts)")
+    print(f"{faq.source}: ok ({len(faq)} entries; languages "
+          f"{', '.join(sorted({lang for e in faq.entries for lang in e.answer}))})")
+    return 0
+
+
+def cmd_triage(args: argparse.Namespace) -> int:
+    import json
+
+    from handlers.triage import triage_line
+
+    _, _, kb = _load(args)
+    out = sys.stdout
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        out.write(json.dumps(triage_line(line, kb), ensure_ascii=False) + "\n")
+    out.flush()
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from runtime.launcher import run
+
+    config, faq, kb = _load(args)
+    return run(config, faq, kb, args, os.environ)
+
+
+def cmd_tickets(args: argparse.Namespace) -> int:
+    from runtime.operator import tickets_command
+
+    config, _, _ = _load(args)
+    return tickets_command(config, args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="bot.py", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--config", default=_default_config(), help="config file (YAML)")
+        p.add_argument("--faq", default=None, help="FAQ file (default: faq_file from the config)")
+
+    run = sub.add_parser("run", help="run every channel whose credentials are set (else the console)")
+    common(run)
+    run.add_argument("--console", action="store_true", help="run the local console channel only")
+    run.set_defaults(func=cmd_run)
+
+    check = sub.add_parser("check-config", help="validate the config and FAQ files")
+    common(check)
+    check.set_defaults(func=cmd_check_config)
+
+    triage = sub.add_parser("triage", help="JSON Lines in on stdin, decisions out on stdout")
+    common(triage)
+    triage.set_defaults(func=cmd_triage)
+
+    tickets = sub.add_parser("tickets", help="list, show or export tickets from the store")
+    common(tickets)
+    tickets.add_argument("action", nargs="?", default="list", choices=("list", "show", "export"))
+    tickets.add_argument("ref", nargs="?", default=None)
+    tickets.add_argument("--format", default="csv", choices=("csv", "json"))
+    tickets.add_argument("--status", default=None)
+    tickets.set_defaults(func=cmd_tickets)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    from handlers.loading import ConfigError
+
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Platform adapters: updates in as core Messages, Actions out as platform calls."""

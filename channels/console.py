@@ -1,0 +1,184 @@
+"""The local console channel: try the bot in a terminal with no account anywhere.
+
+You type as a member of a public group; `:dm` moves you to a private chat with the bot,
+`:as NAME` makes you someone else, `:mod` makes you a moderator, `:reply N text` answers
+message #N (for /escalate). Every action the bot takes is printed, including what it would
+delete, whom it would message privately and what it posts to the staff channel. Works with
+piped stdin too, which is how the tests drive it.
+"""
+
+from __future__ import annotations
+
+import secrets
+import sys
+import time
+from dataclasses import dataclass, field
+from typing import TextIO
+
+from handlers.model import Message, User
+from runtime.service import OutboxItem, SupportService
+
+GROUP = "console-group"
+HELP = """Console channel — you are {user} in the public group.
+  type a message         talk in the current chat
+  :dm / :group           switch to a private chat with the bot / back to the group
+  :as NAME               become member NAME (a new name is a new member)
+  :mod                   become the moderator "{mod}"
+  :reply N text          reply to message #N (e.g. ":reply 3 /escalate !urgent")
+  :edit N text           edit your message #N (edits are checked like new messages)
+  :help / :quit"""
+
+
+@dataclass
+class Session:
+    user: str = "alice"
+    private: bool = False
+    counter: int = 0
+    run_id: str = field(default_factory=lambda: secrets.token_hex(3))
+    messages: dict[int, Message] = field(default_factory=dict)
+
+
+class ConsoleChannel:
+    name = "console"
+
+    def __init__(self, service: SupportService, stdin: TextIO = sys.stdin,
+                 stdout: TextIO = sys.stdout, interactive: bool | None = None) -> None:
+        self.service = service
+        self.stdin = stdin
+        self.out = stdout
+        self.interactive = stdin.isatty() if interactive is None else interactive
+        self.session = Session()
+        moderators = service.kb.config.moderators.console
+        self.moderator_name = moderators[0] if moderators else "mod"
+
+    # --- the loop ----------------------------------------------------------------------------
+
+    def run(self) -> int:
+        self._print(HELP.format(user=self._who(), mod=self.moderator_name))
+        self._flush_outbox()  # anything a previous run decided but did not get to say
+        while True:
+            if self.interactive:
+                self.out.write(f"[{self._place()}] {self._who()}> ")
+                self.out.flush()
+            line = self.stdin.readline()
+            if not line:
+                return 0
+            line = line.rstrip("\n")
+            if not line.strip():
+                continue
+            if not self.interactive:
+                self._print(f"[{self._place()}] {self._who()}: {line}")
+            if line.startswith(":"):
+                if self._control(line) is False:
+                    return 0
+                continue
+            self.say(line)
+
+    def _control(self, line: str) -> bool | None:
+        verb, _, rest = line[1:].partition(" ")
+        verb = verb.lower()
+        if verb in ("quit", "exit", "q"):
+            return False
+        if verb == "help":
+            self._print(HELP.format(user=self._who(), mod=self.moderator_name))
+        elif verb == "dm":
+            self.session.private = True
+            self._print("(you are now in a private chat with the bot)")
+        elif verb == "group":
+            self.session.private = False
+            self._print("(you are back in the group)")
+        elif verb == "as" and rest.strip():
+            self.session.user = rest.strip().lstrip("@").split()[0]
+            self._print(f"(you are now {self._who()})")
+        elif verb == "mod":
+            self.session.user = self.moderator_name
+            self._print(f"(you are now the moderator {self._who()})")
+        elif verb in ("reply", "edit"):
+            number, _, text = rest.strip().partition(" ")
+            target = self.session.messages.get(int(number)) if number.isdigit() else None
+            if target is None or not text.strip():
+                self._print(f"usage: :{verb} N text  (N is a message number shown as #N)")
+            elif verb == "reply":
+                self.say(text, reply_to=target)
+            else:
+                self.say(text, edit_of=target)
+        else:
+            self._print(f"unknown console command {line.split()[0]!r}; :help lists them")
+        return None
+
+    # --- one message through the bot -----------------------------------------------------------
+
+    def say(self, text: str, reply_to: Message | None = None, edit_of: Message | None = None) -> None:
+        s = self.session
+        if edit_of is not None:
+            number = int(edit_of.message_id.rsplit("-", 1)[1])
+        else:
+            s.counter += 1
+            number = s.counter
+        user = User(id=s.user, username=s.user, name=s.user.capitalize())
+        chat = f"dm:{s.user}" if s.private else GROUP
+        message = Message(
+            channel="console", chat_id=chat, message_id=f"{s.run_id}-{number}", user=user,
+            text=text, public=not s.private, reply_to=reply_to,
+            reply_to_bot=False, mentions_bot="@bot" in text.lower(), edited=edit_of is not None,
+            moderator=s.user in self.service.kb.config.moderators.console,
+            date=time.time(), link=f"console://{chat}/{number}")
+        s.messages[number] = message
+        if not self.interactive or edit_of is None:
+            self._print(f"  (#{number}{' edited' if edit_of else ''})")
+        items = self.service.handle(message)
+        for item in items or []:
+            self.execute(item)
+
+    def _flush_outbox(self) -> None:
+        for row in self.service.store.pending_outbox("console"):
+            self.execute(OutboxItem(row["id"], row["channel"], row["payload"]))
+
+    # --- executing actions: printing what would happen -----------------------------------
+
+    def execute(self, item: OutboxItem) -> None:
+        p = item.payload
+        op = p.get("op")
+        target = self._number(p.get("reply_to"))
+        if op == "reply":
+            where = f"reply to {target}" if p.get("public", True) else "in private"
+            self._print(f"  bot ({where}): {p['text']}")
+        elif op == "send":
+            self._print(f"  bot: {p['text']}")
+        elif op == "handoff":
+            self._print(f"  bot (reply to {target}): {p['text']}")
+            if p.get("token"):
+                self._print(f"    [button: Continue privately → in the DM send /start {p['token']}]")
+            if p.get("private_text") and (p.get("user_started") or not p.get("token")):
+                self._print(f"  bot → private to @{p['user_id']}: {p['private_text']}")
+        elif op == "dm":
+            self._print(f"  bot → private to @{p['user_id']}: {p['text']}")
+        elif op == "delete":
+            self._print(f"  bot deletes {target} [{p.get('check', '')}]")
+        elif op == "hide":
+            self._print(f"  bot hides {target} [{p.get('check', '')}]")
+        elif op in ("restrict", "ban"):
+            minutes = int(p.get("seconds", 0)) // 60
+            what = f"mutes @{p['user_id']} for {minutes} min" if op == "restrict" else f"bans @{p['user_id']}"
+            self._print(f"  bot {what} [{p.get('check', '')}]")
+        elif op == "staff":
+            self._print("  [staff channel] " + p["text"].replace("\n", "\n                  "))
+        link = f"the bot's answer to {target}" if op == "reply" else None
+        self.service.done(item, link)
+
+    # --- helpers -------------------------------------------------------------------------------
+
+    def _number(self, message_id: str | None) -> str:
+        if not message_id:
+            return "-"
+        return "#" + str(message_id).rsplit("-", 1)[-1]
+
+    def _who(self) -> str:
+        return "@" + self.session.user
+
+    def _place(self) -> str:
+        return "private" if self.session.private else "group"
+
+    def _print(self, text: str) -> None:
+        self.out.write(text + "\n")
+        self.out.flush()

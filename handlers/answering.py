@@ -1,0 +1,74 @@
+"""Whether to answer from the FAQ, and how the answer is said (SPEC §2, first rows)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .faq import Faq, FaqEntry
+from .intent import Intent
+from .matcher import Match
+from .model import HandOff, Message, PointToEarlier, Reply
+from .replies import reply_language, say
+
+# A second entry this close to the first means the matcher cannot tell them apart.
+MIN_MARGIN = 0.03
+
+
+@dataclass(frozen=True)
+class FaqChoice:
+    entry: FaqEntry | None
+    reason: str
+
+
+def choose_entry(match: Match, intent: Intent, message: Message, public_threshold: float,
+                 private_threshold: float, blocked_by: str = "") -> FaqChoice:
+    """The one entry whose answer fully serves the message, or None with the reason why."""
+    best = match.best
+    if not match.anchored:
+        return FaqChoice(None, "not about this exchange (no unambiguous domain term)")
+    if best is None:
+        return FaqChoice(None, "no FAQ entry shares anything with the message")
+    if blocked_by:
+        return FaqChoice(None, blocked_by)
+    if intent.needs_human:
+        return FaqChoice(None, "asks staff to act on their own case")
+    if intent.small_talk:
+        return FaqChoice(None, "small talk")
+    if message.public and not intent.asks:
+        return FaqChoice(None, "not a question")
+    threshold = public_threshold if message.public else private_threshold
+    if best.score < threshold:
+        return FaqChoice(None, f"unsure: best {best.entry.id} at {best.score:.2f} < {threshold:.2f}")
+    if len(match.candidates) > 1 and best.score - match.candidates[1].score < MIN_MARGIN:
+        second = match.candidates[1]
+        return FaqChoice(None, f"ambiguous: {best.entry.id} {best.score:.2f} vs "
+                               f"{second.entry.id} {second.score:.2f}")
+    return FaqChoice(best.entry, f"{best.entry.id} at {best.score:.2f} "
+                                 f"(covers {best.query_coverage:.0%} of the message)")
+
+
+def answer_text(entry: FaqEntry, lang: str, faq: Faq) -> tuple[str, str | None]:
+    """The entry's answer in the asker's language (else the FAQ's first), with its link."""
+    used, text = entry.answer_in(lang, faq.default_language)
+    link = entry.links[0] if entry.links else None
+    if link and link not in text:
+        text = f"{text}\n{say('more', used, link=link)}"
+    return text, link
+
+
+def faq_actions(entry: FaqEntry, message: Message, lang: str, faq: Faq,
+                earlier: str | None) -> list:
+    """Reply, point to the earlier answer, or hand off to a DM for a `private` entry."""
+    text, link = answer_text(entry, lang, faq)
+    check = "faq-match"
+    if not message.public:
+        return [Reply(check=check, text=text, link=link, faq_id=entry.id)]
+    words = reply_language(lang)
+    if entry.private:
+        return [HandOff(check=check, public_text=say("private_pointer", words),
+                        private_text=text, topic=entry.id, summary="")]
+    if earlier is not None:
+        where = earlier or say("earlier_here", words)
+        return [PointToEarlier(check="faq-cooldown", text=say("earlier_answer", words, where=where),
+                               faq_id=entry.id)]
+    return [Reply(check=check, text=text, link=link, faq_id=entry.id)]

@@ -1,0 +1,184 @@
+"""config.yaml: schema, defaults and validation (SPEC §6). Tokens never live here."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StrictInt,
+    StrictStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from .loading import ConfigError, describe_errors, read_yaml
+
+
+def _id_to_str(value: object) -> object:
+    # Telegram ids are numbers, X ids are numeric strings; both are kept as strings.
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+def _none_is_empty(value: object) -> object:
+    # "chats:" with only comments under it parses as null: read it as "none configured".
+    return {} if value is None else value
+
+
+AccountId = Annotated[StrictStr, BeforeValidator(_id_to_str), Field(min_length=1)]
+Positive = Annotated[float, Field(gt=0)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Brand(Strict):
+    name: StrictStr = Field(min_length=1)
+    aliases: list[StrictStr] = Field(default_factory=list)
+    help_center: StrictStr = ""
+    support_email: StrictStr = ""
+
+
+class OfficialAccount(Strict):
+    id: AccountId
+    username: StrictStr = Field(min_length=1)
+    name: StrictStr = ""
+
+    @field_validator("username")
+    @classmethod
+    def _no_at(cls, value: str) -> str:
+        return value.lstrip("@")
+
+
+class Official(Strict):
+    telegram: list[OfficialAccount] = Field(default_factory=list)
+    twitter: list[OfficialAccount] = Field(default_factory=list)
+
+
+class Moderators(Strict):
+    """Extra moderators by platform id (Telegram group admins are added automatically)."""
+
+    telegram: list[AccountId] = Field(default_factory=list)
+    twitter: list[AccountId] = Field(default_factory=list)
+    console: list[StrictStr] = Field(default_factory=lambda: ["mod"])
+
+
+class ChatOverride(Strict):
+    mode: Literal["any", "addressed"] | None = None
+
+
+class Answering(Strict):
+    mode: Literal["any", "addressed"] = "any"
+    faq_cooldown_minutes: Positive = 30
+    reminder_hours: Positive = 24
+    replies_per_minute: StrictInt = Field(6, ge=1, le=60)
+    chats: Annotated[dict[AccountId, ChatOverride], BeforeValidator(_none_is_empty)] = Field(
+        default_factory=dict)
+
+    def mode_for(self, chat_id: str) -> str:
+        override = self.chats.get(chat_id)
+        return override.mode if override and override.mode else self.mode
+
+
+class Matching(Strict):
+    """How sure the matcher must be before it answers in public; private chats use `private`."""
+
+    public_threshold: Annotated[float, Field(ge=0, le=1)] = 0.65
+    private_threshold: Annotated[float, Field(ge=0, le=1)] = 0.65
+
+
+class SlaMinutes(Strict):
+    urgent: Positive = 15
+    high: Positive = 60
+    normal: Positive = 240
+    low: Positive = 1440
+
+    def seconds(self, priority: str) -> float:
+        return float(getattr(self, priority)) * 60
+
+
+class Tickets(Strict):
+    prefix: Annotated[StrictStr, Field(pattern=r"^[A-Z0-9]{1,8}$")] = "SUP"
+    reopen_window_hours: Annotated[float, Field(ge=0)] = 72
+    sla_minutes: SlaMinutes = Field(default_factory=SlaMinutes)
+
+
+class Handoff(Strict):
+    token_ttl_minutes: Positive = 60
+
+
+class Config(Strict):
+    brand: Brand
+    official: Official = Field(default_factory=Official)
+    faq_file: StrictStr = "faq.yaml"
+    database: StrictStr = "data/bot.db"
+    moderators: Moderators = Field(default_factory=Moderators)
+    answering: Answering = Field(default_factory=Answering)
+    matching: Matching = Field(default_factory=Matching)
+    tickets: Tickets = Field(default_factory=Tickets)
+    handoff: Handoff = Field(default_factory=Handoff)
+    _base_dir: str = PrivateAttr(default="")
+
+    @property
+    def base_dir(self) -> str:
+        return self._base_dir
+
+    @model_validator(mode="before")
+    @classmethod
+    def _tokens_belong_in_env(cls, data: object) -> object:
+        path = _secret_key(data, "")
+        if path:
+            raise ValueError(f"key {path!r}: tokens and secrets come from environment "
+                             "variables (see README), never from the config file")
+        return data
+
+    def resolve(self, relative: str) -> Path:
+        """A path from the config file, relative to the file's own folder."""
+        path = Path(relative)
+        return path if path.is_absolute() else Path(self.base_dir or ".") / path
+
+    def official_for(self, platform: str) -> list[OfficialAccount]:
+        return list(getattr(self.official, platform, []) or [])
+
+
+_SECRET_KEY = re.compile(r"(?<!_env)(?:^|_)(?:token|secret|password|api_key|api_secret)$", re.I)
+_ALLOWED = {"secret_token_env", "token_env"}
+
+
+def _secret_key(data: object, prefix: str) -> str:
+    """The dotted path of the first key that looks like it holds a credential."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            path = f"{prefix}.{key}" if prefix else str(key)
+            if isinstance(key, str) and key not in _ALLOWED and _SECRET_KEY.search(key):
+                return path
+            found = _secret_key(value, path)
+            if found:
+                return found
+    return ""
+
+
+def parse_config(raw: object, source: str = "config.yaml", base_dir: str = "") -> Config:
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{source}: expected a mapping of keys at the top")
+    try:
+        config = Config.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(describe_errors(source, exc, raw)) from None
+    config._base_dir = base_dir
+    return config
+
+
+def load_config(path: str | Path) -> Config:
+    path = Path(path)
+    return parse_config(read_yaml(path), str(path), str(path.parent))

@@ -1,0 +1,137 @@
+"""The one function that turns a message into a decision and actions. Pure: no I/O.
+
+What it needs to know about the past (was this FAQ answered here a minute ago? has this member
+had the safety reminder today?) arrives through a `State` the caller fills from the store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from .answering import choose_entry, faq_actions
+from .config import Config
+from .faq import Faq
+from .intent import read_intent, wants_human
+from .matcher import FaqMatcher
+from .model import Decision, Finding, HandOff, Message, OpenTicket, Reply
+from .replies import reply_language, say
+
+
+class State(Protocol):
+    """What the core may ask about recent activity; the runtime answers from the store."""
+
+    def earlier_answer(self, message: Message, faq_id: str) -> str | None:
+        """A link (or "") to this FAQ's answer in this chat within the cooldown, else None."""
+
+    def reminded_recently(self, message: Message) -> bool:
+        """Has this member had the "staff never DM first" reminder within the window?"""
+
+    def replies_in_last_minute(self, message: Message) -> int:
+        """How many replies the bot made in this chat in the last minute."""
+
+
+class NoHistory:
+    """No memory at all: what `triage` uses, so each line is judged on its own."""
+
+    def earlier_answer(self, message: Message, faq_id: str) -> str | None:
+        return None
+
+    def reminded_recently(self, message: Message) -> bool:
+        return False
+
+    def replies_in_last_minute(self, message: Message) -> int:
+        return 0
+
+
+NO_HISTORY = NoHistory()
+
+
+@dataclass
+class Knowledge:
+    """Config, FAQ and the indexes built from them; rebuilt on /reload."""
+
+    config: Config
+    faq: Faq
+    matcher: FaqMatcher
+
+    @classmethod
+    def build(cls, config: Config, faq: Faq) -> Knowledge:
+        names = (config.brand.name, *config.brand.aliases,
+                 *(a.username for a in config.official.telegram),
+                 *(a.username for a in config.official.twitter))
+        return cls(config, faq, FaqMatcher(faq, tuple(names)))
+
+
+def decide(message: Message, kb: Knowledge, state: State = NO_HISTORY) -> Decision:
+    """Everything the bot concludes about one message, and what it should do."""
+    if message.user.is_bot:
+        return Decision(reason="sent by a bot: never answered")
+    text = (message.text or "").strip()
+    if not text:
+        return Decision(reason="no text")
+    if text.startswith("/"):
+        from .commands import decide_command  # commands import this module's types
+
+        return decide_command(message, kb, state)
+
+    match = kb.matcher.match(text, addressed=message.addressed)
+    analysis = match.analysis
+    lang = analysis.lang
+    words = reply_language(lang)
+    intent = read_intent(analysis)
+    findings: list[Finding] = []
+    actions: list = []
+
+    settings = kb.config.matching
+    # Someone who asks for a person gets one, even if an FAQ entry is about contacting support.
+    blocked = "asks for a human" if wants_human(text) else ""
+    choice = choose_entry(match, intent, message, settings.public_threshold,
+                          settings.private_threshold, blocked_by=blocked)
+    findings.append(Finding("faq-match", "faq", choice.reason))
+    entry = choice.entry
+    quiet = message.public and not _may_answer(message, kb, state)
+
+    if entry is not None and not quiet:
+        earlier = state.earlier_answer(message, entry.id) if message.public else None
+        actions += faq_actions(entry, message, lang, kb.faq, earlier)
+    elif entry is None and not quiet:
+        actions += _unanswered(message, text, intent, words, kb)
+    elif entry is not None:
+        findings.append(Finding("answer-mode", "intent", "not addressed to the bot, or reply budget spent"))
+
+    return Decision(faq=entry.id if entry else None, lang=lang, findings=tuple(findings),
+                    actions=tuple(actions), confidence=match.confidence, reason=choice.reason)
+
+
+def _may_answer(message: Message, kb: Knowledge, state: State) -> bool:
+    """Per-group answer mode and reply budget; safety actions ignore both."""
+    if kb.config.answering.mode_for(message.chat_id) == "addressed" and not message.addressed:
+        return False
+    return state.replies_in_last_minute(message) < kb.config.answering.replies_per_minute
+
+
+def _unanswered(message: Message, text: str, intent, words: str, kb: Knowledge) -> list:
+    """No FAQ answer: hand off, open a ticket, say what we can do, or stay silent."""
+    asked_for_human = wants_human(text)
+    if message.public:
+        if asked_for_human:
+            return [HandOff(check="asks-human", public_text=say("handoff_human", words),
+                            private_text=_handoff_intro(message, words), topic="human")]
+        if intent.needs_human:
+            return [HandOff(check="case-action", public_text=say("handoff_public", words),
+                            private_text=_handoff_intro(message, words), topic="account")]
+        return []
+    if asked_for_human or intent.needs_human:
+        return [OpenTicket(check="asks-human" if asked_for_human else "case-action",
+                           priority="normal", topic="human" if asked_for_human else "account",
+                           reason="asked for a human" if asked_for_human else "needs staff action",
+                           announce_private=say("ticket_opened", words))]
+    if intent.small_talk:
+        return [Reply(check="small-talk", text=say("dm_small_talk", words, brand=kb.config.brand.name))]
+    return [Reply(check="no-answer", text=say("dm_unmatched", words))]
+
+
+def _handoff_intro(message: Message, words: str) -> str:
+    place = say("place_x" if message.channel == "twitter" else "place_group", words)
+    return say("handoff_private", words, place=place, topic=say("topic_general", words))

@@ -1,0 +1,143 @@
+"""What the member wants, beyond the topic: an answer, staff action on their case, or nothing.
+
+An FAQ answer serves someone who asks how something works. It does not serve someone who asks
+staff to do something to their own case (refund, reverse, check, unfreeze), complains that
+their case is not handled, or is just chatting: those get a hand-off or silence, never an
+article. Each cue is a named check so the decision can say why it abstained.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .analysis import Analysis
+
+
+class _Cue:
+    """Patterns behind cheap literal prefilters. Each pattern runs only when one of its trigger
+    substrings occurs: `in` costs a fraction of a backtracking search over a long text."""
+
+    def __init__(self, *rules: tuple[str, str]) -> None:
+        self.rules = [(tuple(t.split("|")), re.compile(p, re.IGNORECASE)) for t, p in rules]
+
+    def search(self, text: str) -> re.Match[str] | None:
+        lowered = text.lower()
+        for triggers, regex in self.rules:
+            if any(t in lowered for t in triggers):
+                found = regex.search(lowered)
+                if found:
+                    return found
+        return None
+
+
+def _rx(*patterns: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+# Requests that staff act on this member's own case.
+CASE_ACTION = _Cue(
+    ("refund|reimburs|compensat|chargeback|back",
+     r"\b(?:refund(?:ed)?|reimburs\w*|compensat\w*|chargeback|money back|pay me back)\b"),
+    ("revers|revert|undo|cancel|recall|retriev",
+     r"\b(?:reverse|revert|undo|cancel|recall|retrieve)\b.{0,25}\b(?:it|this|that|transaction|"
+     r"transfer|withdrawal|deposit|payment|tx|order)\b"),
+    ("can ",
+     r"\bcan (?:you|someone|somebody|anyone|u)\b.{0,20}\b(?:check|look|see|verify|investigate|"
+     r"fix|sort|confirm|help me with my|unlock|unfreeze|restore|tell me why)\b"),
+    ("please|pls|plz|kindly",
+     r"\b(?:please|pls|plz|kindly)\b.{0,15}\b(?:check|look into|fix|investigate|unlock|"
+     r"unfreeze|freeze|lock|restore|escalate|refund|cancel)\b"),
+    ("check|look into|investigat",
+     r"\b(?:check|look into|investigate)\b.{0,12}\b(?:my|this|the)\b.{0,20}\b(?:account|order|"
+     r"deposit|withdrawal|transaction|tx|balance|case|ticket|wallet|uid)\b"),
+    ("freeze|lock|unban",
+     r"\b(?:freeze|lock|unfreeze|unlock|unban)\b.{0,6}\b(?:my|the|this)\b.{0,6}\b(?:account|acc|"
+     r"wallet)\b"),
+    ("want|need|demand|expect",
+     r"\bi (?:want|need|demand|expect)\b.{0,20}\b(?:refund|compensation|my money|the difference|"
+     r"it back|them back|an explanation|answers?)\b"),
+    ("unbanned|unfrozen|unlocked|unblocked|reinstated",
+     r"\b(?:need|want|get)\b.{0,12}\b(?:unbanned|unfrozen|unlocked|unblocked|reinstated)\b"),
+    ("escalat", r"\b(?:who|how|where) (?:do|can|should) i escalate\b|\bescalate (?:this|my|it)\b"),
+    ("is this|is that|are these|double",
+     r"\b(?:is this|is that|are these) (?:my |the )?(?:correct|right|valid)\b.{0,30}"
+     r"\b(?:address|account|uid|order|amount)\b|\bdouble[- ]check (?:my|this|that)\b"),
+    ("closed my", r"\bclosed my (?:case|ticket)\b"),
+    ("why ",
+     r"\bwhy (?:was|were|is|did) my\b.{0,30}\b(?:taken down|removed|banned|suspended|closed|"
+     r"rejected)\b.{0,40}\b(?:uid|order|id)\b"),
+    ("退|赔|补偿|追回|撤回|帮我|帮忙|给我|麻烦|冻结|锁定|处理|核实|这个地址|核对",
+     r"退款|退钱|赔偿|补偿|退回|追回|撤回|帮我(?:查|看|处理|冻结|解冻|解封|恢复|确认|核实)|"
+     r"这个地址(?:对|是不是我的)|核对一下|帮忙(?:查|看|处理|核实|确认)|给我(?:查|处理|解决)|"
+     r"麻烦(?:查|看|处理)|(?:马上|赶紧|立刻|立即|快)(?:帮我)?(?:冻结|锁定|处理)|"
+     r"请.{0,4}(?:冻结|处理一下|核实)"),
+)
+
+# The member says their case is overdue or ignored: a human must follow up.
+OVERDUE = _Cue((
+    "replied|answered|responded|heard back|reply|got back|response|answer|nobody|no one|noone|"
+    "waiting|waited|没人|一直没|没有|不回复|石沉大海|没有下文", "|".join((
+    r"\b(?:still )?(?:haven'?t|hasn'?t|have not|has not|didn'?t|did not|never) (?:got(?:ten)? )?"
+    r"(?:replied|answered|responded|heard back|got a reply|gotten a reply|received a reply|"
+    r"got back)\b",
+    r"\b(?:no|zero|not a single|not one) (?:reply|replies|response|responses|answer|word back|"
+    r"one (?:replied|answered|responded))\b",
+    r"\b(?:nobody|no one|noone) (?:has )?(?:replied|answered|responded|got back|helped)\b",
+    r"\bstill waiting (?:for|on) (?:a |an |your )?(?:reply|response|answer|someone)\b",
+    r"\b(?:waiting|waited) (?:for )?(?:\d+|a|two|three|four|five|six|several|many) "
+    r"(?:days|weeks|hours) (?:for|on) (?:a |your |an? )?(?:reply|response|answer|support)\b",
+    r"没人(?:回复|回|理|管)|一直没(?:有)?(?:回复|回应|人理|人管|处理)|没有(?:任何)?(?:回复|解释)|不回复|"
+    r"石沉大海|没有下文",
+))))
+
+# Talking to or about the bot itself, greetings, thanks, praise: nothing to answer.
+SMALL_TALK = _rx(
+    r"^\W*(?:gm|gn|hi|hello|hey|yo|sup|good (?:morning|night|evening)|thanks?|thx|ty|"
+    r"thank you|cheers|lol|lmao|haha|nice|cool|great|wow|ok|okay)\b[^?]{0,40}$",
+    r"\bare you (?:a |an )?(?:bot|robot|human|real person|ai)\b",
+    r"^\W*(?:你好|您好|大家好|早上好|晚安|谢谢|感谢|哈哈|在吗|新人报道)",
+    r"你是(?:机器人|真人|人工)吗",
+)
+
+_PROBLEM_ASPECTS = frozenset({"missing", "failed", "pending", "not_filled", "suspended", "wrong",
+                              "lost_device", "reset", "frozen", "liquidation", "slippage"})
+_ASKS_HELP = _rx(r"\bhelp\b|\bwhat (?:do|should|can) i do\b|\bany ?one know\b",
+                 r"怎么办|求助|帮帮|请教|求解|求个|求一个")
+
+
+@dataclass(frozen=True)
+class Intent:
+    asks: bool            # asks a question, reports a problem or asks for help
+    case_action: bool     # wants staff to act on their own case
+    overdue: bool         # complains their case is not being handled
+    small_talk: bool
+
+    @property
+    def needs_human(self) -> bool:
+        return self.case_action or self.overdue
+
+
+def read_intent(analysis: Analysis) -> Intent:
+    text = analysis.text
+    problem = any(c in analysis.concepts for c in _PROBLEM_ASPECTS)
+    asks = analysis.question or problem or bool(_ASKS_HELP.search(text))
+    small = bool(SMALL_TALK.search(text.strip()))
+    return Intent(asks=asks, case_action=bool(CASE_ACTION.search(text)),
+                  overdue=bool(OVERDUE.search(text)), small_talk=small)
+
+
+# An explicit request for a person, as the whole message or nearly.
+WANTS_HUMAN = _Cue((
+    "human|agent|person|operator|someone|connect|transfer|escalate|人工|真人", "|".join((
+    r"^\W*(?:human|agent|real person|live agent|operator|人工|转人工|人工客服|找人工|真人)\W*$",
+    r"\b(?:talk|speak|chat) (?:to|with) (?:a |an )?(?:human|real person|person|agent|someone "
+    r"from (?:the )?(?:team|support))\b(?! i can)",
+    r"\b(?:connect|transfer|escalate) me\b",
+    r"^\W*(?:i want|i need|get me|give me) (?:a |an )?(?:human|agent|real person)\W*$",
+    r"(?:我要|需要|帮我)?转人工|找真人|人工服务",
+))))
+
+
+def wants_human(text: str) -> bool:
+    return bool(WANTS_HUMAN.search(text.strip()))

@@ -1,0 +1,72 @@
+"""Reading YAML files and turning validation failures into one readable line each."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+
+class ConfigError(Exception):
+    """A config or FAQ file that cannot be used; the message names file, entry and field."""
+
+
+def read_yaml(path: str | Path) -> Any:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read the file ({exc})") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ConfigError(f"{path}:{where}: not valid YAML: {problem}") from None
+
+
+def describe_errors(path: str | Path, exc: ValidationError, raw: Any, entry_list: str = "") -> str:
+    """One line per problem: `faq.yaml: entry 3 (id 'x'), field answer: Field required`."""
+    lines = []
+    for err in exc.errors():
+        loc = list(err["loc"])
+        where = ""
+        if entry_list and len(loc) >= 2 and loc[0] == entry_list and isinstance(loc[1], int):
+            index = loc[1]
+            entry_id = _entry_id(raw, entry_list, index)
+            where = f"entry {index + 1}" + (f" (id {entry_id!r})" if entry_id else "")
+            loc = loc[2:]
+        field = _dotted(loc)
+        message = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            message = "unknown key (check the spelling; see config.example.yaml)"
+        elif err["type"] == "missing":
+            message = "required but missing"
+        parts = [p for p in (where, f"field {field}" if field else "") if p]
+        lines.append(f"{path}: {', '.join(parts) + ': ' if parts else ''}{message}")
+    return "\n".join(dict.fromkeys(lines))
+
+
+def _entry_id(raw: Any, key: str, index: int) -> str | None:
+    try:
+        value = raw[key][index].get("id")
+    except (KeyError, IndexError, TypeError, AttributeError):
+        return None
+    return str(value) if value is not None else None
+
+
+def _dotted(loc: list[Any]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif str(part).startswith(("function-", "model-", "union[")):
+            continue
+        else:
+            out += ("." if out else "") + str(part)
+    return out

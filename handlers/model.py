@@ -1,0 +1,205 @@
+"""The core's vocabulary: messages in; findings, decisions and actions out. Plain data only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+
+@dataclass(frozen=True)
+class User:
+    id: str
+    username: str | None = None
+    name: str = ""
+    is_bot: bool = False
+
+    @property
+    def handle(self) -> str:
+        return f"@{self.username}" if self.username else (self.name or f"user {self.id}")
+
+
+@dataclass(frozen=True)
+class Message:
+    """One message as the core sees it, whatever platform it came from."""
+
+    channel: str                      # "telegram" | "twitter" | "console"
+    chat_id: str
+    message_id: str
+    user: User
+    text: str
+    public: bool = True
+    reply_to: Message | None = None   # the message this one answers, if any
+    reply_to_bot: bool = False
+    mentions_bot: bool = False
+    thread_id: str | None = None      # forum topic (Telegram) or conversation id (X)
+    edited: bool = False
+    from_official: bool = False       # sent by one of the brand's official accounts
+    moderator: bool = False           # the sender may run moderator commands here
+    date: float = 0.0                 # unix seconds
+    link: str | None = None           # a link to the message, when the platform has one
+
+    @property
+    def addressed(self) -> bool:
+        """Spoken to the bot: a DM, a mention or a reply to the bot."""
+        return not self.public or self.mentions_bot or self.reply_to_bot
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One check that fired, and why — never the secret or the data itself."""
+
+    check: str      # "seed-phrase", "lookalike-domain", "faq-match", ...
+    label: str      # "faq", "secret", "scam", "sensitive", "urgent", "impersonator", "intent"
+    detail: str
+
+
+# --- actions: what should happen; adapters decide how on their platform --------------------
+
+@dataclass(frozen=True)
+class Action:
+    name: ClassVar[str] = "action"
+    check: str = ""          # the finding that led here, for moderators and dry runs
+
+
+@dataclass(frozen=True)
+class Reply(Action):
+    """Answer in the same chat (in the thread, quoting the message)."""
+
+    name: ClassVar[str] = "reply"
+    text: str = ""
+    link: str | None = None
+    faq_id: str | None = None
+
+
+@dataclass(frozen=True)
+class PointToEarlier(Action):
+    """The same FAQ was answered here moments ago: point to it instead of repeating it."""
+
+    name: ClassVar[str] = "point_to_earlier"
+    text: str = ""
+    faq_id: str | None = None
+
+
+@dataclass(frozen=True)
+class HandOff(Action):
+    """Move to a private chat: a public pointer (with a deep link where the platform has one)
+    and, in the DM, the context carried over. `summary` is already redacted."""
+
+    name: ClassVar[str] = "dm_handoff"
+    public_text: str = ""
+    private_text: str = ""
+    topic: str = ""
+    summary: str = ""
+
+
+@dataclass(frozen=True)
+class SendPrivate(Action):
+    """A private message to the author (e.g. "treat your seed phrase as compromised")."""
+
+    name: ClassVar[str] = "dm"
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class Delete(Action):
+    name: ClassVar[str] = "delete"
+
+
+@dataclass(frozen=True)
+class Hide(Action):
+    """Hide a reply in our own conversation (X)."""
+
+    name: ClassVar[str] = "hide"
+
+
+@dataclass(frozen=True)
+class Warn(Action):
+    """A public warning in the chat; repeats nothing from the offending message."""
+
+    name: ClassVar[str] = "warn"
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class Remind(Action):
+    """The once-a-day reminder that staff never DM first or ask for secrets."""
+
+    name: ClassVar[str] = "remind_no_dm"
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class NotifyStaff(Action):
+    name: ClassVar[str] = "notify_staff"
+    text: str = ""
+    kind: str = "alert"       # "alert", "ticket", "report"
+
+
+@dataclass(frozen=True)
+class OpenTicket(Action):
+    """Open (or add to) a ticket; the reference is filled in once the row exists."""
+
+    name: ClassVar[str] = "open_ticket"
+    priority: str = "normal"
+    topic: str = ""
+    summary: str = ""         # redacted
+    reason: str = ""
+    subject_user: User | None = None       # whose ticket (for /escalate: the member, not the mod)
+    subject_message: Message | None = None
+    announce_public: str = ""               # template with {ref}; no details
+    announce_private: str = ""              # template with {ref}
+
+
+@dataclass(frozen=True)
+class Restrict(Action):
+    name: ClassVar[str] = "restrict"
+    seconds: int = 3600
+
+
+@dataclass(frozen=True)
+class Ban(Action):
+    name: ClassVar[str] = "ban"
+
+
+@dataclass(frozen=True)
+class Command(Action):
+    """A parsed command that needs the store (tickets, stats): the runtime executes it."""
+
+    name: ClassVar[str] = "command"
+    command: str = ""
+    args: tuple[str, ...] = ()
+    moderator: bool = False
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Everything the core concluded about one message."""
+
+    faq: str | None = None
+    lang: str = "en"
+    sensitive: bool = False
+    secret: bool = False
+    scam: bool = False
+    urgent: bool = False
+    impersonator: bool = False
+    findings: tuple[Finding, ...] = ()
+    actions: tuple[Action, ...] = ()
+    confidence: float = 0.0
+    reason: str = ""
+    labels_only: bool = field(default=False, compare=False)
+
+    @property
+    def action_names(self) -> list[str]:
+        return [a.name for a in self.actions]
+
+    @property
+    def reply(self) -> str | None:
+        """The text the asker sees first (public pointer in public, the answer in private)."""
+        for action in self.actions:
+            if isinstance(action, (Reply, PointToEarlier)) and action.text:
+                return action.text
+            if isinstance(action, HandOff):
+                return action.public_text or action.private_text
+            if isinstance(action, (Warn, SendPrivate)) and action.text:
+                return action.text
+        return None

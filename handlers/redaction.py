@@ -1,0 +1,102 @@
+"""One function that masks every secret and piece of personal data in a text.
+
+Used for everything stored and logged. It errs on the side of masking: a stored transcript
+that says "[number]" where an amount was is a small loss; a stored seed phrase is a theft.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from mnemonic import Mnemonic
+
+
+@lru_cache(maxsize=1)
+def _bip39_en() -> frozenset[str]:
+    return frozenset(Mnemonic("english").wordlist)
+
+
+@lru_cache(maxsize=1)
+def _bip39_zh() -> frozenset[str]:
+    return frozenset(Mnemonic("chinese_simplified").wordlist) | frozenset(
+        Mnemonic("chinese_traditional").wordlist)
+
+
+_B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+
+# Order matters: the most specific shapes first, so a private key is not left half-masked as
+# a "number".
+_PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    # Credentials stated as such: "password: x", "pw is x", "密码是 x", "2fa code 123456".
+    (re.compile(r"(?i)((?:password|passwd|passcode|pwd|\bpw|密码|口令)\s*(?:is|was|=|:|：|是|为)?\s*)"
+                r"(\S+)"), r"\1[password]"),
+    (re.compile(r"(?i)((?:api[ _-]?)?(?:secret(?:[ _-]?key)?|private[ _-]?key|api[ _-]?key|"
+                r"apikey|密钥|私钥)\s*(?:is|=|:|：|是|为)?\s*)([A-Za-z0-9+/=_\-]{16,})"),
+     r"\1[key]"),
+    (re.compile(r"\b[xyzt]prv[1-9A-HJ-NP-Za-km-z]{100,112}\b"), "[key]"),
+    (re.compile(r"\b[5KLc9][1-9A-HJ-NP-Za-km-z]{50,51}\b"), "[key]"),
+    # Hashes, keys and addresses.
+    (re.compile(r"\b0x[0-9a-fA-F]{64}\b"), "[hash]"),
+    (re.compile(r"\b[0-9a-fA-F]{64}\b"), "[key]"),
+    (re.compile(r"\b0x[0-9a-fA-F]{40}\b"), "[address]"),
+    (re.compile(r"\b(?:bc1|tb1|ltc1)[02-9ac-hj-np-z]{11,87}\b", re.IGNORECASE), "[address]"),
+    (re.compile(rf"\b[13][{_B58}]{{25,34}}\b"), "[address]"),
+    (re.compile(rf"\bT[{_B58}]{{33}}\b"), "[address]"),
+    (re.compile(rf"\b[{_B58}]{{32,44}}\b"), "[address]"),
+    # Long random-looking tokens (API keys and secrets): letters and digits mixed, 20+ chars.
+    (re.compile(r"\b(?=[A-Za-z0-9_\-]*\d)(?=[A-Za-z0-9_\-]*[A-Za-z])[A-Za-z0-9_\-]{20,}\b"), "[key]"),
+    # Contact data.
+    (re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), "[email]"),
+    (re.compile(r"(?<![\w/])\+\d[\d\s().-]{7,17}\d"), "[phone]"),
+    (re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)"), "[phone]"),
+    (re.compile(r"\b\d{3}[-.\s]\d{3}[-.\s]\d{4}\b"), "[phone]"),
+    # Dates of birth and ID numbers.
+    (re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"), "[date]"),
+    (re.compile(r"(?i)\b(?:born|dob|birthday|birth date)\b[:\s]*\S+(?:\s+\S+){0,2}"), "[date]"),
+    (re.compile(r"(?<![\d])\d{17}[\dXx](?![\d])"), "[id number]"),
+    # Any other long number: UIDs, order numbers, codes.
+    (re.compile(r"(?<![\d.,])\d{6,}(?![\d])"), "[number]"),
+]
+
+_WORD = re.compile(r"[a-z]+", re.IGNORECASE)
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+# Eight or more single Han characters separated by spaces, commas or numbers: how Chinese
+# mnemonics are written down ("的 一 是 在 …").
+_ZH_RUN = re.compile(r"(?<![\u4e00-\u9fff])(?:[\u4e00-\u9fff][\s,，、.。;；\d]+){7,}[\u4e00-\u9fff]"
+                     r"(?![\u4e00-\u9fff])")
+
+
+def redact(text: str | None) -> str:
+    """The text with secrets and personal data replaced by [kind] markers."""
+    if not text:
+        return ""
+    text = _mask_seed_words(text)
+    for pattern, replacement in _PATTERNS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def _mask_seed_words(text: str) -> str:
+    """Mask any run of 8+ English BIP39 words, or 8+ separated single Chinese list characters."""
+    words = _bip39_en()
+    spans: list[tuple[int, int]] = []
+    run: list[re.Match[str]] = []
+    for m in _WORD.finditer(text):
+        gap = text[run[-1].end():m.start()] if run else ""
+        if m.group().lower() in words and (not run or re.fullmatch(r"[\s,.;:\-\d)(\n]*", gap)):
+            run.append(m)
+            continue
+        if len(run) >= 8:
+            spans.append((run[0].start(), run[-1].end()))
+        run = [m] if m.group().lower() in words else []
+    if len(run) >= 8:
+        spans.append((run[0].start(), run[-1].end()))
+    zh_words = _bip39_zh()
+    for m in _ZH_RUN.finditer(text):
+        chars = _HAN.findall(m.group())
+        if sum(ch in zh_words for ch in chars) >= len(chars) - 1:
+            spans.append(m.span())
+    for start, end in sorted(spans, reverse=True):
+        text = text[:start] + "[seed phrase]" + text[end:]
+    return text

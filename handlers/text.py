@@ -1,0 +1,125 @@
+"""Text normalisation shared by every detector: one place decides what a "word" is."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Zero-width and bidi controls: invisible, so they must never split or join words.
+_INVISIBLE = dict.fromkeys(
+    [0x00AD, 0x034F, 0x061C, 0x180E, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060,
+     0x2061, 0x2062, 0x2063, 0x2064, 0xFEFF, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+)
+_HANDLE = re.compile(r"(?<![\w.])@[A-Za-z0-9_]{1,32}")
+_LEADING_HANDLES = re.compile(r"^(?:\s*@[A-Za-z0-9_]{1,32}[\s,:]*)+")
+_URL = re.compile(r"(?:https?://|www\.)\S+|\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?:/\S*)?",
+                  re.IGNORECASE)
+_WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?|[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[a-z]")
+_CONTRACTION = re.compile(r"['’](?:t|s|re|ve|ll|d|m)$")
+
+
+
+def normalize(text: str) -> str:
+    """NFKC, lower case, invisible characters removed: full-width forms become ASCII."""
+    return unicodedata.normalize("NFKC", text).translate(_INVISIBLE).lower()
+
+
+_NEGATION = re.compile(r"\b([a-z]+)n['’]t\b")
+_NEGATION_HEADS = {"ca": "can", "wo": "will", "ai": "is", "sha": "shall"}
+
+
+def expand_negations(text: str) -> str:
+    """ "hasn't" -> "has not", so "not filled" and "hasn't filled" meet. Expects lower case."""
+    return _NEGATION.sub(lambda m: _NEGATION_HEADS.get(m.group(1), m.group(1)) + " not", text)
+
+
+def strip_leading_handles(text: str) -> str:
+    """Drop the "@brand @other" prefix X puts in front of every reply."""
+    return _LEADING_HANDLES.sub("", text)
+
+
+def has_url(text: str) -> bool:
+    return bool(_URL.search(text))
+
+
+def urls(text: str) -> list[str]:
+    return _URL.findall(text)
+
+
+def without_urls_and_handles(text: str) -> str:
+    """Text with links and @handles removed, for matching on what the person wrote."""
+    return _HANDLE.sub(" ", _URL.sub(" ", text))
+
+
+def is_han(ch: str) -> bool:
+    return bool(_HAN.match(ch))
+
+
+def han_count(text: str) -> int:
+    return len(_HAN.findall(text))
+
+
+def latin_count(text: str) -> int:
+    return len(_LATIN.findall(text))
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """A light English stem: plurals and -ed/-ing only, so "activity" never meets "activate".
+
+    Both sides of every comparison use it, so "charged", "charges" and "charge" all meet.
+    """
+    word = _CONTRACTION.sub("", word)
+    if word[:-1].isdigit() and word.endswith("s"):
+        return word[:-1]  # "429s" -> "429"
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        word = word[:-3] + "y"
+    elif word.endswith(("sses", "shes", "ches", "xes", "zes")):
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    elif word.endswith("ied") and len(word) > 4:
+        word = word[:-3] + "y"
+    elif word.endswith("ed") and len(word) > 4:
+        word = word[:-2]
+    elif word.endswith("ing") and len(word) > 5:
+        word = word[:-3]
+    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "aeiouls":
+        word = word[:-1]  # stopp -> stop, logg -> log
+    if len(word) > 3 and word.endswith("e"):
+        word = word[:-1]
+    return word
+
+
+def words(text: str) -> list[str]:
+    """Latin words (lower case) and runs of Han characters, in order. Expects normalized text."""
+    return _WORD.findall(text)
+
+
+# Script → language code, for replies. Chinese wins over Latin because a Chinese speaker
+# writing "KYC" or "funding" in a sentence is common; the reverse is rare.
+_SCRIPTS = (
+    ("ja", re.compile(r"[\u3040-\u30ff]")),
+    ("ko", re.compile(r"[\uac00-\ud7af]")),
+    ("ru", re.compile(r"[\u0400-\u04ff]")),
+    ("ar", re.compile(r"[\u0600-\u06ff]")),
+)
+
+
+def detect_language(text: str) -> str:
+    """Best guess of the language to answer in: "zh", "en", or another ISO code by script."""
+    han = han_count(text)
+    if han >= 2 or (han == 1 and latin_count(text) < 4):
+        for code, pattern in _SCRIPTS[:1]:  # kana next to Han means Japanese
+            if pattern.search(text):
+                return code
+        return "zh"
+    for code, pattern in _SCRIPTS:
+        if len(pattern.findall(text)) >= 2:
+            return code
+    return "en"

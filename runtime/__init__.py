@@ -1,0 +1,1 @@
+"""Runtime: wires the pure core to the store and the channels."""

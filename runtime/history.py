@@ -1,0 +1,32 @@
+"""The core's view of recent activity (cooldowns, reminders, reply budget), read from the store."""
+
+from __future__ import annotations
+
+from handlers.config import Config
+from handlers.model import Message
+from store import Store
+
+
+def faq_key(message: Message, faq_id: str) -> str:
+    return f"faq:{message.channel}:{message.chat_id}:{message.thread_id or ''}:{faq_id}"
+
+
+def reminder_key(message: Message) -> str:
+    return f"remind:{message.channel}:{message.user.id}"
+
+
+class StoreHistory:
+    def __init__(self, store: Store, config: Config, now: float) -> None:
+        self.store = store
+        self.config = config
+        self.now = now
+
+    def earlier_answer(self, message: Message, faq_id: str) -> str | None:
+        row = self.store.cooldown(faq_key(message, faq_id), self.now)
+        return None if row is None else (row["value"] or "")
+
+    def reminded_recently(self, message: Message) -> bool:
+        return self.store.cooldown(reminder_key(message), self.now) is not None
+
+    def replies_in_last_minute(self, message: Message) -> int:
+        return self.store.replies_since(message.channel, message.chat_id, self.now - 60)

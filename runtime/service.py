@@ -1,0 +1,216 @@
+"""Between adapters and the core: dedupe, decide, persist, and hand back what to do.
+
+    adapter → Message → SupportService.handle() → [core decide] → one transaction:
+        processed mark + tickets + hand-off tokens + cooldowns + outbox rows
+    → adapter executes the outbox rows, marking each done.
+
+Because the outbox is written in the same transaction as the processed mark, a crash at any
+point either leaves the update unprocessed (it is decided again on restart) or leaves its
+actions pending in the outbox (they are executed on restart) — nothing is lost, and a
+ticket's reference is only ever announced from a row that already exists.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from handlers.core import Knowledge, decide
+from handlers.model import (
+    Action,
+    Ban,
+    Command,
+    Decision,
+    Delete,
+    HandOff,
+    Hide,
+    Message,
+    NotifyStaff,
+    OpenTicket,
+    PointToEarlier,
+    Remind,
+    Reply,
+    Restrict,
+    SendPrivate,
+    Warn,
+)
+from handlers.redaction import redact
+from handlers.replies import reply_language, say
+from store import Store
+
+from .history import StoreHistory, faq_key, reminder_key
+
+log = logging.getLogger("bot.service")
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    id: int
+    channel: str
+    payload: dict[str, Any]
+
+
+class SupportService:
+    def __init__(self, kb: Knowledge, store: Store, clock: Callable[[], float] = time.time,
+                 staff_channel: str = "console") -> None:
+        self.kb = kb
+        self.store = store
+        self.clock = clock
+        self.staff_channel = staff_channel
+        self.command_runner: Any = None     # set by runtime.commands (tickets, stats)
+
+    def reload(self, kb: Knowledge) -> None:
+        self.kb = kb
+
+    # --- the main path ----------------------------------------------------------------------
+
+    def handle(self, message: Message, update_key: str | None = None) -> list[OutboxItem] | None:
+        """Decide about a message and persist everything; None if it was handled before."""
+        now = self.clock()
+        history = StoreHistory(self.store, self.kb.config, now)
+        decision = decide(message, self.kb, history)
+        key = update_key or f"{message.chat_id}:{message.message_id}" + (":e" if message.edited else "")
+        with self.store.atomic():
+            if not self.store.mark_processed(message.channel, key, now):
+                return None
+            self.store.note_user(message.channel, message.user.id, message.user.username,
+                                 started=not message.public and message.channel == "telegram",
+                                 lang=decision.lang)
+            items = self._materialize(message, decision, now)
+        self._log(message, decision)
+        return items
+
+    def _log(self, message: Message, decision: Decision) -> None:
+        # Log lines name checks and labels, never the text: it may carry secrets or data.
+        labels = [k for k in ("sensitive", "secret", "scam", "urgent", "impersonator")
+                  if getattr(decision, k)]
+        log.info("%s %s msg %s from %s: faq=%s labels=%s actions=%s (%s)", message.channel,
+                 "public" if message.public else "private", message.message_id, message.user.id,
+                 decision.faq, ",".join(labels) or "-", ",".join(decision.action_names) or "-",
+                 redact(decision.reason))
+
+    # --- turning actions into persisted, executable outbox rows ------------------------------
+
+    def _materialize(self, message: Message, decision: Decision, now: float) -> list[OutboxItem]:
+        items: list[OutboxItem] = []
+        words = reply_language(decision.lang)
+        for action in decision.actions:
+            for channel, payload, ref in self._payloads(message, decision, action, words, now):
+                payload.setdefault("check", action.check)
+                item_id = self.store.add_outbox(channel, payload, ref, now)
+                items.append(OutboxItem(item_id, channel, payload))
+        return items
+
+    def _payloads(self, message: Message, decision: Decision, action: Action, words: str,
+                  now: float) -> list[tuple[str, dict[str, Any], str | None]]:
+        ch = message.channel
+        base = {"chat_id": message.chat_id, "reply_to": message.message_id,
+                "thread_id": message.thread_id, "user_id": message.user.id, "public": message.public}
+        config = self.kb.config
+        if isinstance(action, (Reply, PointToEarlier, Remind)):
+            if action.text:
+                self.store.record_reply(ch, message.chat_id, now)
+            faq_id = getattr(action, "faq_id", None)
+            if isinstance(action, Reply) and faq_id and message.public:
+                until = now + config.answering.faq_cooldown_minutes * 60
+                self.store.set_cooldown(faq_key(message, faq_id), until, "")
+            if isinstance(action, Remind):
+                until = now + config.answering.reminder_hours * 3600
+                self.store.set_cooldown(reminder_key(message), until, "1")
+            payload = {**base, "op": "reply", "text": action.text}
+            if isinstance(action, Reply) and faq_id and message.public:
+                payload["faq_cooldown_key"] = faq_key(message, faq_id)
+            return [(ch, payload, None)]
+        if isinstance(action, HandOff):
+            return [(ch, self._handoff_payload(message, action, base, now), None)]
+        if isinstance(action, SendPrivate):
+            return [(ch, {**base, "op": "dm", "text": action.text}, None)]
+        if isinstance(action, Delete):
+            return [(ch, {**base, "op": "delete", "message_id": message.message_id}, None)]
+        if isinstance(action, Hide):
+            return [(ch, {**base, "op": "hide", "message_id": message.message_id}, None)]
+        if isinstance(action, Warn):
+            return [(ch, {**base, "op": "send", "text": action.text}, None)]
+        if isinstance(action, (Restrict, Ban)):
+            op = "restrict" if isinstance(action, Restrict) else "ban"
+            return [(ch, {**base, "op": op, "seconds": getattr(action, "seconds", 0)}, None)]
+        if isinstance(action, NotifyStaff):
+            return [(self.staff_channel, {"op": "staff", "text": redact(action.text),
+                                          "kind": action.kind, "origin_channel": ch}, None)]
+        if isinstance(action, OpenTicket):
+            return self._open_ticket(message, decision, action, words, now)
+        if isinstance(action, Command) and self.command_runner is not None:
+            return self.command_runner(message, decision, action, now)
+        return []
+
+    def _handoff_payload(self, message: Message, action: HandOff, base: dict[str, Any],
+                         now: float) -> dict[str, Any]:
+        payload = {**base, "op": "handoff", "text": action.public_text,
+                   "private_text": action.private_text, "topic": action.topic}
+        if message.public:
+            ttl = self.kb.config.handoff.token_ttl_minutes * 60
+            payload["token"] = self.store.create_handoff(
+                message.channel, message.chat_id, message.message_id, message.user.id,
+                action.topic, action.summary or redact(message.text)[:300], ttl,
+                context=action.private_text, now=now)
+            user = self.store.user(message.channel, message.user.id)
+            payload["user_started"] = bool(user and user["started"])
+            self.store.record_reply(message.channel, message.chat_id, now)
+        return payload
+
+    def _open_ticket(self, message: Message, decision: Decision, action: OpenTicket, words: str,
+                     now: float) -> list[tuple[str, dict[str, Any], str | None]]:
+        config = self.kb.config
+        subject = action.subject_user or message.user
+        origin = action.subject_message or message
+        summary = action.summary or redact(origin.text)[:300]
+        ticket, created = self.store.open_ticket(
+            prefix=config.tickets.prefix, channel=message.channel, user_id=subject.id,
+            username=subject.username, lang=decision.lang, topic=action.topic or "general",
+            summary=summary, priority=action.priority,
+            sla_seconds=config.tickets.sla_minutes.seconds(action.priority),
+            chat_id=origin.chat_id, origin_link=origin.link, origin_chat_id=origin.chat_id,
+            origin_message_id=origin.message_id,
+            opened_by="member" if subject.id == message.user.id else f"mod:{message.user.handle}",
+            reopen_window=config.tickets.reopen_window_hours * 3600, now=now)
+        ref = ticket.ref
+        out: list[tuple[str, dict[str, Any], str | None]] = []
+        base = {"chat_id": message.chat_id, "reply_to": message.message_id,
+                "thread_id": message.thread_id, "user_id": subject.id}
+        note = "" if created else say("ticket_added", words, ref=ref)
+        if action.announce_public and message.public:
+            out.append((message.channel, {**base, "op": "reply",
+                                          "text": action.announce_public.format(ref=ref) +
+                                          (f" {note}" if note else "")}, ref))
+        if action.announce_private:
+            out.append((message.channel, {**base, "op": "dm", "user_id": subject.id,
+                                          "text": action.announce_private.format(ref=ref) +
+                                          (f" {note}" if note else "")}, ref))
+        staff = say("staff_ticket", "en", ref=ref, priority=ticket.priority,
+                    state="new" if created else "updated", channel=message.channel,
+                    user=subject.handle, topic=ticket.topic, reason=redact(action.reason),
+                    summary=ticket.summary, link=origin.link or "-")
+        out.append((self.staff_channel, {"op": "staff", "text": staff, "kind": "ticket", "ref": ref,
+                                         "origin_channel": message.channel}, ref))
+        return out
+
+    # --- after execution ---------------------------------------------------------------------
+
+    def done(self, item: OutboxItem, link: str | None = None) -> None:
+        """Mark an outbox row executed; remember where an FAQ answer landed for the cooldown."""
+        self.store.finish_outbox(item.id)
+        key = item.payload.get("faq_cooldown_key")
+        if key and link:
+            row = self.store.cooldown(key, self.clock())
+            if row:
+                self.store.set_cooldown(key, row["until"], link)
+
+    def failed(self, item: OutboxItem, error: str, permanent: bool) -> None:
+        if permanent:
+            self.store.finish_outbox(item.id, "failed", error)
+        else:
+            self.store.retry_outbox(item.id, error)
+

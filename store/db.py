@@ -1,0 +1,232 @@
+"""The store: one SQLite file in WAL mode, written only through the intent-named methods here.
+
+Nothing secret or personal is stored in clear: callers pass text through `redact` first, and
+the methods that take free text redact it again, so a mistake upstream cannot leak into a row.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from handlers.redaction import redact
+
+from .schema import migrate
+from .tickets import TicketsMixin
+
+
+class Store(TicketsMixin):
+    def __init__(self, path: str | Path) -> None:
+        path = str(path)
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        # One connection shared by the event loop and worker threads, behind a lock.
+        conn = sqlite3.connect(path, check_same_thread=False, timeout=10)
+        self.db = Database(conn)
+        self.lock = threading.RLock()
+        if path != ":memory:":
+            self.db.enable_wal()
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        migrate(self.db)
+
+    def close(self) -> None:
+        with self.lock:
+            self.db.close()
+
+    @contextmanager
+    def atomic(self) -> Iterator[Store]:
+        """Every write inside is one transaction: all of it lands, or none."""
+        with self.lock, self.db.atomic():
+            yield self
+
+    def _rows(self, sql: str, params: tuple | dict = ()) -> list[dict[str, Any]]:
+        with self.lock:
+            return list(self.db.query(sql, params))
+
+    def _one(self, sql: str, params: tuple | dict = ()) -> dict[str, Any] | None:
+        rows = self._rows(sql, params)
+        return rows[0] if rows else None
+
+    def _exec(self, sql: str, params: tuple | dict = ()) -> int:
+        with self.lock:
+            return self.db.execute(sql, params).rowcount
+
+    # --- processed updates and polling cursors --------------------------------------------
+
+    def mark_processed(self, channel: str, key: str, now: float | None = None) -> bool:
+        """Record that an update was handled; False if it already was (never answer twice)."""
+        cursor = self._exec("INSERT OR IGNORE INTO processed (channel, key, at) VALUES (?, ?, ?)",
+                            (channel, str(key), now or time.time()))
+        return cursor == 1
+
+    def was_processed(self, channel: str, key: str) -> bool:
+        return self._one("SELECT 1 AS x FROM processed WHERE channel = ? AND key = ?",
+                         (channel, str(key))) is not None
+
+    def prune_processed(self, older_than: float) -> int:
+        return self._exec("DELETE FROM processed WHERE at < ?", (older_than,))
+
+    def get_cursor(self, name: str) -> str | None:
+        row = self._one("SELECT value FROM cursors WHERE name = ?", (name,))
+        return row["value"] if row else None
+
+    def set_cursor(self, name: str, value: str) -> None:
+        self._exec("INSERT INTO cursors (name, value, updated_at) VALUES (?, ?, ?) "
+                   "ON CONFLICT(name) DO UPDATE SET value = excluded.value, "
+                   "updated_at = excluded.updated_at", (name, str(value), time.time()))
+
+    # --- cooldowns, reminders and reply budgets -------------------------------------------
+
+    def cooldown(self, key: str, now: float | None = None) -> dict[str, Any] | None:
+        """The live cooldown row for `key` ({"until", "value"}), or None once it expired."""
+        return self._one("SELECT until, value FROM cooldowns WHERE key = ? AND until > ?",
+                         (key, now or time.time()))
+
+    def set_cooldown(self, key: str, until: float, value: str = "") -> None:
+        self._exec("INSERT INTO cooldowns (key, until, value) VALUES (?, ?, ?) "
+                   "ON CONFLICT(key) DO UPDATE SET until = excluded.until, value = excluded.value",
+                   (key, until, value))
+
+    def record_reply(self, channel: str, chat_id: str, now: float | None = None) -> None:
+        self._exec("INSERT INTO replies (channel, chat_id, at) VALUES (?, ?, ?)",
+                   (channel, str(chat_id), now or time.time()))
+
+    def replies_since(self, channel: str, chat_id: str, since: float) -> int:
+        row = self._one("SELECT COUNT(*) AS n FROM replies WHERE channel = ? AND chat_id = ? "
+                        "AND at >= ?", (channel, str(chat_id), since))
+        return int(row["n"]) if row else 0
+
+    def prune(self, now: float | None = None) -> None:
+        """Forget what no rule needs any more (expired cooldowns, old reply counts)."""
+        now = now or time.time()
+        with self.atomic():
+            self.db.execute("DELETE FROM cooldowns WHERE until < ?", (now,))
+            self.db.execute("DELETE FROM replies WHERE at < ?", (now - 3600,))
+            self.db.execute("DELETE FROM handoffs WHERE expires_at < ?", (now - 86400,))
+            self.db.execute("DELETE FROM processed WHERE at < ?", (now - 30 * 86400,))
+
+    # --- DM hand-off tokens -----------------------------------------------------------------
+
+    def create_handoff(self, channel: str, chat_id: str, message_id: str, user_id: str,
+                       topic: str, summary: str, ttl: float, context: str = "",
+                       now: float | None = None) -> str:
+        """A random single-use token (URL-safe, 32 chars) for the deep link. `context` is what
+        the bot says first in the private chat: bot-written, never the member's own words."""
+        now = now or time.time()
+        token = secrets.token_urlsafe(24)
+        self._exec("INSERT INTO handoffs (token, channel, chat_id, message_id, user_id, topic, "
+                   "summary, context, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   (token, channel, str(chat_id), str(message_id), str(user_id), topic,
+                    redact(summary), context, now, now + ttl))
+        return token
+
+    def claim_handoff(self, token: str, user_id: str, now: float | None = None
+                      ) -> tuple[str, dict[str, Any] | None]:
+        """("ok", row) once for the right user; ("used"|"expired"|"other_user"|"unknown", …)."""
+        now = now or time.time()
+        with self.atomic():
+            row = self._one("SELECT * FROM handoffs WHERE token = ?", (token,))
+            if row is None:
+                return "unknown", None
+            if row["user_id"] != str(user_id):
+                return "other_user", None
+            if row["used_at"] is not None:
+                return "used", row
+            if row["expires_at"] < now:
+                return "expired", row
+            self.db.execute("UPDATE handoffs SET used_at = ? WHERE token = ?", (now, token))
+            return "ok", row
+
+    # --- users the bot can write to ---------------------------------------------------------
+
+    def note_user(self, channel: str, user_id: str, username: str | None, started: bool = False,
+                  lang: str | None = None) -> None:
+        """Remember a member (and whether they opened a private chat with the bot)."""
+        self._exec(
+            "INSERT INTO users (channel, user_id, username, started, lang, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(channel, user_id) DO UPDATE SET "
+            "username = COALESCE(excluded.username, users.username), "
+            "started = MAX(users.started, excluded.started), "
+            "lang = COALESCE(excluded.lang, users.lang), updated_at = excluded.updated_at",
+            (channel, str(user_id), username, int(started), lang, time.time()))
+
+    def user(self, channel: str, user_id: str) -> dict[str, Any] | None:
+        return self._one("SELECT * FROM users WHERE channel = ? AND user_id = ?",
+                         (channel, str(user_id)))
+
+    def user_by_username(self, channel: str, username: str) -> dict[str, Any] | None:
+        return self._one("SELECT * FROM users WHERE channel = ? AND lower(username) = lower(?) "
+                         "ORDER BY updated_at DESC", (channel, username.lstrip("@")))
+
+    # --- outbox: what the bot still has to say or do ---------------------------------------
+
+    def add_outbox(self, channel: str, payload: dict[str, Any], ref: str | None = None,
+                   now: float | None = None) -> int:
+        with self.lock:
+            cur = self.db.execute(
+                "INSERT INTO outbox (channel, payload, ref, status, created_at, attempts) "
+                "VALUES (?, ?, ?, 'pending', ?, 0)",
+                (channel, json.dumps(payload, ensure_ascii=False), ref, now or time.time()))
+            return int(cur.lastrowid)
+
+    def pending_outbox(self, channel: str | None = None) -> list[dict[str, Any]]:
+        sql = "SELECT * FROM outbox WHERE status = 'pending'"
+        params: tuple = ()
+        if channel:
+            sql += " AND channel = ?"
+            params = (channel,)
+        rows = self._rows(sql + " ORDER BY id", params)
+        for row in rows:
+            row["payload"] = json.loads(row["payload"])
+        return rows
+
+    def finish_outbox(self, item_id: int, status: str = "done", error: str = "") -> None:
+        self._exec("UPDATE outbox SET status = ?, last_error = ?, attempts = attempts + 1, "
+                   "done_at = ? WHERE id = ?", (status, redact(error)[:500], time.time(), item_id))
+
+    def retry_outbox(self, item_id: int, error: str) -> None:
+        self._exec("UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?",
+                   (redact(error)[:500], item_id))
+
+    # --- staff chat posts ↔ tickets (for replies to the bot's post) -----------------------
+
+    def remember_staff_post(self, channel: str, chat_id: str, message_id: str, ref: str) -> None:
+        self._exec("INSERT OR REPLACE INTO staff_posts (channel, chat_id, message_id, ref) "
+                   "VALUES (?, ?, ?, ?)", (channel, str(chat_id), str(message_id), ref))
+
+    def ticket_for_staff_post(self, channel: str, chat_id: str, message_id: str) -> str | None:
+        row = self._one("SELECT ref FROM staff_posts WHERE channel = ? AND chat_id = ? AND "
+                        "message_id = ?", (channel, str(chat_id), str(message_id)))
+        return row["ref"] if row else None
+
+    # --- moderation strikes (graduated scam/impersonation policy) -------------------------
+
+    def add_strike(self, channel: str, chat_id: str, user_id: str, check: str,
+                   now: float | None = None) -> None:
+        self._exec("INSERT INTO strikes (channel, chat_id, user_id, check_name, at) "
+                   "VALUES (?, ?, ?, ?, ?)", (channel, str(chat_id), str(user_id), check,
+                                              now or time.time()))
+
+    def strikes_since(self, channel: str, chat_id: str, user_id: str, since: float) -> int:
+        row = self._one("SELECT COUNT(*) AS n FROM strikes WHERE channel = ? AND chat_id = ? "
+                        "AND user_id = ? AND at >= ?", (channel, str(chat_id), str(user_id), since))
+        return int(row["n"]) if row else 0
+
+    # --- counters for /stats -----------------------------------------------------------------
+
+    def bump(self, name: str, by: int = 1) -> None:
+        self._exec("INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT(name) "
+                   "DO UPDATE SET value = value + excluded.value", (name, by))
+
+    def counters(self) -> dict[str, int]:
+        return {r["name"]: int(r["value"]) for r in self._rows("SELECT name, value FROM counters")}

@@ -1,0 +1,77 @@
+"""Schema and migrations. Each migration runs once, in order, inside a transaction; the
+database remembers the last one applied, so starting a new version upgrades in place."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlite_utils import Database
+
+
+def _v1(db: Database) -> None:
+    db.execute("""CREATE TABLE processed (
+        channel TEXT NOT NULL, key TEXT NOT NULL, at REAL NOT NULL,
+        PRIMARY KEY (channel, key))""")
+    db.execute("CREATE INDEX processed_at ON processed (at)")
+    db.execute("CREATE TABLE cursors (name TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at REAL)")
+    db.execute("CREATE TABLE cooldowns (key TEXT PRIMARY KEY, until REAL NOT NULL, value TEXT)")
+    db.execute("CREATE TABLE replies (channel TEXT NOT NULL, chat_id TEXT NOT NULL, at REAL NOT NULL)")
+    db.execute("CREATE INDEX replies_chat ON replies (channel, chat_id, at)")
+    db.execute("""CREATE TABLE handoffs (
+        token TEXT PRIMARY KEY, channel TEXT NOT NULL, chat_id TEXT NOT NULL,
+        message_id TEXT NOT NULL, user_id TEXT NOT NULL, topic TEXT, summary TEXT, context TEXT,
+        created_at REAL NOT NULL, expires_at REAL NOT NULL, used_at REAL)""")
+    db.execute("""CREATE TABLE users (
+        channel TEXT NOT NULL, user_id TEXT NOT NULL, username TEXT, started INTEGER DEFAULT 0,
+        lang TEXT, updated_at REAL, PRIMARY KEY (channel, user_id))""")
+    db.execute("""CREATE TABLE tickets (
+        ref TEXT PRIMARY KEY, channel TEXT NOT NULL, chat_id TEXT, user_id TEXT NOT NULL,
+        username TEXT, lang TEXT, topic TEXT NOT NULL, summary TEXT, origin_link TEXT,
+        origin_chat_id TEXT, origin_message_id TEXT,
+        priority TEXT NOT NULL CHECK (priority IN ('urgent','high','normal','low')),
+        status TEXT NOT NULL CHECK (status IN ('open','pending','resolved','closed')),
+        assignee TEXT, opened_by TEXT, created_at REAL NOT NULL, updated_at REAL NOT NULL,
+        first_response_due REAL, first_response_at REAL, closed_at REAL,
+        overdue_reported INTEGER NOT NULL DEFAULT 0)""")
+    db.execute("CREATE INDEX tickets_user ON tickets (channel, user_id, status)")
+    db.execute("CREATE INDEX tickets_status ON tickets (status, priority, first_response_due)")
+    db.execute("""CREATE TABLE ticket_events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, ref TEXT NOT NULL REFERENCES tickets(ref),
+        at REAL NOT NULL, actor TEXT NOT NULL, kind TEXT NOT NULL, detail TEXT)""")
+    db.execute("CREATE INDEX ticket_events_ref ON ticket_events (ref, id)")
+    db.execute("""CREATE TABLE ticket_messages (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, ref TEXT NOT NULL REFERENCES tickets(ref),
+        at REAL NOT NULL, author TEXT NOT NULL, direction TEXT NOT NULL, text TEXT NOT NULL)""")
+    db.execute("CREATE INDEX ticket_messages_ref ON ticket_messages (ref, id)")
+    db.execute("""CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, channel TEXT NOT NULL, payload TEXT NOT NULL,
+        ref TEXT, status TEXT NOT NULL, created_at REAL NOT NULL, done_at REAL,
+        attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT)""")
+    db.execute("CREATE INDEX outbox_pending ON outbox (status, id)")
+    db.execute("""CREATE TABLE staff_posts (
+        channel TEXT NOT NULL, chat_id TEXT NOT NULL, message_id TEXT NOT NULL, ref TEXT NOT NULL,
+        PRIMARY KEY (channel, chat_id, message_id))""")
+    db.execute("""CREATE TABLE strikes (
+        channel TEXT NOT NULL, chat_id TEXT NOT NULL, user_id TEXT NOT NULL,
+        check_name TEXT NOT NULL, at REAL NOT NULL)""")
+    db.execute("CREATE INDEX strikes_user ON strikes (channel, chat_id, user_id, at)")
+    db.execute("CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL)")
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_v1]
+
+
+def migrate(db: Database) -> int:
+    """Bring the schema to the latest version; returns the version now in place."""
+    db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+    row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    version = int(row[0]) if row else 0
+    if version > len(MIGRATIONS):
+        raise RuntimeError(f"the database was written by a newer version (schema {version}); "
+                           "upgrade the bot before starting it on this file")
+    for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
+        with db.atomic():
+            step(db)
+            db.execute("INSERT INTO meta (key, value) VALUES ('schema_version', ?) "
+                       "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (str(number),))
+    return len(MIGRATIONS)

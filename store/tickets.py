@@ -1,0 +1,256 @@
+"""Tickets in the store: references, lifecycle, transcript and the append-only event log."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from handlers.redaction import redact
+
+if TYPE_CHECKING:
+    from .db import Store
+
+CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"   # no I, L, O, U: nothing to misread
+REF_LENGTH = 6                                  # 32^6 ≈ 1.07 billion references per prefix
+PRIORITIES = ("urgent", "high", "normal", "low")
+OPEN_STATES = ("open", "pending")
+_DECODE = str.maketrans({"I": "1", "L": "1", "O": "0", "U": "V"})
+
+
+def new_reference(prefix: str) -> str:
+    body = "".join(secrets.choice(CROCKFORD) for _ in range(REF_LENGTH))
+    return f"{prefix}-{body}" if prefix else body
+
+
+def normalize_reference(text: str, prefix: str) -> str | None:
+    """Read a reference the way people type it ("neb-7k3qx9", "7K3QX9", "NEB 7K3QXQ")."""
+    raw = re.sub(r"[\s_]", "", text.strip().upper()).lstrip("#")
+    if prefix and raw.startswith(prefix.upper()):
+        raw = raw[len(prefix):].lstrip("-")
+    raw = raw.replace("-", "").translate(_DECODE)
+    if len(raw) != REF_LENGTH or any(ch not in CROCKFORD for ch in raw):
+        return None
+    return f"{prefix}-{raw}" if prefix else raw
+
+
+@dataclass(frozen=True)
+class Ticket:
+    ref: str
+    channel: str
+    chat_id: str | None
+    user_id: str
+    username: str | None
+    lang: str
+    topic: str
+    summary: str
+    origin_link: str | None
+    priority: str
+    status: str
+    assignee: str | None
+    created_at: float
+    updated_at: float
+    first_response_due: float | None
+    first_response_at: float | None
+    closed_at: float | None
+    opened_by: str | None = None
+    origin_chat_id: str | None = None
+    origin_message_id: str | None = None
+    overdue_reported: int = 0
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Ticket:
+        fields = cls.__dataclass_fields__
+        return cls(**{k: row[k] for k in fields if k in row})
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATES
+
+
+class TicketsMixin:
+    """Ticket operations; mixed into Store. Every change writes its event in the same
+    transaction, so the log never misses a step."""
+
+    def open_ticket(self: Store, *, prefix: str, channel: str, user_id: str,
+                    username: str | None, lang: str, topic: str, summary: str,
+                    priority: str = "normal", sla_seconds: float | None = None,
+                    chat_id: str | None = None, origin_link: str | None = None,
+                    origin_chat_id: str | None = None, origin_message_id: str | None = None,
+                    opened_by: str = "member", reopen_window: float = 0.0,
+                    now: float | None = None) -> tuple[Ticket, bool]:
+        """(ticket, created). One open ticket per user and topic: a second escalation of the
+        same case is added to the open one (created False), and a recently closed one within
+        the reopen window is reopened instead of starting over."""
+        if priority not in PRIORITIES:
+            raise ValueError(f"priority must be one of {', '.join(PRIORITIES)}")
+        now = now or time.time()
+        summary = redact(summary)[:500]
+        with self.atomic():
+            existing = self._one(
+                "SELECT * FROM tickets WHERE channel = ? AND user_id = ? AND topic = ? AND "
+                "(status IN ('open','pending') OR (status IN ('resolved','closed') AND "
+                "closed_at >= ?)) ORDER BY created_at DESC LIMIT 1",
+                (channel, str(user_id), topic, now - reopen_window if reopen_window else now + 1))
+            if existing:
+                ticket = Ticket.from_row(existing)
+                higher = PRIORITIES.index(priority) < PRIORITIES.index(ticket.priority)
+                updates = {"updated_at": now}
+                if higher:
+                    updates["priority"] = priority
+                if not ticket.is_open:
+                    updates.update(status="open", closed_at=None)
+                self._update_ticket(ticket.ref, updates)
+                kind = "added" if ticket.is_open else "reopened"
+                self._event(ticket.ref, opened_by, kind, summary, now)
+                if summary:
+                    self._transcript(ticket.ref, opened_by, "in", summary, now)
+                return self.ticket(ticket.ref), False
+            ref = self._unused_reference(prefix)
+            self.db.execute(
+                "INSERT INTO tickets (ref, channel, chat_id, user_id, username, lang, topic, "
+                "summary, origin_link, origin_chat_id, origin_message_id, priority, status, "
+                "opened_by, created_at, updated_at, first_response_due) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?)",
+                (ref, channel, chat_id, str(user_id), username, lang, topic, summary,
+                 origin_link, origin_chat_id, origin_message_id, priority, opened_by, now, now,
+                 now + sla_seconds if sla_seconds else None))
+            self._event(ref, opened_by, "opened", f"{priority}: {summary}", now)
+            if summary:
+                self._transcript(ref, opened_by, "in", summary, now)
+            return self.ticket(ref), True
+
+    def _unused_reference(self: Store, prefix: str) -> str:
+        for _ in range(20):
+            ref = new_reference(prefix)
+            if not self._one("SELECT 1 AS x FROM tickets WHERE ref = ?", (ref,)):
+                return ref
+        raise RuntimeError("could not find an unused ticket reference; widen the prefix")
+
+    def ticket(self: Store, ref: str) -> Ticket | None:
+        row = self._one("SELECT * FROM tickets WHERE ref = ?", (ref,))
+        return Ticket.from_row(row) if row else None
+
+    def tickets_of(self: Store, channel: str, user_id: str, open_only: bool = False,
+                   limit: int = 10) -> list[Ticket]:
+        sql = "SELECT * FROM tickets WHERE channel = ? AND user_id = ?"
+        if open_only:
+            sql += " AND status IN ('open','pending')"
+        rows = self._rows(sql + " ORDER BY updated_at DESC LIMIT ?", (channel, str(user_id), limit))
+        return [Ticket.from_row(r) for r in rows]
+
+    def list_tickets(self: Store, which: str = "open", assignee: str | None = None,
+                     now: float | None = None, limit: int = 20) -> list[Ticket]:
+        now = now or time.time()
+        where, params = "status IN ('open','pending')", []
+        if which == "mine":
+            where += " AND assignee = ?"
+            params.append(assignee or "")
+        elif which == "overdue":
+            where += " AND first_response_at IS NULL AND first_response_due < ?"
+            params.append(now)
+        elif which == "urgent":
+            where += " AND priority = 'urgent'"
+        elif which == "all":
+            where = "1 = 1"
+        order = ("CASE priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 "
+                 "ELSE 3 END, created_at")
+        rows = self._rows(f"SELECT * FROM tickets WHERE {where} ORDER BY {order} LIMIT ?",
+                          (*params, limit))
+        return [Ticket.from_row(r) for r in rows]
+
+    def count_tickets(self: Store) -> dict[str, int]:
+        rows = self._rows("SELECT status, COUNT(*) AS n FROM tickets GROUP BY status")
+        return {r["status"]: int(r["n"]) for r in rows}
+
+    def set_ticket_status(self: Store, ref: str, status: str, actor: str, note: str = "",
+                          now: float | None = None) -> Ticket | None:
+        now = now or time.time()
+        with self.atomic():
+            ticket = self.ticket(ref)
+            if ticket is None:
+                return None
+            updates: dict[str, Any] = {"status": status, "updated_at": now}
+            if status in ("resolved", "closed"):
+                updates["closed_at"] = now
+            else:
+                updates["closed_at"] = None
+            self._update_ticket(ref, updates)
+            self._event(ref, actor, status if status != "open" else "reopened", redact(note), now)
+            return self.ticket(ref)
+
+    def assign_ticket(self: Store, ref: str, assignee: str, actor: str,
+                      now: float | None = None) -> Ticket | None:
+        now = now or time.time()
+        with self.atomic():
+            if self.ticket(ref) is None:
+                return None
+            self._update_ticket(ref, {"assignee": assignee, "updated_at": now})
+            self._event(ref, actor, "assigned", assignee, now)
+            return self.ticket(ref)
+
+    def add_ticket_message(self: Store, ref: str, author: str, direction: str, text: str,
+                           now: float | None = None, first_response: bool = False,
+                           new_status: str | None = None) -> Ticket | None:
+        """Append to the transcript (redacted): direction "in" from the member, "out" to them,
+        "note" internal. A staff reply is the first response; a member reply to a pending
+        ticket makes it open again."""
+        now = now or time.time()
+        with self.atomic():
+            ticket = self.ticket(ref)
+            if ticket is None:
+                return None
+            clean = redact(text)[:2000]
+            self._transcript(ref, author, direction, clean, now)
+            updates: dict[str, Any] = {"updated_at": now}
+            if first_response and ticket.first_response_at is None:
+                updates["first_response_at"] = now
+            if new_status:
+                updates["status"] = new_status
+            self._update_ticket(ref, updates)
+            kind = {"in": "member_message", "out": "staff_reply", "note": "note"}[direction]
+            self._event(ref, author, kind, clean[:200], now)
+            return self.ticket(ref)
+
+    def ticket_events(self: Store, ref: str) -> list[dict[str, Any]]:
+        return self._rows("SELECT at, actor, kind, detail FROM ticket_events WHERE ref = ? "
+                          "ORDER BY id", (ref,))
+
+    def ticket_transcript(self: Store, ref: str) -> list[dict[str, Any]]:
+        return self._rows("SELECT at, author, direction, text FROM ticket_messages WHERE ref = ? "
+                          "ORDER BY id", (ref,))
+
+    def overdue_unreported(self: Store, now: float | None = None) -> list[Ticket]:
+        rows = self._rows("SELECT * FROM tickets WHERE status IN ('open','pending') AND "
+                          "first_response_at IS NULL AND first_response_due < ? AND "
+                          "overdue_reported = 0 ORDER BY first_response_due",
+                          (now or time.time(),))
+        return [Ticket.from_row(r) for r in rows]
+
+    def mark_overdue_reported(self: Store, ref: str, now: float | None = None) -> None:
+        with self.atomic():
+            self._update_ticket(ref, {"overdue_reported": 1})
+            self._event(ref, "bot", "overdue_reported", "", now or time.time())
+
+    def export_tickets(self: Store, status: str | None = None) -> list[dict[str, Any]]:
+        sql = "SELECT * FROM tickets"
+        params: tuple = ()
+        if status:
+            sql += " WHERE status = ?"
+            params = (status,)
+        return self._rows(sql + " ORDER BY created_at", params)
+
+    def _update_ticket(self: Store, ref: str, updates: dict[str, Any]) -> None:
+        columns = ", ".join(f"{k} = ?" for k in updates)
+        self.db.execute(f"UPDATE tickets SET {columns} WHERE ref = ?", (*updates.values(), ref))
+
+    def _event(self: Store, ref: str, actor: str, kind: str, detail: str, now: float) -> None:
+        self.db.execute("INSERT INTO ticket_events (ref, at, actor, kind, detail) "
+                        "VALUES (?, ?, ?, ?, ?)", (ref, now, actor, kind, redact(detail)[:500]))
+
+    def _transcript(self: Store, ref: str, author: str, direction: str, text: str,
+                    now: float) -> None:
+        self.db.execute("INSERT INTO ticket_messages (ref, at, author, direction, text) "
+                        "VALUES (?, ?, ?, ?, ?)", (ref, now, author, direction, redact(text)))

@@ -1,0 +1,91 @@
+"""The console channel, driven through stdin exactly as a new user would type."""
+
+from __future__ import annotations
+
+import re
+
+from .conftest import run_cli
+
+
+def console(config_path, *lines: str) -> str:
+    result = run_cli("run", "--config", str(config_path), stdin="\n".join(lines) + "\n")
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    return result.stdout
+
+
+def bot_lines(out: str) -> list[str]:
+    return [line.strip() for line in out.splitlines() if line.strip().startswith(("bot", "[staff"))]
+
+
+def test_group_question_is_answered_in_thread_with_link(config_file):
+    out = console(config_file(), "how do I reset 2FA? I lost my phone")
+    (answer,) = bot_lines(out)
+    assert answer.startswith("bot (reply to #1):")
+    assert "help.aurora.example" in out
+
+
+def test_small_talk_and_price_talk_get_silence(config_file):
+    out = console(config_file(), "gm fam", "btc to the moon 🚀", "thanks admin!")
+    assert bot_lines(out) == []
+
+
+def test_chinese_question_gets_a_chinese_answer(config_file):
+    out = console(config_file(), "提币一般多久到账？")
+    (answer,) = bot_lines(out)
+    assert re.search(r"[\u4e00-\u9fff]", answer)
+
+
+def test_same_faq_twice_points_to_the_earlier_answer(config_file):
+    out = console(config_file(), "how do I reset 2FA? I lost my phone", ":as bob",
+                  "how can I reset my 2fa, lost my phone")
+    first, second = bot_lines(out)
+    assert "reply to #1" in first and "reply to #2" in second
+    assert "answered here a few minutes ago" in second and "#1" in second
+
+
+def test_private_chat_answers_and_offers_a_human(config_file):
+    out = console(config_file(), ":dm", "what are the withdrawal fees?", "tell me a joke")
+    answer, fallback = bot_lines(out)
+    assert answer.startswith("bot (in private):")
+    assert "/human" in fallback
+
+
+def test_account_request_in_public_moves_to_private_and_carries_context(config_file):
+    out = console(config_file(), "my account got frozen, please check it, UID 39920017")
+    lines = bot_lines(out)
+    assert lines[0].startswith("bot (reply to #1):") and "private" in lines[0]
+    assert "39920017" not in lines[0]
+    token = re.search(r"/start (\S+)\]", out).group(1)
+    out2 = console(config_file(), ":dm", f"/start {token}")
+    assert "You asked in the group" in out2
+    # The link is single-use and only for that member.
+    again = console(config_file(), ":dm", f"/start {token}")
+    assert "already used" in again
+    other = console(config_file(), ":as mallory", ":dm", f"/start {token}")
+    assert "You asked in the group" not in other and "couldn't match" in other
+
+
+def test_human_in_private_opens_a_ticket_the_member_can_look_up(config_file):
+    out = console(config_file(), ":dm", "human", "/ticket")
+    ref = re.search(r"ticket (SUP-[0-9A-HJKMNP-TV-Z]{6})", out).group(1)
+    assert f"[staff channel] 🎫 {ref}" in out
+    assert out.rstrip().endswith("human") and ref in out.splitlines()[-1]
+    # Another member quoting the reference learns nothing.
+    other = console(config_file(), ":as eve", ":dm", f"/ticket {ref}")
+    assert "can't find a ticket" in other and "human" not in bot_lines(other)[0].split(":", 1)[1]
+
+
+def test_console_controls_and_bad_input_never_crash(config_file):
+    out = console(config_file(), ":reply 99 hello", ":nonsense", ":as", "/escalate", "/ticket zzz",
+                  "\u202e\u200b", "x" * 5000)
+    assert "usage: :reply N text" in out and "unknown console command" in out
+
+
+def test_restart_does_not_answer_twice(config_file):
+    path = config_file()
+    first = console(path, "how do I reset 2FA? I lost my phone")
+    second = console(path, ":as carol", "how do I reset 2FA? I lost my phone")
+    assert len(bot_lines(first)) == 1
+    # A new run is a new conversation: the earlier answer is still in its cooldown.
+    assert "answered here a few minutes ago" in bot_lines(second)[0]
