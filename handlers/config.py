@@ -12,6 +12,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PrivateAttr,
+    StrictBool,
     StrictInt,
     StrictStr,
     ValidationError,
@@ -115,6 +116,37 @@ class Handoff(Strict):
     token_ttl_minutes: Positive = 60
 
 
+Step = Literal["warn", "delete", "mute", "ban"]
+
+
+class SafetyChat(Strict):
+    dry_run: StrictBool | None = None
+    scam_steps: list[Step] | None = None
+    impersonator_steps: list[Step] | None = None
+
+
+class Safety(Strict):
+    """Graduated moderation: the nth offence within the window takes the nth step (the last
+    step repeats). A warning in the chat and a staff alert come with every step."""
+
+    dry_run: StrictBool = False
+    window_hours: Positive = 24
+    scam_steps: list[Step] = Field(default_factory=lambda: ["delete", "mute", "ban"], min_length=1)
+    impersonator_steps: list[Step] = Field(default_factory=lambda: ["warn", "mute", "ban"],
+                                           min_length=1)
+    mute_minutes: Positive = 60
+    chats: Annotated[dict[AccountId, SafetyChat], BeforeValidator(_none_is_empty)] = Field(
+        default_factory=dict)
+
+    def for_chat(self, chat_id: str) -> tuple[bool, list[str], list[str]]:
+        """(dry run?, scam steps, impersonator steps) in this chat."""
+        o = self.chats.get(chat_id)
+        dry = o.dry_run if o and o.dry_run is not None else self.dry_run
+        scam = o.scam_steps if o and o.scam_steps else self.scam_steps
+        imp = o.impersonator_steps if o and o.impersonator_steps else self.impersonator_steps
+        return dry, list(scam), list(imp)
+
+
 class Config(Strict):
     brand: Brand
     official: Official = Field(default_factory=Official)
@@ -125,6 +157,7 @@ class Config(Strict):
     matching: Matching = Field(default_factory=Matching)
     tickets: Tickets = Field(default_factory=Tickets)
     handoff: Handoff = Field(default_factory=Handoff)
+    safety: Safety = Field(default_factory=Safety)
     _base_dir: str = PrivateAttr(default="")
 
     @property

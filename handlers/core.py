@@ -6,16 +6,17 @@ had the safety reminder today?) arrives through a `State` the caller fills from 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
-from .answering import choose_entry, faq_actions
+from .answering import answer_text, choose_entry, faq_actions
 from .config import Config
 from .faq import Faq
 from .intent import read_intent, wants_human
 from .matcher import FaqMatcher
-from .model import Decision, Finding, HandOff, Message, OpenTicket, Reply
+from .model import Decision, Finding, HandOff, Message, OpenTicket, Remind, Reply
 from .replies import reply_language, say
+from .safety import SafetyKit, assess, plan, sensitive_handoff
 
 
 class State(Protocol):
@@ -30,6 +31,9 @@ class State(Protocol):
     def replies_in_last_minute(self, message: Message) -> int:
         """How many replies the bot made in this chat in the last minute."""
 
+    def strikes(self, message: Message) -> int:
+        """Earlier scam/impersonation offences of this member in this chat, within the window."""
+
 
 class NoHistory:
     """No memory at all: what `triage` uses, so each line is judged on its own."""
@@ -43,6 +47,9 @@ class NoHistory:
     def replies_in_last_minute(self, message: Message) -> int:
         return 0
 
+    def strikes(self, message: Message) -> int:
+        return 0
+
 
 NO_HISTORY = NoHistory()
 
@@ -54,13 +61,14 @@ class Knowledge:
     config: Config
     faq: Faq
     matcher: FaqMatcher
+    safety: SafetyKit
 
     @classmethod
     def build(cls, config: Config, faq: Faq) -> Knowledge:
         names = (config.brand.name, *config.brand.aliases,
                  *(a.username for a in config.official.telegram),
                  *(a.username for a in config.official.twitter))
-        return cls(config, faq, FaqMatcher(faq, tuple(names)))
+        return cls(config, faq, FaqMatcher(faq, tuple(names)), SafetyKit(config))
 
 
 def decide(message: Message, kb: Knowledge, state: State = NO_HISTORY) -> Decision:
@@ -80,28 +88,72 @@ def decide(message: Message, kb: Knowledge, state: State = NO_HISTORY) -> Decisi
     lang = analysis.lang
     words = reply_language(lang)
     intent = read_intent(analysis)
-    findings: list[Finding] = []
-    actions: list = []
+    safety = assess(message, kb.safety, on_domain=match.anchored)
 
     settings = kb.config.matching
-    # Someone who asks for a person gets one, even if an FAQ entry is about contacting support.
-    blocked = "asks for a human" if wants_human(text) else ""
+    # Someone who asks for a person gets one, even if an FAQ entry is about contacting support;
+    # a scam or an account emergency is never answered with an article.
+    blocked = ("a scam message" if safety.scam else "an account emergency" if safety.urgent
+               else "asks for a human" if wants_human(text) else "")
     choice = choose_entry(match, intent, message, settings.public_threshold,
                           settings.private_threshold, blocked_by=blocked)
-    findings.append(Finding("faq-match", "faq", choice.reason))
     entry = choice.entry
+    findings = [*safety.findings, Finding("faq-match", "faq", choice.reason)]
+    faq_text = answer_text(entry, lang, kb.faq)[0] if entry else None
+
+    strikes = state.strikes(message) if (safety.scam or safety.impersonator) else 0
+    safety_plan = plan(message, safety, kb.safety, words, strikes,
+                       faq_text=faq_text if safety.secret else None)
+    actions: list = list(safety_plan.actions)
     quiet = message.public and not _may_answer(message, kb, state)
 
-    if entry is not None and not quiet:
-        earlier = state.earlier_answer(message, entry.id) if message.public else None
-        actions += faq_actions(entry, message, lang, kb.faq, earlier)
-    elif entry is None and not quiet:
-        actions += _unanswered(message, text, intent, words, kb)
-    elif entry is not None:
-        findings.append(Finding("answer-mode", "intent", "not addressed to the bot, or reply budget spent"))
-
-    return Decision(faq=entry.id if entry else None, lang=lang, findings=tuple(findings),
+    if not safety_plan.handled and not (message.public and safety.scam):
+        if entry is not None and message.public and safety.sensitive and not quiet:
+            actions.append(sensitive_handoff(message, words, faq_text, entry.id,
+                                             _handoff_intro(message, words)))
+        elif entry is not None and not quiet:
+            earlier = state.earlier_answer(message, entry.id) if message.public else None
+            actions += faq_actions(entry, message, lang, kb.faq, earlier)
+        elif entry is None and not quiet:
+            if message.public and safety.sensitive and (intent.asks or intent.needs_human or safety.data):
+                actions.append(sensitive_handoff(message, words, None, "account",
+                                                 _handoff_intro(message, words)))
+            else:
+                actions += _unanswered(message, text, intent, words, kb)
+        elif entry is not None:
+            findings.append(Finding("answer-mode", "intent",
+                                    "not addressed to the bot, or reply budget spent"))
+    actions = _with_reminder(message, actions, intent, words, state)
+    return Decision(faq=entry.id if entry else None, lang=lang, sensitive=safety.sensitive,
+                    secret=safety.secret, scam=safety.scam, urgent=bool(safety.urgent),
+                    impersonator=safety.impersonator, findings=tuple(findings),
                     actions=tuple(actions), confidence=match.confidence, reason=choice.reason)
+
+
+_ALREADY_REMINDS = ("dm first", "dm you first", "主动私信")
+
+
+def _with_reminder(message: Message, actions: list, intent, words: str, state: State) -> list:
+    """Someone asking for help in public gets, with the answer, the once-a-day reminder that
+    staff never DM first: the people who ask in public are the ones scammers DM."""
+    if not message.public or not intent.asks or state.reminded_recently(message):
+        return actions
+    said = " ".join(getattr(a, "text", "") or getattr(a, "public_text", "") for a in actions).lower()
+    if any(p in said for p in _ALREADY_REMINDS):
+        return actions
+    out = []
+    added = False
+    for action in actions:
+        if not added and isinstance(action, Reply) and action.text:
+            action = replace(action, text=f"{action.text}\n\n{say('reminder', words)}")
+            added = True
+        elif not added and isinstance(action, HandOff) and action.public_text:
+            action = replace(action, public_text=f"{action.public_text}\n\n{say('reminder', words)}")
+            added = True
+        out.append(action)
+    if added:
+        out.append(Remind(check="staff-never-dm"))
+    return out
 
 
 def _may_answer(message: Message, kb: Knowledge, state: State) -> bool:

@@ -5,6 +5,52 @@ from __future__ import annotations
 
 TEXTS: dict[str, dict[str, str]] = {
     "en": {
+        "reminder": "Reminder: staff never DM you first and never ask for passwords, codes or "
+                    "seed phrases.",
+        "secret_seed": "recovery phrase",
+        "secret_key": "private key",
+        "secret_api": "API secret",
+        "secret_password": "password",
+        "secret_code": "security code",
+        "secret_removed": "⚠️ I removed a message that contained a {what}. {who}, check your "
+                          "private messages from me. Everyone: staff never ask for seed phrases, "
+                          "keys, passwords or codes.",
+        "secret_x_reply": "{who} please delete your post now: it contains a {what}. Treat it as "
+                          "compromised; I've sent you the next steps privately.",
+        "secret_steps_seed": "Treat that wallet as compromised: create a new wallet with a new "
+                             "phrase on a device you trust and move your funds there now. Never "
+                             "type the phrase into a website or send it to anyone.",
+        "secret_steps_key": "Treat that key as compromised: move the funds to a new wallet now, "
+                            "from a device you trust.",
+        "secret_steps_api": "Delete that API key now (API Management), check your recent orders "
+                            "and withdrawals, and create a new key restricted to your server's IP.",
+        "secret_steps_password": "Change your password now (and anywhere you reused it), then "
+                                 "check your devices and login history.",
+        "secret_steps_code": "Codes are only for you. If you did not request it, change your "
+                             "password now and check your login history.",
+        "secret_dm": "You shared a {what} in public. {steps} Nobody from our team will ever ask "
+                     "for it.",
+        "secret_private": "Please never send a {what} to anyone, me included: I have not stored "
+                          "it. {steps}",
+        "scam_warning": "⚠️ Careful: the message above looks like a scam ({why}). Official "
+                        "accounts: {accounts}. Admins never DM first and never ask for seed "
+                        "phrases, keys, codes or 'wallet validation'.",
+        "scam_private": "That has the marks of a scam ({why}). Don't click its links, don't send "
+                        "anything, don't share any code or phrase. Official accounts: {accounts}.",
+        "impersonator_warning": "⚠️ {who} is not a {brand} team member. Official accounts: "
+                                "{accounts}. Admins never DM first.",
+        "urgent_public": "This sounds urgent: our team has been alerted (case {ref}). If you can "
+                         "still log in, change your password and 2FA now and delete your API "
+                         "keys. Continue with me privately; never share codes or your seed phrase.",
+        "urgent_private": "I've opened urgent case {ref} and alerted our team. Right now, if you "
+                          "can still log in: change your password, reset 2FA, delete all API "
+                          "keys and check your withdrawal addresses. Our team will contact you "
+                          "here.",
+        "staff_secret": "🔑 {kind} posted by {user} in {place} ({channel}); {done}. Check: {why}.",
+        "staff_scam": "🚩 scam by {user} in {place} ({channel}): {why}. Action: {done}.",
+        "staff_impersonator": "👤 {user} in {place} ({channel}) resembles @{resembles}: {why}. "
+                              "Action: {done}.",
+        "staff_dry_run": "[dry run] would {actions} for {user} in {place} ({channel}): {why}.",
         "unknown_command": "I don't know that command. Send /help to see what I can do.",
         "handoff_resumed": "Hi again! Tell me what happened (no passwords, codes or seed "
                            "phrases). Send /human to reach our team.",
@@ -44,7 +90,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "ticket_opened": "I've opened ticket {ref} for you. Our team will answer here. Send "
                          "/ticket {ref} any time to see where it stands.",
         "ticket_added": "(This was added to your open ticket {ref}.)",
-        "staff_ticket": "🎫 {ref} [{priority}] {state} · {channel} · {user} · {topic}\n"
+        "staff_ticket": "{icon} {ref} [{priority}] {state} · {channel} · {user} · {topic}\n"
                         "Reason: {reason}\nSummary: {summary}\nOrigin: {link}\n"
                         "Reply to this post, or /reply {ref} <text>, to answer the member.",
         "topic_general": "your question",
@@ -62,6 +108,32 @@ TEXTS: dict[str, dict[str, str]] = {
                     "/reopen REF, /reload, /stats",
     },
     "zh": {
+        "reminder": "提醒：工作人员绝不会主动私信你，也绝不会索要密码、验证码或助记词。",
+        "secret_seed": "助记词",
+        "secret_key": "私钥",
+        "secret_api": "API 密钥",
+        "secret_password": "密码",
+        "secret_code": "验证码",
+        "secret_removed": "⚠️ 我删除了一条包含{what}的消息。{who}，请查看我发给你的私信。各位注意："
+                          "工作人员绝不会索要助记词、私钥、密码或验证码。",
+        "secret_x_reply": "{who} 请立即删除这条帖子：其中包含{what}。请视为已泄露，后续步骤已私信发给你。",
+        "secret_steps_seed": "请把这个钱包视为已泄露：立即在可信设备上新建钱包（新的助记词），并马上把资产转过去。"
+                             "不要把助记词输入任何网站，也不要发给任何人。",
+        "secret_steps_key": "请把这个私钥视为已泄露：立即在可信设备上把资产转到新钱包。",
+        "secret_steps_api": "请立即删除这个 API Key（API 管理），检查最近的订单和提现，并新建一个绑定服务器 IP 的 Key。",
+        "secret_steps_password": "请立即修改密码（以及其他用了相同密码的地方），并检查登录设备和登录记录。",
+        "secret_steps_code": "验证码只属于你自己。如果不是你本人申请的，请立即修改密码并检查登录记录。",
+        "secret_dm": "你在公开场合发送了{what}。{steps}我们的工作人员绝不会向你索要它。",
+        "secret_private": "请不要把{what}发给任何人，包括我：我没有保存它。{steps}",
+        "scam_warning": "⚠️ 注意：上面的消息疑似诈骗（{why}）。官方账号：{accounts}。管理员绝不会主动私信，"
+                        "也绝不会索要助记词、私钥、验证码或要求“验证钱包”。",
+        "scam_private": "这条消息具有诈骗特征（{why}）。不要点击其中的链接，不要转账，不要透露任何验证码或助记词。"
+                        "官方账号：{accounts}。",
+        "impersonator_warning": "⚠️ {who} 不是{brand}的工作人员。官方账号：{accounts}。管理员绝不会主动私信你。",
+        "urgent_public": "情况紧急：已通知工作人员（工单 {ref}）。如果还能登录，请立即修改密码和二次验证，并删除 API Key。"
+                         "请与我私聊继续；不要透露验证码或助记词。",
+        "urgent_private": "已为你创建紧急工单 {ref} 并通知工作人员。如果还能登录，请立即：修改密码、重置二次验证、"
+                          "删除所有 API Key、检查提币地址白名单。工作人员会在这里联系你。",
         "unknown_command": "我不认识这个命令。发送 /help 查看我能做什么。",
         "handoff_resumed": "你好！请描述发生了什么（不要发送密码、验证码或助记词）。发送 /human 可转人工。",
         "handoff_used": "这个链接已经用过了。直接在这里告诉我你需要什么。",

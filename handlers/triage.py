@@ -95,5 +95,6 @@ def _user_result(row_id: Any, row: dict[str, Any], kb: Knowledge) -> dict[str, A
     platform = row.get("platform", "telegram")
     if platform not in CHANNELS:
         raise BadLine(f"'platform' must be one of {', '.join(CHANNELS)}")
-    _user(row.get("user"))
-    return {"id": row_id, "impersonator": False, "resembles": None}
+    verdict = kb.safety.impersonation.check(_user(row.get("user")), platform)
+    return {"id": row_id, "impersonator": verdict.impersonator,
+            "resembles": verdict.resembles if verdict.impersonator else None}

@@ -30,3 +30,7 @@ class StoreHistory:
 
     def replies_in_last_minute(self, message: Message) -> int:
         return self.store.replies_since(message.channel, message.chat_id, self.now - 60)
+
+    def strikes(self, message: Message) -> int:
+        since = self.now - self.config.safety.window_hours * 3600
+        return self.store.strikes_since(message.channel, message.chat_id, message.user.id, since)

@@ -120,6 +120,8 @@ class SupportService:
             if isinstance(action, Remind):
                 until = now + config.answering.reminder_hours * 3600
                 self.store.set_cooldown(reminder_key(message), until, "1")
+                if not action.text:
+                    return []   # the reminder rode along in the answer itself
             payload = {**base, "op": "reply", "text": action.text}
             if isinstance(action, Reply) and faq_id and message.public:
                 payload["faq_cooldown_key"] = faq_key(message, faq_id)
@@ -189,7 +191,8 @@ class SupportService:
             out.append((message.channel, {**base, "op": "dm", "user_id": subject.id,
                                           "text": action.announce_private.format(ref=ref) +
                                           (f" {note}" if note else "")}, ref))
-        staff = say("staff_ticket", "en", ref=ref, priority=ticket.priority,
+        icon = "🆘" if ticket.priority == "urgent" else "🎫"
+        staff = say("staff_ticket", "en", icon=icon, ref=ref, priority=ticket.priority,
                     state="new" if created else "updated", channel=message.channel,
                     user=subject.handle, topic=ticket.topic, reason=redact(action.reason),
                     summary=ticket.summary, link=origin.link or "-")

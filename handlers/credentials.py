@@ -1,0 +1,383 @@
+"""Secrets in a message: seed phrases, private keys, API secrets, passwords, 2FA/SMS codes.
+
+Missing a secret is the worst error this bot can make (a leaked seed phrase is lost money in
+minutes), so each check leans towards catching; the hard negatives it must still let through
+are ordinary sentences of common words, transaction hashes and addresses. Every check returns
+spans (for redaction) and a Finding whose detail never contains the secret.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import base58
+from mnemonic import Mnemonic
+
+from .model import Finding
+
+SEED_LENGTHS = (12, 15, 18, 21, 24)
+
+
+@dataclass(frozen=True)
+class Secret:
+    start: int
+    end: int
+    finding: Finding
+
+
+# --- word lists ---------------------------------------------------------------------------
+
+# Every wordlist BIP39 defines. English and Chinese are the ones this community writes in; the
+# others are caught too (their runs must also pass the checksum, to keep ordinary sentences in
+# those languages from tripping the check).
+LANGUAGES = ("english", "chinese_simplified", "chinese_traditional", "czech", "french", "italian",
+             "japanese", "korean", "portuguese", "spanish", "russian", "turkish")
+
+
+@lru_cache(maxsize=1)
+def _wordlists() -> dict[str, dict[str, int]]:
+    return {lang: {unicodedata.normalize("NFKC", w): i
+                   for i, w in enumerate(Mnemonic(lang).wordlist)} for lang in LANGUAGES}
+
+
+@lru_cache(maxsize=1)
+def _english_by_prefix() -> dict[str, int]:
+    """BIP39 English words are unique in their first four letters: a typo after those four
+    ("crateer", "unfol") still names one word."""
+    return {w[:4]: i for w, i in _wordlists()["english"].items()}
+
+
+@lru_cache(maxsize=4096)
+def _english_typo(token: str) -> int | None:
+    """The list word one edit away from `token` (or sharing its first four letters), if any."""
+    if len(token) < 4:
+        return None
+    words = _wordlists()["english"]
+    by_prefix = _english_by_prefix().get(token[:4])
+    if by_prefix is not None:
+        return by_prefix
+    close = [i for w, i in words.items() if w[0] == token[0] and abs(len(w) - len(token)) <= 1
+             and _distance_at_most_one(w, token)]
+    return close[0] if len(close) == 1 else None
+
+
+def _distance_at_most_one(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    if len(a) == len(b):
+        diffs = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diffs) == 1 or (len(diffs) == 2 and diffs[1] == diffs[0] + 1
+                                   and a[diffs[0]] == b[diffs[1]] and a[diffs[1]] == b[diffs[0]])
+    if abs(len(a) - len(b)) != 1:
+        return False
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    i = 0
+    while i < len(short) and short[i] == long_[i]:
+        i += 1
+    return short[i:] == long_[i + 1:]
+
+
+def _checksum_ok(indices: list[int]) -> bool:
+    """BIP39 checksum over word indices (any language: the indices carry the entropy)."""
+    n = len(indices)
+    if n not in SEED_LENGTHS:
+        return False
+    bits = "".join(f"{i:011b}" for i in indices)
+    cs_len = n // 3
+    entropy_bits, checksum = bits[:-cs_len], bits[-cs_len:]
+    entropy = int(entropy_bits, 2).to_bytes(len(entropy_bits) // 8, "big")
+    digest = hashlib.sha256(entropy).digest()
+    return f"{int.from_bytes(digest, 'big'):0256b}"[:cs_len] == checksum
+
+
+def _any_valid_window(indices: list[int]) -> int:
+    """The length of a valid-checksum phrase inside the run (people paste extra words)."""
+    if len(indices) > 48:   # not a pasted phrase but a wall of words: caught without it
+        return 0
+    for n in reversed(SEED_LENGTHS):
+        if any(_checksum_ok(indices[i:i + n]) for i in range(len(indices) - n + 1)):
+            return n
+    return 0
+
+
+# --- seed phrases --------------------------------------------------------------------------
+
+# Letters plus combining marks: phrases copied in decomposed form ("e" + U+0301) stay one word.
+# The plain \w+ scan is several times faster and serves text without combining marks.
+_WORD = re.compile(r"(?:[^\W\d_]|[\u0300-\u036f\u3099\u309a])+")
+_FAST_WORD = re.compile(r"[^\W\d_]+")
+_COMBINING = re.compile(r"[\u0300-\u036f\u3099\u309a]")
+# Between two words of a written-down phrase: spaces, commas, line breaks, numbering ("3."),
+# dashes. Anything else (a sentence's other words) ends the run.
+_SEPARATOR = re.compile(r"[\s,;:|/\-–—.)(\]\[#\"'`*•·、，。\d]*")
+_SEED_CONTEXT = re.compile(
+    r"seed|phrase|mnemonic|recovery|secret words|backup words|wallet words|12 words|24 words|"
+    r"\bwords\b|助记词|恢复词|种子|私钥|备份", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _word_index() -> dict[str, tuple[tuple[str, int], ...]]:
+    """Word → every (language, index) it has, for a single pass over a message."""
+    index: dict[str, list[tuple[str, int]]] = {}
+    for lang, table in _wordlists().items():
+        if not lang.startswith("chinese"):   # single characters: see _chinese_seeds
+            for word, i in table.items():
+                index.setdefault(word, []).append((lang, i))
+    return {w: tuple(v) for w, v in index.items()}
+
+
+def _word_seeds(text: str) -> list[Secret]:
+    """Runs of wordlist words separated only by spaces, commas, numbering or line breaks."""
+    index = _word_index()
+    found: list[Secret] = []
+    runs: dict[str, list[tuple[re.Match[str], int | None]]] = {}
+    pattern = _WORD if _COMBINING.search(text) else _FAST_WORD
+    for m in pattern.finditer(text):
+        word = m.group()
+        word = word.lower() if word.isascii() else unicodedata.normalize("NFKC", word).lower()
+        found_in = index.get(word)
+        if found_in is None and not runs:
+            continue
+        langs = dict(found_in or ())
+        for lang in list(runs):
+            run = runs[lang]
+            joined = _SEPARATOR.fullmatch(text[run[-1][0].end():m.start()]) is not None
+            if lang in langs and joined:
+                run.append((m, langs.pop(lang)))
+            elif lang == "english" and joined and _english_typo(word) is not None \
+                    and sum(i is None for _, i in run) < 2:
+                run.append((m, None))
+            else:
+                _judge_run(run, lang, text, found)
+                del runs[lang]
+        for lang, i in langs.items():   # languages whose run starts here
+            runs[lang] = [(m, i)]
+    for lang, run in runs.items():
+        _judge_run(run, lang, text, found)
+    return found
+
+
+def _judge_run(run: list[tuple[re.Match[str], int | None]], lang: str, text: str,
+               found: list[Secret]) -> None:
+    while run and run[-1][1] is None:
+        run = run[:-1]   # a run never ends on a typo
+    if len(run) < 8:
+        return
+    exact = [i for _, i in run if i is not None]
+    typos = len(run) - len(exact)
+    window = _any_valid_window(exact) if not typos else 0
+    if lang == "english":
+        # 12+ list words in a row are essentially never ordinary English; the checksum only
+        # confirms. Eight to eleven count when the message says it is a phrase.
+        if (len(run) >= 12 and typos <= 2) or \
+                (len(run) >= 8 and typos <= 1 and _SEED_CONTEXT.search(text)):
+            found.append(_seed_secret(run, typos, window, len(run) < 12))
+    elif window:
+        found.append(_seed_secret(run, 0, window, False, lang))
+
+
+def _seed_secret(run: list, typos: int, window: int, partial: bool,
+                 lang: str = "english") -> Secret:
+    start, end = run[0][0].start(), run[-1][0].end()
+    words = f"{len(run)} BIP39 {lang} words" if lang != "english" else f"{len(run)} BIP39 words"
+    detail = words + (f" with {typos} typo(s)" if typos else "") + (
+        f", a {window}-word phrase with a valid checksum" if window else "") + (
+        " next to seed-phrase words" if partial else "")
+    return Secret(start, end, Finding("seed-phrase", "secret", detail))
+
+
+_HAN_SEP_RUN = re.compile(
+    r"(?<![\u4e00-\u9fff])(?:[\u4e00-\u9fff][\s,，、.。;；:：\d\-]+){11,}[\u4e00-\u9fff](?![\u4e00-\u9fff])")
+_HAN_BLOCK = re.compile(r"[\u4e00-\u9fff]{12,24}")
+
+
+_ANY_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _chinese_seeds(text: str) -> list[Secret]:
+    if not _ANY_HAN.search(text):
+        return []
+    simp, trad = _wordlists()["chinese_simplified"], _wordlists()["chinese_traditional"]
+    found = []
+    for m in _HAN_SEP_RUN.finditer(text):
+        chars = re.findall(r"[\u4e00-\u9fff]", m.group())
+        for table in (simp, trad):
+            if all(c in table for c in chars):
+                valid = _checksum_ok([table[c] for c in chars])
+                # Separated single characters: a phrase when the checksum holds, or when the
+                # message says it is one (a typo then breaks the checksum, not the leak).
+                if valid or _SEED_CONTEXT.search(text):
+                    detail = f"{len(chars)} separated Chinese BIP39 characters" + (
+                        ", checksum ok" if valid else " next to seed-phrase words")
+                    found.append(Secret(m.start(), m.end(), Finding("seed-phrase", "secret", detail)))
+                break
+    if _SEED_CONTEXT.search(text):
+        for m in _HAN_BLOCK.finditer(text):
+            chars = list(m.group())
+            for table in (simp, trad):
+                if len(chars) in SEED_LENGTHS and all(c in table for c in chars) and \
+                        _checksum_ok([table[c] for c in chars]):
+                    found.append(Secret(m.start(), m.end(), Finding(
+                        "seed-phrase", "secret",
+                        f"{len(chars)} Chinese BIP39 characters in a row, checksum ok")))
+                    break
+    return found
+
+
+# --- keys ------------------------------------------------------------------------------------
+
+_HEX64 = re.compile(r"(?<![0-9A-Za-z])(0x)?([0-9a-fA-F]{64})(?![0-9A-Za-z])")
+_KEY_WORDS = re.compile(r"private|priv\b|secret|\bkey\b|keys\b|import|私钥|密钥|导入", re.IGNORECASE)
+_TX_WORDS = re.compile(r"\btx\b|txid|tx id|tx hash|hash|transaction|trans\b|hash|交易|哈希|txn|"
+                       r"explorer|etherscan|bscscan|tronscan|区块|链上", re.IGNORECASE)
+_B58_TOKEN = re.compile(r"(?<![1-9A-HJ-NP-Za-km-z])[1-9A-HJ-NP-Za-km-z]{50,112}(?![1-9A-HJ-NP-Za-km-z])")
+
+
+def _hex_keys(text: str) -> list[Secret]:
+    """64 hex digits: a private key, unless the words around it say it is a transaction."""
+    found = []
+    for m in _HEX64.finditer(text):
+        before = text[max(0, m.start() - 40):m.start()]
+        after = text[m.end():m.end() + 25]
+        keyish = _KEY_WORDS.search(before) or _KEY_WORDS.search(after)
+        txish = _TX_WORDS.search(before) or _TX_WORDS.search(after)
+        if m.group(1):   # 0x + 64 hex is how transaction hashes are written
+            if keyish and not (txish and txish.start() > (keyish.start() if keyish else 0)):
+                found.append(Secret(m.start(), m.end(), Finding(
+                    "private-key", "secret", "0x + 64 hex digits called a key")))
+        elif not txish or keyish:
+            found.append(Secret(m.start(), m.end(), Finding(
+                "private-key", "secret",
+                "64 hex digits" + (" called a key" if keyish else " with no sign of a transaction"))))
+    return found
+
+
+def _b58_keys(text: str) -> list[Secret]:
+    """WIF keys and extended private keys, confirmed by their base58 checksum."""
+    found = []
+    for m in _B58_TOKEN.finditer(text):
+        token = m.group()
+        if token[:4] in ("xprv", "yprv", "zprv", "tprv", "uprv", "vprv"):
+            kind = "extended private key"
+        elif token[0] in "5KLc9" and len(token) in (51, 52):
+            kind = "WIF private key"
+        elif len(token) in (87, 88):
+            kind = "base58 64-byte private key"
+        else:
+            continue
+        try:
+            if kind == "base58 64-byte private key":
+                if len(base58.b58decode(token)) != 64:
+                    continue
+            else:
+                base58.b58decode_check(token)
+        except ValueError:
+            if kind != "extended private key":
+                continue
+            kind += " (checksum fails)"
+        found.append(Secret(m.start(), m.end(), Finding("private-key", "secret", kind)))
+    return found
+
+
+# --- API secrets, passwords, codes ---------------------------------------------------------
+
+_API_SECRET = re.compile(
+    r"(?i)(?:api[ _-]?secret|secret[ _-]?key|secretkey|api[ _-]?key|apikey|access[ _-]?key|"
+    r"api[ _-]?token|access[ _-]?token|bearer|passphrase|"
+    r"\bsecret\b|私钥|密钥|api\s*密钥)\s*(?:is|was|=|:|：|是|为)?\s*[\"'`]?"
+    r"([A-Za-z0-9+/=_\-]{16,})")
+_PASSWORD = re.compile(
+    r"(?i)(?:password|passwd|passcode|pass\s*word|\bpwd\b|\bpw\b|\bpass\b|登录密码|资金密码|交易密码|"
+    r"密码|口令)(?:\s*(?:is|was|=|:|：|是|为|就是|设的是|设成了?)\s*|\s+)[\"'`“]?([^\s\"'`”,，。]{4,64})")
+# Without "is"/":" the word after "password" is only a password when it looks like one.
+_LOOKS_LIKE_PASSWORD = re.compile(r"(?=.*\d)(?=.*[A-Za-z])|(?=.*[^A-Za-z0-9])(?=.*[A-Za-z0-9])")
+_NOT_A_PASSWORD = frozenset("""
+wrong incorrect correct right invalid expired weak strong not too the a an my same different long
+short case fine ok okay working reset changed locked blocked fine good bad missing required
+rejected accepted saved stored safe unsafe compromised leaked stolen hacked forgotten correct
+definitely definitely still now also really very being getting been
+""".split())
+_CODE = re.compile(
+    r"(?i)(?:\b(?:2fa|two[- ]factor|otp|one[- ]time|authenticator|google auth\w*|ga|sms|texts?|"
+    r"texted|verification|verify|confirm\w*|security|login|auth|(?:the|my|this|that) code|"
+    r"code\s*(?:is|was|:)|codes? i (?:got|received|get))(?!\w)|验证码|校验码|动态码|谷歌|短信)"
+    r"[^\n\d]{0,32}?(?<!\d)(\d{4,8}|\d{3}[ -]\d{3})(?!\d)"
+    r"(?!\s?(?:u\b|usdt|usd|usdc|btc|eth|%|k\b|x\b|元|块|刀|个|美元|枚|万|\.\d))")
+_CODE_NEGATIVE = re.compile(r"(?i)anti[- ]?phishing|防钓鱼|order|uid|订单|ticket|工单|\$|usdt|btc|eth|"
+                            r"referral|invite|promo|coupon|voucher|邀请|推荐|zip|postal|area|error|"
+                            r"status|http|错误码")
+
+
+def _api_secrets(text: str) -> list[Secret]:
+    lowered = text.lower()
+    if not any(t in lowered for t in ("secret", "key", "token", "bearer", "passphrase", "私钥", "密钥")):
+        return []
+    found = []
+    for m in _API_SECRET.finditer(text):
+        token = m.group(1)
+        if not (re.search(r"\d", token) and re.search(r"[A-Za-z]", token)):
+            continue
+        found.append(Secret(m.start(1), m.end(1), Finding(
+            "api-secret", "secret", f"a {len(token)}-character key after an API key/secret label")))
+    return found
+
+
+def _passwords(text: str) -> list[Secret]:
+    lowered = text.lower()
+    if not any(t in lowered for t in ("pass", "pw", "密码", "口令")):
+        return []
+    found = []
+    for m in _PASSWORD.finditer(text):
+        token = m.group(1)
+        plain = token.lower().strip(".!?")
+        if plain in _NOT_A_PASSWORD or plain.startswith(("not", "incorrect", "wrong")):
+            continue
+        connector = m.group(0)[:m.start(1) - m.start(0)]
+        stated = re.search(r"(?i)\bis\b|\bwas\b|[=:：是为]|设", connector)
+        if not stated and not (len(token) >= 6 and _LOOKS_LIKE_PASSWORD.match(token)):
+            continue   # "password reset", "password change": words, not a password
+        if re.fullmatch(r"[a-z]+", token) and len(token) < 6:
+            continue   # "my password is weak/fine/gone": a word, not a password
+        if re.fullmatch(r"[\u4e00-\u9fff]+", token):
+            continue   # "密码 错误", "密码是对的": words, not a password
+        found.append(Secret(m.start(1), m.end(1), Finding(
+            "password", "secret", "a password written out after 'password is'")))
+    return found
+
+
+_FOUR_DIGITS = re.compile(r"\d{3}")
+
+
+def _codes(text: str) -> list[Secret]:
+    if not _FOUR_DIGITS.search(text):
+        return []
+    found = []
+    for m in _CODE.finditer(text):
+        window = text[max(0, m.start(1) - 12):m.end(1) + 4]
+        context = text[max(0, m.start() - 20):m.end()]
+        if _CODE_NEGATIVE.search(context) or re.search(r"\d[.,]\d", window):
+            continue
+        digits = sum(ch.isdigit() for ch in m.group(1))
+        found.append(Secret(m.start(1), m.end(1), Finding(
+            "2fa-code", "secret", f"a {digits}-digit code next to a 2FA/SMS/verification word")))
+    return found
+
+
+CHECKS = (_word_seeds, _chinese_seeds, _hex_keys, _b58_keys, _api_secrets, _passwords, _codes)
+
+
+def find_secrets(text: str) -> list[Secret]:
+    """Every secret in the text, in order of position; overlapping finds are merged."""
+    if not text:
+        return []
+    found = sorted((s for check in CHECKS for s in check(text)), key=lambda s: (s.start, -s.end))
+    merged: list[Secret] = []
+    for s in found:
+        if merged and s.start < merged[-1].end:
+            continue
+        merged.append(s)
+    return merged

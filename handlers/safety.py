@@ -1,0 +1,277 @@
+"""Safety in the core: every detector run on a message, its labels, and the actions SPEC §2
+asks for, public and private, in the asker's language — never repeating the secret or the data.
+
+Each action carries the check that led to it, so a moderator (or a dry run) can tell why.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from .config import Config
+from .credentials import Secret, find_secrets
+from .impersonation import AccountVerdict, ImpersonationChecker
+from .model import (
+    Ban,
+    Delete,
+    Finding,
+    HandOff,
+    Hide,
+    Message,
+    NotifyStaff,
+    OpenTicket,
+    Reply,
+    Restrict,
+    SendPrivate,
+    Warn,
+)
+from .personal_data import Data, find_personal_data
+from .replies import say
+from .scams import BrandMarks, brand_marks, find_scams, registrable
+from .sensitivity import own_case
+from .urgency import find_urgency
+
+# Personal data that only matters on an exchange (a TxID, an address, a UID) marks a message
+# as sensitive wherever it appears; an email or a phone number only when the message is about
+# this exchange, so everyday chat that happens to contain one is left alone.
+DOMAIN_DATA = frozenset({"address", "txid", "uid", "reference", "id-number"})
+_HONEYPOT = re.compile(
+    r"(?i)(?:can|could) (?:someone|anyone|somebody|you guys)\b[^\n]{0,40}\b(?:help|withdraw|move|"
+    r"transfer)|(?:here is|here's|heres) (?:the|my) (?:phrase|seed|words|recovery)|"
+    r"don'?t (?:know|understand) how to (?:withdraw|transfer|move)|谁能帮我(?:提|转)|不会提币")
+
+
+class SafetyKit:
+    """What the safety checks need from config, prepared once per (re)load."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.marks: BrandMarks = brand_marks(config)
+        self.impersonation = ImpersonationChecker.from_config(config)
+        self.ignore_emails = frozenset(e.lower() for e in [config.brand.support_email] if e)
+        self.ignore_domains = frozenset(self.marks.domains)
+        official = [a for accounts in (config.official.telegram, config.official.twitter)
+                    for a in accounts]
+        self.official_ids = {("telegram", a.id) for a in config.official.telegram} | {
+            ("twitter", a.id) for a in config.official.twitter}
+        self.accounts_line = ", ".join(f"@{a.username}" for a in official) or config.brand.name
+
+    def is_official(self, message: Message) -> bool:
+        return message.from_official or (message.channel, message.user.id) in self.official_ids
+
+
+@dataclass
+class SafetyResult:
+    secrets: list[Secret] = field(default_factory=list)
+    data: list[Data] = field(default_factory=list)
+    own_case: Finding | None = None
+    scams: list[Finding] = field(default_factory=list)
+    urgent: Finding | None = None
+    account: AccountVerdict | None = None
+    honeypot: bool = False
+
+    @property
+    def secret(self) -> bool:
+        return bool(self.secrets)
+
+    @property
+    def scam(self) -> bool:
+        return bool(self.scams) or self.honeypot
+
+    @property
+    def impersonator(self) -> bool:
+        return bool(self.account and self.account.impersonator)
+
+    @cached_property
+    def sensitive(self) -> bool:
+        # A scam's address or amount is the scammer's, not the sender's own case; a leaked
+        # secret or an account emergency always is.
+        if self.secret or self.urgent:
+            return True
+        if self.scam:
+            return False
+        return bool(self.data or self.own_case)
+
+    @property
+    def findings(self) -> list[Finding]:
+        out = [s.finding for s in self.secrets] + [d.finding for d in self.data]
+        out += [f for f in (self.own_case, self.urgent) if f]
+        out += self.scams
+        if self.honeypot:
+            out.append(Finding("honeypot", "scam", "posts a wallet phrase and asks others to "
+                                                   "help move the funds (the classic gas trap)"))
+        if self.account and self.account.finding:
+            out.append(self.account.finding)
+        return out
+
+
+def assess(message: Message, kit: SafetyKit, on_domain: bool) -> SafetyResult:
+    """Run every check. `on_domain`: the matcher recognised the message as about this exchange."""
+    text = message.text or ""
+    official = kit.is_official(message)
+    result = SafetyResult()
+    result.secrets = find_secrets(text)
+    data = find_personal_data(text, kit.ignore_emails, kit.ignore_domains)
+    keep_contact = on_domain or not message.public
+    result.data = [d for d in data if d.kind in DOMAIN_DATA or keep_contact]
+    case = own_case(text)
+    result.own_case = case if (case and (on_domain or not message.public)) else None
+    if not official:
+        result.scams = find_scams(text, kit.marks, sender_is_staff=message.moderator)
+        result.account = kit.impersonation.check(message.user, _platform(message))
+        seeds = [s for s in result.secrets if s.finding.check == "seed-phrase"]
+        result.honeypot = bool(seeds) and message.public and bool(_HONEYPOT.search(text))
+    urgent = find_urgency(text)
+    result.urgent = urgent if (urgent and not result.scam) else None
+    return result
+
+
+def _platform(message: Message) -> str:
+    return "twitter" if message.channel == "twitter" else "telegram"
+
+
+# --- actions -----------------------------------------------------------------------------------
+
+@dataclass
+class SafetyPlan:
+    actions: list = field(default_factory=list)
+    blocks_faq_reply: bool = False      # the public answer must not appear (deleted message)
+    handled: bool = False               # the safety actions already answer the member
+
+
+def plan(message: Message, result: SafetyResult, kit: SafetyKit, lang: str, strikes: int,
+         faq_text: str | None = None) -> SafetyPlan:
+    """The actions for what the checks found (SPEC §2), before any FAQ answer."""
+    config = kit.config
+    dry_run, scam_steps, imp_steps = config.safety.for_chat(message.chat_id)
+    out = SafetyPlan()
+    who = message.user.handle
+    place = message.chat_id
+    base = {"user": who, "place": place, "channel": message.channel}
+
+    if result.secret:
+        out.actions += _secret_actions(message, result, kit, lang, dry_run, base, faq_text)
+        out.blocks_faq_reply = message.public
+        out.handled = True
+    if result.scam:
+        why = "; ".join(dict.fromkeys(f.detail for f in result.findings if f.label == "scam"))
+        check = next(f.check for f in result.findings if f.label == "scam")
+        if message.public:
+            step = scam_steps[min(strikes, len(scam_steps) - 1)]
+            out.actions += _moderate(message, step, check, kit, lang, dry_run, base, why,
+                                     say("scam_warning", lang, why=_short(why, lang),
+                                         accounts=kit.accounts_line), "staff_scam")
+            out.blocks_faq_reply = True
+        else:
+            out.actions.append(Reply(check=check, text=say("scam_private", lang, why=_short(why, lang),
+                                                           accounts=kit.accounts_line)))
+        out.handled = True
+    elif result.impersonator and message.public:
+        verdict = result.account
+        step = imp_steps[min(strikes, len(imp_steps) - 1)]
+        check = verdict.finding.check if verdict.finding else "impersonator"
+        detail = verdict.finding.detail if verdict.finding else "name imitates an official account"
+        warning = say("impersonator_warning", lang, who=who, brand=config.brand.name,
+                      accounts=kit.accounts_line)
+        out.actions += _moderate(message, step, check, kit, lang, dry_run,
+                                 {**base, "resembles": verdict.resembles or "-"}, detail, warning,
+                                 "staff_impersonator")
+    if result.urgent and not result.scam:
+        out.actions += _urgent_actions(message, result, kit, lang)
+        out.handled = True
+    return out
+
+
+def _secret_actions(message: Message, result: SafetyResult, kit: SafetyKit, lang: str,
+                    dry_run: bool, base: dict, faq_text: str | None) -> list:
+    kind = _secret_kind(result.secrets)
+    what = say(f"secret_{kind}", lang)
+    steps = say(f"secret_steps_{kind}", lang)
+    check = result.secrets[0].finding.check
+    detail = "; ".join(s.finding.detail for s in result.secrets)
+    if not message.public:
+        text = say("secret_private", lang, what=what, steps=steps)
+        if faq_text:
+            text = f"{text}\n\n{faq_text}"
+        return [Reply(check=check, text=text)]
+    if dry_run:
+        return [NotifyStaff(check=check, kind="alert", text=say(
+            "staff_dry_run", "en", actions="delete the message and DM the author", why=detail, **base))]
+    dm = say("secret_dm", lang, what=what, steps=steps)
+    if faq_text:
+        dm = f"{dm}\n\n{faq_text}"
+    actions: list = []
+    if message.channel == "twitter":
+        actions += [Hide(check=check),
+                    Reply(check=check, text=say("secret_x_reply", lang, who=message.user.handle,
+                                                what=what))]
+        done = "hidden where it is in our thread; author asked to delete it"
+    else:
+        actions += [Delete(check=check),
+                    Warn(check=check, text=say("secret_removed", lang, what=what,
+                                               who=message.user.handle))]
+        done = "deleted"
+    actions.append(SendPrivate(check=check, text=dm))
+    actions.append(NotifyStaff(check=check, kind="alert", text=say(
+        "staff_secret", "en", kind=say(f"secret_{kind}", "en"), done=done, why=detail, **base)))
+    return actions
+
+
+def _secret_kind(secrets: list[Secret]) -> str:
+    checks = {s.finding.check for s in secrets}
+    for check, kind in (("seed-phrase", "seed"), ("private-key", "key"), ("api-secret", "api"),
+                        ("password", "password"), ("2fa-code", "code")):
+        if check in checks:
+            return kind
+    return "password"
+
+
+def _moderate(message: Message, step: str, check: str, kit: SafetyKit, lang: str, dry_run: bool,
+              base: dict, why: str, warning: str, staff_key: str) -> list:
+    """Warning in the thread + staff alert always; then the graduated step."""
+    minutes = int(kit.config.safety.mute_minutes)
+    step_actions: list = []
+    if step in ("delete", "mute", "ban"):
+        step_actions.append(Hide(check=check) if message.channel == "twitter" else Delete(check=check))
+    if step == "mute" and message.channel != "twitter":
+        step_actions.append(Restrict(check=check, seconds=minutes * 60))
+    if step == "ban" and message.channel != "twitter":
+        step_actions.append(Ban(check=check))
+    done = ", ".join(a.name for a in step_actions) or "warned"
+    if dry_run:
+        return [NotifyStaff(check=check, kind="alert", text=say(
+            "staff_dry_run", "en", actions=done.replace("restrict", f"mute {minutes} min"),
+            why=why, **{k: v for k, v in base.items() if k != "resembles"}))]
+    staff = say(staff_key, "en", why=why, done=done, **base)
+    return [Warn(check=check, text=warning), *step_actions,
+            NotifyStaff(check=check, kind="alert", text=staff)]
+
+
+def _urgent_actions(message: Message, result: SafetyResult, kit: SafetyKit, lang: str) -> list:
+    check = result.urgent.check if result.urgent else "takeover"
+    public = say("urgent_public", lang, ref="{ref}") if message.public else ""
+    private = say("urgent_private", lang, ref="{ref}")
+    # The ticket's staff post is the alert: urgent tickets are flagged and posted at once.
+    return [OpenTicket(check=check, priority="urgent", topic="takeover",
+                       reason=f"possible account takeover: {result.urgent.detail}"
+                       if result.urgent else "possible account takeover",
+                       announce_public=public, announce_private=private)]
+
+
+def _short(why: str, lang: str) -> str:
+    # The first reason is enough in the chat; moderators see them all.
+    return why.split("; ")[0]
+
+
+def sensitive_handoff(message: Message, lang: str, faq_text: str | None, topic: str,
+                      intro: str) -> HandOff:
+    """Public: a short reply that repeats none of the member's data, plus the way to a DM."""
+    public = say("handoff_public", lang)
+    if faq_text:
+        public = f"{faq_text}\n\n{say('private_pointer', lang)}"
+    return HandOff(check="sensitive", public_text=public, private_text=intro, topic=topic)
+
+
+__all__ = ["SafetyKit", "SafetyResult", "assess", "plan", "registrable", "sensitive_handoff"]

@@ -1,0 +1,232 @@
+"""Scam messages aimed at others: fake support offering help by DM, requests for secrets or
+"wallet validation", fake giveaways and airdrops, recovery-service spam, guaranteed-profit
+groups, staff claims by non-staff, and links whose domain imitates the brand.
+
+A member *reporting* a scam ("some guy asked me to validate my wallet at …, blocked") is not a
+scammer: reporting context silences the weaker checks. Official accounts are never flagged.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import disarm
+
+from .model import Finding
+
+
+def _rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+# "DM me" is how fake support starts; "text me" or "contact me" only counts with a clear
+# offer to handle someone's account or funds.
+_CONTACT_ME = _rx(
+    r"\b(?:dm|pm|inbox)\s+me\b|\bmy (?:dm|inbox|pm)s? (?:is|are) open\b|\bdm\s+(?:me )?(?:directly|now|"
+    r"asap)\b|私聊我|私信我|加我|联系我|找我私聊|私\s*我|dm\s*我|pm\s*我|加我(?:私聊|微信|电报|tg)")
+_CONTACT_ME_WEAK = _rx(r"\b(?:message|msg|text|contact|whatsapp|telegram|write to|reach out to)\s+me\b")
+_SUPPORT_WORDS = _rx(
+    r"\b(?:support|help|assist\w*|issue|problem|withdraw\w*|deposit\w*|fix|resolve|sort|"
+    r"recover\w*|refund|unlock|unfreeze|stuck|guide|handle|process)\w*|客服|处理|问题|充提|提现|"
+    r"充值|解决|帮|解冻|秒处理|找回")
+_ACCOUNT_OFFER = _rx(
+    r"\b(?:your|ur)\b[^.!?\n]{0,20}\b(?:withdraw\w*|deposit\w*|account|wallet|funds|transaction|"
+    r"issue|problem)|\b(?:i|we) (?:can|will|'ll) (?:help|fix|resolve|sort|recover|unlock)\b")
+_DM_HANDLE = _rx(r"\b(?:dm|pm|message|contact|reach out to|write to|text|chat with|talk to)\s+"
+                 r"(@[A-Za-z0-9_]{3,32})")
+_ASKS_SECRET = _rx(
+    r"\b(?:send|share|submit|enter|provide|give|type|paste|verify|validate|confirm|sync|import|"
+    r"drop|post)\b[^.!?\n]{0,25}\b(?:your|ur|the|their)\b[^.!?\n]{0,15}"
+    r"(?:seed|phrase|12[- ]word|24[- ]word|recovery|private key|mnemonic|password|2fa|otp|"
+    r"secret|keys)|"
+    r"\b(?:wallet (?:validation|verification|sync|synchroni[sz]ation|rectification)|"
+    r"(?:validate|verify|sync|synchroni[sz]e|rectify|authenticate) (?:your|ur) (?:wallet|account|"
+    r"assets))\b|"
+    r"(?:发给我|提供|输入|提交|填写|导入)[^。！？\n]{0,10}(?:助记词|私钥|密码|验证码)|"
+    r"(?:验证|核实|同步|激活)(?:你的|您的)?钱包")
+_COIN = r"(?:eth|btc|usdt|usdc|bnb|sol|xrp|trx|doge|crypto|tokens?|coins?)"
+_GIVEAWAY = _rx(
+    rf"\b(?:send|deposit|transfer)\b[^!?\n]{{0,20}}\d[\d.,]*\s*{_COIN}\b[^!?\n]{{0,80}}"
+    rf"\b(?:get|receive|double|2x|earn)\b[^!?\n]{{0,20}}(?:\d[\d.,]*\s*{_COIN}|double|back)|"
+    rf"\b(?:airdrop|giveaway|give ?away|giving (?:away|back)|free {_COIN}|claim (?:your|free|\d))\w*\b"
+    r"[^\n]{0,100}(?:connect (?:your |ur )?wallet|claim|https?://|www\.|\b[\w-]+\.(?:com|io|app|xyz|"
+    r"net|org|claims|gift|site|online|top|help|co|cc|me|link|live|pro|finance|vip)\b)|"
+    r"(?:空投|福利|领取|赠送|免费|红包)[^\n]{0,40}(?:连接钱包|领取|名额有限|限时|仅限|先到先得|→|https?://|"
+    r"\b[\w-]+\.[a-z]{2,}\b)")
+_RECOVERY = _rx(
+    r"\b(?:recover|recovery|retrieve|get back|got back|trace|reclaim)\w*\b[^\n]{0,60}"
+    r"\b(?:lost|stolen|scammed|hacked)?\s*(?:funds|crypto|money|assets|bitcoin|coins|wallet|\$)"
+    r"[^\n]{0,80}\b(?:contact|dm|reach|team|expert|certified|hacker|guarantee\w*|no upfront|"
+    r"100%|legit|agency|specialist|@)|"
+    r"\b(?:certified|professional|licensed|expert) (?:recovery|hackers?|fund recovery)|"
+    r"(?:找回|追回)[^\n]{0,20}(?:资金|币|资产)[^\n]{0,30}(?:联系|私聊|团队|专业|保证)|"
+    r"(?:追回|找回|挽回)[^\n]{0,30}(?:联系|私聊|团队|专业|保证|成功率)|"
+    r"(?:专业团队|黑客|技术团队)[^\n]{0,20}(?:追回|找回|挽回)")
+_GUARANTEED = _rx(
+    r"\b(?:guaranteed|guarantee|risk[- ]free|no risk|daily profit|\d+\s?% (?:daily|per day|a day|"
+    r"weekly|per week|monthly)|\d+\s?% win rate|win rate|100x gem|pump group|vip signals?|"
+    r"signals? group)\b|稳赚|保本|日收益|包赚|翻倍|带单群|喊单群|内幕消息")
+_STAFF_CLAIM = _rx(
+    r"\b(?:admin|moderator|mod) here\b|\bi(?:'m| am) (?:an? |the )?(?:admin|moderator|official|"
+    r"support agent|support staff|customer (?:support|service))\b|\bi(?:'m| am) from (?:the )?"
+    r"(?:support|official|admin|customer service|security) team\b|\b(?:official|support) team here\b|"
+    r"\b(?:customer )?support here\b|"
+    r"我是[^，。！\n]{0,8}(?:客服|管理员|官方|工作人员|内部|客服经理|技术)|(?:客服|官方)(?:经理|专员)|"
+    r"内部\s*staff")
+_HANDLE = re.compile(r"(?<![\w.])@([A-Za-z0-9_]{4,32})")
+_REPORTING = _rx(
+    r"\b(?:asked me|dm'?d me|dmed me|messaged me|texted me|emailed me|called me|"
+    r"sent me|told me|offered me|slid into|got an? (?:text|message|dm|email|sms|call)|"
+    r"someone|some (?:guy|dude|account|person)|is this (?:legit|real|you|a scam|official)|"
+    r"(?:that'?s|is that|it'?s) not you|not you right|blocked|reported|heads up|beware|"
+    r"be careful|careful|warning|watch out|don'?t (?:click|trust|send|fall)|never (?:share|send)|"
+    r"real admins|admins never|staff (?:will )?never|is it (?:legit|real|safe)|legit\?|"
+    r"anyone else (?:get|got|getting)|just got (?:this|a|an)|got this|received this|fyi|psa|"
+    r"be aware|don'?t fall for|these scammers|this scammer|stay safe)|"
+    r"有人|骗子|小心|注意|提醒|举报|是真的吗|是不是真的|正常吗|被骗|是官方吗|不要相信|千万别")
+_LEET = str.maketrans({"0": "o", "1": "l", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b",
+                       "@": "a", "$": "s", "!": "i", "|": "l"})
+_DOMAIN = re.compile(
+    r"(?i)(?:https?://)?(?:www\.)?((?:[a-z0-9\u00a1-\uffff](?:[a-z0-9\u00a1-\uffff-]{0,61}"
+    r"[a-z0-9\u00a1-\uffff])?\.)+(?:xn--[a-z0-9-]+|[a-z\u00a1-\uffff]{2,24}))(?:[/:?#][^\s]*)?")
+_TG_LINK = re.compile(r"(?i)\b(?:t\.me|telegram\.me)/([A-Za-z0-9_]{4,32})")
+_COMMON_TLDS_AS_WORDS = frozenset({"e.g", "i.e", "etc", "a.m", "p.m"})
+
+
+@dataclass(frozen=True)
+class BrandMarks:
+    """What the brand looks like on the web: its own domains and its names."""
+
+    domains: frozenset[str]          # registrable official domains, e.g. "nebula.example"
+    names: tuple[str, ...]           # folded brand names, e.g. ("nebula", "nebulaex")
+    telegram: frozenset[str]         # official Telegram usernames (lower case)
+    official_handles: frozenset[str] = frozenset()   # every official username, lower case
+
+
+def _fold(text: str) -> str:
+    """Skeleton (TR39) + leet folding, lower case, no separators."""
+    try:
+        folded = disarm.skeleton_key(text)
+    except Exception:  # noqa: BLE001 - exotic input must never break a check
+        folded = text
+    return re.sub(r"[^a-z0-9]", "", folded.lower().translate(_LEET))
+
+
+def registrable(host: str) -> str:
+    parts = host.lower().strip(".").split(".")
+    return ".".join(parts[-2:]) if len(parts) >= 2 else host.lower()
+
+
+@lru_cache(maxsize=4096)
+def _decode_idna(host: str) -> str:
+    try:
+        return host.encode("ascii").decode("idna") if "xn--" in host else host
+    except (UnicodeError, ValueError):
+        return host
+
+
+def lookalike_domains(text: str, marks: BrandMarks) -> list[tuple[str, str]]:
+    """(domain, why) for each link whose domain imitates the brand and is not the brand's."""
+    out = []
+    if "." not in text:
+        return out
+    for m in _DOMAIN.finditer(text):
+        host = m.group(1).lower().rstrip(".")
+        if host in _COMMON_TLDS_AS_WORDS or host.count(".") == 0:
+            continue
+        if registrable(host) in marks.domains or host in marks.domains:
+            continue
+        decoded = _decode_idna(host)
+        labels = re.split(r"[.\-_]", decoded.rsplit(".", 1)[0])
+        whole = _fold(decoded.rsplit(".", 1)[0])
+        for name in marks.names:
+            if name in whole:
+                why = "punycode " if decoded != host else ""
+                out.append((host, f"{why}domain {host} uses the brand name but is not the brand's"))
+                break
+            if any(_near(_fold(label), name) for label in labels if label):
+                out.append((host, f"domain {host} imitates the brand name"))
+                break
+    for m in _TG_LINK.finditer(text):
+        username = m.group(1).lower()
+        if username not in marks.telegram and any(n in _fold(username) for n in marks.names):
+            out.append((f"t.me/{m.group(1)}", f"Telegram link t.me/{m.group(1)} uses the brand "
+                                               "name but is not an official account"))
+    return out
+
+
+def _near(label: str, name: str) -> bool:
+    """One edit away from a brand name of 5+ letters (nebual, nebuia)."""
+    if len(name) < 5 or abs(len(label) - len(name)) > 1 or label == name:
+        return False
+    if len(label) == len(name):
+        diff = [i for i in range(len(name)) if label[i] != name[i]]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1 and
+                                   label[diff[0]] == name[diff[1]] and label[diff[1]] == name[diff[0]])
+    short, long_ = (label, name) if len(label) < len(name) else (name, label)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
+def find_scams(text: str, marks: BrandMarks, sender_is_staff: bool = False) -> list[Finding]:
+    """Every scam check that fires on the message, each naming why."""
+    if not text or sender_is_staff:
+        return []
+    lowered = text.lower()
+    reporting = bool(_REPORTING.search(lowered))
+    findings: list[Finding] = []
+
+    def fire(check: str, detail: str) -> None:
+        findings.append(Finding(check, "scam", detail))
+
+    if (_CONTACT_ME.search(lowered) and _SUPPORT_WORDS.search(lowered)) or \
+            (_CONTACT_ME_WEAK.search(lowered) and _ACCOUNT_OFFER.search(lowered) and not reporting):
+        fire("dm-me-support", "offers support or help through a private chat")
+    handle = _DM_HANDLE.search(text)
+    if handle and _SUPPORT_WORDS.search(lowered) and not reporting and \
+            handle.group(1).lstrip("@").lower() not in marks.official_handles:
+        fire("redirect-to-handle", f"sends people to {handle.group(1)} for help")
+    claim = _STAFF_CLAIM.search(lowered)
+    if claim:
+        fire("staff-claim", "claims to be staff without being an official account")
+    # Recovery offers and profit promises always talk about scams and losses: no reporting
+    # context can excuse them.
+    if _RECOVERY.search(lowered):
+        fire("recovery-spam", "offers to recover lost or stolen funds")
+    if _GUARANTEED.search(lowered) and (_CONTACT_ME.search(lowered) or "join" in lowered or
+                                        "t.me/" in lowered or "@" in text or "加" in text):
+        fire("guaranteed-returns", "promises guaranteed returns or a signals group")
+    if not reporting:
+        if _ASKS_SECRET.search(lowered):
+            fire("asks-for-secrets", "asks for seed phrases, keys, passwords or 'wallet validation'")
+        if _GIVEAWAY.search(lowered):
+            fire("fake-giveaway", "a giveaway or airdrop with a claim link or 'send X get more back'")
+        for _, why in lookalike_domains(text, marks):
+            fire("lookalike-domain", why)
+        for m in _HANDLE.finditer(text):
+            handle = m.group(1).lower()
+            if handle not in marks.official_handles and \
+                    any(name in _fold(handle) for name in marks.names) and _SUPPORT_WORDS.search(lowered):
+                fire("lookalike-handle", f"points people to @{m.group(1)}, which uses the brand name "
+                                         "but is not an official account")
+                break
+    return findings
+
+
+def brand_marks(config) -> BrandMarks:
+    """What the brand looks like, from config (help centre, support email, names, accounts)."""
+    domains = set()
+    for url in (config.brand.help_center, config.brand.support_email):
+        host = re.sub(r"^(?:https?://)?(?:[^@/]*@)?", "", url or "").split("/")[0]
+        if host:
+            domains.add(registrable(host))
+    names = {_fold(n) for n in (config.brand.name, *config.brand.aliases) if n.isascii()}
+    names |= {_fold(n.split()[0]) for n in (config.brand.name, *config.brand.aliases)
+              if n.isascii() and n.split()}
+    names |= {_fold(a.username) for a in config.official.twitter}
+    names = {n for n in names if len(n) >= 4 and n not in ("exchange", "support", "official")}
+    telegram = frozenset(a.username.lower() for a in config.official.telegram)
+    handles = telegram | frozenset(a.username.lower() for a in config.official.twitter)
+    return BrandMarks(frozenset(domains), tuple(sorted(names, key=len, reverse=True)), telegram,
+                      handles)

@@ -1,0 +1,74 @@
+"""Urgent cases: account takeover, unauthorised login or withdrawal, stolen funds, locked out
+with funds at risk. These open an urgent ticket and alert moderators at once.
+
+"URGENT!!! when is the next listing" is not urgent, and neither is a login alert the member
+explains ("it was just me on my new laptop"): the cues are about someone else acting on the
+member's account, or the member losing control of it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .model import Finding
+
+_TAKEOVER = re.compile(
+    r"(?i)\bi(?:'ve| have)? (?:been|got|was) hacked|\b(?:account|acc|wallet|email|phone) "
+    r"(?:was |is |got |has been |been )?(?:hacked|compromised|stolen|taken over|breached)|"
+    r"\bhacked\b[^.!?\n]{0,30}\b(?:account|acc|wallet|funds|usdt|btc|eth)|"
+    r"someone (?:else )?(?:just )?(?:logged|log|got|has|is|was|changed|withdrew|took|stole|"
+    r"drained|emptied|transferred|moved|sent|placing|placed|opened|traded|accessed)\b[^.!?\n]{0,40}"
+    r"\b(?:my|account|acc|funds|usdt|btc|eth|trades?|orders?|2fa|email|password|everything|all)|"
+    r"(?:withdrawal|withdrawn|transfer|login|log ?in|orders?|trades?|sessions?|devices?)\b[^.!?\n]{0,40}"
+    r"\b(?:i (?:never|didn'?t|did not) (?:make|made|request|requested|do|did|place|placed|authori[sz]e)|"
+    r"(?:i )?(?:don'?t|do not) (?:recogni[sz]e|know|own)|not (?:by )?me\b|wasn'?t me|was not me)|"
+    r"\b(?:unauthori[sz]ed|unknown) (?:withdrawal|login|log ?in|access|transactions?|transfers?|"
+    r"trades?|orders?|activity)|\b(?:suspicious|strange) (?:withdrawal|login|log ?in|access|"
+    r"transactions?|transfers?|trades?|orders?)|"
+    r"\b(?:never|didn'?t|did not) (?:request|make|authori[sz]e|do)\b[^.!?\n]{0,30}"
+    r"\b(?:withdrawal|transfer|trade|this|that|it)\b|"
+    r"\bi didn'?t do (?:it|this|that)\b|"
+    r"\b(?:drained|emptied|stolen|stole)\b[^.!?\n]{0,30}\b(?:my|account|wallet|funds|usdt|btc|eth|all)|"
+    r"\b(?:2fa|email|password|phone number)\b[^.!?\n]{0,20}\b(?:was |were |got |has been )?"
+    r"changed (?:without|by someone|not by me)|"
+    r"\bpassword (?:doesn'?t|does not|no longer) work\b[^\n]{0,80}\b(?:login|log ?in|country|"
+    r"email about|alert)|"
+    r"\b(?:login|log ?in|sign[- ]?in) from (?:a |an )?(?:country|place|city|device|location)\b"
+    r"[^\n]{0,60}\b(?:never|not me|don'?t|password|can'?t|cannot|lock)|"
+    r"\b(?:freeze|lock) (?:my )?account (?:now|asap|immediately|right now)|"
+    r"\bplease (?:freeze|lock)\b|\bfreeze my account\b|\block my account\b|"
+    r"\bplacing trades on my account\b|\bas we speak\b[^\n]{0,40}\b(?:trad|withdraw)|"
+    r"\b(?:funds|money|coins|crypto|balance|usdt|btc|eth|everything|assets)\b[^.!?\n]{0,25}"
+    r"\b(?:gone|disappeared|vanished|stolen|taken|drained|(?:is |now |shows )?(?:zero|0))\b"
+    r"[^\n]{0,60}\b(?:didn'?t|did not|not me|without me|hack\w*|someone|phish\w*|never)|"
+    r"\b(?:phished|sim[- ]?swap\w*|hacker\w* (?:took|stole|got|drained|has|have))\b|"
+    r"\b(?:2fa|authenticator|email|password)\b[^.!?\n]{0,15}\b(?:disabled|removed|reset|changed)"
+    r"\b[^.!?\n]{0,15}\b(?:without (?:me|my)|not (?:by )?me|by someone)")
+_ZH_TAKEOVER = re.compile(
+    r"被盗|盗号|盗用|被黑|被入侵|有人用我的|被钓鱼|(?:币|资产|钱|余额)[^。！\n]{0,4}(?:全)?没了|"
+    r"余额(?:变成|变为|为|只剩)\s*0|被转走|被提了|不是我操作|不是我提的|异常提现|陌生设备[^。！\n]{0,10}登录|"
+    r"被别人登录|别人登录了|异地登录[^。！\n]{0,20}(?:不是我|没有|盗|提|转|改)|"
+    r"不是我本人|(?:币|钱|资产|资金|u|usdt)[^。！\n]{0,6}(?:全|都)?被(?:提走|转走|盗|偷)|"
+    r"(?:提走|转走|盗走|偷走)了|我没(?:下|操作|提|转|申请)的|"
+    r"(?:邮箱|密码|手机号?|谷歌验证|2fa)[^。！\n]{0,8}被(?:人|别人)?改|有人(?:把我|改了我|登录|盗|提|转)|"
+    r"(?:赶紧|马上|立刻|立即|快)(?:帮我)?(?:冻结|锁定)|求(?:你们)?(?:赶紧)?冻结|请马上冻结")
+_NOT_URGENT = re.compile(
+    r"(?i)\b(?:it was (?:just )?me|was me\b|that was me|all good\b|false alarm|i did it myself|"
+    r"my (?:own|new) (?:laptop|phone|device))|是我自己|我本人操作")
+_LEAKED_KEY_IN_USE = re.compile(
+    r"(?i)\b(?:leaked|pushed|posted|exposed)\b[^\n]{0,40}\b(?:api key|key|secret)\b[^\n]{0,60}"
+    r"\b(?:someone|trades?|trading|withdraw|using)")
+
+
+def find_urgency(text: str) -> Finding | None:
+    """A Finding when the member reports losing control of their account or funds."""
+    if not text:
+        return None
+    head = text[:800]
+    if _NOT_URGENT.search(head):
+        return None
+    if _TAKEOVER.search(head) or _LEAKED_KEY_IN_USE.search(head):
+        return Finding("takeover", "urgent", "someone else is acting on the member's account or funds")
+    if _ZH_TAKEOVER.search(head):
+        return Finding("takeover", "urgent", "someone else is acting on the member's account or funds")
+    return None
