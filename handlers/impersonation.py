@@ -4,8 +4,8 @@ claims to be staff of the brand.
 Every name goes through one fold before it is compared: the TR39 skeleton (Cyrillic and Greek
 look-alikes, fullwidth and mathematical letters, invisible characters), accent stripping, leet
 digits inside words, ``i ≡ l ≡ 1 ≡ I ≡ |``, ``rn ≡ m``, and a split into words on anything that is
-not a letter or digit (emoji badges, separators, camelCase). On the folded words three checks run,
-each a small named unit that says why it fired:
+not a letter or digit (emoji badges, separators, camelCase). On the folded words the checks run,
+each naming itself in the finding and saying why it fired:
 
 - ``lookalike-username`` / ``lookalike-name``: a near copy of an official account's username or
   display name, or of the brand's full name (edit distance on the folded key, role words allowed
@@ -30,7 +30,7 @@ import disarm
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
-from .config import OfficialAccount
+from .config import Config, OfficialAccount
 from .model import Finding, User
 
 log = logging.getLogger(__name__)
@@ -42,6 +42,7 @@ MAX_FIELD = 256   # platforms cap names far lower (Telegram 64+64, X 50); keeps 
 # glued username ("NebulaExSupport"), so "supportive" and "moderate" never count.
 ROLES: dict[str, tuple[str, ...]] = {
     "support": ("support", "suport", "supp", "help", "helpdesk", "helpline", "hotline", "care",
+                "helpcenter", "helpcentre", "supportcenter", "customersupport", "cs", "helper",
                 "customercare", "service", "services", "customerservice", "desk", "assist",
                 "assistance", "assistant", "agent", "rep", "representative", "soporte",
                 "suporte", "ayuda", "ajuda", "destek", "hilfe", "kundendienst", "kundenservice",
@@ -54,7 +55,7 @@ ROLES: dict[str, tuple[str, ...]] = {
             "운영자"),
     "official": ("official", "officials", "offical", "oficial", "officiel", "offcl", "verified",
                  "hq", "официальный", "官方", "认证", "認證", "公式", "공식", "guanfang"),
-    "staff": ("team", "staff", "employee", "dev", "devs", "developer", "developers", "运营",
+    "staff": ("team", "staff", "employee", "ambassador", "dev", "devs", "developer", "developers", "运营",
               "營運", "運営", "团队", "團隊", "工作人员", "工作人員", "スタッフ"),
     "security": ("security", "verification", "verify", "recovery", "refund", "refunds",
                  "compliance", "kyc", "安全中心"),
@@ -212,6 +213,7 @@ class ImpersonationChecker:
                  brand_names: Iterable[str]) -> None:
         self._brand_full: dict[str, str] = {}      # folded full brand name -> as configured
         self._brand: dict[str, str] = {}           # every folded brand key -> as configured
+        self._cjk_sounds: list[tuple[frozenset[str], str, str]] = []   # (characters, pinyin, term)
         brand_tokens: set[str] = set()
         for term in (t for t in brand_names if isinstance(t, str) and t.strip()):
             self._add_brand(term, brand_tokens)
@@ -222,8 +224,7 @@ class ImpersonationChecker:
                 if folded and folded not in brand_tokens and folded not in self._brand:
                     self._role.setdefault(folded, (word, canon))
         self._fan = frozenset(_key(w) for w in FAN_WORDS if not _is_cjk(w))
-        self._cjk_fan = re.compile("|".join(sorted((_key(w) for w in FAN_WORDS if _is_cjk(w)),
-                                                   key=len, reverse=True)))
+        self._cjk_fan = _alternation(_key(w) for w in FAN_WORDS if _is_cjk(w)) or re.compile("(?!)")
         self._cjk_role = _alternation(k for k in self._role if _is_cjk(k))
         self._cjk_brand = _alternation(k for k in self._brand if _is_cjk(k))
         self._vocab = {k: "role" for k in self._role if not _is_cjk(k)}
@@ -250,7 +251,7 @@ class ImpersonationChecker:
         self._everyone = [e for entries in self._official.values() for e in entries]
 
     @classmethod
-    def from_config(cls, config) -> ImpersonationChecker:
+    def from_config(cls, config: Config) -> ImpersonationChecker:
         """Built from `config.official` (telegram, twitter) and `config.brand`."""
         return cls({"telegram": config.official_for("telegram"),
                     "twitter": config.official_for("twitter")},
@@ -276,6 +277,7 @@ class ImpersonationChecker:
                 pinyin = _key(disarm.transliterate(word).replace(" ", ""))
                 if len(pinyin) >= 5 and pinyin.isascii():
                     self._brand.setdefault(pinyin, term)
+                    self._cjk_sounds.append((frozenset(word), pinyin, term))
 
     def _segment(self, token: str) -> tuple[tuple[str, str], ...] | None:
         """Split a glued Latin word into brand and role words and numbers, or None."""
@@ -343,6 +345,8 @@ class ImpersonationChecker:
                     brand = brand or (self._brand[names[0]] if names else None)
             previous = word
         key = "".join(words)
+        if brand is None and roles and self._cjk_sounds:
+            brand = self._sounds_like_brand(words)
         if (brand is None or not roles) and len(words) > 2 and len(key) <= 64:
             parts = self._segment(key)     # "N e b u l a  A d m i n"
             if parts and any(k == "brand" for k, _ in parts) and any(k == "role" for k, _ in parts):
@@ -351,6 +355,17 @@ class ImpersonationChecker:
         if brand and not plain and BADGES.search(text[:MAX_FIELD]):
             roles.append("\u2705")     # "Nebula ✅": the brand itself, with a verified badge
         return NameShape(key, "".join(core), tuple(plain), brand, tuple(roles), fan)
+
+    def _sounds_like_brand(self, words: Sequence[str]) -> str | None:
+        """"星雲" (traditional) for "星云": same pinyin and a character in common, so "幸运"
+        ("lucky", also "xingyun") does not pass for the brand."""
+        for word in words:
+            if not word.isascii() and _CJK_CHAR.match(word):
+                for characters, pinyin, term in self._cjk_sounds:
+                    if not characters.isdisjoint(word) and \
+                            pinyin in _key(disarm.transliterate(word).replace(" ", "")):
+                        return term
+        return None
 
     # --- the checks -------------------------------------------------------------------------
 
