@@ -45,7 +45,7 @@ def cmd_triage(args: argparse.Namespace) -> int:
     for line in sys.stdin:
         if not line.strip():
             continue
-        out.write(json.dumps(triage_line(line, kb), ensure_ascii=False) + "\n")
+        out.write(json.dumps(triage_line(line, kb, args.explain), ensure_ascii=False) + "\n")
     out.flush()
     return 0
 
@@ -83,6 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     triage = sub.add_parser("triage", help="JSON Lines in on stdin, decisions out on stdout")
     common(triage)
+    triage.add_argument("--explain", action="store_true",
+                        help="add the checks that fired and why to each output line")
     triage.set_defaults(func=cmd_triage)
 
     tickets = sub.add_parser("tickets", help="list, show or export tickets from the store")

@@ -81,6 +81,25 @@ def measure(kb, messages: list[dict], rounds: int) -> list[float]:
     return times
 
 
+def measure_safety(kb, messages: list[dict], rounds: int) -> list[float]:
+    """Only the safety checks (secrets, personal data, own case, scams, urgency, account)."""
+    from handlers.model import Message, User
+    from handlers.safety import assess
+
+    built = [Message(channel="telegram", chat_id="bench", message_id=str(i),
+                     user=User(id=str(i), username=f"user{i}"), text=m["text"])
+             for i, m in enumerate(messages)]
+    for msg in built:
+        assess(msg, kb.safety, on_domain=True)
+    times = []
+    for _ in range(rounds):
+        for msg in built:
+            start = time.perf_counter_ns()
+            assess(msg, kb.safety, on_domain=True)
+            times.append((time.perf_counter_ns() - start) / 1000)
+    return times
+
+
 def report(label: str, times: list[float]) -> None:
     times = sorted(times)
     p99 = times[int(len(times) * 0.99) - 1]
@@ -131,8 +150,15 @@ def main() -> None:
     print(f"start-up with the {len(big)}-entry FAQ: index {t_big * 1000:.0f} ms")
     report(f"generated FAQ ({len(big)} entries)", measure(big_kb, messages, args.rounds))
 
-    long_text = [{"text": ("my withdrawal is stuck, please help " * 120)[:4096]}]
-    report("4096-character message", measure(big_kb, long_text, 200))
+    report("safety checks only, typical", measure_safety(kb, messages, args.rounds))
+    long_texts = [
+        {"text": ("my withdrawal is stuck, please help " * 120)[:4096]},
+        {"text": ("hi admin, my 2000 usdt withdrawal to 0x42d8ea4383ff0d33d747db3ea06f8d6abcff78e0 "
+                  "is stuck since monday, please check, uid 39920017. see aurora-help.com " * 40)[:4096]},
+        {"text": ("提币一直没到账，已经等了三个小时了，请帮忙看看是什么问题，谢谢 " * 100)[:4096]},
+    ]
+    report("safety checks, 4096 chars", measure_safety(big_kb, long_texts, 100))
+    report("whole core, 4096 chars", measure(big_kb, long_texts, 100))
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(f"peak memory (max RSS): {peak_kb / 1024:.0f} MB")
 

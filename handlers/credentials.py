@@ -130,8 +130,40 @@ def _word_index() -> dict[str, tuple[tuple[str, int], ...]]:
     return {w: tuple(v) for w, v in index.items()}
 
 
+@lru_cache(maxsize=1)
+def _vocabulary() -> frozenset[str]:
+    return frozenset(_word_index())
+
+
+_WORD_SCRIPTS = re.compile(r"[A-Za-z\u00c0-\u024f\u0400-\u04ff\u3040-\u30ff\u1100-\u11ff\uac00-\ud7af]")
+
+
+def _could_hold_a_phrase(text: str) -> bool:
+    """Cheap pre-pass: is there any stretch where 8 words in a row (allowing two misses, for
+    typos) are wordlist words? Ordinary text almost never has one, and then the detailed
+    pass, with positions and separators, is skipped."""
+    if not _WORD_SCRIPTS.search(text):
+        return False   # Chinese-only text: single characters are checked by _chinese_seeds
+    normal = text.lower() if text.isascii() else unicodedata.normalize("NFKC", text).lower()
+    vocab = _vocabulary()
+    hits = [w in vocab for w in _FAST_WORD.findall(normal)]
+    window = 10
+    if len(hits) < 8:
+        return False
+    count = sum(hits[:window])
+    if count >= 8:
+        return True
+    for i in range(window, len(hits)):
+        count += hits[i] - hits[i - window]
+        if count >= 8:
+            return True
+    return False
+
+
 def _word_seeds(text: str) -> list[Secret]:
     """Runs of wordlist words separated only by spaces, commas, numbering or line breaks."""
+    if not _could_hold_a_phrase(text):
+        return []
     index = _word_index()
     found: list[Secret] = []
     runs: dict[str, list[tuple[re.Match[str], int | None]]] = {}
@@ -192,7 +224,17 @@ def _seed_secret(run: list, typos: int, window: int, partial: bool,
 
 _HAN_SEP_RUN = re.compile(
     r"(?<![\u4e00-\u9fff])(?:[\u4e00-\u9fff][\s,，、.。;；:：\d\-]+){11,}[\u4e00-\u9fff](?![\u4e00-\u9fff])")
-_HAN_BLOCK = re.compile(r"[\u4e00-\u9fff]{12,24}")
+_HAN_BLOCK = re.compile(r"[\u4e00-\u9fff]{12,}")
+
+
+def _han_window(run: str, table: dict[str, int]) -> tuple[int, int] | None:
+    """(offset, length) of a valid-checksum phrase inside a run of Han characters."""
+    for n in reversed(SEED_LENGTHS):
+        for i in range(len(run) - n + 1):
+            window = run[i:i + n]
+            if all(c in table for c in window) and _checksum_ok([table[c] for c in window]):
+                return i, n
+    return None
 
 
 _ANY_HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -216,14 +258,16 @@ def _chinese_seeds(text: str) -> list[Secret]:
                     found.append(Secret(m.start(), m.end(), Finding("seed-phrase", "secret", detail)))
                 break
     if _SEED_CONTEXT.search(text):
+        # Written together ("我的助记词是的一是在…"): a valid-length window of list characters
+        # anywhere in a run of Han text, confirmed by the checksum.
         for m in _HAN_BLOCK.finditer(text):
-            chars = list(m.group())
+            run = m.group()
             for table in (simp, trad):
-                if len(chars) in SEED_LENGTHS and all(c in table for c in chars) and \
-                        _checksum_ok([table[c] for c in chars]):
-                    found.append(Secret(m.start(), m.end(), Finding(
-                        "seed-phrase", "secret",
-                        f"{len(chars)} Chinese BIP39 characters in a row, checksum ok")))
+                hit = _han_window(run, table)
+                if hit:
+                    start, n = hit
+                    found.append(Secret(m.start() + start, m.start() + start + n, Finding(
+                        "seed-phrase", "secret", f"{n} Chinese BIP39 characters in a row, checksum ok")))
                     break
     return found
 
@@ -239,7 +283,7 @@ _B58_TOKEN = re.compile(r"(?<![1-9A-HJ-NP-Za-km-z])[1-9A-HJ-NP-Za-km-z]{50,112}(
 
 def _hex_keys(text: str) -> list[Secret]:
     """64 hex digits: a private key, unless the words around it say it is a transaction."""
-    found = []
+    found: list[Secret] = []
     for m in _HEX64.finditer(text):
         before = text[max(0, m.start() - 40):m.start()]
         after = text[m.end():m.end() + 25]
@@ -258,7 +302,7 @@ def _hex_keys(text: str) -> list[Secret]:
 
 def _b58_keys(text: str) -> list[Secret]:
     """WIF keys and extended private keys, confirmed by their base58 checksum."""
-    found = []
+    found: list[Secret] = []
     for m in _B58_TOKEN.finditer(text):
         token = m.group()
         if token[:4] in ("xprv", "yprv", "zprv", "tprv", "uprv", "vprv"):
@@ -368,13 +412,17 @@ def _codes(text: str) -> list[Secret]:
 
 
 CHECKS = (_word_seeds, _chinese_seeds, _hex_keys, _b58_keys, _api_secrets, _passwords, _codes)
+_KEY_CHECKS = (_hex_keys, _b58_keys)   # need a token of 50+ characters
 
 
 def find_secrets(text: str) -> list[Secret]:
     """Every secret in the text, in order of position; overlapping finds are merged."""
     if not text:
         return []
-    found = sorted((s for check in CHECKS for s in check(text)), key=lambda s: (s.start, -s.end))
+    # Keys are long tokens: without one, skip their scans (a split is cheaper than a regex).
+    has_long = max(map(len, text.split()), default=0) >= 50
+    checks = CHECKS if has_long else tuple(c for c in CHECKS if c not in _KEY_CHECKS)
+    found = sorted((s for check in checks for s in check(text)), key=lambda s: (s.start, -s.end))
     merged: list[Secret] = []
     for s in found:
         if merged and s.start < merged[-1].end:

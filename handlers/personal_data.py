@@ -59,6 +59,32 @@ _PHONE_REGIONS = ("CN", "US", "GB", "SG", "HK", "TW", "IN", "NG", "DE", "FR", "A
                   "ID", "VN", "TR", "RU", "BR")
 
 
+_NAME_DOB_NEEDS = re.compile(r"我叫|名字|my name|my full name|生日|出生|birthday|birth|dob|born")
+
+
+_DIGIT_RUN = re.compile(r"\d{5,}")
+
+
+def _labelled_ids(text: str):
+    """Matches of _LABELLED_ID, looked for only just before runs of 5+ digits (a long message
+    has few of those, and the label pattern is costly to run everywhere)."""
+    last_end = -1
+    for run in _DIGIT_RUN.finditer(text):
+        if run.start() < last_end:
+            continue
+        start = max(0, run.start() - 40)
+        for m in _LABELLED_ID.finditer(text, start, min(len(text), run.end() + 40)):
+            if m.start("value") <= run.start() < m.end("value") or \
+                    m.start("value") < run.end() <= m.end("value"):
+                last_end = m.end()
+                yield m
+                break
+
+
+def _has_long_token(text: str, length: int) -> bool:
+    return any(len(w) >= length for w in text.split())
+
+
 def _valid_btc_base58(token: str) -> bool:
     if token[0] not in "13mn2" or not 25 <= len(token) <= 35:
         return False
@@ -118,30 +144,32 @@ def find_personal_data(text: str, ignore_emails: frozenset[str] = frozenset(),
     if not text:
         return []
     found: list[Data] = []
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(text))   # characters already claimed by an earlier find
 
     def add(start: int, end: int, kind: str, detail: str) -> None:
-        if any(start < e and end > s for s, e in taken):
+        if 1 in taken[start:end]:
             return
-        taken.append((start, end))
+        taken[start:end] = b"\x01" * (end - start)
         found.append(Data(start, end, kind, _f(kind, detail)))
 
-    for m in _EMAIL.finditer(text):
+    for m in _EMAIL.finditer(text) if "@" in text else ():
         email = m.group().lower()
         if email in ignore_emails or email.split("@", 1)[1] in ignore_domains:
             continue
         add(m.start(), m.end(), "email", "an email address")
-    for m in _HEX64.finditer(text):
+    has_digit = any(ch.isdigit() for ch in text)
+    for m in _HEX64.finditer(text) if has_digit else ():
         before = text[max(0, m.start() - 40):m.start()]
         if not _KEY_WORDS.search(before):   # a key is a secret, found elsewhere
             add(m.start(), m.end(), "txid", "a transaction hash")
-    for m in _ETH.finditer(text):
+    for m in _ETH.finditer(text) if "0x" in text.lower() else ():
         add(m.start(), m.end(), "address", "an Ethereum-style address (0x + 40 hex)")
-    for m in _BECH32.finditer(text):
+    lowered = text.lower()
+    for m in _BECH32.finditer(text) if ("bc1" in lowered or "tb1" in lowered or "ltc1" in lowered) else ():
         if _valid_bech32(m.group()):
             add(m.start(), m.end(), "address", "a bech32 address, checksum ok")
-    if any(ch.isdigit() for ch in text):
-        for m in _B58.finditer(text):
+    if has_digit:
+        for m in _B58.finditer(text) if _has_long_token(text, 25) else ():
             token = m.group()
             if _valid_btc_base58(token):
                 add(m.start(), m.end(), "address", "a base58 Bitcoin address, checksum ok")
@@ -149,7 +177,7 @@ def find_personal_data(text: str, ignore_emails: frozenset[str] = frozenset(),
                 add(m.start(), m.end(), "address", "a TRON address, checksum ok")
             elif _valid_solana(token):
                 add(m.start(), m.end(), "address", "a Solana-style address (32-byte base58)")
-        for m in _LABELLED_ID.finditer(text):
+        for m in _labelled_ids(text):
             value = m.group("value")
             if sum(ch.isdigit() for ch in value) >= 5:
                 label = m.group("label").lower()
@@ -165,7 +193,7 @@ def find_personal_data(text: str, ignore_emails: frozenset[str] = frozenset(),
                 add(m.start(), m.end(), "phone", "a valid phone number")
         for m in _BARE_LONG_NUMBER.finditer(text):
             add(m.start(), m.end(), "reference", "a long account/order-like number")
-    for m in _NAME_DOB.finditer(text):
+    for m in _NAME_DOB.finditer(text) if _NAME_DOB_NEEDS.search(lowered) else ():
         add(m.start(), m.end(), "identity", "a name or date of birth")
     found.sort(key=lambda d: d.start)
     return found

@@ -11,6 +11,9 @@ from functools import lru_cache
 
 from mnemonic import Mnemonic
 
+from .credentials import find_secrets
+from .personal_data import find_personal_data
+
 
 @lru_cache(maxsize=1)
 def _bip39_en() -> frozenset[str]:
@@ -68,13 +71,38 @@ _ZH_RUN = re.compile(r"(?<![\u4e00-\u9fff])(?:[\u4e00-\u9fff][\s,，、.。;；\
 
 
 def redact(text: str | None) -> str:
-    """The text with secrets and personal data replaced by [kind] markers."""
+    """The text with secrets and personal data replaced by [kind] markers.
+
+    First every span the detectors find (the same checks that label messages: seed phrases in
+    any BIP39 language, keys, passwords, codes, addresses, emails, phones, IDs), then a net of
+    broader patterns for anything shaped like a secret or an identifier that they let pass."""
     if not text:
         return ""
+    spans = [(s.start, s.end, _SECRET_MARK.get(s.finding.check, "[secret]"))
+             for s in find_secrets(text)]
+    spans += [(d.start, d.end, f"[{d.kind}]") for d in find_personal_data(text)]
+    for start, end, mark in sorted(_merge(spans), reverse=True):
+        text = text[:start] + mark + text[end:]
     text = _mask_seed_words(text)
     for pattern, replacement in _PATTERNS:
         text = pattern.sub(replacement, text)
     return text
+
+
+_SECRET_MARK = {"seed-phrase": "[seed phrase]", "private-key": "[key]", "api-secret": "[key]",
+                "password": "[password]", "2fa-code": "[code]"}
+
+
+def _merge(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Overlapping spans become one (the earliest-starting one's marker wins)."""
+    out: list[tuple[int, int, str]] = []
+    for start, end, mark in sorted(spans):
+        if out and start < out[-1][1]:
+            prev = out[-1]
+            out[-1] = (prev[0], max(prev[1], end), prev[2])
+        else:
+            out.append((start, end, mark))
+    return out
 
 
 def _mask_seed_words(text: str) -> str:

@@ -9,6 +9,7 @@ scammer: reporting context silences the weaker checks. Official accounts are nev
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -105,12 +106,14 @@ class BrandMarks:
     official_handles: frozenset[str] = frozenset()   # every official username, lower case
 
 
+@lru_cache(maxsize=8192)
 def _fold(text: str) -> str:
-    """Skeleton (TR39) + leet folding, lower case, no separators."""
+    """Skeleton (TR39) + accents + leet folding, lower case, no separators."""
     try:
         folded = disarm.skeleton_key(text)
     except Exception:  # noqa: BLE001 - exotic input must never break a check
         folded = text
+    folded = "".join(c for c in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(c))
     return re.sub(r"[^a-z0-9]", "", folded.lower().translate(_LEET))
 
 
@@ -132,10 +135,15 @@ def lookalike_domains(text: str, marks: BrandMarks) -> list[tuple[str, str]]:
     out = []
     if "." not in text:
         return out
-    for m in _DOMAIN.finditer(text):
+    seen: set[str] = set()
+    # Only whitespace-separated tokens with a dot can hold a domain: splitting first keeps the
+    # (Unicode-aware, so slower) domain pattern off the rest of a long message.
+    candidates = [tok for tok in text.split() if "." in tok]
+    for m in (m for tok in candidates for m in _DOMAIN.finditer(tok)):
         host = m.group(1).lower().rstrip(".")
-        if host in _COMMON_TLDS_AS_WORDS or host.count(".") == 0:
+        if host in seen or host in _COMMON_TLDS_AS_WORDS or host.count(".") == 0:
             continue
+        seen.add(host)
         if registrable(host) in marks.domains or host in marks.domains:
             continue
         decoded = _decode_idna(host)
@@ -169,10 +177,36 @@ def _near(label: str, name: str) -> bool:
     return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
 
 
+# Literal words without which a pattern cannot match: checked first, because `in` is far
+# cheaper than a regex with bounded gaps over a long message.
+_NEEDS = {
+    "contact": ("dm", "pm", "inbox", "私", "加我", "联系我", "找我"),
+    "contact_weak": ("me",),
+    "handle": ("@",),
+    "staff": ("admin", "mod", "official", "support", "customer", "team", "我是", "客服", "官方",
+              "staff"),
+    "secret": ("seed", "phrase", "word", "recovery", "key", "mnemonic", "password", "2fa", "otp",
+               "secret", "wallet", "助记词", "私钥", "密码", "验证码", "钱包"),
+    "giveaway": ("send", "deposit", "transfer", "airdrop", "giveaway", "give", "free", "claim",
+                 "空投", "福利", "领取", "赠送", "免费", "红包"),
+    "recovery": ("recover", "retriev", "get back", "got back", "trace", "reclaim", "certified",
+                 "professional", "licensed", "expert", "找回", "追回", "挽回", "团队", "黑客"),
+    "guaranteed": ("guarantee", "risk", "profit", "%", "win rate", "100x", "pump", "signal",
+                   "稳赚", "保本", "收益", "包赚", "翻倍", "带单", "喊单", "内幕"),
+}
+PHRASE_CHARS = 1500   # phrase-level checks read this much; links are checked in the whole text
+
+
+def _has(lowered: str, need: str) -> bool:
+    return any(word in lowered for word in _NEEDS[need])
+
+
 def find_scams(text: str, marks: BrandMarks, sender_is_staff: bool = False) -> list[Finding]:
     """Every scam check that fires on the message, each naming why."""
     if not text or sender_is_staff:
         return []
+    full = text
+    text = text[:PHRASE_CHARS]
     lowered = text.lower()
     reporting = bool(_REPORTING.search(lowered))
     findings: list[Finding] = []
@@ -180,31 +214,32 @@ def find_scams(text: str, marks: BrandMarks, sender_is_staff: bool = False) -> l
     def fire(check: str, detail: str) -> None:
         findings.append(Finding(check, "scam", detail))
 
-    if (_CONTACT_ME.search(lowered) and _SUPPORT_WORDS.search(lowered)) or \
-            (_CONTACT_ME_WEAK.search(lowered) and _ACCOUNT_OFFER.search(lowered) and not reporting):
+    if (_has(lowered, "contact") and _CONTACT_ME.search(lowered) and _SUPPORT_WORDS.search(lowered)) \
+            or (_has(lowered, "contact_weak") and _CONTACT_ME_WEAK.search(lowered)
+                and _ACCOUNT_OFFER.search(lowered) and not reporting):
         fire("dm-me-support", "offers support or help through a private chat")
-    handle = _DM_HANDLE.search(text)
+    handle = _DM_HANDLE.search(text) if "@" in text else None
     if handle and _SUPPORT_WORDS.search(lowered) and not reporting and \
             handle.group(1).lstrip("@").lower() not in marks.official_handles:
         fire("redirect-to-handle", f"sends people to {handle.group(1)} for help")
-    claim = _STAFF_CLAIM.search(lowered)
-    if claim:
+    if _has(lowered, "staff") and _STAFF_CLAIM.search(lowered):
         fire("staff-claim", "claims to be staff without being an official account")
     # Recovery offers and profit promises always talk about scams and losses: no reporting
     # context can excuse them.
-    if _RECOVERY.search(lowered):
+    if _has(lowered, "recovery") and _RECOVERY.search(lowered):
         fire("recovery-spam", "offers to recover lost or stolen funds")
-    if _GUARANTEED.search(lowered) and (_CONTACT_ME.search(lowered) or "join" in lowered or
-                                        "t.me/" in lowered or "@" in text or "加" in text):
+    if _has(lowered, "guaranteed") and _GUARANTEED.search(lowered) and (
+            _CONTACT_ME.search(lowered) or "join" in lowered or "t.me/" in lowered
+            or "@" in text or "加" in text):
         fire("guaranteed-returns", "promises guaranteed returns or a signals group")
     if not reporting:
-        if _ASKS_SECRET.search(lowered):
+        if _has(lowered, "secret") and _ASKS_SECRET.search(lowered):
             fire("asks-for-secrets", "asks for seed phrases, keys, passwords or 'wallet validation'")
-        if _GIVEAWAY.search(lowered):
+        if _has(lowered, "giveaway") and _GIVEAWAY.search(lowered):
             fire("fake-giveaway", "a giveaway or airdrop with a claim link or 'send X get more back'")
-        for _, why in lookalike_domains(text, marks):
+        for _, why in lookalike_domains(full, marks):
             fire("lookalike-domain", why)
-        for m in _HANDLE.finditer(text):
+        for m in _HANDLE.finditer(text) if "@" in text else ():
             handle = m.group(1).lower()
             if handle not in marks.official_handles and \
                     any(name in _fold(handle) for name in marks.names) and _SUPPORT_WORDS.search(lowered):

@@ -80,7 +80,8 @@ _ZH_MONEY = re.compile(
 _HYPOTHETICAL = re.compile(
     r"(?i)\bwhat (?:happens|if|would happen)\b|\bif (?:i|someone|you|my)\b|\bbefore i\b|"
     r"\bplanning (?:to|a|on)\b|\bthinking (?:of|about)\b|\basking before\b|\bin case\b|"
-    r"\bhypothetical|\b(?:avoid|prevent)\b|\bwho else\b|如果|假如|万一|打算|准备|怎么避免|如何避免")
+    r"\bhypothetical|\b(?:avoid|prevent)\b|\bwho else\b|\busually\b|\bin general\b|"
+    r"如果|假如|万一|打算|准备|怎么避免|如何避免|一般|通常|什么情况|哪些情况|会不会|是否会|为什么会")
 _REFERENCE_CODE = re.compile(r"\b[A-Z]{2,6}(?:-[A-Z]{1,4})?-\d{4,}\b")
 
 

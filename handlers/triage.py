@@ -15,7 +15,7 @@ class BadLine(ValueError):
     """The input line does not follow the contract; the message says how."""
 
 
-def triage_line(line: str, kb: Knowledge) -> dict[str, Any]:
+def triage_line(line: str, kb: Knowledge, explain: bool = False) -> dict[str, Any]:
     """Judge one input line; never raises on bad input (answers with an error line)."""
     row_id: Any = None
     try:
@@ -29,7 +29,7 @@ def triage_line(line: str, kb: Knowledge) -> dict[str, Any]:
         if row_id is None or isinstance(row_id, (dict, list, bool)):
             raise BadLine("missing 'id' (a string or number)")
         if "text" in row:
-            return _message_result(row_id, _message(row, kb), kb)
+            return _message_result(row_id, _message(row, kb), kb, explain)
         if "user" in row:
             return _user_result(row_id, row, kb)
         raise BadLine("a message needs 'text'; an account check needs 'user' and 'platform'")
@@ -75,9 +75,10 @@ def _mentions_us(text: str, channel: str, kb: Knowledge) -> bool:
     return any(word.lower().rstrip(".,:;!?") in handles for word in text.split() if word.startswith("@"))
 
 
-def _message_result(row_id: Any, message: Message, kb: Knowledge) -> dict[str, Any]:
+def _message_result(row_id: Any, message: Message, kb: Knowledge,
+                    explain: bool = False) -> dict[str, Any]:
     decision = decide(message, kb, NO_HISTORY)
-    return {
+    result = {
         "id": row_id,
         "faq": decision.faq,
         "sensitive": decision.sensitive,
@@ -89,6 +90,12 @@ def _message_result(row_id: Any, message: Message, kb: Knowledge) -> dict[str, A
         "actions": decision.action_names,
         "reply": decision.reply,
     }
+    if explain:
+        # Which check fired and why — never the secret or the data itself.
+        result["findings"] = [{"check": f.check, "label": f.label, "detail": f.detail}
+                              for f in decision.findings]
+        result["checks"] = [a.check for a in decision.actions]
+    return result
 
 
 def _user_result(row_id: Any, row: dict[str, Any], kb: Knowledge) -> dict[str, Any]:

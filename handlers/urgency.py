@@ -60,11 +60,22 @@ _LEAKED_KEY_IN_USE = re.compile(
     r"\b(?:someone|trades?|trading|withdraw|using)")
 
 
+_NEEDS = ("hack", "someone", "unauthori", "unknown", "suspicious", "strange", "never", "didn",
+          "did not", "not me", "wasn", "drain", "empt", "stole", "changed", "password", "login",
+          "log in", "freeze", "lock", "as we speak", "phish", "sim", "leak", "pushed", "posted",
+          "exposed", "gone", "disappear", "vanish", "taken", "recogni", "know", "own",
+          "盗", "黑", "入侵", "登录", "不是我", "提走", "转走", "没了", "冻结", "锁定", "改", "有人", "钓鱼",
+          "余额", "异常", "陌生", "我没")
+
+
 def find_urgency(text: str) -> Finding | None:
     """A Finding when the member reports losing control of their account or funds."""
     if not text:
         return None
     head = text[:800]
+    lowered = head.lower()
+    if not any(word in lowered for word in _NEEDS):
+        return None
     if _NOT_URGENT.search(head):
         return None
     if _TAKEOVER.search(head) or _LEAKED_KEY_IN_USE.search(head):

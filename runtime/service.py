@@ -79,6 +79,11 @@ class SupportService:
             self.store.note_user(message.channel, message.user.id, message.user.username,
                                  started=not message.public and message.channel == "telegram",
                                  lang=decision.lang)
+            if message.public and (decision.scam or decision.impersonator):
+                # Counted per member and chat, so the next offence takes the next step.
+                check = next((f.check for f in decision.findings
+                              if f.label in ("scam", "impersonator")), "scam")
+                self.store.add_strike(message.channel, message.chat_id, message.user.id, check, now)
             items = self._materialize(message, decision, now)
         self._log(message, decision)
         return items

@@ -1,0 +1,143 @@
+"""Personal data, own cases, scams and urgency: what each check catches and lets through."""
+
+from __future__ import annotations
+
+import base58
+import pytest
+
+from handlers.config import parse_config
+from handlers.personal_data import find_personal_data
+from handlers.scams import brand_marks, find_scams, lookalike_domains
+from handlers.sensitivity import own_case
+from handlers.urgency import find_urgency
+
+CONFIG = parse_config({
+    "brand": {"name": "Orbit Exchange", "aliases": ["Orbit", "OrbitEx", "轨道交易所"],
+              "help_center": "https://help.orbit.example", "support_email": "support@orbit.example"},
+    "official": {"telegram": [{"id": 1, "username": "OrbitExBot", "name": "Orbit Bot"},
+                              {"id": 2, "username": "OrbitEx_Admin", "name": "Orbit Admin"}],
+                 "twitter": [{"id": "20", "username": "OrbitEx", "name": "Orbit Exchange"}]},
+})
+MARKS = brand_marks(CONFIG)
+
+
+def data_kinds(text: str) -> list[str]:
+    return [d.kind for d in find_personal_data(text, frozenset({"support@orbit.example"}),
+                                                frozenset({"orbit.example"}))]
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("my email is chen.mm1992@163.com", "email"),
+    ("call me on +44 20 7946 0958", "phone"),
+    ("我的手机号 13812345678 收不到短信", "phone"),
+    ("UID 39920017 still waiting", "uid"),
+    ("order id 1789234451128839 not filled", "reference"),
+    ("订单号 20240611887213 卖家不放币", "reference"),
+    ("tx 0xfcef3751758c51565657973f58c67959a50fff0fbf79f7e659c297257cc0ab30", "txid"),
+    ("sent to 0x42d8ea4383ff0d33d747db3ea06f8d6abcff78e0", "address"),
+    ("btc address bc1q8c6fshw2dlwun7ekn9qwf37cu2rn755upcp6el", "address"),
+    ("legacy 1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2 address", "address"),
+    (f"tron {base58.b58encode_check(bytes([0x41]) + bytes(range(20))).decode()} please", "address"),
+    ("身份证号 110105199003071234 认证失败", "id-number"),
+])
+def test_personal_data_is_found(text, kind):
+    assert kind in data_kinds(text)
+
+
+@pytest.mark.parametrize("text", [
+    "email support@orbit.example for help",           # the brand's own address
+    "see https://help.orbit.example/kyc",
+    "withdrawals take 30 minutes, fees are 1 USDT",
+    "price went from 61,200 to 61,150 in 2024",
+    "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN3 is not a real address",  # checksum fails
+])
+def test_not_personal_data(text):
+    assert data_kinds(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "my account got frozen this morning with 14k in it",
+    "withdrew 2.1 ETH 3 hrs ago, status still 'processing'",
+    "sent 800 USDT on BSC to my TRON address",
+    "认证被拒了，说证件照片模糊",
+    "充了0.35个BTC，账户里还是没有",
+    "my 20x long got liquidated even though price never touched it",
+    "KYC一直显示审核中 两天了",
+])
+def test_own_cases_are_sensitive(text):
+    assert own_case(text) is not None
+
+
+@pytest.mark.parametrize("text", [
+    "how long do withdrawals usually take?",
+    "what happens if someone sends coins on a chain you don't support?",
+    "how do i avoid getting liquidated on futures?",
+    "got a text saying my account will be suspended unless i log in, is it real?",
+    "I lost my phone, how do I reset 2FA?",
+    "一般什么情况下账户会被冻结？",
+])
+def test_general_questions_are_not_cases(text):
+    assert own_case(text) is None
+
+
+@pytest.mark.parametrize("text, check", [
+    ("Hello everyone, facing deposit or withdrawal issues? DM me, I'm from the support team",
+     "dm-me-support"),
+    ("大家好，我是轨道交易所客服经理，充值提现有问题可以加我私聊", "staff-claim"),
+    ("please DM @OrbitHelpDesk with your wallet details for immediate assistance", "redirect-to-handle"),
+    ("Wallet validation day: submit your 12-word phrase through the form in my bio", "asks-for-secrets"),
+    ("🎁 ORBIT AIRDROP 🎁 connect your wallet at orbit-airdrop.app and claim 500 USDT", "fake-giveaway"),
+    ("Send 0.5 ETH to 0xc8800c8d4c72397441e7fecfb6d25da923a19366 and get 1 ETH back instantly",
+     "fake-giveaway"),
+    ("Lost crypto to scammers? Our certified recovery team got back $2M, contact @RecoverPro",
+     "recovery-spam"),
+    ("Orbit official VIP signals group: 95% win rate, join t.me/orbit_vip", "guaranteed-returns"),
+    ("main site is slow, use the mirror orbitex-login.com instead", "lookalike-domain"),
+    ("validate at 0rb1t.example/claim now", "lookalike-domain"),
+])
+def test_scams_are_caught_and_named(text, check):
+    assert check in [f.check for f in find_scams(text, MARKS)]
+
+
+@pytest.mark.parametrize("text", [
+    "some guy asked me to 'validate my wallet' at orbit-claim.com. blocked and reported",
+    "heads up: someone using the name Orbit Admin is DMing people. real admins never DM first",
+    "got a text saying my acc is suspended unless i log in at orbit-verify.co, that's not you right?",
+    "how do I know if a site is phishing?",
+    "check https://help.orbit.example/security for the official list",
+    "btc to the moon, free money lol",
+])
+def test_reports_and_questions_about_scams_are_not_scams(text):
+    assert find_scams(text, MARKS) == []
+
+
+def test_staff_are_never_scammers():
+    assert find_scams("DM me for support with your withdrawal", MARKS, sender_is_staff=True) == []
+
+
+def test_punycode_lookalike_is_decoded():
+    host = "ọrbit.com".encode("idna").decode()   # xn--rbit-fx5a.com
+    found = lookalike_domains(f"login at {host} now", MARKS)
+    assert found and "punycode" in found[0][1]
+
+
+@pytest.mark.parametrize("text", [
+    "SOMEONE JUST WITHDREW ALL MY USDT AND I DIDN'T DO IT please freeze my account",
+    "got an email about a login from a country I've never been to, now my password doesn't work",
+    "I think I've been hacked. 2FA was changed without me",
+    "我的账户被盗了！！刚收到异地登录提醒，然后币全被提走了",
+    "leaked my api key on github and now someone is placing trades on my account",
+    "有人把我绑定的邮箱改了，我现在登不进去，求你们赶紧冻结",
+])
+def test_takeovers_are_urgent(text):
+    assert find_urgency(text) is not None
+
+
+@pytest.mark.parametrize("text", [
+    "URGENT!!! when is the next launchpad",
+    "got a 'login from new device' email but it was just me on my new laptop",
+    "withdrew 2.1 ETH 3 hrs ago and it's still processing, is something wrong?",
+    "how do I turn on withdrawal whitelist to protect my account?",
+])
+def test_worries_that_are_not_takeovers(text):
+    assert find_urgency(text) is None
