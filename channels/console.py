@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 from handlers.model import Message, User
+from runtime.faults import crash_point
 from runtime.service import OutboxItem, SupportService
 
 GROUP = "console-group"
@@ -56,6 +57,8 @@ class ConsoleChannel:
     def run(self) -> int:
         self._print(HELP.format(user=self._who(), mod=self.moderator_name))
         self._flush_outbox()  # anything a previous run decided but did not get to say
+        for item in self.service.overdue_reports():
+            self.execute(item)
         while True:
             if self.interactive:
                 self.out.write(f"[{self._place()}] {self._who()}> ")
@@ -129,14 +132,17 @@ class ConsoleChannel:
         items = self.service.handle(message)
         for item in items or []:
             self.execute(item)
+        for item in self.service.overdue_reports():
+            self.execute(item)
 
     def _flush_outbox(self) -> None:
-        for row in self.service.store.pending_outbox("console"):
-            self.execute(OutboxItem(row["id"], row["channel"], row["payload"]))
+        for item in self.service.pending("console"):
+            self.execute(item)
 
     # --- executing actions: printing what would happen -----------------------------------
 
     def execute(self, item: OutboxItem) -> None:
+        crash_point("before-send")
         p = item.payload
         op = p.get("op")
         target = self._number(p.get("reply_to"))
@@ -153,6 +159,8 @@ class ConsoleChannel:
                 self._print(f"  bot → private to @{p['user_id']}: {p['private_text']}")
         elif op == "dm":
             self._print(f"  bot → private to @{p['user_id']}: {p['text']}")
+        elif op == "reload":
+            pass
         elif op == "delete":
             self._print(f"  bot deletes {target} [{p.get('check', '')}]")
         elif op == "hide":

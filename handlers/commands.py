@@ -1,5 +1,9 @@
-"""Slash commands: parsed and validated here; those that need the store become `Command`
-actions that the runtime executes (tickets, stats, reload)."""
+"""Slash commands: parsed and validated here (pure); the ones that need the store become a
+`Command` action with clean parameters, which the runtime executes.
+
+Garbage arguments get a usage line; moderator commands from anyone else get a polite refusal
+and change nothing.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,16 @@ if TYPE_CHECKING:
     from .core import Knowledge, State
 
 _COMMAND = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@([A-Za-z0-9_]{3,64}))?(?:\s+(.*))?$", re.DOTALL)
+_HANDLE = re.compile(r"^@?([A-Za-z0-9_]{2,32})$")
+_REF = re.compile(r"^#?[A-Za-z0-9]{1,8}-?[0-9A-Za-z]{6}$")
+_LINK = re.compile(r"^(?:https?://)?(?:t\.me/(?:c/)?[\w-]+/\d+(?:/\d+)?|(?:x|twitter)\.com/\w+/status/\d+|"
+                   r"console://[\w:-]+/\d+)\S*$", re.IGNORECASE)
+PRIORITY_FLAGS = {"!urgent": "urgent", "!high": "high", "!normal": "normal", "!low": "low"}
+TICKET_FILTERS = ("open", "mine", "overdue", "urgent", "all")
+
+MEMBER_COMMANDS = ("help", "start", "human", "ticket", "verify")
+MODERATOR_COMMANDS = ("escalate", "tickets", "assign", "reply", "note", "close", "reopen",
+                      "reload", "stats")
 
 
 def parse(text: str) -> tuple[str, str] | None:
@@ -32,23 +46,127 @@ def decide_command(message: Message, kb: Knowledge, state: State) -> Decision:
         return Decision(lang=lang, reason="not a command")
     name, rest = parsed
     finding = Finding("command", "intent", f"/{name}")
+
+    def done(*actions, reason: str = f"/{name}") -> Decision:
+        return Decision(lang=lang, findings=(finding,), actions=tuple(actions), reason=reason)
+
+    if name in MODERATOR_COMMANDS:
+        if not message.moderator:
+            return done(Reply(check="not-a-moderator", text=say("not_moderator", words)),
+                        reason=f"/{name} from a non-moderator: refused, nothing changed")
+        params, problem = _moderator_params(name, rest, message)
+        if problem:
+            return done(Reply(check="usage", text=say("usage", words, usage=USAGE[name])),
+                        reason=f"/{name}: {problem}")
+        return done(Command(check="command", command=name, args=tuple(rest.split()),
+                            moderator=True, params=tuple(sorted(params.items()))))
     if name in ("help", "start") and not (name == "start" and rest):
         text = say("help", words, brand=kb.config.brand.name,
                    help_center=f" ({kb.config.brand.help_center})" if kb.config.brand.help_center else "")
-        return Decision(lang=lang, findings=(finding,), actions=(Reply(check="command", text=text),),
-                        reason="/help")
+        if message.moderator:
+            text += "\n" + say("help_mod", words)
+        return done(Reply(check="command", text=text))
     if name == "human":
-        if message.public:
-            action = HandOff(check="asks-human", public_text=say("handoff_human", words),
-                             private_text=say("handoff_private", words,
-                                              place=say("place_group", words),
-                                              topic=say("topic_general", words)),
-                             topic="human")
-        else:
-            action = OpenTicket(check="asks-human", topic="human", reason="asked for a human",
-                                announce_private=say("ticket_opened", words))
-        return Decision(lang=lang, findings=(finding,), actions=(action,), reason="/human")
-    # Everything else needs the store or the platform (start tokens, tickets): the runtime.
-    return Decision(lang=lang, findings=(finding,),
-                    actions=(Command(check="command", command=name, args=tuple(rest.split())),),
-                    reason=f"/{name}")
+        return done(_human(message, words))
+    if name == "verify":
+        return done(_verify(message, rest, kb, words))
+    if name == "ticket" and rest and not _REF.match(rest.split()[0]):
+        return done(Reply(check="usage", text=say("usage", words, usage=USAGE["ticket"])))
+    if name in ("start", "ticket"):
+        return done(Command(check="command", command=name, args=tuple(rest.split()[:1])))
+    if message.public:
+        return Decision(lang=lang, reason=f"/{name}: not ours (another bot's command)")
+    return done(Reply(check="unknown-command", text=say("unknown_command", words)))
+
+
+USAGE = {
+    "escalate": "/escalate (as a reply to the message, or with @user or a message link) [reason] "
+                "[!urgent|!high|!low]",
+    "tickets": "/tickets [open|mine|overdue|urgent|all]",
+    "assign": "/assign REF @moderator",
+    "reply": "/reply REF your answer to the member",
+    "note": "/note REF internal note",
+    "close": "/close REF [note to the member]",
+    "reopen": "/reopen REF",
+    "reload": "/reload",
+    "stats": "/stats",
+    "ticket": "/ticket [REF]",
+    "verify": "/verify @username",
+}
+
+
+def _moderator_params(name: str, rest: str, message: Message) -> tuple[dict, str]:
+    """(parameters, "") when the arguments are valid, else ({}, what is wrong)."""
+    args = rest.split()
+    if name == "escalate":
+        priority = "high"
+        kept = []
+        for arg in args:
+            if arg.lower() in PRIORITY_FLAGS:
+                priority = PRIORITY_FLAGS[arg.lower()]
+            else:
+                kept.append(arg)
+        params = {"priority": priority}
+        if message.reply_to is not None:
+            params["reason"] = " ".join(kept)
+            return params, ""
+        if kept and _HANDLE.match(kept[0]) and kept[0].startswith("@"):
+            params.update(username=kept[0].lstrip("@"), reason=" ".join(kept[1:]))
+            return params, ""
+        if kept and _LINK.match(kept[0]):
+            params.update(link=kept[0], reason=" ".join(kept[1:]))
+            return params, ""
+        return {}, "no message, @user or link to escalate"
+    if name == "tickets":
+        which = args[0].lower() if args else "open"
+        if which not in TICKET_FILTERS or len(args) > 1:
+            return {}, f"unknown filter {which!r}"
+        return {"which": which}, ""
+    if name in ("reload", "stats"):
+        return ({}, "") if not args else ({}, "takes no arguments")
+    if not args or not _REF.match(args[0]):
+        return {}, "missing or malformed ticket reference"
+    params = {"ref": args[0]}
+    if name == "assign":
+        if len(args) != 2 or not _HANDLE.match(args[1]):
+            return {}, "expected REF @moderator"
+        params["assignee"] = args[1].lstrip("@")
+    elif name in ("reply", "note"):
+        text = rest.split(None, 1)[1].strip() if len(args) > 1 else ""
+        if not text:
+            return {}, "nothing to send"
+        params["text"] = text
+    elif name == "close":
+        params["note"] = rest.split(None, 1)[1].strip() if len(args) > 1 else ""
+    elif name == "reopen" and len(args) > 1:
+        return {}, "takes only a reference"
+    return params, ""
+
+
+def _human(message: Message, words: str):
+    if message.public:
+        return HandOff(check="asks-human", public_text=say("handoff_human", words),
+                       private_text=say("handoff_private", words, place=say("place_group", words),
+                                        topic=say("topic_general", words)),
+                       topic="human")
+    return OpenTicket(check="asks-human", topic="human", reason="asked for a human",
+                      announce_private=say("ticket_opened", words))
+
+
+def _verify(message: Message, rest: str, kb: Knowledge, words: str) -> Reply:
+    """Says plainly whether an account is official staff, with the list of real accounts."""
+    from .model import User
+
+    args = rest.split()
+    if len(args) != 1 or not _HANDLE.match(args[0]):
+        return Reply(check="usage", text=say("usage", words, usage=USAGE["verify"]))
+    username = args[0].lstrip("@")
+    platform = "twitter" if message.channel == "twitter" else "telegram"
+    accounts = kb.config.official_for(platform)
+    listed = ", ".join(f"@{a.username}" for a in accounts) or kb.config.brand.name
+    if any(a.username.lower() == username.lower() for a in accounts):
+        return Reply(check="verify", text=say("verify_official", words, name=username, accounts=listed))
+    verdict = kb.safety.impersonation.check(User(id="?", username=username, name=""), platform)
+    key = "verify_imitation" if verdict.impersonator and verdict.resembles else "verify_not_official"
+    return Reply(check="verify", text=say(key, words, name=username, accounts=listed,
+                                          resembles=verdict.resembles or ""))

@@ -14,7 +14,7 @@ from .config import Config
 from .faq import Faq
 from .intent import read_intent, wants_human
 from .matcher import FaqMatcher
-from .model import Decision, Finding, HandOff, Message, OpenTicket, Remind, Reply
+from .model import Decision, Finding, HandOff, Message, OpenTicket, Relay, Remind, Reply
 from .replies import reply_language, say
 from .safety import SafetyKit, assess, plan, sensitive_handoff
 
@@ -34,6 +34,10 @@ class State(Protocol):
     def strikes(self, message: Message) -> int:
         """Earlier scam/impersonation offences of this member in this chat, within the window."""
 
+    def member_ticket(self, message: Message) -> tuple[str, str] | None:
+        """(reference, status) of the member's open ticket, or one closed within the reopen
+        window, on this channel; None if there is none."""
+
 
 class NoHistory:
     """No memory at all: what `triage` uses, so each line is judged on its own."""
@@ -49,6 +53,9 @@ class NoHistory:
 
     def strikes(self, message: Message) -> int:
         return 0
+
+    def member_ticket(self, message: Message) -> tuple[str, str] | None:
+        return None
 
 
 NO_HISTORY = NoHistory()
@@ -123,11 +130,30 @@ def decide(message: Message, kb: Knowledge, state: State = NO_HISTORY) -> Decisi
         elif entry is not None:
             findings.append(Finding("answer-mode", "intent",
                                     "not addressed to the bot, or reply budget spent"))
+    if not message.public:
+        actions = _onto_open_ticket(message, actions, words, state)
     actions = _with_reminder(message, actions, intent, words, state)
     return Decision(faq=entry.id if entry else None, lang=lang, sensitive=safety.sensitive,
                     secret=safety.secret, scam=safety.scam, urgent=bool(safety.urgent),
                     impersonator=safety.impersonator, findings=tuple(findings),
                     actions=tuple(actions), confidence=match.confidence, reason=choice.reason)
+
+
+def _onto_open_ticket(message: Message, actions: list, words: str, state: State) -> list:
+    """A member with an open (or recently closed) ticket who writes privately is continuing
+    that case: the message goes to the ticket and the staff chat, instead of a new ticket or
+    a "no answer" reply. A closed ticket reopens."""
+    current = state.member_ticket(message)
+    if current is None:
+        return actions
+    ref, status = current
+    kept = [a for a in actions if not isinstance(a, OpenTicket)
+            and not (isinstance(a, Reply) and a.check in ("no-answer", "small-talk", "case-action"))]
+    key = "added_to_ticket" if status in ("open", "pending") else "ticket_reopened_by_member"
+    relay = Relay(check="open-ticket", ref=ref, status=status)
+    if any(isinstance(a, Reply) for a in kept):
+        return [*kept, relay]
+    return [*kept, relay, Reply(check="open-ticket", text=say(key, words, ref=ref))]
 
 
 _ALREADY_REMINDS = ("dm first", "dm you first", "主动私信")

@@ -151,6 +151,15 @@ class OpenTicket(Action):
 
 
 @dataclass(frozen=True)
+class Relay(Action):
+    """A member's private message on their ticket: into the transcript and the staff chat."""
+
+    name: ClassVar[str] = "relay_to_staff"
+    ref: str = ""
+    status: str = "open"
+
+
+@dataclass(frozen=True)
 class Restrict(Action):
     name: ClassVar[str] = "restrict"
     seconds: int = 3600
@@ -169,6 +178,10 @@ class Command(Action):
     command: str = ""
     args: tuple[str, ...] = ()
     moderator: bool = False
+    params: tuple[tuple[str, str], ...] = ()   # validated arguments, by name
+
+    def param(self, key: str, default: str = "") -> str:
+        return dict(self.params).get(key, default)
 
 
 @dataclass(frozen=True)

@@ -46,11 +46,44 @@ TEXTS: dict[str, dict[str, str]] = {
                           "can still log in: change your password, reset 2FA, delete all API "
                           "keys and check your withdrawal addresses. Our team will contact you "
                           "here.",
+        "staff_member_wrote": "💬 {ref}{state} {user} wrote:\n{text}\n"
+                              "Reply to this post, or /reply {ref} <text>.",
+        "staff_overdue": "⏰ {ref} [{priority}] {user} · {topic}: no first response, {minutes} min "
+                         "past its target.",
+        "staff_ticket_changed": "🎫 {ref} {what} by {actor}.",
         "staff_secret": "🔑 {kind} posted by {user} in {place} ({channel}); {done}. Check: {why}.",
         "staff_scam": "🚩 scam by {user} in {place} ({channel}): {why}. Action: {done}.",
         "staff_impersonator": "👤 {user} in {place} ({channel}) resembles @{resembles}: {why}. "
                               "Action: {done}.",
         "staff_dry_run": "[dry run] would {actions} for {user} in {place} ({channel}): {why}.",
+        "not_moderator": "Sorry, only moderators can do that. If you need help, send /human.",
+        "usage": "Usage: {usage}",
+        "verify_official": "✅ @{name} is an official account. All official accounts: {accounts}.",
+        "verify_not_official": "❌ @{name} is NOT one of our accounts. The official accounts are "
+                               "only: {accounts}. Staff never DM first.",
+        "verify_imitation": "❌ @{name} is NOT one of our accounts: it imitates @{resembles}. The "
+                            "official accounts are only: {accounts}. Please report it.",
+        "escalated_public": "Passed to our team as {ref}. {who}, I've messaged you privately; "
+                            "please don't post account details here.",
+        "escalated_private": "A moderator passed your message to our team: ticket {ref}. We'll "
+                             "answer here. Send /ticket {ref} any time to see where it stands.",
+        "staff_reply_to_member": "Our team answered on {ref}:\n{text}\n\n(Reply here to continue.)",
+        "closed_to_member": "Your ticket {ref} is closed.{note} If something is still wrong, "
+                            "just write here within {hours} hours and it reopens.",
+        "reopened_to_member": "Your ticket {ref} is open again; our team will answer here.",
+        "added_to_ticket": "Added to your ticket {ref}; our team will answer here.",
+        "ticket_reopened_by_member": "Your ticket {ref} is open again; our team will answer here.",
+        "no_such_ticket": "There is no ticket {ref}.",
+        "escalate_unknown_user": "I haven't seen @{name} here, so I can't open a ticket for them. "
+                                 "Reply to one of their messages with /escalate instead.",
+        "escalate_unknown_link": "I can't find that message. Reply to it with /escalate instead.",
+        "mod_done": "{ref}: {what}.",
+        "mod_list_empty": "No {which} tickets.",
+        "mod_list": "{which} tickets ({count}):\n{lines}",
+        "reloaded": "Reloaded: {entries} FAQ entries, config ok.",
+        "reload_failed": "Reload failed, still running the previous files: {error}",
+        "stats": "Since the database was created: {counters}\nTickets: {tickets}",
+        "moderator_private": "(Sent to you privately.)",
         "unknown_command": "I don't know that command. Send /help to see what I can do.",
         "handoff_resumed": "Hi again! Tell me what happened (no passwords, codes or seed "
                            "phrases). Send /human to reach our team.",
@@ -134,6 +167,18 @@ TEXTS: dict[str, dict[str, str]] = {
                          "请与我私聊继续；不要透露验证码或助记词。",
         "urgent_private": "已为你创建紧急工单 {ref} 并通知工作人员。如果还能登录，请立即：修改密码、重置二次验证、"
                           "删除所有 API Key、检查提币地址白名单。工作人员会在这里联系你。",
+        "not_moderator": "抱歉，只有管理员可以执行这个操作。如需帮助，请发送 /human。",
+        "usage": "用法：{usage}",
+        "verify_official": "✅ @{name} 是官方账号。全部官方账号：{accounts}。",
+        "verify_not_official": "❌ @{name} 不是我们的账号。官方账号只有：{accounts}。工作人员绝不会主动私信你。",
+        "verify_imitation": "❌ @{name} 不是我们的账号：它在冒充 @{resembles}。官方账号只有：{accounts}。请举报它。",
+        "escalated_public": "已转交工作人员，工单 {ref}。{who}，我已私信你；请不要在这里发布账户信息。",
+        "escalated_private": "管理员已把你的消息转交给工作人员：工单 {ref}。我们会在这里回复你。随时发送 /ticket {ref} 查看进度。",
+        "staff_reply_to_member": "工作人员回复了工单 {ref}：\n{text}\n\n（直接在这里回复即可继续。）",
+        "closed_to_member": "你的工单 {ref} 已关闭。{note}如果问题仍未解决，{hours} 小时内在这里留言即可重新打开。",
+        "reopened_to_member": "你的工单 {ref} 已重新打开，工作人员会在这里回复你。",
+        "added_to_ticket": "已添加到你的工单 {ref}，工作人员会在这里回复你。",
+        "ticket_reopened_by_member": "你的工单 {ref} 已重新打开，工作人员会在这里回复你。",
         "unknown_command": "我不认识这个命令。发送 /help 查看我能做什么。",
         "handoff_resumed": "你好！请描述发生了什么（不要发送密码、验证码或助记词）。发送 /human 可转人工。",
         "handoff_used": "这个链接已经用过了。直接在这里告诉我你需要什么。",

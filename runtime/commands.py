@@ -1,15 +1,19 @@
-"""Commands that need the store: /start <token>, /ticket and the moderator ticket commands.
+"""Commands that need the store: /start <token>, /ticket, and the moderator ticket commands.
 
-The core parses a command into a `Command` action; this runner executes it against the store
-and returns outbox payloads, inside the same transaction as the processed mark."""
+The core validates a command into a `Command` action; this runner executes it against the
+store and returns outbox payloads, inside the same transaction as the processed mark. Every
+ticket change is posted to the staff channel; the member hears, privately and in their
+language, when their ticket is answered, closed or reopened.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
 from handlers.model import Command, Decision, Message
+from handlers.redaction import redact
 from handlers.replies import reply_language, say
-from store import normalize_reference
+from store import Ticket, normalize_reference
 
 if TYPE_CHECKING:
     from .service import SupportService
@@ -27,60 +31,251 @@ class CommandRunner:
         words = reply_language(decision.lang)
         handler = getattr(self, f"cmd_{action.command}", None)
         if handler is None:
-            if message.public:
-                return []  # unknown commands in a group are for other bots
-            return [self._reply(message, say("unknown_command", words))]
-        return handler(message, list(action.args), words, now)
+            return []
+        return handler(message, action, words, now)
 
     # --- helpers -----------------------------------------------------------------------------
 
-    def _reply(self, message: Message, text: str, **extra: Any) -> Payload:
+    @property
+    def store(self):
+        return self.service.store
+
+    @property
+    def config(self):
+        return self.service.kb.config
+
+    def _reply(self, message: Message, text: str, private: bool = False) -> Payload:
+        """Answer in the same chat; moderator output asked for in public goes privately."""
+        if private and message.public:
+            return (message.channel, {"op": "dm", "user_id": message.user.id, "chat_id": message.chat_id,
+                                      "text": text, "public": False}, None)
         return (message.channel, {"op": "reply", "chat_id": message.chat_id,
                                   "reply_to": message.message_id, "thread_id": message.thread_id,
                                   "user_id": message.user.id, "public": message.public,
-                                  "text": text, **extra}, None)
+                                  "text": text}, None)
+
+    def _to_member(self, ticket: Ticket, text: str) -> Payload:
+        """A private message to the ticket's member, on the ticket's own channel."""
+        return (ticket.channel, {"op": "dm", "user_id": ticket.user_id, "chat_id": ticket.chat_id,
+                                 "text": text, "public": False, "ref": ticket.ref}, ticket.ref)
+
+    def _staff(self, text: str, ref: str, origin: str) -> Payload:
+        return (self.service.staff_channel, {"op": "staff", "text": text, "kind": "ticket",
+                                             "ref": ref, "origin_channel": origin}, ref)
+
+    def _ticket(self, ref_text: str) -> Ticket | None:
+        ref = normalize_reference(ref_text, self.config.tickets.prefix)
+        return self.store.ticket(ref) if ref else None
+
+    def _changed(self, ticket: Ticket, what: str, actor: str) -> Payload:
+        return self._staff(say("staff_ticket_changed", "en", ref=ticket.ref, what=what, actor=actor),
+                           ticket.ref, ticket.channel)
 
     # --- member commands -----------------------------------------------------------------------
 
-    def cmd_start(self, message: Message, args: list[str], words: str, now: float) -> list[Payload]:
+    def cmd_start(self, message: Message, action: Command, words: str, now: float) -> list[Payload]:
         """`/start <token>` from a deep link: carry the group conversation into the DM."""
-        store = self.service.store
         if message.public:
             return []
-        store.note_user(message.channel, message.user.id, message.user.username, started=True)
-        if not args:
-            config = self.service.kb.config
-            help_center = f" ({config.brand.help_center})" if config.brand.help_center else ""
-            return [self._reply(message, say("help", words, brand=config.brand.name,
-                                             help_center=help_center))]
-        status, row = store.claim_handoff(args[0], message.user.id, now)
+        self.store.note_user(message.channel, message.user.id, message.user.username, started=True)
+        status, row = self.store.claim_handoff(action.args[0], message.user.id, now)
         if status == "ok" and row:
             return [self._reply(message, row["context"] or say("handoff_resumed", words))]
         key = {"used": "handoff_used", "expired": "handoff_expired"}.get(status, "handoff_unknown")
         return [self._reply(message, say(key, words))]
 
-    def cmd_ticket(self, message: Message, args: list[str], words: str, now: float) -> list[Payload]:
+    def cmd_ticket(self, message: Message, action: Command, words: str, now: float) -> list[Payload]:
         """A member's own tickets; a reference that is not theirs reveals nothing."""
-        store = self.service.store
-        prefix = self.service.kb.config.tickets.prefix
         if message.public:
             return [self._reply(message, say("ticket_in_private", words))]
-        if args:
-            ref = normalize_reference(args[0], prefix)
-            ticket = store.ticket(ref) if ref else None
+        if action.args:
+            ticket = self._ticket(action.args[0])
             if ticket is None or ticket.user_id != message.user.id or ticket.channel != message.channel:
                 return [self._reply(message, say("ticket_not_found", words))]
             return [self._reply(message, describe_ticket(ticket, words))]
-        tickets = store.tickets_of(message.channel, message.user.id)
+        tickets = self.store.tickets_of(message.channel, message.user.id)
         if not tickets:
             return [self._reply(message, say("no_tickets", words))]
         lines = [describe_ticket(t, words, short=True) for t in tickets]
         return [self._reply(message, say("your_tickets", words) + "\n" + "\n".join(lines))]
 
+    # --- moderator commands --------------------------------------------------------------------
 
-def describe_ticket(ticket: Any, words: str, short: bool = False) -> str:
+    def cmd_escalate(self, message: Message, action: Command, words: str, now: float) -> list[Payload]:
+        target = message.reply_to
+        subject_id = subject_name = origin_chat = origin_id = link = None
+        if target is not None:
+            subject_id, subject_name = target.user.id, target.user.username
+            origin_chat, origin_id, link = target.chat_id, target.message_id, target.link
+            summary = redact(target.text)[:300]
+        elif action.param("username"):
+            known = self.store.user_by_username(message.channel, action.param("username"))
+            if known is None:
+                return [self._reply(message, say("escalate_unknown_user", words,
+                                                 name=action.param("username")), private=True)]
+            subject_id, subject_name = known["user_id"], known["username"]
+            summary = ""
+        else:
+            seen = self.store.message_by_link(action.param("link"))
+            if seen is None:
+                return [self._reply(message, say("escalate_unknown_link", words), private=True)]
+            subject_id, subject_name = seen["user_id"], seen["username"]
+            origin_chat, origin_id, link = seen["chat_id"], seen["message_id"], seen["link"]
+            summary = ""
+        reason = action.param("reason") or "escalated by a moderator"
+        priority = action.param("priority", "normal")
+        member = self.store.user(message.channel, subject_id) or {}
+        lang = member.get("lang") or "en"
+        ticket, created = self.store.open_ticket(
+            prefix=self.config.tickets.prefix, channel=message.channel, user_id=subject_id,
+            username=subject_name, lang=lang, topic="escalated", summary=summary or reason,
+            priority=priority, sla_seconds=self.config.tickets.sla_minutes.seconds(priority),
+            chat_id=origin_chat or message.chat_id, origin_link=link, origin_chat_id=origin_chat,
+            origin_message_id=origin_id, opened_by=f"mod:{message.user.handle}",
+            reopen_window=self.config.tickets.reopen_window_hours * 3600, now=now)
+        self.store.bump("tickets_opened" if created else "tickets_added_to")
+        member_words = reply_language(lang)
+        who = f"@{subject_name}" if subject_name else say("topic_general", words)
+        note = "" if created else " " + say("ticket_added", member_words, ref=ticket.ref)
+        out = []
+        if message.public:
+            out.append((message.channel, {"op": "reply", "chat_id": message.chat_id,
+                                          "reply_to": origin_id or message.message_id,
+                                          "thread_id": message.thread_id, "public": True,
+                                          "text": say("escalated_public", words, ref=ticket.ref,
+                                                      who=who)}, ticket.ref))
+        out.append(self._to_member(ticket, say("escalated_private", member_words, ref=ticket.ref) + note))
+        staff = say("staff_ticket", "en", icon="🆘" if priority == "urgent" else "🎫", ref=ticket.ref,
+                    priority=ticket.priority, state="new" if created else "updated",
+                    channel=ticket.channel, user=who, topic=ticket.topic,
+                    reason=f"{redact(reason)} (by {message.user.handle})", summary=ticket.summary,
+                    link=link or "-")
+        out.append(self._staff(staff, ticket.ref, ticket.channel))
+        return out
+
+    def cmd_tickets(self, message: Message, action: Command, words: str, now: float) -> list[Payload]:
+        which = action.param("which", "open")
+        tickets = self.store.list_tickets(which, assignee=message.user.username or message.user.id,
+                                          now=now)
+        if not tickets:
+            return [self._reply(message, say("mod_list_empty", words, which=which), private=True)]
+        lines = "\n".join(
+            f"{t.ref} [{t.priority}] {t.status} · {t.username or t.user_id} · {t.topic} · "
+            f"{_age(now - t.created_at)}" + (f" · @{t.assignee}" if t.assignee else "") +
+            (" · overdue" if t.first_response_at is None and t.first_response_due
+             and t.first_response_due < now else "")
+            for t in tickets)
+        return [self._reply(message, say("mod_list", words, which=which, count=len(tickets),
+                                         lines=lines), private=True)]
+
+    def _with_ticket(self, message: Message, action: Command, words: str):
+        ticket = self._ticket(action.param("ref"))
+        if ticket is None:
+            return None, [self._reply(message, say("no_such_ticket", words, ref=action.param("ref")),
+                                      private=True)]
+        return ticket, []
+
+    def cmd_assign(self, message: Message, action: Command, words: str, now: float) -> list[Payload]:
+        ticket, problem = self._with_ticket(message, action, words)
+        if ticket is None:
+            return problem
+        ticket = self.store.assign_ticket(ticket.ref, action.param("assignee"), message.user.handle, now)
+        what = f"assigned to @{action.param('assignee')}"
+        return [self._reply(message, say("mod_done", words, ref=ticket.ref, what=what), private=True),
+                self._changed(ticket, what, message.user.handle)]
+
+    def cmd_reply(self, message: Message, action: Command, words: str, now: float) -> list[Payload]:
+        ticket, problem = self._with_ticket(message, action, words)
+        if ticket is None:
+            return problem
+        return self.staff_reply(ticket, action.param("text"), message.user.handle, now,
+                                confirm_to=message, words=words)
+
+    def staff_reply(self, ticket: Ticket, text: str, actor: str, now: float,
+                    confirm_to: Message | None = None, words: str = "en") -> list[Payload]:
+        """A moderator's answer reaches the member privately; the ticket waits on them."""
+        ticket = self.store.add_ticket_message(ticket.ref, actor, "out", text, now,
+                                               first_response=True, new_status="pending")
+        member_words = reply_language(ticket.lang or "en")
+        out = [self._to_member(ticket, say("staff_reply_to_member", member_words, ref=ticket.ref,
+                                           text=text)),
+               self._changed(ticket, "answered (waiting on the member)", actor)]
+        if confirm_to is not None:
+            out.insert(0, self._reply(confirm_to, say("mod_done", words, ref=ticket.ref,
+                                                      what="sent to the member"), private=True))
+        return out
+
+    def cmd_note(self, message: Message, action: Command, words: str, now: float) -> list[Payload]:
+        ticket, problem = self._with_ticket(message, action, words)
+        if ticket is None:
+            return problem
+        self.store.add_ticket_message(ticket.ref, message.user.handle, "note", action.param("text"), now)
+        return [self._reply(message, say("mod_done", words, ref=ticket.ref, what="note added"),
+                            private=True),
+                self._changed(ticket, f"note: {redact(action.param('text'))[:300]}",
+                              message.user.handle)]
+
+    def cmd_close(self, message: Message, action: Command, words: str, now: float) -> list[Payload]:
+        ticket, problem = self._with_ticket(message, action, words)
+        if ticket is None:
+            return problem
+        note = action.param("note")
+        ticket = self.store.set_ticket_status(ticket.ref, "closed", message.user.handle, note, now)
+        member_words = reply_language(ticket.lang or "en")
+        hours = int(self.config.tickets.reopen_window_hours)
+        told = say("closed_to_member", member_words, ref=ticket.ref,
+                   note=f" {note}" if note else "", hours=hours)
+        return [self._reply(message, say("mod_done", words, ref=ticket.ref, what="closed"), private=True),
+                self._to_member(ticket, told),
+                self._changed(ticket, "closed" + (f": {redact(note)[:200]}" if note else ""),
+                              message.user.handle)]
+
+    def cmd_reopen(self, message: Message, action: Command, words: str, now: float) -> list[Payload]:
+        ticket, problem = self._with_ticket(message, action, words)
+        if ticket is None:
+            return problem
+        ticket = self.store.set_ticket_status(ticket.ref, "open", message.user.handle, "", now)
+        member_words = reply_language(ticket.lang or "en")
+        return [self._reply(message, say("mod_done", words, ref=ticket.ref, what="reopened"), private=True),
+                self._to_member(ticket, say("reopened_to_member", member_words, ref=ticket.ref)),
+                self._changed(ticket, "reopened", message.user.handle)]
+
+    def cmd_reload(self, message: Message, action: Command, words: str, now: float) -> list[Payload]:
+        reload = getattr(self.service, "reload_from_files", None)
+        if reload is None:
+            return [self._reply(message, say("reload_failed", words, error="no files to reload from"),
+                                private=True)]
+        ok, detail = reload()
+        key = "reloaded" if ok else "reload_failed"
+        return [self._reply(message, say(key, words, entries=detail, error=detail), private=True)]
+
+    def cmd_stats(self, message: Message, action: Command, words: str, now: float) -> list[Payload]:
+        counters = self.store.counters()
+        shown = ", ".join(f"{k} {v}" for k, v in sorted(counters.items())) or "nothing yet"
+        tickets = self.store.count_tickets()
+        overdue = len(self.store.list_tickets("overdue", now=now, limit=1000))
+        ticket_line = ", ".join(f"{k} {v}" for k, v in sorted(tickets.items())) or "none"
+        text = say("stats", words, counters=shown, tickets=f"{ticket_line}; overdue {overdue}")
+        health = getattr(self.service, "channel_health", None)
+        if health:
+            text += "\n" + "\n".join(health())
+        return [self._reply(message, text, private=True)]
+
+
+def _age(seconds: float) -> str:
+    minutes = int(seconds // 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    hours = minutes // 60
+    return f"{hours} h" if hours < 48 else f"{hours // 24} d"
+
+
+def describe_ticket(ticket: Ticket, words: str, short: bool = False) -> str:
     status = say(f"status_{ticket.status}", words)
     if short:
         return f"{ticket.ref} · {status} · {ticket.topic}"
     return say("ticket_detail", words, ref=ticket.ref, status=status, topic=ticket.topic,
                priority=ticket.priority)
+
+
+__all__ = ["CommandRunner", "describe_ticket"]

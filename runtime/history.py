@@ -31,6 +31,11 @@ class StoreHistory:
     def replies_in_last_minute(self, message: Message) -> int:
         return self.store.replies_since(message.channel, message.chat_id, self.now - 60)
 
+    def member_ticket(self, message: Message) -> tuple[str, str] | None:
+        ticket = self.store.current_ticket(message.channel, message.user.id,
+                                           self.config.tickets.reopen_window_hours * 3600, self.now)
+        return (ticket.ref, ticket.status) if ticket else None
+
     def strikes(self, message: Message) -> int:
         since = self.now - self.config.safety.window_hours * 3600
         return self.store.strikes_since(message.channel, message.chat_id, message.user.id, since)

@@ -25,6 +25,24 @@ def build_service(config: Config, kb: Knowledge, staff_channel: str = "console")
     return service
 
 
+def enable_reload(service: SupportService, config_path: str, faq_path: str | None) -> None:
+    """/reload re-reads both files; a bad file leaves the running ones in place."""
+    from handlers.config import load_config
+    from handlers.faq import load_faq
+    from handlers.loading import ConfigError
+
+    def reload() -> tuple[bool, str]:
+        try:
+            config = load_config(config_path)
+            faq = load_faq(faq_path or config.resolve(config.faq_file))
+        except ConfigError as exc:
+            return False, str(exc)
+        service.reload(Knowledge.build(config, faq))
+        return True, str(len(faq))
+
+    service.reload_from_files = reload
+
+
 def run(config: Config, faq: Faq, kb: Knowledge, args: argparse.Namespace,
         env: Mapping[str, str]) -> int:
     from channels.console import ConsoleChannel
@@ -32,6 +50,7 @@ def run(config: Config, faq: Faq, kb: Knowledge, args: argparse.Namespace,
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     service = build_service(config, kb)
+    enable_reload(service, args.config, args.faq)
     try:
         if not sys.stdin.isatty():
             pass

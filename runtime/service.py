@@ -31,6 +31,7 @@ from handlers.model import (
     NotifyStaff,
     OpenTicket,
     PointToEarlier,
+    Relay,
     Remind,
     Reply,
     Restrict,
@@ -61,6 +62,8 @@ class SupportService:
         self.clock = clock
         self.staff_channel = staff_channel
         self.command_runner: Any = None     # set by runtime.commands (tickets, stats)
+        self.reload_from_files: Any = None  # set by the launcher: re-read config and FAQ
+        self.channel_health: Any = None     # set by the launcher: one line per channel
 
     def reload(self, kb: Knowledge) -> None:
         self.kb = kb
@@ -79,6 +82,10 @@ class SupportService:
             self.store.note_user(message.channel, message.user.id, message.user.username,
                                  started=not message.public and message.channel == "telegram",
                                  lang=decision.lang)
+            if message.public:
+                self.store.remember_message(message.channel, message.chat_id, message.message_id,
+                                            message.user.id, message.user.username, message.link, now)
+            self._count(decision)
             if message.public and (decision.scam or decision.impersonator):
                 # Counted per member and chat, so the next offence takes the next step.
                 check = next((f.check for f in decision.findings
@@ -87,6 +94,20 @@ class SupportService:
             items = self._materialize(message, decision, now)
         self._log(message, decision)
         return items
+
+    def _count(self, decision: Decision) -> None:
+        """Counters for /stats (numbers only, nothing about anyone)."""
+        self.store.bump("messages")
+        names = set(decision.action_names)
+        for label in ("secret", "scam", "urgent", "impersonator", "sensitive"):
+            if getattr(decision, label):
+                self.store.bump(label)
+        if decision.faq and names & {"reply", "dm_handoff", "point_to_earlier"}:
+            self.store.bump("faq_answers")
+        if "dm_handoff" in names:
+            self.store.bump("handoffs")
+        if names & {"delete", "hide"}:
+            self.store.bump("removed")
 
     def _log(self, message: Message, decision: Decision) -> None:
         # Log lines name checks and labels, never the text: it may carry secrets or data.
@@ -149,6 +170,8 @@ class SupportService:
                                           "kind": action.kind, "origin_channel": ch}, None)]
         if isinstance(action, OpenTicket):
             return self._open_ticket(message, decision, action, words, now)
+        if isinstance(action, Relay):
+            return self._relay(message, action, now)
         if isinstance(action, Command) and self.command_runner is not None:
             return self.command_runner(message, decision, action, now)
         return []
@@ -188,6 +211,7 @@ class SupportService:
         base = {"chat_id": message.chat_id, "reply_to": message.message_id,
                 "thread_id": message.thread_id, "user_id": subject.id}
         note = "" if created else say("ticket_added", words, ref=ref)
+        self.store.bump("tickets_opened" if created else "tickets_added_to")
         if action.announce_public and message.public:
             out.append((message.channel, {**base, "op": "reply",
                                           "text": action.announce_public.format(ref=ref) +
@@ -204,6 +228,44 @@ class SupportService:
         out.append((self.staff_channel, {"op": "staff", "text": staff, "kind": "ticket", "ref": ref,
                                          "origin_channel": message.channel}, ref))
         return out
+
+    def _relay(self, message: Message, action: Relay, now: float
+               ) -> list[tuple[str, dict[str, Any], str | None]]:
+        """The member's private message joins their ticket (redacted) and reaches staff."""
+        reopen = action.status in ("resolved", "closed")
+        ticket = self.store.add_ticket_message(
+            action.ref, message.user.handle, "in", message.text, now,
+            new_status="open" if action.status != "open" else None)
+        if ticket is None:
+            return []
+        if reopen:
+            self.store._event(action.ref, message.user.handle, "reopened", "member wrote again", now)
+        text = say("staff_member_wrote", "en", ref=ticket.ref, user=message.user.handle,
+                   state=" (reopened)" if reopen else "", text=redact(message.text)[:800])
+        return [(self.staff_channel, {"op": "staff", "text": text, "kind": "ticket",
+                                      "ref": ticket.ref, "origin_channel": message.channel}, ticket.ref)]
+
+    def overdue_reports(self, now: float | None = None) -> list[OutboxItem]:
+        """Tickets past their first-response target, reported to staff once each."""
+        now = now or self.clock()
+        items = []
+        for ticket in self.store.overdue_unreported(now):
+            with self.store.atomic():
+                self.store.mark_overdue_reported(ticket.ref, now)
+                late = int((now - (ticket.first_response_due or now)) // 60)
+                payload = {"op": "staff", "kind": "overdue", "ref": ticket.ref,
+                           "origin_channel": ticket.channel,
+                           "text": say("staff_overdue", "en", ref=ticket.ref, priority=ticket.priority,
+                                       user=ticket.username or ticket.user_id, minutes=late,
+                                       topic=ticket.topic)}
+                item_id = self.store.add_outbox(self.staff_channel, payload, ticket.ref, now)
+            items.append(OutboxItem(item_id, self.staff_channel, payload))
+        return items
+
+    def pending(self, channel: str) -> list[OutboxItem]:
+        """Actions decided but not yet carried out (e.g. before a crash): done on start."""
+        return [OutboxItem(r["id"], r["channel"], r["payload"])
+                for r in self.store.pending_outbox(channel)]
 
     # --- after execution ---------------------------------------------------------------------
 

@@ -114,6 +114,7 @@ class Store(TicketsMixin):
             self.db.execute("DELETE FROM replies WHERE at < ?", (now - 3600,))
             self.db.execute("DELETE FROM handoffs WHERE expires_at < ?", (now - 86400,))
             self.db.execute("DELETE FROM processed WHERE at < ?", (now - 30 * 86400,))
+            self.db.execute("DELETE FROM seen_messages WHERE at < ?", (now - 7 * 86400,))
 
     # --- DM hand-off tokens -----------------------------------------------------------------
 
@@ -221,6 +222,20 @@ class Store(TicketsMixin):
         row = self._one("SELECT COUNT(*) AS n FROM strikes WHERE channel = ? AND chat_id = ? "
                         "AND user_id = ? AND at >= ?", (channel, str(chat_id), str(user_id), since))
         return int(row["n"]) if row else 0
+
+    # --- authors of recent public messages (for /escalate with a message link) ------------
+
+    def remember_message(self, channel: str, chat_id: str, message_id: str, user_id: str,
+                         username: str | None, link: str | None, now: float | None = None) -> None:
+        self._exec("INSERT OR REPLACE INTO seen_messages (channel, chat_id, message_id, user_id, "
+                   "username, link, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                   (channel, str(chat_id), str(message_id), str(user_id), username, link,
+                    now or time.time()))
+
+    def message_by_link(self, link: str) -> dict[str, Any] | None:
+        link = link.strip().rstrip("/")
+        return self._one("SELECT * FROM seen_messages WHERE link = ? OR link = ? ORDER BY at DESC",
+                         (link, link.split("://", 1)[-1]))
 
     # --- counters for /stats -----------------------------------------------------------------
 

@@ -58,7 +58,17 @@ def _v1(db: Database) -> None:
     db.execute("CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL)")
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_v1]
+def _v2(db: Database) -> None:
+    # Who wrote a recent public message (never the text): lets /escalate take a message link.
+    db.execute("""CREATE TABLE seen_messages (
+        channel TEXT NOT NULL, chat_id TEXT NOT NULL, message_id TEXT NOT NULL,
+        user_id TEXT NOT NULL, username TEXT, link TEXT, at REAL NOT NULL,
+        PRIMARY KEY (channel, chat_id, message_id))""")
+    db.execute("CREATE INDEX seen_messages_link ON seen_messages (link)")
+    db.execute("CREATE INDEX seen_messages_at ON seen_messages (at)")
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2]
 
 
 def migrate(db: Database) -> int:

@@ -141,6 +141,16 @@ class TicketsMixin:
         rows = self._rows(sql + " ORDER BY updated_at DESC LIMIT ?", (channel, str(user_id), limit))
         return [Ticket.from_row(r) for r in rows]
 
+    def current_ticket(self: Store, channel: str, user_id: str, reopen_window: float,
+                       now: float | None = None) -> Ticket | None:
+        """The member's open ticket, or the one closed within the reopen window."""
+        now = now or time.time()
+        row = self._one(
+            "SELECT * FROM tickets WHERE channel = ? AND user_id = ? AND (status IN "
+            "('open','pending') OR closed_at >= ?) ORDER BY (status IN ('open','pending')) DESC, "
+            "updated_at DESC LIMIT 1", (channel, str(user_id), now - reopen_window))
+        return Ticket.from_row(row) if row else None
+
     def list_tickets(self: Store, which: str = "open", assignee: str | None = None,
                      now: float | None = None, limit: int = 20) -> list[Ticket]:
         now = now or time.time()

@@ -1,0 +1,121 @@
+"""The whole life of a ticket, driven through the console exactly as people would type it."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import time
+
+from .conftest import run_cli
+
+REF = re.compile(r"SUP-[0-9A-HJKMNP-TV-Z]{6}")
+
+
+def console(config_path, *lines: str, env: dict | None = None, check: bool = True):
+    result = run_cli("run", "--config", str(config_path), stdin="\n".join(lines) + "\n", env=env)
+    if check:
+        assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    return result
+
+
+def test_a_ticket_from_public_question_to_closed(config_file):
+    path = config_file()
+    out = console(
+        path,
+        "my withdrawal of 0.8 BTC has been stuck for 2 days, uid 39920017",   # 1: member, public
+        ":mod",
+        ":reply 1 /escalate !high stuck withdrawal",                           # 2: moderator
+    ).stdout
+    ref = REF.search(out).group(0)
+    public_notice = next(line for line in out.splitlines() if "Passed to our team" in line)
+    assert ref in public_notice and "39920017" not in public_notice and "0.8 BTC" not in public_notice
+    assert f"bot → private to @alice: A moderator passed your message to our team: ticket {ref}" in out
+    assert f"[staff channel] 🎫 {ref} [high] new" in out
+    assert "uid [uid]" in out or "[uid]" in out    # the staff post carries the redacted summary
+
+    out = console(path, ":mod", ":dm", f"/reply {ref} We found it: the network was congested, "
+                  "it is on its way now.").stdout
+    assert f"bot → private to @alice: Our team answered on {ref}:" in out
+    assert "network was congested" in out
+    assert f"{ref} answered (waiting on the member)" in out
+
+    out = console(path, ":dm", "thanks, it arrived!").stdout            # the member answers
+    assert f"💬 {ref} @alice wrote:" in out and "thanks, it arrived!" in out
+    assert f"Added to your ticket {ref}" in out
+
+    out = console(path, ":mod", ":dm", f"/close {ref} Glad it arrived.").stdout
+    assert f"bot → private to @alice: Your ticket {ref} is closed. Glad it arrived." in out
+
+    out = console(path, ":dm", f"/ticket {ref}").stdout
+    assert f"Ticket {ref}: closed" in out
+    # Someone else quoting the reference learns nothing about it.
+    out = console(path, ":as eve", ":dm", f"/ticket {ref}").stdout
+    assert "can't find a ticket" in out and "withdrawal" not in out.split("/ticket")[-1]
+
+    # The member writing again within the window reopens it.
+    out = console(path, ":dm", "actually the amount is short by 0.01").stdout
+    assert f"Your ticket {ref} is open again" in out and "(reopened)" in out
+
+    # The operator's view from the command line: events in order, text redacted.
+    shown = run_cli("tickets", "show", ref, "--config", str(path)).stdout
+    events = shown.split("events:")[1].split("transcript")[0]
+    kinds = re.findall(r"UTC  \S+\s+(\w+)", events)
+    assert kinds[:1] == ["opened"] and "closed" in kinds and kinds[-1] in ("reopened", "member_message")
+    assert "39920017" not in shown
+    exported = json.loads(run_cli("tickets", "export", "--format", "json", "--config", str(path)).stdout)
+    assert [t["ref"] for t in exported] == [ref]
+
+
+def test_moderator_commands_from_members_change_nothing(config_file):
+    path = config_file()
+    out = console(path, "hello", ":as bob", ":reply 1 /escalate", "/tickets", "/close SUP-7K3QX9").stdout
+    assert out.count("only moderators can do that") == 3
+    assert "[staff channel]" not in out
+
+
+def test_garbage_arguments_get_a_usage_line(config_file):
+    out = console(config_file(), ":mod", "/escalate", "/tickets everything", "/assign SUP-7K3QX9",
+                  "/reply nonsense", "/close", "/ticket ###", "/verify").stdout
+    assert out.count("Usage:") == 7
+    assert "Traceback" not in out
+
+
+def test_human_request_adds_to_the_open_ticket_and_says_so(config_file):
+    path = config_file()
+    out = console(path, ":dm", "human", "/human").stdout
+    refs = set(REF.findall(out))
+    assert len(refs) == 1
+    ref = refs.pop()
+    assert f"Added to your ticket {ref}" in out or f"added to your open ticket {ref}" in out
+
+
+def test_verify_tells_real_from_fake(config_file):
+    out = console(config_file(), "/verify @AuroraEx_Admin", "/verify @AuroraEx_Admln",
+                  "/verify @random_person").stdout
+    assert "@AuroraEx_Admin is an official account" in out
+    assert "@AuroraEx_Admln is NOT one of our accounts: it imitates @AuroraEx_Admin" in out
+    assert "@random_person is NOT one of our accounts" in out
+
+
+def test_no_ticket_lost_and_no_reference_announced_twice_across_a_crash(config_file):
+    path = config_file()
+    crashed = console(path, ":dm", "human", env={"BOT_CRASH_AT": "before-send"}, check=False)
+    assert crashed.returncode == 75
+    assert not REF.search(crashed.stdout)                      # nothing announced yet
+    db = sqlite3.connect(path.parent / "data" / "bot.db")
+    (ref,) = [r[0] for r in db.execute("SELECT ref FROM tickets")]   # the ticket exists
+    restarted = console(path).stdout                             # start again, type nothing
+    assert restarted.count(f"I've opened ticket {ref}") == 1
+    again = console(path).stdout
+    assert ref not in again                                      # never announced twice
+    assert [r[0] for r in db.execute("SELECT ref FROM tickets")] == [ref]
+
+
+def test_overdue_tickets_are_reported_once(config_file):
+    path = config_file(open(config_file()).read().replace("    normal: 240", "    normal: 0.001"))
+    ref = REF.search(console(path, ":dm", "human").stdout).group(0)
+    time.sleep(0.2)    # past its 60 ms first-response target
+    out = console(path, ":dm", "still there?", "hello?").stdout + console(path, ":dm", "hi").stdout
+    assert out.count(f"⏰ {ref}") == 1
