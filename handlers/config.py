@@ -147,6 +147,34 @@ class Safety(Strict):
         return dry, list(scam), list(imp)
 
 
+class Webhook(Strict):
+    """Receive Telegram updates by webhook instead of long polling (needs a public HTTPS URL)."""
+
+    url: StrictStr = Field(min_length=1)       # the public URL Telegram posts to
+    listen: StrictStr = "0.0.0.0"
+    port: StrictInt = Field(8443, ge=1, le=65535)
+    path: StrictStr = "telegram"
+    secret_token_env: StrictStr = "TELEGRAM_WEBHOOK_SECRET"   # env var holding the secret
+
+
+class Telegram(Strict):
+    api_base_url: StrictStr | None = None      # self-hosted Bot API server, or the tests' fake
+    staff_chat_id: AccountId | None = None     # private staff group for tickets and alerts
+    poll_timeout: StrictInt = Field(30, ge=0, le=60)
+    admin_cache_minutes: Positive = 10
+    handoff_dm_directly: StrictBool = True     # also DM members who have started the bot
+    webhook: Webhook | None = None
+
+
+class Twitter(Strict):
+    api_base_url: StrictStr | None = None      # a proxy, or the tests' fake X API
+    poll_interval_seconds: Positive = 60       # mentions
+    dm_poll_interval_seconds: Positive = 60    # direct messages
+    daily_call_budget: StrictInt = Field(1000, ge=1)   # X bills per request
+    rate_limit_max_wait_seconds: Positive = 900        # never wait longer than this on a 429
+    user_id: AccountId | None = None           # our account id (else asked once with get_me)
+
+
 class Config(Strict):
     brand: Brand
     official: Official = Field(default_factory=Official)
@@ -158,6 +186,8 @@ class Config(Strict):
     tickets: Tickets = Field(default_factory=Tickets)
     handoff: Handoff = Field(default_factory=Handoff)
     safety: Safety = Field(default_factory=Safety)
+    telegram: Telegram = Field(default_factory=Telegram)
+    twitter: Twitter = Field(default_factory=Twitter)
     _base_dir: str = PrivateAttr(default="")
 
     @property

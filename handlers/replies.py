@@ -84,6 +84,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "reload_failed": "Reload failed, still running the previous files: {error}",
         "stats": "Since the database was created: {counters}\nTickets: {tickets}",
         "moderator_private": "(Sent to you privately.)",
+        "x_dm_closed": "{who} I couldn't message you privately. Please send us a DM: {link} "
+                       "(never post account details or codes publicly).",
+        "x_impersonator_reply": "⚠️ {who} is not a {brand} account. Our only accounts on X: "
+                                "{accounts}. We never DM first.",
+        "staff_channel_stopped": "⚠️ The {channel} channel stopped: {why}. {what}",
         "unknown_command": "I don't know that command. Send /help to see what I can do.",
         "handoff_resumed": "Hi again! Tell me what happened (no passwords, codes or seed "
                            "phrases). Send /human to reach our team.",
@@ -179,6 +184,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "reopened_to_member": "你的工单 {ref} 已重新打开，工作人员会在这里回复你。",
         "added_to_ticket": "已添加到你的工单 {ref}，工作人员会在这里回复你。",
         "ticket_reopened_by_member": "你的工单 {ref} 已重新打开，工作人员会在这里回复你。",
+        "x_dm_closed": "{who} 我无法私信你。请通过这里给我们发私信：{link}（切勿公开发布账户信息或验证码）。",
+        "x_impersonator_reply": "⚠️ {who} 不是{brand}的账号。我们在 X 上的账号只有：{accounts}。我们绝不会主动私信。",
         "unknown_command": "我不认识这个命令。发送 /help 查看我能做什么。",
         "handoff_resumed": "你好！请描述发生了什么（不要发送密码、验证码或助记词）。发送 /human 可转人工。",
         "handoff_used": "这个链接已经用过了。直接在这里告诉我你需要什么。",

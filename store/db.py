@@ -7,6 +7,7 @@ the methods that take free text redact it again, so a mistake upstream cannot le
 from __future__ import annotations
 
 import json
+import re
 import secrets
 import sqlite3
 import threading
@@ -233,7 +234,18 @@ class Store(TicketsMixin):
                     now or time.time()))
 
     def message_by_link(self, link: str) -> dict[str, Any] | None:
-        link = link.strip().rstrip("/")
+        """The message a pasted link points to: exact link, or an X post by its status id
+        (x.com and twitter.com links, any username), or a Telegram t.me/c/<chat>/<id> link."""
+        link = link.strip().rstrip("/").split("?")[0]
+        status = re.search(r"(?:x|twitter)\.com/[^/]+/status/(\d+)", link)
+        if status:
+            return self._one("SELECT * FROM seen_messages WHERE channel = 'twitter' AND "
+                             "message_id = ? ORDER BY at DESC", (status.group(1),))
+        private = re.search(r"t\.me/c/(\d+)/(?:\d+/)?(\d+)$", link)
+        if private:   # t.me/c/<chat without -100>/<message>
+            return self._one("SELECT * FROM seen_messages WHERE channel = 'telegram' AND "
+                             "chat_id = ? AND message_id = ?", (f"-100{private.group(1)}",
+                                                                 private.group(2)))
         return self._one("SELECT * FROM seen_messages WHERE link = ? OR link = ? ORDER BY at DESC",
                          (link, link.split("://", 1)[-1]))
 

@@ -1,0 +1,34 @@
+"""What every platform adapter provides. Adding a platform is one module implementing this."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from runtime.service import OutboxItem
+
+
+class DeliveryError(Exception):
+    """An action could not be carried out. `permanent` ones are not retried (the message is
+    gone, the bot lacks the right); others are (network, 5xx, rate limit)."""
+
+    def __init__(self, message: str, permanent: bool = False, retry_after: float | None = None):
+        super().__init__(message)
+        self.permanent = permanent
+        self.retry_after = retry_after
+
+
+class Channel(Protocol):
+    name: str
+
+    async def start(self) -> None:
+        """Begin receiving updates; returns once running."""
+
+    async def stop(self) -> None:
+        """Stop receiving and release connections."""
+
+    async def execute(self, item: OutboxItem) -> str | None:
+        """Carry out one outbox action; return a link to what was sent, if any. Raises
+        DeliveryError when it cannot."""
+
+    def health(self) -> str:
+        """One line for /stats: running, stopped by a limit, and why."""

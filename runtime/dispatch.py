@@ -1,0 +1,107 @@
+"""Carrying out outbox actions on the right channel, with retries that never loop forever.
+
+Each action was written to the outbox before anything was sent (runtime.service). Here it is
+executed; a temporary failure (network, 5xx, rate limit) leaves it pending for the retry loop,
+a permanent one (message deleted, not enough rights) is recorded and, for actions that matter,
+reported to the staff channel. Nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Iterable
+
+from handlers.redaction import redact
+
+from .service import OutboxItem, SupportService
+
+log = logging.getLogger("bot.dispatch")
+MAX_ATTEMPTS = 8
+GIVE_UP_AFTER = 24 * 3600
+
+
+class LogStaffSink:
+    """The staff channel when no staff chat is configured: the log (tickets are in the store)."""
+
+    name = "log"
+
+    async def execute(self, item: OutboxItem) -> str | None:
+        log.warning("staff: %s", redact(item.payload.get("text", "")))
+        return None
+
+
+class Dispatcher:
+    def __init__(self, service: SupportService, channels: dict, staff_sink=None) -> None:
+        self.service = service
+        self.channels = dict(channels)
+        self.channels.setdefault("log", staff_sink or LogStaffSink())
+        self._retry_at: dict[int, float] = {}
+        self._lock = asyncio.Lock()
+
+    async def deliver(self, items: Iterable[OutboxItem] | None) -> None:
+        """Execute items in order (one message's actions keep their order)."""
+        for item in items or ():
+            await self._one(item)
+
+    async def _one(self, item: OutboxItem) -> None:
+        from channels.base import DeliveryError
+
+        channel = self.channels.get(item.channel)
+        if channel is None:
+            log.error("outbox %s: no channel %r running; kept for later", item.id, item.channel)
+            self._retry_at[item.id] = time.monotonic() + 60
+            return
+        try:
+            link = await channel.execute(item)
+        except DeliveryError as exc:
+            if exc.permanent:
+                log.warning("outbox %s (%s on %s) failed for good: %s", item.id, item.payload.get("op"),
+                            item.channel, redact(str(exc)))
+                self.service.failed(item, str(exc), permanent=True)
+            else:
+                delay = exc.retry_after or 5.0
+                log.warning("outbox %s (%s on %s) will be retried in %.0f s: %s", item.id,
+                            item.payload.get("op"), item.channel, delay, redact(str(exc)))
+                self.service.failed(item, str(exc), permanent=False)
+                self._retry_at[item.id] = time.monotonic() + delay
+        except Exception as exc:  # noqa: BLE001 - an adapter bug must not stop the bot
+            log.exception("outbox %s (%s on %s) crashed the adapter; recorded as failed", item.id,
+                          item.payload.get("op"), item.channel)
+            self.service.failed(item, f"{type(exc).__name__}: {exc}", permanent=True)
+        else:
+            self._retry_at.pop(item.id, None)
+            self.service.done(item, link)
+
+    async def retry_pending(self, now: float | None = None) -> None:
+        """Pending actions (from a restart, or a temporary failure) whose wait is over."""
+        async with self._lock:
+            mono = time.monotonic()
+            wall = now or time.time()
+            for row in self.service.store.pending_outbox():
+                item = OutboxItem(row["id"], row["channel"], row["payload"])
+                if row["channel"] not in self.channels:
+                    continue
+                if row["attempts"] >= MAX_ATTEMPTS or wall - row["created_at"] > GIVE_UP_AFTER:
+                    self.service.failed(item, "gave up after repeated failures", permanent=True)
+                    log.error("outbox %s (%s on %s) given up after %s attempts", item.id,
+                              item.payload.get("op"), item.channel, row["attempts"])
+                    continue
+                if self._retry_at.get(item.id, 0) > mono:
+                    continue
+                await self._one(item)
+
+    async def run_maintenance(self, every: float = 30.0) -> None:
+        """Forever: retry pending actions, report overdue tickets, prune old rows."""
+        last_prune = 0.0
+        while True:
+            try:
+                await self.retry_pending()
+                await self.deliver(self.service.overdue_reports())
+                if time.monotonic() - last_prune > 3600:
+                    self.service.store.prune()
+                    last_prune = time.monotonic()
+            except Exception:  # noqa: BLE001 - keep the loop alive, say why
+                log.exception("maintenance pass failed; trying again shortly")
+            await asyncio.sleep(every)
