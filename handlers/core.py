@@ -14,9 +14,20 @@ from .config import Config
 from .faq import Faq
 from .intent import read_intent, wants_human
 from .matcher import FaqMatcher
-from .model import Decision, Finding, HandOff, Message, OpenTicket, Relay, Remind, Reply
+from .model import (
+    Decision,
+    Finding,
+    HandOff,
+    Message,
+    NotifyStaff,
+    OpenTicket,
+    Relay,
+    Remind,
+    Reply,
+    Warn,
+)
 from .replies import reply_language, say
-from .safety import SafetyKit, assess, plan, sensitive_handoff
+from .safety import SafetyKit, SafetyResult, assess, plan, sensitive_handoff
 
 
 class State(Protocol):
@@ -82,6 +93,8 @@ def decide(message: Message, kb: Knowledge, state: State = NO_HISTORY) -> Decisi
     """Everything the bot concludes about one message, and what it should do."""
     if message.user.is_bot:
         return Decision(reason="sent by a bot: never answered")
+    if message.joined:
+        return _decide_join(message, kb, state)
     text = (message.text or "").strip()
     if not text:
         return Decision(reason="no text")
@@ -113,6 +126,10 @@ def decide(message: Message, kb: Knowledge, state: State = NO_HISTORY) -> Decisi
                        faq_text=faq_text if safety.secret else None)
     actions: list = list(safety_plan.actions)
     quiet = message.public and not _may_answer(message, kb, state)
+    if message.public and _budget_spent(message, kb, state):
+        # In a raid the deletions, mutes and staff alerts go on, but the chat is not flooded
+        # with one warning per scam message: the budget covers warnings too.
+        actions = [a for a in actions if not isinstance(a, Warn)]
 
     if not safety_plan.handled and not (message.public and safety.scam):
         if entry is not None and message.public and safety.sensitive and not quiet:
@@ -132,6 +149,8 @@ def decide(message: Message, kb: Knowledge, state: State = NO_HISTORY) -> Decisi
                                     "not addressed to the bot, or reply budget spent"))
     if not message.public:
         actions = _onto_open_ticket(message, actions, words, state)
+        if message.forwarded_from is not None:
+            actions += _forwarded_report(message, kb, safety, words)
     actions = _with_reminder(message, actions, intent, words, state)
     return Decision(faq=entry.id if entry else None, lang=lang, sensitive=safety.sensitive,
                     secret=safety.secret, scam=safety.scam, urgent=bool(safety.urgent),
@@ -159,6 +178,39 @@ def _onto_open_ticket(message: Message, actions: list, words: str, state: State)
 _ALREADY_REMINDS = ("dm first", "dm you first", "主动私信")
 
 
+def _decide_join(message: Message, kb: Knowledge, state: State) -> Decision:
+    """A new member: checked for impersonation on entry (SPEC §2)."""
+    verdict = kb.safety.impersonation.check(message.user, "twitter" if message.channel == "twitter"
+                                            else "telegram")
+    if not verdict.impersonator or kb.safety.is_official(message):
+        return Decision(reason="joined; not an impersonator")
+    result = SafetyResult(account=verdict)
+    strikes = state.strikes(message)
+    safety_plan = plan(message, result, kb.safety, "en", strikes)
+    return Decision(impersonator=True, findings=tuple(result.findings),
+                    actions=tuple(safety_plan.actions), reason="joined with a look-alike name")
+
+
+def _forwarded_report(message: Message, kb: Knowledge, safety, words: str) -> list:
+    """A member forwarded a DM they received: moderators hear about a scam or a fake account,
+    and the member hears whether the sender is one of us."""
+    sender = message.forwarded_from
+    verdict = kb.safety.impersonation.check(sender, "telegram")
+    official = any(a.id == sender.id for a in kb.config.official.telegram)
+    out: list = []
+    if verdict.impersonator and not official:
+        out.append(Reply(check="forwarded-impersonator", text=say(
+            "verify_imitation" if verdict.resembles else "verify_not_official", words,
+            name=sender.username or sender.name, resembles=verdict.resembles or "",
+            accounts=kb.safety.accounts_line)))
+    if (safety.scam or verdict.impersonator) and not official:
+        why = "; ".join(f.detail for f in safety.findings if f.label == "scam") or (
+            verdict.finding.detail if verdict.finding else "look-alike account")
+        out.append(NotifyStaff(check="forwarded-dm", kind="report", text=say(
+            "staff_forwarded", "en", user=message.user.handle, sender=sender.handle, why=why)))
+    return out
+
+
 def _with_reminder(message: Message, actions: list, intent, words: str, state: State) -> list:
     """Someone asking for help in public gets, with the answer, the once-a-day reminder that
     staff never DM first: the people who ask in public are the ones scammers DM."""
@@ -183,10 +235,14 @@ def _with_reminder(message: Message, actions: list, intent, words: str, state: S
 
 
 def _may_answer(message: Message, kb: Knowledge, state: State) -> bool:
-    """Per-group answer mode and reply budget; safety actions ignore both."""
+    """Per-group answer mode and reply budget (deletions, mutes and alerts ignore both)."""
     if kb.config.answering.mode_for(message.chat_id) == "addressed" and not message.addressed:
         return False
-    return state.replies_in_last_minute(message) < kb.config.answering.replies_per_minute
+    return not _budget_spent(message, kb, state)
+
+
+def _budget_spent(message: Message, kb: Knowledge, state: State) -> bool:
+    return state.replies_in_last_minute(message) >= kb.config.answering.replies_per_minute
 
 
 def _unanswered(message: Message, text: str, intent, words: str, kb: Knowledge) -> list:

@@ -37,7 +37,8 @@ def _c(kind: str, en: str, zh: str = "") -> Concept:
 CONCEPTS: dict[str, Concept] = {
     # --- money in and out -------------------------------------------------------------------
     "deposit": _c("topic",
-        "deposit|deposits|deposited|depositing|crypto deposit|~top up|~topup|~topped up|"
+        "deposit|deposits|deposited|depositing|crypto deposit|deposit fee|deposit fees|~top up|"
+        "~topup|~topped up|"
         "~send in|~sent in|~send * in|~transfer in|~transferred in|fund my account|"
         "funded my account|"
         "~incoming|~inbound|~sent from|~send from|~transferred from|~moved from|from binance|"
@@ -52,6 +53,7 @@ CONCEPTS: dict[str, Concept] = {
         "~outgoing|~outbound|~get my money out|~get my funds out|get my coins out|"
         "~pull * out|~take * out|~send * out|~move * out|~get * out|~cash * out|"
         "get my crypto out|send to an external wallet|to an external wallet|external wallet|"
+        "withdrawal fee|withdrawal fees|withdrawal limit|withdrawal limits|"
         "off the exchange|off exchange",
         "提现|提币|提款|出金|~转出|提到|提了|提走|提出|提u|提usdt|提不了|不能提|无法提|"
         "~往外转|~转出去|提不出"),
@@ -183,7 +185,8 @@ CONCEPTS: dict[str, Concept] = {
         "安全|保护|防止"),
     # --- trading ----------------------------------------------------------------------------
     "trade": _c("topic",
-        "~trade|~trades|~trading|~spot|spot trading|~buy|~bought|~buying|~sell|~sold|"
+        "~trade|~trades|~trading|~spot|spot trading|trading fee|trading fees|~buy|~bought|~buying|"
+        "~sell|~sold|"
         "~selling|~market",
         "交易|现货|买入|卖出|~买|~卖|下单"),
     "order": _c("topic",
@@ -202,7 +205,8 @@ CONCEPTS: dict[str, Concept] = {
         "~still open|partially filled|partial fill",
         "没成交|未成交|不成交|没有成交|一直挂着|没有执行|~没卖掉|~没卖出|~卖不出|~没买到|~买不到"),
     "fee_tier": _c("aspect",
-        "maker|taker|vip|vip level|vip tier|fee tier|maker fee|taker fee|~discount|"
+        "maker|taker|vip|vip level|vip tier|fee tier|maker fee|taker fee|maker fees|taker fees|"
+        "~discount|"
         "fee discount|lower fees|~cheaper",
         "挂单|吃单|vip|~等级|~折扣|~优惠"),
     "futures": _c("topic",
@@ -334,7 +338,9 @@ CONCEPTS: dict[str, Concept] = {
         "宕机|~维护|卡顿|~卡了|~打不开|闪退|~崩溃|~很卡|~服务器"),
     # --- aspects (never enough on their own) -----------------------------------------------
     "fee": _c("aspect",
-        "fee|fees|~charge|~charges|~charged|~cost|~costs|~costing|commission|"
+        "fee|fees|maker fee|maker fees|taker fee|taker fees|trading fee|trading fees|"
+        "withdrawal fee|withdrawal fees|deposit fee|deposit fees|funding fee|funding fees|"
+        "~charge|~charges|~charged|~cost|~costs|~costing|commission|"
         "~expensive|~pricey|~pay|~paying|~paid",
         "手续费|~费用|~收费|费率|~扣费|~扣了|~贵|~多少钱|~付费|~扣的钱|~扣钱|~扣多少"),
     "time": _c("aspect",

@@ -32,7 +32,7 @@ _B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 # a "number".
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     # Credentials stated as such: "password: x", "pw is x", "密码是 x", "2fa code 123456".
-    (re.compile(r"(?i)((?:password|passwd|passcode|pwd|\bpw|密码|口令)\s*(?:is|was|=|:|：|是|为)?\s*)"
+    (re.compile(r"(?i)((?:password|passwd|passcode|pwd|\bpw|密码|口令)\s*(?:\bis\b|\bwas\b|=|:|：|是|为)\s*)"
                 r"(\S+)"), r"\1[password]"),
     (re.compile(r"(?i)((?:api[ _-]?)?(?:secret(?:[ _-]?key)?|private[ _-]?key|api[ _-]?key|"
                 r"apikey|密钥|私钥)\s*(?:is|=|:|：|是|为)?\s*)([A-Za-z0-9+/=_\-]{16,})"),

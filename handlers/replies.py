@@ -37,7 +37,7 @@ TEXTS: dict[str, dict[str, str]] = {
                         "phrases, keys, codes or 'wallet validation'.",
         "scam_private": "That has the marks of a scam ({why}). Don't click its links, don't send "
                         "anything, don't share any code or phrase. Official accounts: {accounts}.",
-        "impersonator_warning": "⚠️ {who} is not a {brand} team member. Official accounts: "
+        "impersonator_warning": "⚠️ {who} is not part of the {brand} team. Official accounts: "
                                 "{accounts}. Admins never DM first.",
         "urgent_public": "This sounds urgent: our team has been alerted (case {ref}). If you can "
                          "still log in, change your password and 2FA now and delete your API "
@@ -51,6 +51,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "staff_overdue": "⏰ {ref} [{priority}] {user} · {topic}: no first response, {minutes} min "
                          "past its target.",
         "staff_ticket_changed": "🎫 {ref} {what} by {actor}.",
+        "staff_cannot": "⚠️ I could not {op} in chat {chat} (user {user}, check {check}): {reason}. "
+                        "Please act by hand, and check the bot's admin rights.",
+        "staff_forwarded": "📨 {user} forwarded a private message from {sender}: {why}.",
         "staff_secret": "🔑 {kind} posted by {user} in {place} ({channel}); {done}. Check: {why}.",
         "staff_scam": "🚩 scam by {user} in {place} ({channel}): {why}. Action: {done}.",
         "staff_impersonator": "👤 {user} in {place} ({channel}) resembles @{resembles}: {why}. "

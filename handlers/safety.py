@@ -233,7 +233,7 @@ def _moderate(message: Message, step: str, check: str, kit: SafetyKit, lang: str
     """Warning in the thread + staff alert always; then the graduated step."""
     minutes = int(kit.config.safety.mute_minutes)
     step_actions: list = []
-    if step in ("delete", "mute", "ban"):
+    if step in ("delete", "mute", "ban") and not message.joined:
         step_actions.append(Hide(check=check) if message.channel == "twitter" else Delete(check=check))
     if step == "mute" and message.channel != "twitter":
         step_actions.append(Restrict(check=check, seconds=minutes * 60))

@@ -161,6 +161,7 @@ class SupportService:
         if isinstance(action, Hide):
             return [(ch, {**base, "op": "hide", "message_id": message.message_id}, None)]
         if isinstance(action, Warn):
+            self.store.record_reply(ch, message.chat_id, now)   # warnings count in the budget
             return [(ch, {**base, "op": "send", "text": action.text}, None)]
         if isinstance(action, (Restrict, Ban)):
             op = "restrict" if isinstance(action, Restrict) else "ban"

@@ -85,7 +85,7 @@ def test_impersonator_posting_in_the_group_is_called_out(kb):
     d = decide(msg("hello everyone, welcome!", fake), kb)
     assert d.impersonator
     assert "warn" in d.action_names and "notify_staff" in d.action_names
-    assert "@AuroraEx_Admln is not a Aurora Exchange team member" in d.reply
+    assert "@AuroraEx_Admln is not part of the Aurora Exchange team" in d.reply
 
 
 def test_takeover_opens_an_urgent_ticket_with_safety_steps(kb):

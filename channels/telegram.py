@@ -1,0 +1,385 @@
+"""Telegram on python-telegram-bot 22: updates in as core Messages, outbox actions out as Bot
+API calls. Nothing is decided here.
+
+Long polling by default, webhooks when `telegram.webhook` is configured (secret token
+enforced); `telegram.api_base_url` points the bot at a self-hosted Bot API server (or the
+tests' fake). Moderators are the groups' admins (fetched with getChatAdministrators and cached)
+plus configured ids, and anyone in the staff chat. A reply to the bot's ticket post in the
+staff chat reaches the member — mapped from our own records, never from `forward_from`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import time
+from typing import Any
+
+# Opt in to PTB's coming timedelta values (RetryAfter.retry_after); handled either way below.
+os.environ.setdefault("PTB_TIMEDELTA", "1")
+
+from telegram import (  # noqa: E402
+    ChatPermissions,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    ReplyParameters,
+    Update,
+)
+from telegram import Message as TgMessage  # noqa: E402
+from telegram import User as TgUser  # noqa: E402
+from telegram.constants import ChatType  # noqa: E402
+from telegram.error import (  # noqa: E402
+    BadRequest,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
+from telegram.ext import (  # noqa: E402
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+from telegram.helpers import create_deep_linked_url  # noqa: E402
+from telegram.request import HTTPXRequest  # noqa: E402
+
+from handlers.config import Config  # noqa: E402
+from handlers.model import Message, User  # noqa: E402
+from handlers.redaction import redact  # noqa: E402
+from handlers.replies import say  # noqa: E402
+from runtime.service import OutboxItem, SupportService  # noqa: E402
+
+from .base import DeliveryError  # noqa: E402
+
+log = logging.getLogger("bot.telegram")
+ALLOWED_UPDATES = ["message", "edited_message", "chat_member", "my_chat_member", "callback_query"]
+
+
+class TelegramChannel:
+    name = "telegram"
+
+    def __init__(self, service: SupportService, config: Config, token: str, dispatcher) -> None:
+        self.service = service
+        self.config = config
+        self.token = token
+        self.dispatcher = dispatcher
+        self.app: Application | None = None
+        self.bot_id = 0
+        self.bot_username = ""
+        self._admins: dict[str, tuple[float, frozenset[str]]] = {}
+        self._admin_locks: dict[str, asyncio.Lock] = {}
+        self.staff_chat = str(config.telegram.staff_chat_id) if config.telegram.staff_chat_id else None
+        self.state = "not started"
+
+    # --- start and stop ------------------------------------------------------------------------
+
+    def build(self) -> Application:
+        settings = self.config.telegram
+        # trust_env off: proxy variables in the environment must not reroute the bot.
+        request = HTTPXRequest(connection_pool_size=64, read_timeout=15, httpx_kwargs={"trust_env": False})
+        updates_request = HTTPXRequest(read_timeout=settings.poll_timeout + 10,
+                                       httpx_kwargs={"trust_env": False})
+        # Updates are handled concurrently: a send waiting on the rate limiter (20 messages a
+        # minute per group) must not hold up every other member's update behind it. Each
+        # decision is still one store transaction, so budgets and cooldowns stay exact.
+        builder = (ApplicationBuilder().token(self.token).request(request)
+                   .get_updates_request(updates_request)
+                   .rate_limiter(AIORateLimiter(max_retries=2))
+                   .concurrent_updates(64))
+        if settings.api_base_url:
+            base = settings.api_base_url.rstrip("/")
+            builder = builder.base_url(base if base.endswith("/bot") else base + "/bot")
+        app = builder.build()
+        # All handlers in one place; each callback only translates.
+        app.add_handler(MessageHandler(filters.UpdateType.MESSAGES & (filters.TEXT | filters.CAPTION),
+                                       self.on_message))
+        app.add_handler(ChatMemberHandler(self.on_member, ChatMemberHandler.CHAT_MEMBER))
+        app.add_handler(CallbackQueryHandler(self.on_callback))
+        app.add_error_handler(self.on_error)
+        return app
+
+    async def start(self) -> None:
+        self.app = self.build()
+        await self.app.initialize()
+        me = self.app.bot.bot
+        self.bot_id, self.bot_username = me.id, me.username or ""
+        await self.app.start()
+        hook = self.config.telegram.webhook
+        if hook:
+            secret = os.environ.get(hook.secret_token_env, "")
+            if not secret:
+                raise SystemExit(f"telegram.webhook is set but {hook.secret_token_env} is empty: "
+                                 "a webhook without its secret token would accept forged updates")
+            await self.app.updater.start_webhook(
+                listen=hook.listen, port=hook.port, url_path=hook.path, webhook_url=hook.url,
+                secret_token=secret, allowed_updates=ALLOWED_UPDATES)
+            self.state = f"running (webhook on port {hook.port})"
+        else:
+            await self.app.updater.start_polling(
+                poll_interval=0.0, timeout=self.config.telegram.poll_timeout,
+                allowed_updates=ALLOWED_UPDATES, error_callback=self._polling_error)
+            self.state = "running (long polling)"
+
+    async def stop(self) -> None:
+        if not self.app:
+            return
+        with contextlib.suppress(Exception):
+            if self.app.updater and self.app.updater.running:
+                await self.app.updater.stop()
+        with contextlib.suppress(Exception):
+            await self.app.stop()
+        with contextlib.suppress(Exception):
+            await self.app.shutdown()
+        self.state = "stopped"
+
+    def health(self) -> str:
+        return f"Telegram: {self.state}"
+
+    def _polling_error(self, exc: TelegramError) -> None:
+        log.warning("polling error (PTB retries): %s", redact(str(exc)))
+
+    # --- incoming -------------------------------------------------------------------------------
+
+    async def on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        tg = update.effective_message
+        if tg is None or tg.from_user is None or tg.from_user.id == self.bot_id:
+            return
+        if self.staff_chat and str(tg.chat_id) == self.staff_chat and tg.reply_to_message:
+            if await self._staff_reply(update, tg):
+                return
+        message = await self.to_message(tg, edited=update.edited_message is not None)
+        items = self.service.handle(message, update_key=f"u{update.update_id}")
+        await self.dispatcher.deliver(items)
+
+    async def on_member(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        change = update.chat_member
+        if change is None:
+            return
+        joined = change.old_chat_member.status in ("left", "kicked") and \
+            change.new_chat_member.status in ("member", "restricted")
+        if not joined:
+            return
+        user = self._user(change.new_chat_member.user)
+        message = Message(channel="telegram", chat_id=str(change.chat.id),
+                          message_id=f"join:{user.id}:{update.update_id}", user=user, text="",
+                          public=True, joined=True, date=change.date.timestamp(),
+                          from_official=self._is_official(user.id))
+        items = self.service.handle(message, update_key=f"u{update.update_id}")
+        await self.dispatcher.deliver(items)
+
+    async def on_callback(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        # Our buttons are links; answer anything else so the client stops spinning.
+        if update.callback_query:
+            with contextlib.suppress(TelegramError):
+                await update.callback_query.answer()
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        log.error("handling an update failed: %s: %s", type(context.error).__name__,
+                  redact(str(context.error)))
+
+    async def _staff_reply(self, update: Update, tg: TgMessage) -> bool:
+        """A reply to the bot's ticket post in the staff chat: relay it to the member."""
+        replied = tg.reply_to_message
+        if replied.from_user is None or replied.from_user.id != self.bot_id:
+            return False
+        ref = self.service.store.ticket_for_staff_post("telegram", str(tg.chat_id), str(replied.message_id))
+        text = (tg.text or tg.caption or "").strip()
+        if not ref or not text or text.startswith("/"):
+            return False
+        user = self._user(tg.from_user)
+        message = Message(channel="telegram", chat_id=str(tg.chat_id), message_id=str(tg.message_id),
+                          user=user, text=f"/reply {ref} {text}", public=False, moderator=True,
+                          date=tg.date.timestamp())
+        items = self.service.handle(message, update_key=f"u{update.update_id}")
+        await self.dispatcher.deliver(items)
+        return True
+
+    async def to_message(self, tg: TgMessage, edited: bool = False, nested: bool = False) -> Message:
+        user = self._user(tg.from_user) if tg.from_user else User(id="unknown")
+        public = tg.chat.type != ChatType.PRIVATE
+        text = tg.text or tg.caption or ""
+        reply_to = None
+        if tg.reply_to_message and not nested:
+            reply_to = await self.to_message(tg.reply_to_message, nested=True)
+        forwarded_from = None
+        origin = getattr(tg, "forward_origin", None)
+        if origin is not None and getattr(origin, "sender_user", None) is not None:
+            forwarded_from = self._user(origin.sender_user)
+        moderator = False if nested else await self.is_moderator(
+            str(tg.chat_id), user.id, public, fetch=text.startswith("/"))
+        return Message(
+            channel="telegram", chat_id=str(tg.chat_id), message_id=str(tg.message_id), user=user,
+            text=text, public=public, reply_to=reply_to,
+            reply_to_bot=bool(tg.reply_to_message and tg.reply_to_message.from_user
+                              and tg.reply_to_message.from_user.id == self.bot_id),
+            mentions_bot=bool(self.bot_username) and f"@{self.bot_username.lower()}" in text.lower(),
+            thread_id=str(tg.message_thread_id) if tg.is_topic_message and tg.message_thread_id else None,
+            edited=edited, from_official=self._is_official(user.id), moderator=moderator,
+            date=tg.date.timestamp() if tg.date else time.time(), link=self._link(tg),
+            forwarded_from=forwarded_from if not public else None)
+
+    def _user(self, u: TgUser) -> User:
+        return User(id=str(u.id), username=u.username, name=u.full_name or "", is_bot=u.is_bot)
+
+    def _is_official(self, user_id: str) -> bool:
+        return any(a.id == str(user_id) for a in self.config.official.telegram)
+
+    def _link(self, tg: TgMessage) -> str | None:
+        if tg.chat.type == ChatType.PRIVATE:
+            return None
+        if tg.chat.username:
+            return f"https://t.me/{tg.chat.username}/{tg.message_id}"
+        internal = str(tg.chat_id).removeprefix("-100")
+        return f"https://t.me/c/{internal}/{tg.message_id}"
+
+    async def is_moderator(self, chat_id: str, user_id: str, public: bool, fetch: bool = True) -> bool:
+        """Configured ids, the staff chat, and each group's admins (cached with expiry).
+
+        Only commands wait for a fresh admin list: the lookup counts against the group's
+        rate budget, so ordinary messages use the cache and refresh it in the background."""
+        if user_id in self.config.moderators.telegram:
+            return True
+        if self.staff_chat and chat_id == self.staff_chat:
+            return True
+        if public:
+            if fetch:
+                return user_id in await self._admins_of(chat_id)
+            cached = self._admins.get(chat_id)
+            if cached is None or self._stale(cached):
+                self._admins.setdefault(chat_id, (time.monotonic(), frozenset()))
+                asyncio.get_running_loop().create_task(self._admins_of(chat_id, force=True))
+            return user_id in (cached[1] if cached else frozenset())
+        # In a private chat: an admin of any group we have seen.
+        return any(user_id in admins for _, admins in self._admins.values())
+
+    def _stale(self, cached: tuple[float, frozenset[str]]) -> bool:
+        return time.monotonic() - cached[0] >= self.config.telegram.admin_cache_minutes * 60
+
+    async def _admins_of(self, chat_id: str, force: bool = False) -> frozenset[str]:
+        lock = self._admin_locks.setdefault(chat_id, asyncio.Lock())
+        async with lock:   # one lookup per chat at a time: the rest wait for its answer
+            cached = self._admins.get(chat_id)
+            if cached and not self._stale(cached) and (cached[1] or not force):
+                return cached[1]
+            try:
+                members = await self.app.bot.get_chat_administrators(int(chat_id))
+                admins = frozenset(str(m.user.id) for m in members)
+            except TelegramError as exc:
+                log.warning("could not fetch admins of %s: %s", chat_id, redact(str(exc)))
+                admins = cached[1] if cached else frozenset()
+            self._admins[chat_id] = (time.monotonic(), admins)
+            return admins
+
+    # --- outgoing -------------------------------------------------------------------------------
+
+    async def execute(self, item: OutboxItem) -> str | None:
+        p = item.payload
+        op = p.get("op")
+        try:
+            if op in ("reply", "send"):
+                if not p.get("public", True) and not str(p.get("chat_id", "")).lstrip("-").isdigit():
+                    return await self._send(int(p["user_id"]), p["text"])
+                reply_to = p.get("reply_to") if op == "reply" else None
+                return await self._send(int(p["chat_id"]), p["text"], reply_to, p.get("thread_id"))
+            if op == "dm":
+                return await self._send(int(p["user_id"]), p["text"])
+            if op == "handoff":
+                return await self._handoff(p)
+            if op in ("delete", "hide"):
+                return await self._delete(p)
+            if op == "restrict":
+                until = int(time.time() + float(p.get("seconds") or 3600))
+                await self.app.bot.restrict_chat_member(
+                    int(p["chat_id"]), int(p["user_id"]),
+                    ChatPermissions(can_send_messages=False, can_send_other_messages=False,
+                                    can_add_web_page_previews=False), until_date=until)
+                return None
+            if op == "ban":
+                await self.app.bot.ban_chat_member(int(p["chat_id"]), int(p["user_id"]))
+                return None
+            if op == "staff":
+                return await self._staff(p)
+            log.warning("unknown outbox op %r", op)
+            return None
+        except RetryAfter as exc:
+            retry = exc.retry_after
+            seconds = retry.total_seconds() if hasattr(retry, "total_seconds") else float(retry)
+            raise DeliveryError(f"rate limited by Telegram for {seconds:.0f} s",
+                                retry_after=seconds) from None
+        except Forbidden as exc:
+            raise DeliveryError(f"forbidden: {exc.message}", permanent=True) from None
+        except BadRequest as exc:
+            if op in ("delete", "restrict", "ban"):
+                await self._tell_staff_cannot(p, op, exc.message)
+            raise DeliveryError(f"bad request: {exc.message}", permanent=True) from None
+        except InvalidToken as exc:
+            raise DeliveryError(f"invalid token: {exc.message}", permanent=True) from None
+        except NetworkError as exc:   # includes TimedOut and 5xx
+            raise DeliveryError(f"network: {exc.message}", retry_after=5.0) from None
+
+    async def _send(self, chat_id: int, text: str, reply_to: Any = None, thread_id: Any = None,
+                    markup: InlineKeyboardMarkup | None = None) -> str | None:
+        params = ReplyParameters(message_id=int(reply_to), allow_sending_without_reply=True) \
+            if reply_to and str(reply_to).isdigit() else None
+        sent = await self.app.bot.send_message(
+            chat_id=chat_id, text=text[:4096], reply_parameters=params,
+            message_thread_id=int(thread_id) if thread_id else None, reply_markup=markup,
+            disable_web_page_preview=True)
+        return self._link(sent)
+
+    async def _handoff(self, p: dict) -> str | None:
+        """Public pointer with a deep-link button; a direct DM too when the member started the
+        bot before. If the DM is refused, the button is still there."""
+        if not p.get("public", True):
+            return await self._send(int(p["user_id"]), p.get("private_text") or p["text"])
+        markup = None
+        if p.get("token") and self.bot_username:
+            url = create_deep_linked_url(self.bot_username, p["token"])
+            lang = "zh" if any("\u4e00" <= ch <= "\u9fff" for ch in p["text"]) else "en"
+            markup = InlineKeyboardMarkup([[InlineKeyboardButton(say("button_dm", lang), url=url)]])
+        link = await self._send(int(p["chat_id"]), p["text"], p.get("reply_to"), p.get("thread_id"), markup)
+        if p.get("user_started") and p.get("private_text") and self.config.telegram.handoff_dm_directly:
+            try:
+                await self._send(int(p["user_id"]), p["private_text"])
+            except Forbidden:
+                log.info("member %s blocked the bot; the deep-link button remains", p["user_id"])
+        return link
+
+    async def _delete(self, p: dict) -> None:
+        message_id = str(p.get("message_id") or p.get("reply_to") or "")
+        if not message_id.isdigit():
+            return None
+        await self.app.bot.delete_message(int(p["chat_id"]), int(message_id))
+        return None
+
+    async def _staff(self, p: dict) -> str | None:
+        if not self.staff_chat:
+            log.warning("staff: %s", redact(p.get("text", "")))
+            return None
+        sent = await self.app.bot.send_message(chat_id=int(self.staff_chat), text=p["text"][:4096],
+                                               disable_web_page_preview=True)
+        if p.get("ref"):
+            self.service.store.remember_staff_post("telegram", self.staff_chat, str(sent.message_id),
+                                                   p["ref"])
+        return None
+
+    async def _tell_staff_cannot(self, p: dict, op: str, reason: str) -> None:
+        """The bot lacks the right (not an admin, message too old): moderators must act."""
+        if not self.staff_chat:
+            log.warning("could not %s in %s: %s", op, p.get("chat_id"), reason)
+            return
+        text = say("staff_cannot", "en", op=op, chat=p.get("chat_id"), user=p.get("user_id"),
+                   check=p.get("check", ""), reason=reason)
+        with contextlib.suppress(TelegramError):
+            await self.app.bot.send_message(chat_id=int(self.staff_chat), text=text)
+
+
+__all__ = ["TelegramChannel"]

@@ -1,0 +1,64 @@
+"""Runs the real bot (python-telegram-bot Application, started by runtime.launcher.serve, the
+same function `python bot.py run` uses) against the fake Bot API server."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from handlers.config import parse_config
+from handlers.core import Knowledge
+from handlers.faq import load_faq
+from runtime.launcher import build_service, serve
+
+from .conftest import CONFIG, FAQ
+from .fake_telegram import FakeTelegram
+
+GROUP_ID = -1001234567890
+STAFF_ID = -1009999999999
+ADMIN_ID = 900
+
+
+@dataclass
+class Bot:
+    fake: FakeTelegram
+    service: object
+    group: dict
+    task: asyncio.Task
+    stop_event: asyncio.Event
+
+    async def stop(self) -> None:
+        self.stop_event.set()
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.wait_for(self.task, 60)
+        self.service.store.close()
+
+
+def make_config(fake: FakeTelegram, db: Path, **overrides) -> object:
+    raw = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))
+    raw["database"] = str(db)
+    raw["telegram"] = {"api_base_url": fake.base_url, "staff_chat_id": STAFF_ID, "poll_timeout": 1,
+                       **overrides.pop("telegram", {})}
+    for key, value in overrides.items():
+        raw[key] = value
+    return parse_config(raw)
+
+
+async def start_bot(fake: FakeTelegram, db: Path, **overrides) -> Bot:
+    group = fake.group(GROUP_ID, admins=[ADMIN_ID])
+    fake.group(STAFF_ID, title="Aurora staff")
+    config = make_config(fake, db, **overrides)
+    service = build_service(config, Knowledge.build(config, load_faq(FAQ)))
+    stop = asyncio.Event()
+    task = asyncio.create_task(serve(service, config, fake.token, None, stop))
+    await fake.wait_for(lambda: any(c.method == "getMe" for c in fake.calls), timeout=10)
+    await asyncio.sleep(0.2)   # the first long poll is in flight
+    return Bot(fake, service, group, task, stop)
+
+
+def run(coro):
+    return asyncio.run(coro)
