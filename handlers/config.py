@@ -92,8 +92,8 @@ class Answering(Strict):
 class Matching(Strict):
     """How sure the matcher must be before it answers in public; private chats use `private`."""
 
-    public_threshold: Annotated[float, Field(ge=0, le=1)] = 0.65
-    private_threshold: Annotated[float, Field(ge=0, le=1)] = 0.65
+    public_threshold: Annotated[float, Field(ge=0, le=1)] = 0.62
+    private_threshold: Annotated[float, Field(ge=0, le=1)] = 0.62
 
 
 class SlaMinutes(Strict):
