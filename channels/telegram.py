@@ -323,7 +323,7 @@ class TelegramChannel:
         except InvalidToken as exc:
             raise DeliveryError(f"invalid token: {exc.message}", permanent=True) from None
         except NetworkError as exc:   # includes TimedOut and 5xx
-            raise DeliveryError(f"network: {exc.message}", retry_after=5.0) from None
+            raise DeliveryError(f"network: {exc.message}", retry_after=2.0) from None
 
     async def _send(self, chat_id: int, text: str, reply_to: Any = None, thread_id: Any = None,
                     markup: InlineKeyboardMarkup | None = None) -> str | None:

@@ -49,6 +49,9 @@ class State(Protocol):
         """(reference, status) of the member's open ticket, or one closed within the reopen
         window, on this channel; None if there is none."""
 
+    def unsettled_recently(self, message: Message) -> bool:
+        """Did the bot already fail to answer this member's private question a moment ago?"""
+
 
 class NoHistory:
     """No memory at all: what `triage` uses, so each line is judged on its own."""
@@ -67,6 +70,9 @@ class NoHistory:
 
     def member_ticket(self, message: Message) -> tuple[str, str] | None:
         return None
+
+    def unsettled_recently(self, message: Message) -> bool:
+        return False
 
 
 NO_HISTORY = NoHistory()
@@ -143,7 +149,7 @@ def decide(message: Message, kb: Knowledge, state: State = NO_HISTORY) -> Decisi
                 actions.append(sensitive_handoff(message, words, None, "account",
                                                  _handoff_intro(message, words)))
             else:
-                actions += _unanswered(message, text, intent, words, kb)
+                actions += _unanswered(message, text, intent, words, kb, state, match.anchored)
         elif entry is not None:
             findings.append(Finding("answer-mode", "intent",
                                     "not addressed to the bot, or reply budget spent"))
@@ -167,7 +173,8 @@ def _onto_open_ticket(message: Message, actions: list, words: str, state: State)
         return actions
     ref, status = current
     kept = [a for a in actions if not isinstance(a, OpenTicket)
-            and not (isinstance(a, Reply) and a.check in ("no-answer", "small-talk", "case-action"))]
+            and not (isinstance(a, Reply) and a.check in ("no-answer", "off-topic", "small-talk",
+                                                          "case-action"))]
     key = "added_to_ticket" if status in ("open", "pending") else "ticket_reopened_by_member"
     relay = Relay(check="open-ticket", ref=ref, status=status)
     if any(isinstance(a, Reply) for a in kept):
@@ -245,7 +252,8 @@ def _budget_spent(message: Message, kb: Knowledge, state: State) -> bool:
     return state.replies_in_last_minute(message) >= kb.config.answering.replies_per_minute
 
 
-def _unanswered(message: Message, text: str, intent, words: str, kb: Knowledge) -> list:
+def _unanswered(message: Message, text: str, intent, words: str, kb: Knowledge,
+                state: State, on_domain: bool = True) -> list:
     """No FAQ answer: hand off, open a ticket, say what we can do, or stay silent."""
     asked_for_human = wants_human(text)
     if message.public:
@@ -263,6 +271,12 @@ def _unanswered(message: Message, text: str, intent, words: str, kb: Knowledge) 
                            announce_private=say("ticket_opened", words))]
     if intent.small_talk:
         return [Reply(check="small-talk", text=say("dm_small_talk", words, brand=kb.config.brand.name))]
+    if not on_domain:
+        return [Reply(check="off-topic", text=say("dm_unmatched", words))]
+    if intent.asks and state.unsettled_recently(message):
+        # Second question in a row the bot cannot answer: a person takes over.
+        return [OpenTicket(check="unsettled", topic="unanswered", reason="the bot could not answer",
+                           announce_private=say("ticket_unsettled", words))]
     return [Reply(check="no-answer", text=say("dm_unmatched", words))]
 
 

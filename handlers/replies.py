@@ -134,6 +134,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "staff_ticket": "{icon} {ref} [{priority}] {state} · {channel} · {user} · {topic}\n"
                         "Reason: {reason}\nSummary: {summary}\nOrigin: {link}\n"
                         "Reply to this post, or /reply {ref} <text>, to answer the member.",
+        "ticket_unsettled": "I can't answer this one, so I've passed it to our team: ticket {ref}. "
+                            "They'll reply here.",
         "topic_general": "your question",
         "place_group": "the group",
         "place_x": "a post on X",
@@ -219,6 +221,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "case_private": "我无法自行查看或修改账户。发送 /human，工作人员会在这里跟进。",
         "ticket_opened": "已为你创建工单 {ref}，工作人员会在这里回复你。随时发送 /ticket {ref} 查看进度。",
         "ticket_added": "（已并入你未结的工单 {ref}。）",
+        "ticket_unsettled": "这个问题我答不上来，已转交工作人员：工单 {ref}。他们会在这里回复你。",
         "topic_general": "你的问题",
         "place_group": "群里",
         "place_x": "X（推特）上",

@@ -61,11 +61,14 @@ class Dispatcher:
                             item.channel, redact(str(exc)))
                 self.service.failed(item, str(exc), permanent=True)
             else:
-                delay = exc.retry_after or 5.0
+                delay = exc.retry_after or 2.0
                 log.warning("outbox %s (%s on %s) will be retried in %.0f s: %s", item.id,
                             item.payload.get("op"), item.channel, delay, redact(str(exc)))
                 self.service.failed(item, str(exc), permanent=False)
                 self._retry_at[item.id] = time.monotonic() + delay
+                # Retry this one as soon as its wait is over (the maintenance pass is a backstop).
+                asyncio.get_running_loop().call_later(
+                    delay, lambda: asyncio.ensure_future(self.retry_pending()))
         except Exception as exc:  # noqa: BLE001 - an adapter bug must not stop the bot
             log.exception("outbox %s (%s on %s) crashed the adapter; recorded as failed", item.id,
                           item.payload.get("op"), item.channel)

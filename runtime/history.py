@@ -11,6 +11,10 @@ def faq_key(message: Message, faq_id: str) -> str:
     return f"faq:{message.channel}:{message.chat_id}:{message.thread_id or ''}:{faq_id}"
 
 
+def unsettled_key(message: Message) -> str:
+    return f"unsettled:{message.channel}:{message.user.id}"
+
+
 def reminder_key(message: Message) -> str:
     return f"remind:{message.channel}:{message.user.id}"
 
@@ -35,6 +39,9 @@ class StoreHistory:
         ticket = self.store.current_ticket(message.channel, message.user.id,
                                            self.config.tickets.reopen_window_hours * 3600, self.now)
         return (ticket.ref, ticket.status) if ticket else None
+
+    def unsettled_recently(self, message: Message) -> bool:
+        return self.store.cooldown(unsettled_key(message), self.now) is not None
 
     def strikes(self, message: Message) -> int:
         since = self.now - self.config.safety.window_hours * 3600

@@ -42,7 +42,7 @@ from handlers.redaction import redact
 from handlers.replies import reply_language, say
 from store import Store
 
-from .history import StoreHistory, faq_key, reminder_key
+from .history import StoreHistory, faq_key, reminder_key, unsettled_key
 
 log = logging.getLogger("bot.service")
 
@@ -143,6 +143,9 @@ class SupportService:
             if isinstance(action, Reply) and faq_id and message.public:
                 until = now + config.answering.faq_cooldown_minutes * 60
                 self.store.set_cooldown(faq_key(message, faq_id), until, "")
+            if isinstance(action, Reply) and action.check == "no-answer":
+                # Remember the miss for half an hour: a second one opens a ticket.
+                self.store.set_cooldown(unsettled_key(message), now + 1800, "1")
             if isinstance(action, Remind):
                 until = now + config.answering.reminder_hours * 3600
                 self.store.set_cooldown(reminder_key(message), until, "1")

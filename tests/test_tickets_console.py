@@ -119,3 +119,13 @@ def test_overdue_tickets_are_reported_once(config_file):
     time.sleep(0.2)    # past its 60 ms first-response target
     out = console(path, ":dm", "still there?", "hello?").stdout + console(path, ":dm", "hi").stdout
     assert out.count(f"⏰ {ref}") == 1
+
+
+def test_a_private_conversation_the_bot_cannot_settle_becomes_a_ticket(config_file):
+    out = console(config_file(), ":dm", "why is the sky blue?",
+                  "my withdrawal to binance is pending, is the network slow?",
+                  "why does the api sandbox return weird errors?",
+                  "how do I use the api sandbox?").stdout
+    refs = REF.findall(out)
+    assert len(set(refs)) == 1 and "I can't answer this one" in out
+    assert "why is the sky blue" not in out.split("[staff channel]")[-1]   # off-topic: no ticket
