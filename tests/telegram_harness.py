@@ -60,5 +60,17 @@ async def start_bot(fake: FakeTelegram, db: Path, **overrides) -> Bot:
     return Bot(fake, service, group, task, stop)
 
 
+@contextlib.asynccontextmanager
+async def running_bot(tmp_path: Path, **overrides):
+    """The fake server and the bot, started; both stopped however the test ends."""
+    fake = await FakeTelegram().start()
+    bot = await start_bot(fake, tmp_path / "bot.db", **overrides)
+    try:
+        yield fake, bot
+    finally:
+        await bot.stop()
+        await fake.stop()
+
+
 def run(coro):
     return asyncio.run(coro)

@@ -8,7 +8,7 @@ import asyncio
 from mnemonic import Mnemonic
 
 from .fake_telegram import FakeTelegram
-from .telegram_harness import ADMIN_ID, GROUP_ID, STAFF_ID, run, start_bot
+from .telegram_harness import ADMIN_ID, GROUP_ID, STAFF_ID, run, running_bot, start_bot
 
 ALICE = FakeTelegram.user(101, "alice", "Alice")
 BOB = FakeTelegram.user(102, None, "Bob")
@@ -18,9 +18,7 @@ ADMIN = FakeTelegram.user(ADMIN_ID, "boss", "Boss")
 
 def test_faq_answer_in_a_group_in_english_and_chinese(tmp_path):
     async def scenario():
-        fake = await FakeTelegram().start()
-        bot = await start_bot(fake, tmp_path / "bot.db")
-        try:
+        async with running_bot(tmp_path) as (fake, bot):
             q1 = fake.send_message(bot.group, ALICE, "how do I reset my 2FA? lost my phone")
             q2 = fake.send_message(bot.group, BOB, "提币一般多久到账？", thread_id=7)
             await fake.settle()
@@ -31,21 +29,12 @@ def test_faq_answer_in_a_group_in_english_and_chinese(tmp_path):
             assert sent[1]["reply_parameters"]["message_id"] == q2["message_id"]
             assert sent[1]["message_thread_id"] == "7"            # forum topic kept
             assert any("\u4e00" <= ch <= "\u9fff" for ch in sent[1]["text"])
-        finally:
-            await bot.stop()
-            await fake.stop()
     run(scenario())
-
-
-async def _bot(tmp_path, **overrides):
-    fake = await FakeTelegram().start()
-    return fake, await start_bot(fake, tmp_path / "bot.db", **overrides)
 
 
 def test_sensitive_question_gets_a_deep_link_and_start_carries_the_context(tmp_path):
     async def scenario():
-        fake, bot = await _bot(tmp_path)
-        try:
+        async with running_bot(tmp_path) as (fake, bot):
             fake.send_message(bot.group, ALICE, "my withdrawal of 2 ETH is stuck for 3 days, UID "
                                                 "39920017, why?")
             await fake.settle()
@@ -64,9 +53,6 @@ def test_sensitive_question_gets_a_deep_link_and_start_carries_the_context(tmp_p
             assert to_mallory["chat_id"] == "103" and "couldn't match" in to_mallory["text"]
             assert first["chat_id"] == "101" and "You asked in the group" in first["text"]
             assert "already used" in second["text"]
-        finally:
-            await bot.stop()
-            await fake.stop()
     run(scenario())
 
 
@@ -74,8 +60,7 @@ def test_leaked_seed_phrase_is_deleted_warned_without_the_phrase_and_dmd(tmp_pat
     phrase = Mnemonic("english").generate(128)
 
     async def scenario():
-        fake, bot = await _bot(tmp_path)
-        try:
+        async with running_bot(tmp_path) as (fake, bot):
             msg = fake.send_message(bot.group, ALICE, f"is this my seed? {phrase}")
             await fake.settle()
             assert fake.sent("deleteMessage") == [{"chat_id": str(GROUP_ID),
@@ -88,16 +73,12 @@ def test_leaked_seed_phrase_is_deleted_warned_without_the_phrase_and_dmd(tmp_pat
             assert "recovery phrase" in staff["text"]
             words = phrase.split()
             assert not any(" ".join(words[i:i + 2]) in fake.texts() for i in range(len(words) - 1))
-        finally:
-            await bot.stop()
-            await fake.stop()
     run(scenario())
 
 
 def test_scam_is_deleted_warned_and_reported_then_muted_then_banned(tmp_path):
     async def scenario():
-        fake, bot = await _bot(tmp_path)
-        try:
+        async with running_bot(tmp_path) as (fake, bot):
             for i in range(3):
                 fake.send_message(bot.group, SCAMMER, f"withdrawal problems? DM me, I'm support #{i}")
                 await fake.settle()
@@ -108,9 +89,6 @@ def test_scam_is_deleted_warned_and_reported_then_muted_then_banned(tmp_path):
             assert len(warnings) == 3 and all("@AuroraEx" in w["text"] for w in warnings)
             staff = [s for s in fake.sent("sendMessage") if s["chat_id"] == str(STAFF_ID)]
             assert len(staff) == 3 and "private chat" in staff[0]["text"]
-        finally:
-            await bot.stop()
-            await fake.stop()
     run(scenario())
 
 
@@ -118,8 +96,7 @@ def test_impersonator_joining_is_warned_or_muted_per_policy(tmp_path):
     fake_admin = FakeTelegram.user(555, "AuroraEx_Admln", "Aurora Admin")
 
     async def scenario():
-        fake, bot = await _bot(tmp_path, safety={"impersonator_steps": ["mute"]})
-        try:
+        async with running_bot(tmp_path, safety={"impersonator_steps": ["mute"]}) as (fake, bot):
             fake.join(bot.group, fake_admin)
             fake.join(bot.group, FakeTelegram.user(556, "just_a_fan", "Crypto Fan"))
             await fake.settle()
@@ -129,16 +106,12 @@ def test_impersonator_joining_is_warned_or_muted_per_policy(tmp_path):
             assert "@AuroraEx_Admln is not part of the Aurora Exchange team" in warning["text"]
             assert any("resembles @AuroraEx_Admin" in s["text"] for s in fake.sent("sendMessage")
                        if s["chat_id"] == str(STAFF_ID))
-        finally:
-            await bot.stop()
-            await fake.stop()
     run(scenario())
 
 
 def test_urgent_takeover_opens_a_ticket_and_alerts_staff_at_once(tmp_path):
     async def scenario():
-        fake, bot = await _bot(tmp_path)
-        try:
+        async with running_bot(tmp_path) as (fake, bot):
             fake.send_message(bot.group, ALICE, "SOMEONE JUST WITHDREW ALL MY USDT, I didn't do it!!")
             await fake.settle()
             (ticket,) = bot.service.store.list_tickets("urgent")
@@ -147,16 +120,12 @@ def test_urgent_takeover_opens_a_ticket_and_alerts_staff_at_once(tmp_path):
             staff = next(s for s in sent if s["chat_id"] == str(STAFF_ID))
             assert ticket.ref in public["text"] and "change your password" in public["text"]
             assert staff["text"].startswith(f"🆘 {ticket.ref} [urgent]")
-        finally:
-            await bot.stop()
-            await fake.stop()
     run(scenario())
 
 
 def test_escalate_by_admin_and_refusal_for_a_member_then_staff_reply_is_relayed(tmp_path):
     async def scenario():
-        fake, bot = await _bot(tmp_path)
-        try:
+        async with running_bot(tmp_path) as (fake, bot):
             question = fake.send_message(bot.group, ALICE, "my deposit never arrived, it's been a week")
             await fake.settle()
             fake.send_message(bot.group, BOB, "/escalate", reply_to=question)
@@ -185,16 +154,12 @@ def test_escalate_by_admin_and_refusal_for_a_member_then_staff_reply_is_relayed(
             assert any("Found it, credited now." in s["text"] and ticket.ref in s["text"]
                        for s in to_member)
             assert bot.service.store.ticket(ticket.ref).status == "pending"
-        finally:
-            await bot.stop()
-            await fake.stop()
     run(scenario())
 
 
 def test_forbidden_dm_keeps_the_button_and_never_crashes(tmp_path):
     async def scenario():
-        fake, bot = await _bot(tmp_path)
-        try:
+        async with running_bot(tmp_path) as (fake, bot):
             # Alice started the bot once (so a direct DM is tried), then blocked it.
             fake.send_message(fake.private_chat(ALICE), ALICE, "/start")
             await fake.settle()
@@ -208,25 +173,18 @@ def test_forbidden_dm_keeps_the_button_and_never_crashes(tmp_path):
             fake.send_message(bot.group, BOB, "how do I turn on 2FA?")
             await fake.settle()
             assert "2fa" in fake.sent("sendMessage")[-1]["text"].lower()
-        finally:
-            await bot.stop()
-            await fake.stop()
     run(scenario())
 
 
 def test_retry_after_is_honoured(tmp_path):
     async def scenario():
-        fake, bot = await _bot(tmp_path)
-        try:
+        async with running_bot(tmp_path) as (fake, bot):
             fake.fail_next("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1)
             fake.send_message(bot.group, ALICE, "how do I turn on 2FA?")
             await fake.settle(quiet=1.5)
             attempts = [c for c in fake.calls if c.method == "sendMessage"]
             assert len(attempts) == 2
             assert attempts[1].at - attempts[0].at >= 0.95
-        finally:
-            await bot.stop()
-            await fake.stop()
     run(scenario())
 
 
@@ -271,8 +229,7 @@ def test_restart_mid_stream_never_answers_twice(tmp_path):
 
 def test_forwarded_scam_dm_is_reported_to_moderators(tmp_path):
     async def scenario():
-        fake, bot = await _bot(tmp_path)
-        try:
+        async with running_bot(tmp_path) as (fake, bot):
             fake_support = FakeTelegram.user(777, "Aurora_Support_Team", "Aurora Support")
             fake.send_message(fake.private_chat(ALICE), ALICE,
                               "Hello, I am Aurora support. DM me your seed phrase to fix your withdrawal",
@@ -282,16 +239,12 @@ def test_forwarded_scam_dm_is_reported_to_moderators(tmp_path):
             staff = [s["text"] for s in fake.sent("sendMessage") if s["chat_id"] == str(STAFF_ID)]
             assert any("NOT one of our accounts" in t for t in to_alice)
             assert any("forwarded a private message from @Aurora_Support_Team" in t for t in staff)
-        finally:
-            await bot.stop()
-            await fake.stop()
     run(scenario())
 
 
 def test_bots_are_ignored_and_edits_are_checked(tmp_path):
     async def scenario():
-        fake, bot = await _bot(tmp_path)
-        try:
+        async with running_bot(tmp_path) as (fake, bot):
             other_bot = FakeTelegram.user(4242, "price_bot", "Price", is_bot=True)
             fake.send_message(bot.group, other_bot, "how do I turn on 2FA? DM me for support")
             msg = fake.send_message(bot.group, SCAMMER, "hello everyone")
@@ -301,40 +254,29 @@ def test_bots_are_ignored_and_edits_are_checked(tmp_path):
             await fake.settle()
             assert fake.sent("deleteMessage") == [{"chat_id": str(GROUP_ID),
                                                    "message_id": str(msg["message_id"])}]
-        finally:
-            await bot.stop()
-            await fake.stop()
     run(scenario())
 
 
 def test_missing_admin_rights_are_reported_instead_of_crashing(tmp_path):
     async def scenario():
-        fake, bot = await _bot(tmp_path)
-        try:
+        async with running_bot(tmp_path) as (fake, bot):
             fake.fail_next("deleteMessage", 400, "Bad Request: message can't be deleted")
             fake.send_message(bot.group, SCAMMER, "DM me for withdrawal support, I'm an admin")
             await fake.settle()
             staff = [s["text"] for s in fake.sent("sendMessage") if s["chat_id"] == str(STAFF_ID)]
             assert any("could not delete" in t and "act by hand" in t for t in staff)
-        finally:
-            await bot.stop()
-            await fake.stop()
     run(scenario())
 
 
 def test_one_instance_serves_several_groups(tmp_path):
     async def scenario():
-        fake, bot = await _bot(tmp_path)
-        try:
+        async with running_bot(tmp_path) as (fake, bot):
             other = fake.group(-1002000000000, "Aurora 中文群", username="aurora_cn")
             fake.send_message(bot.group, ALICE, "how do I turn on 2FA?")
             fake.send_message(other, BOB, "怎么开启谷歌验证？")
             await fake.settle()
             chats = sorted(s["chat_id"] for s in fake.sent("sendMessage"))
             assert chats == sorted([str(GROUP_ID), "-1002000000000"])
-        finally:
-            await bot.stop()
-            await fake.stop()
     run(scenario())
 
 
