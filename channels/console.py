@@ -136,12 +136,14 @@ class ConsoleChannel:
             self.execute(item)
 
     def _flush_outbox(self) -> None:
+        self.service.recover_interrupted()
         for item in self.service.pending("console"):
             self.execute(item)
 
     # --- executing actions: printing what would happen -----------------------------------
 
     def execute(self, item: OutboxItem) -> None:
+        self.service.begin(item)
         crash_point("before-send")
         p = item.payload
         op = p.get("op")

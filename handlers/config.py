@@ -168,9 +168,9 @@ class Telegram(Strict):
 
 class Twitter(Strict):
     api_base_url: StrictStr | None = None      # a proxy, or the tests' fake X API
-    poll_interval_seconds: Positive = 60       # mentions
-    dm_poll_interval_seconds: Positive = 60    # direct messages
-    daily_call_budget: StrictInt = Field(1000, ge=1)   # X bills per request
+    poll_interval_seconds: Positive = 120      # mentions
+    dm_poll_interval_seconds: Positive = 120   # direct messages
+    daily_call_budget: StrictInt = Field(2500, ge=1)   # X bills per request
     rate_limit_max_wait_seconds: Positive = 900        # never wait longer than this on a 429
     user_id: AccountId | None = None           # our account id (else asked once with get_me)
 

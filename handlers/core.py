@@ -28,6 +28,7 @@ from .model import (
 )
 from .replies import reply_language, say
 from .safety import SafetyKit, SafetyResult, assess, plan, sensitive_handoff
+from .text import strip_leading_handles
 
 
 class State(Protocol):
@@ -104,10 +105,11 @@ def decide(message: Message, kb: Knowledge, state: State = NO_HISTORY) -> Decisi
     text = (message.text or "").strip()
     if not text:
         return Decision(reason="no text")
-    if text.startswith("/"):
+    bare = strip_leading_handles(text).strip()
+    if bare.startswith("/"):   # "@brand /escalate …" on X is still a command
         from .commands import decide_command  # commands import this module's types
 
-        return decide_command(message, kb, state)
+        return decide_command(replace(message, text=bare) if bare != text else message, kb, state)
 
     match = kb.matcher.match(text, addressed=message.addressed)
     analysis = match.analysis
@@ -209,7 +211,7 @@ def _forwarded_report(message: Message, kb: Knowledge, safety, words: str) -> li
         out.append(Reply(check="forwarded-impersonator", text=say(
             "verify_imitation" if verdict.resembles else "verify_not_official", words,
             name=sender.username or sender.name, resembles=verdict.resembles or "",
-            accounts=kb.safety.accounts_line)))
+            accounts=kb.safety.accounts_for(message.channel))))
     if (safety.scam or verdict.impersonator) and not official:
         why = "; ".join(f.detail for f in safety.findings if f.label == "scam") or (
             verdict.finding.detail if verdict.finding else "look-alike account")

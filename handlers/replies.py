@@ -32,7 +32,7 @@ TEXTS: dict[str, dict[str, str]] = {
                      "for it.",
         "secret_private": "Please never send a {what} to anyone, me included: I have not stored "
                           "it. {steps}",
-        "scam_warning": "⚠️ Careful: the message above looks like a scam ({why}). Official "
+        "scam_warning": "⚠️ Careful: a recent message here looks like a scam ({why}). Official "
                         "accounts: {accounts}. Admins never DM first and never ask for seed "
                         "phrases, keys, codes or 'wallet validation'.",
         "scam_private": "That has the marks of a scam ({why}). Don't click its links, don't send "
@@ -89,8 +89,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "moderator_private": "(Sent to you privately.)",
         "x_dm_closed": "{who} I couldn't message you privately. Please send us a DM: {link} "
                        "(never post account details or codes publicly).",
-        "x_impersonator_reply": "⚠️ {who} is not a {brand} account. Our only accounts on X: "
-                                "{accounts}. We never DM first.",
         "staff_channel_stopped": "⚠️ The {channel} channel stopped: {why}. {what}",
         "unknown_command": "I don't know that command. Send /help to see what I can do.",
         "handoff_resumed": "Hi again! Tell me what happened (no passwords, codes or seed "
@@ -168,7 +166,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "secret_steps_code": "验证码只属于你自己。如果不是你本人申请的，请立即修改密码并检查登录记录。",
         "secret_dm": "你在公开场合发送了{what}。{steps}我们的工作人员绝不会向你索要它。",
         "secret_private": "请不要把{what}发给任何人，包括我：我没有保存它。{steps}",
-        "scam_warning": "⚠️ 注意：上面的消息疑似诈骗（{why}）。官方账号：{accounts}。管理员绝不会主动私信，"
+        "scam_warning": "⚠️ 注意：这里刚才有一条消息疑似诈骗（{why}）。官方账号：{accounts}。管理员绝不会主动私信，"
                         "也绝不会索要助记词、私钥、验证码或要求“验证钱包”。",
         "scam_private": "这条消息具有诈骗特征（{why}）。不要点击其中的链接，不要转账，不要透露任何验证码或助记词。"
                         "官方账号：{accounts}。",
@@ -190,7 +188,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "added_to_ticket": "已添加到你的工单 {ref}，工作人员会在这里回复你。",
         "ticket_reopened_by_member": "你的工单 {ref} 已重新打开，工作人员会在这里回复你。",
         "x_dm_closed": "{who} 我无法私信你。请通过这里给我们发私信：{link}（切勿公开发布账户信息或验证码）。",
-        "x_impersonator_reply": "⚠️ {who} 不是{brand}的账号。我们在 X 上的账号只有：{accounts}。我们绝不会主动私信。",
         "unknown_command": "我不认识这个命令。发送 /help 查看我能做什么。",
         "handoff_resumed": "你好！请描述发生了什么（不要发送密码、验证码或助记词）。发送 /human 可转人工。",
         "handoff_used": "这个链接已经用过了。直接在这里告诉我你需要什么。",

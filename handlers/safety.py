@@ -56,7 +56,17 @@ class SafetyKit:
                     for a in accounts]
         self.official_ids = {("telegram", a.id) for a in config.official.telegram} | {
             ("twitter", a.id) for a in config.official.twitter}
+        # Each platform names only its own accounts: a Telegram username @-tagged on X can
+        # belong to anyone there, an impersonator included.
+        self._accounts = {
+            platform: ", ".join(f"@{a.username}" for a in getattr(config.official, platform))
+            for platform in ("telegram", "twitter")}
         self.accounts_line = ", ".join(f"@{a.username}" for a in official) or config.brand.name
+
+    def accounts_for(self, channel: str) -> str:
+        """The official accounts to name in a message on this channel."""
+        platform = "twitter" if channel == "twitter" else "telegram"
+        return self._accounts.get(platform) or self.accounts_line
 
     def is_official(self, message: Message) -> bool:
         return message.from_official or (message.channel, message.user.id) in self.official_ids
@@ -162,11 +172,12 @@ def plan(message: Message, result: SafetyResult, kit: SafetyKit, lang: str, stri
             step = scam_steps[min(strikes, len(scam_steps) - 1)]
             out.actions += _moderate(message, step, check, kit, lang, dry_run, base, why,
                                      say("scam_warning", lang, why=_short(why, lang),
-                                         accounts=kit.accounts_line), "staff_scam")
+                                         accounts=kit.accounts_for(message.channel)), "staff_scam")
             out.blocks_faq_reply = True
         else:
-            out.actions.append(Reply(check=check, text=say("scam_private", lang, why=_short(why, lang),
-                                                           accounts=kit.accounts_line)))
+            out.actions.append(Reply(check=check, text=say(
+                "scam_private", lang, why=_short(why, lang),
+                accounts=kit.accounts_for(message.channel))))
         out.handled = True
     elif result.impersonator and message.public:
         verdict = result.account
@@ -174,7 +185,7 @@ def plan(message: Message, result: SafetyResult, kit: SafetyKit, lang: str, stri
         check = verdict.finding.check if verdict.finding else "impersonator"
         detail = verdict.finding.detail if verdict.finding else "name imitates an official account"
         warning = say("impersonator_warning", lang, who=who, brand=config.brand.name,
-                      accounts=kit.accounts_line)
+                      accounts=kit.accounts_for(message.channel))
         out.actions += _moderate(message, step, check, kit, lang, dry_run,
                                  {**base, "resembles": verdict.resembles or "-"}, detail, warning,
                                  "staff_impersonator")

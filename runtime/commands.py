@@ -138,12 +138,19 @@ class CommandRunner:
         who = f"@{subject_name}" if subject_name else say("topic_general", words)
         note = "" if created else " " + say("ticket_added", member_words, ref=ticket.ref)
         out = []
-        if message.public:
-            out.append((message.channel, {"op": "reply", "chat_id": message.chat_id,
+        public_origin = message.public or (target is None and origin_id is not None)
+        if public_origin:
+            # The reference goes under the escalated message, without details (SPEC §2).
+            out.append((message.channel, {"op": "reply", "chat_id": origin_chat or message.chat_id,
                                           "reply_to": origin_id or message.message_id,
-                                          "thread_id": message.thread_id, "public": True,
-                                          "text": say("escalated_public", words, ref=ticket.ref,
-                                                      who=who)}, ticket.ref))
+                                          "thread_id": message.thread_id if message.public else None,
+                                          "public": True,
+                                          "text": say("escalated_public", member_words,
+                                                      ref=ticket.ref, who=who)}, ticket.ref))
+        if not message.public:
+            out.append(self._reply(message, say("mod_done", words, ref=ticket.ref,
+                                                what=f"opened for {who}" if created else
+                                                f"added to the open ticket of {who}")))
         out.append(self._to_member(ticket, say("escalated_private", member_words, ref=ticket.ref) + note))
         staff = say("staff_ticket", "en", icon="🆘" if priority == "urgent" else "🎫", ref=ticket.ref,
                     priority=ticket.priority, state="new" if created else "updated",

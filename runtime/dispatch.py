@@ -9,6 +9,7 @@ reported to the staff channel. Nothing is dropped silently.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Iterable
@@ -39,6 +40,7 @@ class Dispatcher:
         self.channels.setdefault("log", staff_sink or LogStaffSink())
         self._retry_at: dict[int, float] = {}
         self._lock = asyncio.Lock()
+        self._claimed: set[int] = set()   # items being executed right now: never twice at once
 
     async def deliver(self, items: Iterable[OutboxItem] | None) -> None:
         """Execute items in order (one message's actions keep their order)."""
@@ -46,6 +48,15 @@ class Dispatcher:
             await self._one(item)
 
     async def _one(self, item: OutboxItem) -> None:
+        if item.id in self._claimed:
+            return
+        self._claimed.add(item.id)
+        try:
+            await self._execute(item)
+        finally:
+            self._claimed.discard(item.id)
+
+    async def _execute(self, item: OutboxItem) -> None:
         from channels.base import DeliveryError
 
         channel = self.channels.get(item.channel)
@@ -53,6 +64,7 @@ class Dispatcher:
             log.error("outbox %s: no channel %r running; kept for later", item.id, item.channel)
             self._retry_at[item.id] = time.monotonic() + 60
             return
+        self.service.begin(item)   # committed first: a crash mid-send is known on restart
         try:
             link = await channel.execute(item)
         except DeliveryError as exc:
@@ -95,10 +107,11 @@ class Dispatcher:
                     continue
                 await self._one(item)
 
-    async def run_maintenance(self, every: float = 30.0) -> None:
-        """Forever: retry pending actions, report overdue tickets, prune old rows."""
+    async def run_maintenance(self, stop: asyncio.Event, every: float = 30.0) -> None:
+        """Until `stop`: retry pending actions, report overdue tickets, prune old rows. A pass
+        in progress is finished before returning, so nothing is left half-sent."""
         last_prune = 0.0
-        while True:
+        while not stop.is_set():
             try:
                 await self.retry_pending()
                 await self.deliver(self.service.overdue_reports())
@@ -107,4 +120,5 @@ class Dispatcher:
                     last_prune = time.monotonic()
             except Exception:  # noqa: BLE001 - keep the loop alive, say why
                 log.exception("maintenance pass failed; trying again shortly")
-            await asyncio.sleep(every)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), every)

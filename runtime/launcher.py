@@ -114,12 +114,13 @@ async def serve(service: SupportService, config: Config, telegram_token: str,
             await channel.start()
             started.append(channel)
             log.info("%s channel running", name)
+        service.recover_interrupted()
         await dispatcher.retry_pending()   # actions decided before a restart, not yet done
-        maintenance = asyncio.create_task(dispatcher.run_maintenance())
+        maintenance = asyncio.create_task(dispatcher.run_maintenance(stop))
         await stop.wait()
-        maintenance.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await maintenance
+        # Let a pass in progress finish before the channels close (no send cut in half).
+        with contextlib.suppress(TimeoutError, asyncio.CancelledError):
+            await asyncio.wait_for(maintenance, 20)
     finally:
         for channel in reversed(started):
             with contextlib.suppress(Exception):

@@ -266,6 +266,15 @@ class SupportService:
             items.append(OutboxItem(item_id, self.staff_channel, payload))
         return items
 
+    def begin(self, item: OutboxItem) -> None:
+        self.store.begin_outbox(item.id)
+
+    def recover_interrupted(self) -> None:
+        resent, dropped = self.store.recover_interrupted()
+        if resent or dropped:
+            log.warning("after a restart: %d ticket announcement(s) will be sent again, %d reply(ies) "
+                        "cut off mid-send were dropped rather than risk answering twice", resent, dropped)
+
     def pending(self, channel: str) -> list[OutboxItem]:
         """Actions decided but not yet carried out (e.g. before a crash): done on start."""
         return [OutboxItem(r["id"], r["channel"], r["payload"])

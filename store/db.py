@@ -192,12 +192,28 @@ class Store(TicketsMixin):
             row["payload"] = json.loads(row["payload"])
         return rows
 
+    def begin_outbox(self, item_id: int) -> None:
+        """Mark an action as being sent (committed before the platform call)."""
+        self._exec("UPDATE outbox SET status = 'sending', attempts = attempts + 1 WHERE id = ?",
+                   (item_id,))
+
+    def recover_interrupted(self) -> tuple[int, int]:
+        """After a crash: actions cut off mid-send. Ticket announcements and staff posts (they
+        carry a ticket reference) are sent again — better twice than lost; anything else is
+        dropped, so a member is never answered twice. Returns (resent, dropped)."""
+        with self.atomic():
+            resent = self.db.execute("UPDATE outbox SET status = 'pending' WHERE status = 'sending' "
+                                     "AND ref IS NOT NULL").rowcount
+            dropped = self.db.execute("UPDATE outbox SET status = 'interrupted' "
+                                      "WHERE status = 'sending'").rowcount
+        return resent, dropped
+
     def finish_outbox(self, item_id: int, status: str = "done", error: str = "") -> None:
-        self._exec("UPDATE outbox SET status = ?, last_error = ?, attempts = attempts + 1, "
+        self._exec("UPDATE outbox SET status = ?, last_error = ?, "
                    "done_at = ? WHERE id = ?", (status, redact(error)[:500], time.time(), item_id))
 
     def retry_outbox(self, item_id: int, error: str) -> None:
-        self._exec("UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?",
+        self._exec("UPDATE outbox SET status = 'pending', last_error = ? WHERE id = ?",
                    (redact(error)[:500], item_id))
 
     # --- staff chat posts ↔ tickets (for replies to the bot's post) -----------------------
