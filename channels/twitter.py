@@ -97,7 +97,7 @@ class TwitterChannel:
         except (LimitHit, tweepy.TweepyException, requests.RequestException) as exc:
             log.warning("X: could not confirm our account yet (%s); the pollers keep trying",
                         describe_error(exc))
-        self._warn_if_budget_isdescribe_error()
+        self._warn_if_polling_exceeds_budget()
         self._tasks = [
             asyncio.create_task(self._loop("mentions", self._poll_mentions,
                                            lambda: self.settings.poll_interval_seconds)),
@@ -389,7 +389,7 @@ class TwitterChannel:
         if current is None or int(item_id) > int(current):
             self.service.store.set_cursor(cursor, item_id)
 
-    def _warn_if_budget_isdescribe_error(self) -> None:
+    def _warn_if_polling_exceeds_budget(self) -> None:
         s = self.settings
         per_day = 86400 / s.poll_interval_seconds + 86400 / s.dm_poll_interval_seconds
         allowed = s.daily_call_budget - self.api.polling_reserve()
