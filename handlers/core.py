@@ -259,10 +259,11 @@ def _unanswered(message: Message, text: str, intent, words: str, kb: Knowledge,
     """No FAQ answer: hand off, open a ticket, say what we can do, or stay silent."""
     asked_for_human = wants_human(text)
     if message.public:
-        if asked_for_human:
+        # Off-topic chatter ("can you check my voicemail") is not a case for our team.
+        if asked_for_human and (on_domain or message.addressed):
             return [HandOff(check="asks-human", public_text=say("handoff_human", words),
                             private_text=_handoff_intro(message, words), topic="human")]
-        if intent.needs_human:
+        if intent.needs_human and on_domain:
             return [HandOff(check="case-action", public_text=say("handoff_public", words),
                             private_text=_handoff_intro(message, words), topic="account")]
         return []

@@ -224,17 +224,9 @@ def _seed_secret(run: list, typos: int, window: int, partial: bool,
 
 _HAN_SEP_RUN = re.compile(
     r"(?<![\u4e00-\u9fff])(?:[\u4e00-\u9fff][\s,，、.。;；:：\d\-]+){11,}[\u4e00-\u9fff](?![\u4e00-\u9fff])")
-_HAN_BLOCK = re.compile(r"[\u4e00-\u9fff]{12,}")
-
-
-def _han_window(run: str, table: dict[str, int]) -> tuple[int, int] | None:
-    """(offset, length) of a valid-checksum phrase inside a run of Han characters."""
-    for n in reversed(SEED_LENGTHS):
-        for i in range(len(run) - n + 1):
-            window = run[i:i + n]
-            if all(c in table for c in window) and _checksum_ok([table[c] for c in window]):
-                return i, n
-    return None
+_ZH_AFTER_CONTEXT = re.compile(
+    r"(?:助记词|恢复词|种子词|备份词|seed phrase|recovery phrase|mnemonic)\s*(?:是|为|:|：)?\s*"
+    r"(?P<run>[\u4e00-\u9fff]{12,24})(?![\u4e00-\u9fff])", re.IGNORECASE)
 
 
 _ANY_HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -257,18 +249,19 @@ def _chinese_seeds(text: str) -> list[Secret]:
                         ", checksum ok" if valid else " next to seed-phrase words")
                     found.append(Secret(m.start(), m.end(), Finding("seed-phrase", "secret", detail)))
                 break
-    if _SEED_CONTEXT.search(text):
-        # Written together ("我的助记词是的一是在…"): a valid-length window of list characters
-        # anywhere in a run of Han text, confirmed by the checksum.
-        for m in _HAN_BLOCK.finditer(text):
-            run = m.group()
-            for table in (simp, trad):
-                hit = _han_window(run, table)
-                if hit:
-                    start, n = hit
-                    found.append(Secret(m.start() + start, m.start() + start + n, Finding(
-                        "seed-phrase", "secret", f"{n} Chinese BIP39 characters in a row, checksum ok")))
-                    break
+    # Written together ("我的助记词是的一是在…"): only exactly the run of Han characters that
+    # follows a seed-phrase word, ending at punctuation, space or the end of the text, of a
+    # valid length, every character in the list, checksum confirmed. (Sliding a window over a
+    # sentence would pass the 4-bit checksum of a 12-word phrase one time in sixteen.)
+    for m in _ZH_AFTER_CONTEXT.finditer(text):
+        run = m.group("run")
+        for table in (simp, trad):
+            if len(run) in SEED_LENGTHS and all(c in table for c in run) and \
+                    _checksum_ok([table[c] for c in run]):
+                found.append(Secret(m.start("run"), m.end("run"), Finding(
+                    "seed-phrase", "secret", f"{len(run)} Chinese BIP39 characters in a row after "
+                                             "a seed-phrase word, checksum ok")))
+                break
     return found
 
 
@@ -394,6 +387,7 @@ def _passwords(text: str) -> list[Secret]:
 
 
 _FOUR_DIGITS = re.compile(r"\d{3}")
+_SHORT_NUMBER = re.compile(r"(?i)\b(?:to|call|txt|text|ring|dial|on|at|or)\s*$")
 
 
 def _codes(text: str) -> list[Secret]:
@@ -403,7 +397,9 @@ def _codes(text: str) -> list[Secret]:
     for m in _CODE.finditer(text):
         window = text[max(0, m.start(1) - 12):m.end(1) + 4]
         context = text[max(0, m.start() - 20):m.end()]
-        if _CODE_NEGATIVE.search(context) or re.search(r"\d[.,]\d", window):
+        before = text[max(0, m.start(1) - 8):m.start(1)]
+        if _CODE_NEGATIVE.search(context) or re.search(r"\d[.,]\d", window) or \
+                _SHORT_NUMBER.search(before):   # "text FA to 87121": a number to text, not a code
             continue
         digits = sum(ch.isdigit() for ch in m.group(1))
         found.append(Secret(m.start(1), m.end(1), Finding(

@@ -192,7 +192,9 @@ def find_personal_data(text: str, ignore_emails: frozenset[str] = frozenset(),
             if _valid_phone(m.group().strip()):
                 add(m.start(), m.end(), "phone", "a valid phone number")
         for m in _BARE_LONG_NUMBER.finditer(text):
-            add(m.start(), m.end(), "reference", "a long account/order-like number")
+            # Unlabelled, it may be an order number or just a phone number in a chat: it only
+            # counts when the message is about the exchange (see safety.DOMAIN_DATA).
+            add(m.start(), m.end(), "number", "a long account/order-like number")
     for m in _NAME_DOB.finditer(text) if _NAME_DOB_NEEDS.search(lowered) else ():
         add(m.start(), m.end(), "identity", "a name or date of birth")
     found.sort(key=lambda d: d.start)
