@@ -310,14 +310,8 @@ class FakeXApi:
         meta: Json = {"result_count": len(data)}
         if data:
             meta.update(newest_id=data[0]["id"], oldest_id=data[-1]["id"])
-        if offset + int(max_results) < len(newer):
-            meta["next_token"] = f"p{offset + int(max_results)}"
-        payload: Json = {"meta": meta}
-        if data:
-            payload["data"] = data
-        if includes:
-            payload["includes"] = includes
-        return self._ok(call, payload)
+        return self._page(call, data, includes, meta, offset + int(max_results) < len(newer),
+                          offset + int(max_results))
 
     def _shape(self, obj: Json, fields: list[str], base: tuple[str, ...] = ("id", "text",
                                                                                 "edit_history_tweet_ids")
@@ -381,9 +375,14 @@ class FakeXApi:
                 includes["users"] = [self._shape(self.users[e["sender_id"]], user_fields,
                                                  base=("id", "name", "username"))
                                      for e in page if e["sender_id"] in self.users]
-        meta: Json = {"result_count": len(data)}
-        if offset + int(max_results) < len(events):
-            meta["next_token"] = f"p{offset + int(max_results)}"
+        meta = {"result_count": len(data)}
+        return self._page(call, data, includes, meta, offset + int(max_results) < len(events),
+                          offset + int(max_results))
+
+    def _page(self, call, data: list, includes: Json, meta: Json, more: bool, next_offset: int):
+        """A list response in X's shape: data, includes and meta (with next_token if more)."""
+        if more:
+            meta["next_token"] = f"p{next_offset}"
         payload: Json = {"meta": meta}
         if data:
             payload["data"] = data
