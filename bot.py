@@ -32,7 +32,31 @@ def cmd_check_config(args: argparse.Namespace) -> int:
           f"{len(config.official.twitter)} X official accounts)")
     print(f"{faq.source}: ok ({len(faq)} entries; languages "
           f"{', '.join(sorted({lang for e in faq.entries for lang in e.answer}))})")
+    for line in access_summary(config):
+        print(line)
     return 0
+
+
+def access_summary(config) -> list[str]:
+    """Who may command the bot and where (SPEC §2a), in the operator's words."""
+    tg = config.telegram
+    groups = ", ".join(tg.managed_groups)
+    lines = ["Who may command the bot:",
+             f"  Telegram moderators: {len(config.moderators.telegram)} configured id(s)"
+             + (f", the admins of the managed groups ({groups})" if groups else "")
+             + (f", everyone in the staff chat {tg.staff_chat_id}" if tg.staff_chat_id else ""),
+             f"  X moderators: {len(config.moderators.twitter)} configured id(s)",
+             "  Ticket commands run in the staff chat or a moderator's private chat; /escalate in "
+             "a managed group, the staff chat or a moderator's private chat."]
+    if not groups:
+        lines.append("  Telegram: no managed groups (telegram.managed_groups is empty): the bot "
+                     "answers in no group. Add your groups' ids; the staff chat reports each "
+                     "group the bot is added to, with its id.")
+    policy = ("ignored (the bot says and does nothing there)" if tg.unmanaged_groups == "ignore"
+              else "safety only (leaked secrets and scams removed; no answers, no commands)")
+    lines.append(f"  Any other Telegram group: {policy}"
+                 + ("; the bot leaves it" if tg.leave_unmanaged_groups else "") + ".")
+    return lines
 
 
 def cmd_triage(args: argparse.Namespace) -> int:

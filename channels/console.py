@@ -20,9 +20,11 @@ from runtime.faults import crash_point
 from runtime.service import OutboxItem, SupportService
 
 GROUP = "console-group"
+STAFF = "console-staff"
 HELP = """Console channel — you are {user} in the public group.
   type a message         talk in the current chat
   :dm / :group           switch to a private chat with the bot / back to the group
+  :staff                 switch to the staff chat (ticket commands work there and in :dm)
   :as NAME               become member NAME (a new name is a new member)
   :mod                   become the moderator "{mod}"
   :reply N text          reply to message #N (e.g. ":reply 3 /escalate !urgent")
@@ -34,6 +36,7 @@ HELP = """Console channel — you are {user} in the public group.
 class Session:
     user: str = "alice"
     private: bool = False
+    staff: bool = False
     counter: int = 0
     run_id: str = field(default_factory=lambda: secrets.token_hex(3))
     messages: dict[int, Message] = field(default_factory=dict)
@@ -85,11 +88,14 @@ class ConsoleChannel:
         if verb == "help":
             self._print(HELP.format(user=self._who(), mod=self.moderator_name))
         elif verb == "dm":
-            self.session.private = True
+            self.session.private, self.session.staff = True, False
             self._print("(you are now in a private chat with the bot)")
         elif verb == "group":
-            self.session.private = False
+            self.session.private, self.session.staff = False, False
             self._print("(you are back in the group)")
+        elif verb == "staff":
+            self.session.private, self.session.staff = False, True
+            self._print("(you are now in the staff chat)")
         elif verb == "as" and rest.strip():
             self.session.user = rest.strip().lstrip("@").split()[0]
             self._print(f"(you are now {self._who()})")
@@ -119,12 +125,13 @@ class ConsoleChannel:
             s.counter += 1
             number = s.counter
         user = User(id=s.user, username=s.user, name=s.user.capitalize())
-        chat = f"dm:{s.user}" if s.private else GROUP
+        chat = f"dm:{s.user}" if s.private else STAFF if s.staff else GROUP
         message = Message(
             channel="console", chat_id=chat, message_id=f"{s.run_id}-{number}", user=user,
             text=text, public=not s.private, reply_to=reply_to,
             reply_to_bot=False, mentions_bot="@bot" in text.lower(), edited=edit_of is not None,
-            moderator=s.user in self.service.kb.config.moderators.console,
+            moderator=s.staff or s.user in self.service.kb.config.moderators.console,
+            staff_chat=s.staff,
             date=time.time(), link=f"console://{chat}/{number}")
         s.messages[number] = message
         if not self.interactive or edit_of is None:
@@ -187,7 +194,7 @@ class ConsoleChannel:
         return "@" + self.session.user
 
     def _place(self) -> str:
-        return "private" if self.session.private else "group"
+        return "private" if self.session.private else "staff" if self.session.staff else "group"
 
     def _print(self, text: str) -> None:
         self.out.write(text + "\n")

@@ -37,6 +37,7 @@ from telegram.error import (  # noqa: E402
     NetworkError,
     RetryAfter,
     TelegramError,
+    TimedOut,
 )
 from telegram.ext import (  # noqa: E402
     AIORateLimiter,
@@ -51,6 +52,8 @@ from telegram.ext import (  # noqa: E402
 from telegram.helpers import create_deep_linked_url  # noqa: E402
 from telegram.request import HTTPXRequest  # noqa: E402
 
+from handlers.commands import MODERATOR_COMMANDS  # noqa: E402
+from handlers.commands import parse as parse_command  # noqa: E402
 from handlers.config import Config  # noqa: E402
 from handlers.model import Message, User  # noqa: E402
 from handlers.redaction import redact  # noqa: E402
@@ -60,6 +63,7 @@ from runtime.service import OutboxItem, SupportService  # noqa: E402
 from .base import DeliveryError  # noqa: E402
 
 log = logging.getLogger("bot.telegram")
+UNMANAGED_REPORTS_PER_HOUR = 10
 ALLOWED_UPDATES = ["message", "edited_message", "chat_member", "my_chat_member", "callback_query"]
 
 
@@ -76,6 +80,9 @@ class TelegramChannel:
         self.bot_username = ""
         self._admins: dict[str, tuple[float, frozenset[str]]] = {}
         self._admin_locks: dict[str, asyncio.Lock] = {}
+        self._refreshing: set[str] = set()
+        self._reported_groups: set[str] = set()
+        self._report_times: list[float] = []
         self.staff_chat = str(config.telegram.staff_chat_id) if config.telegram.staff_chat_id else None
         self.state = "not started"
 
@@ -84,7 +91,9 @@ class TelegramChannel:
     def build(self) -> Application:
         settings = self.config.telegram
         # trust_env off: proxy variables in the environment must not reroute the bot.
-        request = HTTPXRequest(connection_pool_size=64, read_timeout=15, httpx_kwargs={"trust_env": False})
+        request = HTTPXRequest(connection_pool_size=64, read_timeout=settings.request_timeout_seconds,
+                               write_timeout=settings.request_timeout_seconds,
+                               httpx_kwargs={"trust_env": False})
         updates_request = HTTPXRequest(read_timeout=settings.poll_timeout + 10,
                                        httpx_kwargs={"trust_env": False})
         # Updates are handled concurrently: a send waiting on the rate limiter (20 messages a
@@ -102,6 +111,7 @@ class TelegramChannel:
         app.add_handler(MessageHandler(filters.UpdateType.MESSAGES & (filters.TEXT | filters.CAPTION),
                                        self.on_message))
         app.add_handler(ChatMemberHandler(self.on_member, ChatMemberHandler.CHAT_MEMBER))
+        app.add_handler(ChatMemberHandler(self.on_my_member, ChatMemberHandler.MY_CHAT_MEMBER))
         app.add_handler(CallbackQueryHandler(self.on_callback))
         app.add_error_handler(self.on_error)
         return app
@@ -152,12 +162,53 @@ class TelegramChannel:
         tg = update.effective_message
         if tg is None or tg.from_user is None or tg.from_user.id == self.bot_id:
             return
+        if tg.is_automatic_forward:
+            return   # the group's linked channel, set up by its admins: not a member's message
         if self.staff_chat and str(tg.chat_id) == self.staff_chat and tg.reply_to_message:
             if await self._staff_reply(update, tg):
+                return
+        if tg.chat.type != ChatType.PRIVATE and not self.config.manages("telegram", str(tg.chat_id)):
+            if await self._unmanaged_group(tg.chat, None):
                 return
         message = await self.to_message(tg, edited=update.edited_message is not None)
         items = self.service.handle(message, update_key=f"u{update.update_id}")
         await self.dispatcher.deliver(items)
+
+    async def on_my_member(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The bot itself was added to a chat. Anyone can add a bot to a group of their own."""
+        change = update.my_chat_member
+        if change is None or change.chat.type == ChatType.PRIVATE:
+            return
+        added = change.old_chat_member.status in ("left", "kicked") and \
+            change.new_chat_member.status in ("member", "administrator", "restricted")
+        if added and not self.config.manages("telegram", str(change.chat.id)):
+            await self._unmanaged_group(change.chat, self._user(change.from_user))
+
+    async def _unmanaged_group(self, chat, added_by: User | None) -> bool:
+        """Tell the staff chat (once per group, a few per hour at most: a stranger creating
+        groups must not flood it) and leave if the operator said so. True if the bot left."""
+        chat_id = str(chat.id)
+        leave = self.config.telegram.leave_unmanaged_groups
+        if chat_id not in self._reported_groups:
+            self._reported_groups.add(chat_id)
+            now = time.monotonic()
+            self._report_times = [t for t in self._report_times if now - t < 3600]
+            if len(self._report_times) < UNMANAGED_REPORTS_PER_HOUR:
+                self._report_times.append(now)
+                items = self.service.unmanaged_group(
+                    "telegram", chat_id, chat.title or "", added_by,
+                    self.config.unmanaged_policy("telegram"), leave)
+                await self.dispatcher.deliver(items)
+            else:
+                log.warning("bot seen in unmanaged group %s (staff not told: too many this hour)",
+                            chat_id)
+        if leave:
+            try:
+                await self.app.bot.leave_chat(int(chat_id))
+            except TelegramError as exc:
+                log.warning("could not leave unmanaged group %s: %s", chat_id, redact(str(exc)))
+            return True
+        return False
 
     async def on_member(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         change = update.chat_member
@@ -171,7 +222,8 @@ class TelegramChannel:
         message = Message(channel="telegram", chat_id=str(change.chat.id),
                           message_id=f"join:{user.id}:{update.update_id}", user=user, text="",
                           public=True, joined=True, date=change.date.timestamp(),
-                          from_official=self._is_official(user.id))
+                          from_official=self._is_official(user.id),
+                          managed=self.config.manages("telegram", str(change.chat.id)))
         items = self.service.handle(message, update_key=f"u{update.update_id}")
         await self.dispatcher.deliver(items)
 
@@ -203,7 +255,7 @@ class TelegramChannel:
         return True
 
     async def to_message(self, tg: TgMessage, edited: bool = False, nested: bool = False) -> Message:
-        user = self._user(tg.from_user) if tg.from_user else User(id="unknown")
+        user = self._sender(tg)
         public = tg.chat.type != ChatType.PRIVATE
         text = tg.text or tg.caption or ""
         reply_to = None
@@ -213,8 +265,11 @@ class TelegramChannel:
         origin = getattr(tg, "forward_origin", None)
         if origin is not None and getattr(origin, "sender_user", None) is not None:
             forwarded_from = self._user(origin.sender_user)
-        moderator = False if nested else await self.is_moderator(
-            str(tg.chat_id), user.id, public, fetch=text.startswith("/"))
+        chat_id = str(tg.chat_id)
+        # The group itself as sender is an anonymous admin: only admins can post as the group.
+        anonymous_admin = tg.sender_chat is not None and str(tg.sender_chat.id) == chat_id
+        moderator = False if nested else (anonymous_admin and self._managed(chat_id)) or \
+            await self.is_moderator(chat_id, user.id, public, fetch=_moderator_command(text))
         return Message(
             channel="telegram", chat_id=str(tg.chat_id), message_id=str(tg.message_id), user=user,
             text=text, public=public, reply_to=reply_to,
@@ -223,8 +278,20 @@ class TelegramChannel:
             mentions_bot=bool(self.bot_username) and f"@{self.bot_username.lower()}" in text.lower(),
             thread_id=str(tg.message_thread_id) if tg.is_topic_message and tg.message_thread_id else None,
             edited=edited, from_official=self._is_official(user.id), moderator=moderator,
+            managed=not public or self.config.manages("telegram", chat_id),
+            staff_chat=chat_id == self.staff_chat,
             date=tg.date.timestamp() if tg.date else time.time(), link=self._link(tg),
             forwarded_from=forwarded_from if not public else None)
+
+    def _sender(self, tg: TgMessage) -> User:
+        """Who wrote it. A message posted on behalf of a channel or of the group carries a
+        placeholder bot user in `from` (Channel_Bot, GroupAnonymousBot): the real sender is
+        `sender_chat`, and it is a person to check like any other, not a bot to ignore."""
+        chat = tg.sender_chat
+        if chat is not None:
+            return User(id=str(chat.id), username=chat.username,
+                        name=chat.title or chat.full_name or "", is_bot=False)
+        return self._user(tg.from_user) if tg.from_user else User(id="unknown")
 
     def _user(self, u: TgUser) -> User:
         return User(id=str(u.id), username=u.username, name=u.full_name or "", is_bot=u.is_bot)
@@ -240,41 +307,65 @@ class TelegramChannel:
         internal = str(tg.chat_id).removeprefix("-100")
         return f"https://t.me/c/{internal}/{tg.message_id}"
 
-    async def is_moderator(self, chat_id: str, user_id: str, public: bool, fetch: bool = True) -> bool:
-        """Configured ids, the staff chat, and each group's admins (cached with expiry).
+    def _managed(self, chat_id: str) -> bool:
+        return chat_id in self.config.telegram.managed_groups
 
-        Only commands wait for a fresh admin list: the lookup counts against the group's
-        rate budget, so ordinary messages use the cache and refresh it in the background."""
+    async def is_moderator(self, chat_id: str, user_id: str, public: bool, fetch: bool = True) -> bool:
+        """Rights come only from the operator's configuration (SPEC §2a): configured ids, the
+        staff chat, and the admins of the groups listed in `telegram.managed_groups`. An admin
+        of any other group is nobody here, in that group and in private.
+
+        Commands (`fetch`) wait, within `admin_wait_seconds`, for a real admin list; ordinary
+        messages use what is cached and refresh it in the background, because each lookup
+        counts against the group's rate budget."""
         if user_id in self.config.moderators.telegram:
             return True
         if self.staff_chat and chat_id == self.staff_chat:
             return True
-        if public:
-            if fetch:
-                return user_id in await self._admins_of(chat_id)
+        groups = [chat_id] if public else list(self.config.telegram.managed_groups)
+        groups = [g for g in groups if self._managed(g)]
+        if not fetch:
+            for group in groups:
+                self._refresh_later(group)
+            return any(user_id in self._admins[g][1] for g in groups if g in self._admins)
+        lists = await asyncio.gather(*(self._admins_within_wait(g) for g in groups))
+        return any(user_id in admins for admins in lists)
+
+    def _refresh_later(self, chat_id: str) -> None:
+        cached = self._admins.get(chat_id)
+        if (cached is None or self._stale(cached)) and chat_id not in self._refreshing:
+            self._refreshing.add(chat_id)
+            task = asyncio.get_running_loop().create_task(self._admins_of(chat_id))
+            task.add_done_callback(lambda _t: self._refreshing.discard(chat_id))
+
+    async def _admins_within_wait(self, chat_id: str) -> frozenset[str]:
+        try:
+            return await asyncio.wait_for(self._admins_of(chat_id),
+                                          self.config.telegram.admin_wait_seconds)
+        except TimeoutError:
             cached = self._admins.get(chat_id)
-            if cached is None or self._stale(cached):
-                self._admins.setdefault(chat_id, (time.monotonic(), frozenset()))
-                asyncio.get_running_loop().create_task(self._admins_of(chat_id, force=True))
-            return user_id in (cached[1] if cached else frozenset())
-        # In a private chat: an admin of any group we have seen.
-        return any(user_id in admins for _, admins in self._admins.values())
+            log.warning("admin list of %s not fetched in time; %s", chat_id,
+                        "using the previous one" if cached else "nobody is treated as its admin")
+            return cached[1] if cached else frozenset()
 
     def _stale(self, cached: tuple[float, frozenset[str]]) -> bool:
         return time.monotonic() - cached[0] >= self.config.telegram.admin_cache_minutes * 60
 
-    async def _admins_of(self, chat_id: str, force: bool = False) -> frozenset[str]:
+    async def _admins_of(self, chat_id: str) -> frozenset[str]:
+        """The group's admins, from a real getChatAdministrators answer (cached until stale).
+        Nothing is cached when the lookup fails: a later command asks again rather than
+        judging from an empty list."""
         lock = self._admin_locks.setdefault(chat_id, asyncio.Lock())
         async with lock:   # one lookup per chat at a time: the rest wait for its answer
             cached = self._admins.get(chat_id)
-            if cached and not self._stale(cached) and (cached[1] or not force):
+            if cached and not self._stale(cached):
                 return cached[1]
             try:
                 members = await self.app.bot.get_chat_administrators(int(chat_id))
-                admins = frozenset(str(m.user.id) for m in members)
             except TelegramError as exc:
                 log.warning("could not fetch admins of %s: %s", chat_id, redact(str(exc)))
-                admins = cached[1] if cached else frozenset()
+                return cached[1] if cached else frozenset()
+            admins = frozenset(str(m.user.id) for m in members)
             self._admins[chat_id] = (time.monotonic(), admins)
             return admins
 
@@ -322,7 +413,10 @@ class TelegramChannel:
             raise DeliveryError(f"bad request: {exc.message}", permanent=True) from None
         except InvalidToken as exc:
             raise DeliveryError(f"invalid token: {exc.message}", permanent=True) from None
-        except NetworkError as exc:   # includes TimedOut and 5xx
+        except TimedOut as exc:   # Telegram may have sent it and answered too late
+            raise DeliveryError(f"timed out: {exc.message}", retry_after=2.0,
+                                maybe_sent=True) from None
+        except NetworkError as exc:   # 5xx, connection refused or reset
             raise DeliveryError(f"network: {exc.message}", retry_after=2.0) from None
 
     async def _send(self, chat_id: int, text: str, reply_to: Any = None, thread_id: Any = None,
@@ -380,6 +474,12 @@ class TelegramChannel:
                    check=p.get("check", ""), reason=reason)
         with contextlib.suppress(TelegramError):
             await self.app.bot.send_message(chat_id=int(self.staff_chat), text=text)
+
+
+def _moderator_command(text: str) -> bool:
+    """Only a moderator command waits for an admin list (a lookup costs rate budget)."""
+    parsed = parse_command(text)
+    return parsed is not None and parsed[0] in MODERATOR_COMMANDS
 
 
 __all__ = ["TelegramChannel"]

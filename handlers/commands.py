@@ -26,8 +26,8 @@ PRIORITY_FLAGS = {"!urgent": "urgent", "!high": "high", "!normal": "normal", "!l
 TICKET_FILTERS = ("open", "mine", "overdue", "urgent", "all")
 
 MEMBER_COMMANDS = ("help", "start", "human", "ticket", "verify")
-MODERATOR_COMMANDS = ("escalate", "tickets", "assign", "reply", "note", "close", "reopen",
-                      "reload", "stats")
+TICKET_COMMANDS = ("tickets", "assign", "reply", "note", "close", "reopen", "reload", "stats")
+MODERATOR_COMMANDS = ("escalate", *TICKET_COMMANDS)
 
 
 def parse(text: str) -> tuple[str, str] | None:
@@ -54,6 +54,10 @@ def decide_command(message: Message, kb: Knowledge, state: State) -> Decision:
         if not message.moderator:
             return done(Reply(check="not-a-moderator", text=say("not_moderator", words)),
                         reason=f"/{name} from a non-moderator: refused, nothing changed")
+        if name in TICKET_COMMANDS and message.public and not message.staff_chat:
+            # Ticket lists and replies stay among staff: never run where members read along.
+            return done(Reply(check="wrong-place", text=say("ticket_commands_place", words)),
+                        reason=f"/{name} in a group: ticket commands run in the staff chat or a DM")
         params, problem = _moderator_params(name, rest, message)
         if problem:
             return done(Reply(check="usage", text=say("usage", words, usage=USAGE[name])),

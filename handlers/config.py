@@ -33,6 +33,10 @@ def _none_is_empty(value: object) -> object:
     return {} if value is None else value
 
 
+def _none_is_list(value: object) -> object:
+    return [] if value is None else value
+
+
 AccountId = Annotated[StrictStr, BeforeValidator(_id_to_str), Field(min_length=1)]
 Positive = Annotated[float, Field(gt=0)]
 
@@ -160,8 +164,16 @@ class Webhook(Strict):
 class Telegram(Strict):
     api_base_url: StrictStr | None = None      # self-hosted Bot API server, or the tests' fake
     staff_chat_id: AccountId | None = None     # private staff group for tickets and alerts
+    # The groups the operator runs. Only their admins are moderators; anyone can add the bot
+    # to a group of their own, and being its admin must grant nothing.
+    managed_groups: Annotated[list[AccountId], BeforeValidator(_none_is_list)] = Field(
+        default_factory=list)
+    unmanaged_groups: Literal["ignore", "safety"] = "ignore"
+    leave_unmanaged_groups: StrictBool = False
     poll_timeout: StrictInt = Field(30, ge=0, le=60)
+    request_timeout_seconds: Positive = 15     # one Bot API call; a slower answer is "maybe sent"
     admin_cache_minutes: Positive = 10
+    admin_wait_seconds: Positive = 5           # how long a command waits for a group's admin list
     handoff_dm_directly: StrictBool = True     # also DM members who have started the bot
     webhook: Webhook | None = None
 
@@ -201,12 +213,29 @@ class Config(Strict):
         if path:
             raise ValueError(f"key {path!r}: tokens and secrets come from environment "
                              "variables (see README), never from the config file")
+        path = _token_value(data, "")
+        if path:
+            raise ValueError(f"key {path!r}: its value contains what looks like an API token; "
+                             "tokens come from environment variables (see README), never from "
+                             "the config file")
         return data
 
     def resolve(self, relative: str) -> Path:
         """A path from the config file, relative to the file's own folder."""
         path = Path(relative)
         return path if path.is_absolute() else Path(self.base_dir or ".") / path
+
+    def manages(self, channel: str, chat_id: str) -> bool:
+        """Is this public chat one the operator runs? X has no groups: posts that mention our
+        account are ours to handle; the console is local."""
+        if channel != "telegram":
+            return True
+        return str(chat_id) in self.telegram.managed_groups or \
+            str(chat_id) == str(self.telegram.staff_chat_id or "")
+
+    def unmanaged_policy(self, channel: str) -> str:
+        """"ignore" or "safety" for a group the operator does not manage."""
+        return self.telegram.unmanaged_groups if channel == "telegram" else "ignore"
 
     def official_for(self, platform: str) -> list[OfficialAccount]:
         return list(getattr(self.official, platform, []) or [])
@@ -226,6 +255,31 @@ def _secret_key(data: object, prefix: str) -> str:
             found = _secret_key(value, path)
             if found:
                 return found
+    return ""
+
+
+# Credentials as the platforms issue them, wherever they sit in a value (a URL included):
+# a Telegram bot token, an X bearer token, an X access token, and common API key shapes.
+_TOKEN_VALUE = re.compile(
+    r"(?<!\d)\d{6,12}:[A-Za-z0-9_-]{30,}"
+    r"|AAAAAAAAAAAAAAAAAAAA[A-Za-z0-9%]{20,}"
+    r"|(?<![A-Za-z0-9])\d{6,20}-[A-Za-z0-9]{30,}"
+    r"|\b(?:sk|pk|rk)[-_](?:live|test|proj)?[-_]?[A-Za-z0-9]{20,}"
+    r"|\bgh[pousr]_[A-Za-z0-9]{30,}|\bxox[abpr]-[A-Za-z0-9-]{20,}")
+
+
+def _token_value(data: object, prefix: str) -> str:
+    """The dotted path of the first string value that carries a token."""
+    if isinstance(data, dict):
+        items = ((f"{prefix}.{k}" if prefix else str(k), v) for k, v in data.items())
+    elif isinstance(data, list):
+        items = ((f"{prefix}[{i}]", v) for i, v in enumerate(data))
+    else:
+        return prefix if isinstance(data, str) and _TOKEN_VALUE.search(data) else ""
+    for path, value in items:
+        found = _token_value(value, path)
+        if found:
+            return found
     return ""
 
 

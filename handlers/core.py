@@ -16,14 +16,17 @@ from .intent import read_intent, wants_human
 from .matcher import FaqMatcher
 from .model import (
     Decision,
+    Delete,
     Finding,
     HandOff,
+    Hide,
     Message,
     NotifyStaff,
     OpenTicket,
     Relay,
     Remind,
     Reply,
+    SendPrivate,
     Warn,
 )
 from .replies import reply_language, say
@@ -100,6 +103,8 @@ def decide(message: Message, kb: Knowledge, state: State = NO_HISTORY) -> Decisi
     """Everything the bot concludes about one message, and what it should do."""
     if message.user.is_bot:
         return Decision(reason="sent by a bot: never answered")
+    if message.public and not message.managed:
+        return _decide_unmanaged(message, kb, state)
     if message.joined:
         return _decide_join(message, kb, state)
     text = (message.text or "").strip()
@@ -164,6 +169,30 @@ def decide(message: Message, kb: Knowledge, state: State = NO_HISTORY) -> Decisi
                     secret=safety.secret, scam=safety.scam, urgent=bool(safety.urgent),
                     impersonator=safety.impersonator, findings=tuple(findings),
                     actions=tuple(actions), confidence=match.confidence, reason=choice.reason)
+
+
+# What the bot may do as a guest in a group the operator does not run: protect the member who
+# leaked a secret or the people a scam aims at; never answer, obey a command or open tickets
+# (a stranger's group must not be a way to make the official bot speak or reach the staff).
+_GUEST_ACTIONS = (Delete, Hide, Warn, SendPrivate)
+
+
+def _decide_unmanaged(message: Message, kb: Knowledge, state: State) -> Decision:
+    if kb.config.unmanaged_policy(message.channel) != "safety" or message.joined:
+        return Decision(reason="a group the operator does not manage: ignored")
+    text = (message.text or "").strip()
+    if not text:
+        return Decision(reason="no text")
+    match = kb.matcher.match(text, addressed=False)
+    safety = assess(message, kb.safety, on_domain=match.anchored)
+    words = reply_language(match.analysis.lang)
+    strikes = state.strikes(message) if (safety.scam or safety.impersonator) else 0
+    actions = [a for a in plan(message, safety, kb.safety, words, strikes).actions
+               if isinstance(a, _GUEST_ACTIONS)]
+    return Decision(lang=match.analysis.lang, sensitive=safety.sensitive, secret=safety.secret,
+                    scam=safety.scam, urgent=bool(safety.urgent), impersonator=safety.impersonator,
+                    findings=tuple(safety.findings), actions=tuple(actions),
+                    reason="a group the operator does not manage: safety only")
 
 
 def _onto_open_ticket(message: Message, actions: list, words: str, state: State) -> list:

@@ -35,6 +35,8 @@ class Message:
     edited: bool = False
     from_official: bool = False       # sent by one of the brand's official accounts
     moderator: bool = False           # the sender may run moderator commands here
+    managed: bool = True              # a public chat the operator runs (else: a stranger's group)
+    staff_chat: bool = False          # the operator's private staff chat
     joined: bool = False              # not a message: the user just joined the chat
     forwarded_from: User | None = None   # a message the member forwarded to the bot
     date: float = 0.0                 # unix seconds

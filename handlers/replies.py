@@ -54,12 +54,17 @@ TEXTS: dict[str, dict[str, str]] = {
         "staff_cannot": "⚠️ I could not {op} in chat {chat} (user {user}, check {check}): {reason}. "
                         "Please act by hand, and check the bot's admin rights.",
         "staff_forwarded": "📨 {user} forwarded a private message from {sender}: {why}.",
+        "staff_unmanaged_group": "👀 I am in a group that is not in telegram.managed_groups: "
+                                 "{title} (id {chat}){added_by}. {what} If it is ours, add its "
+                                 "id to telegram.managed_groups and send /reload.",
         "staff_secret": "🔑 {kind} posted by {user} in {place} ({channel}); {done}. Check: {why}.",
         "staff_scam": "🚩 scam by {user} in {place} ({channel}): {why}. Action: {done}.",
         "staff_impersonator": "👤 {user} in {place} ({channel}) resembles @{resembles}: {why}. "
                               "Action: {done}.",
         "staff_dry_run": "[dry run] would {actions} for {user} in {place} ({channel}): {why}.",
         "not_moderator": "Sorry, only moderators can do that. If you need help, send /human.",
+        "ticket_commands_place": "Ticket commands work in the staff chat or in a private chat "
+                                 "with me, not in the group.",
         "usage": "Usage: {usage}",
         "verify_official": "✅ @{name} is an official account. All official accounts: {accounts}.",
         "verify_not_official": "❌ @{name} is NOT one of our accounts. The official accounts are "
@@ -176,6 +181,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "urgent_private": "已为你创建紧急工单 {ref} 并通知工作人员。如果还能登录，请立即：修改密码、重置二次验证、"
                           "删除所有 API Key、检查提币地址白名单。工作人员会在这里联系你。",
         "not_moderator": "抱歉，只有管理员可以执行这个操作。如需帮助，请发送 /human。",
+        "ticket_commands_place": "工单命令请在工作人员群或与我的私聊中使用，不要在群里使用。",
         "usage": "用法：{usage}",
         "verify_official": "✅ @{name} 是官方账号。全部官方账号：{accounts}。",
         "verify_not_official": "❌ @{name} 不是我们的账号。官方账号只有：{accounts}。工作人员绝不会主动私信你。",

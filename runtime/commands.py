@@ -45,8 +45,9 @@ class CommandRunner:
         return self.service.kb.config
 
     def _reply(self, message: Message, text: str, private: bool = False) -> Payload:
-        """Answer in the same chat; moderator output asked for in public goes privately."""
-        if private and message.public:
+        """Answer in the same chat; moderator output asked for in public goes privately (the
+        staff chat is the staff's own room: answered there)."""
+        if private and message.public and not message.staff_chat:
             return (message.channel, {"op": "dm", "user_id": message.user.id, "chat_id": message.chat_id,
                                       "text": text, "public": False}, None)
         return (message.channel, {"op": "reply", "chat_id": message.chat_id,

@@ -36,6 +36,7 @@ from handlers.model import (
     Reply,
     Restrict,
     SendPrivate,
+    User,
     Warn,
 )
 from handlers.redaction import redact
@@ -52,6 +53,7 @@ class OutboxItem:
     id: int
     channel: str
     payload: dict[str, Any]
+    ref: str | None = None   # a ticket reference: this action must arrive (retried, resent)
 
 
 class SupportService:
@@ -127,7 +129,7 @@ class SupportService:
             for channel, payload, ref in self._payloads(message, decision, action, words, now):
                 payload.setdefault("check", action.check)
                 item_id = self.store.add_outbox(channel, payload, ref, now)
-                items.append(OutboxItem(item_id, channel, payload))
+                items.append(OutboxItem(item_id, channel, payload, ref))
         return items
 
     def _payloads(self, message: Message, decision: Decision, action: Action, words: str,
@@ -249,6 +251,23 @@ class SupportService:
         return [(self.staff_channel, {"op": "staff", "text": text, "kind": "ticket",
                                       "ref": ticket.ref, "origin_channel": message.channel}, ticket.ref)]
 
+    def unmanaged_group(self, channel: str, chat_id: str, title: str, added_by: User | None,
+                        policy: str, leaving: bool) -> list[OutboxItem]:
+        """The bot is in a group the operator does not manage: staff hear of it (persisted
+        before it is posted, like every staff post)."""
+        what = ("I am leaving it." if leaving else
+                "I only remove leaked secrets and scams there; I answer nothing and obey no "
+                "command." if policy == "safety" else "I ignore everything said there.")
+        text = say("staff_unmanaged_group", "en", title=redact(title)[:80] or "(no title)",
+                   chat=chat_id, what=what,
+                   added_by=f", added by {added_by.handle} (id {added_by.id})" if added_by else "")
+        payload = {"op": "staff", "kind": "unmanaged-group", "origin_channel": channel, "text": text}
+        with self.store.atomic():
+            item_id = self.store.add_outbox(self.staff_channel, payload, None, self.clock())
+        log.warning("%s: in unmanaged group %s (%s)", channel, chat_id,
+                    "leaving" if leaving else policy)
+        return [OutboxItem(item_id, self.staff_channel, payload)]
+
     def overdue_reports(self, now: float | None = None) -> list[OutboxItem]:
         """Tickets past their first-response target, reported to staff once each."""
         now = now or self.clock()
@@ -263,7 +282,7 @@ class SupportService:
                                        user=ticket.username or ticket.user_id, minutes=late,
                                        topic=ticket.topic)}
                 item_id = self.store.add_outbox(self.staff_channel, payload, ticket.ref, now)
-            items.append(OutboxItem(item_id, self.staff_channel, payload))
+            items.append(OutboxItem(item_id, self.staff_channel, payload, ticket.ref))
         return items
 
     def begin(self, item: OutboxItem) -> None:
@@ -277,7 +296,7 @@ class SupportService:
 
     def pending(self, channel: str) -> list[OutboxItem]:
         """Actions decided but not yet carried out (e.g. before a crash): done on start."""
-        return [OutboxItem(r["id"], r["channel"], r["payload"])
+        return [OutboxItem(r["id"], r["channel"], r["payload"], r["ref"])
                 for r in self.store.pending_outbox(channel)]
 
     # --- after execution ---------------------------------------------------------------------
@@ -291,9 +310,9 @@ class SupportService:
             if row:
                 self.store.set_cooldown(key, row["until"], link)
 
-    def failed(self, item: OutboxItem, error: str, permanent: bool) -> None:
+    def failed(self, item: OutboxItem, error: str, permanent: bool, status: str = "failed") -> None:
         if permanent:
-            self.store.finish_outbox(item.id, "failed", error)
+            self.store.finish_outbox(item.id, status, error)
         else:
             self.store.retry_outbox(item.id, error)
 

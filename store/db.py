@@ -116,6 +116,10 @@ class Store(TicketsMixin):
             self.db.execute("DELETE FROM handoffs WHERE expires_at < ?", (now - 86400,))
             self.db.execute("DELETE FROM processed WHERE at < ?", (now - 30 * 86400,))
             self.db.execute("DELETE FROM seen_messages WHERE at < ?", (now - 7 * 86400,))
+            # Sent actions hold the bot's own texts (staff posts quote members, redacted): a
+            # month is enough to answer "what did the bot say?"; pending ones are kept.
+            self.db.execute("DELETE FROM outbox WHERE status NOT IN ('pending', 'sending') AND "
+                            "created_at < ?", (now - 30 * 86400,))
 
     # --- DM hand-off tokens -----------------------------------------------------------------
 

@@ -38,6 +38,10 @@ class FakeTelegram:
     chats: dict[str, dict] = field(default_factory=dict)
     errors: dict[str, list[tuple[int, str, dict | None]]] = field(default_factory=dict)
     blocked_users: set[int] = field(default_factory=set)   # users who never started the bot
+    # method -> seconds: the call takes effect, but the answer comes this much later (like a
+    # Telegram that is slow to answer: past the client's timeout, the message was still sent).
+    delays: dict[str, list[float]] = field(default_factory=dict)
+    left_chats: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._updates: list[dict] = []
@@ -47,6 +51,7 @@ class FakeTelegram:
         self._runner: web.AppRunner | None = None
         self.port = 0
         self.confirmed_offset = 0
+        self._delivered_at = 0.0
         self.webhook: dict | None = None
 
     # --- lifecycle ---------------------------------------------------------------------------
@@ -139,6 +144,16 @@ class FakeTelegram:
             "old_chat_member": {"status": "left", "user": user},
             "new_chat_member": {"status": "member", "user": user}})
 
+    def add_bot(self, chat: dict, by: dict, status: str = "member") -> None:
+        """Anyone can add the bot to a group of their own: Telegram sends a my_chat_member."""
+        self.push("my_chat_member", {
+            "chat": chat, "from": by, "date": int(time.time()),
+            "old_chat_member": {"status": "left", "user": BOT},
+            "new_chat_member": {"status": status, "user": BOT}})
+
+    def answer_slowly(self, method: str, seconds: float, times: int = 1) -> None:
+        self.delays.setdefault(method, []).extend([seconds] * times)
+
     def fail_next(self, method: str, code: int, description: str, retry_after: int | None = None,
                   times: int = 1) -> None:
         params = {"retry_after": retry_after} if retry_after is not None else None
@@ -164,7 +179,9 @@ class FakeTelegram:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             pending = [u for u in self._updates if u["update_id"] >= max(self.confirmed_offset, 1)]
-            last = self.calls[-1].at if self.calls else 0
+            # Quiet since the last call and since updates were handed over: python-telegram-bot
+            # confirms updates before it has handled them.
+            last = max(self.calls[-1].at if self.calls else 0, self._delivered_at)
             if not pending and time.monotonic() - last > quiet:
                 return
             await asyncio.sleep(0.02)
@@ -188,6 +205,9 @@ class FakeTelegram:
         result = handler(params)
         if asyncio.iscoroutine(result):
             result = await result
+        delays = self.delays.get(method)
+        if delays:
+            await asyncio.sleep(delays.pop(0))
         if isinstance(result, web.Response):
             return result
         return _ok(result)
@@ -213,6 +233,8 @@ class FakeTelegram:
         while True:
             ready = [u for u in self._updates if u["update_id"] >= offset]
             if ready or time.monotonic() >= deadline:
+                if ready:
+                    self._delivered_at = time.monotonic()
                 return ready[: int(params.get("limit") or 100)]
             self._new_update.clear()
             try:
@@ -241,6 +263,10 @@ class FakeTelegram:
         return True
 
     def _m_answerCallbackQuery(self, params: dict) -> bool:
+        return True
+
+    def _m_leaveChat(self, params: dict) -> bool:
+        self.left_chats.append(str(params["chat_id"]))
         return True
 
     def _m_getChatAdministrators(self, params: dict) -> list[dict]:

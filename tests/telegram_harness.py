@@ -42,7 +42,7 @@ def make_config(fake: FakeTelegram, db: Path, **overrides) -> object:
     raw = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))
     raw["database"] = str(db)
     raw["telegram"] = {"api_base_url": fake.base_url, "staff_chat_id": STAFF_ID, "poll_timeout": 1,
-                       **overrides.pop("telegram", {})}
+                       "managed_groups": [GROUP_ID], **overrides.pop("telegram", {})}
     for key, value in overrides.items():
         raw[key] = value
     return parse_config(raw)

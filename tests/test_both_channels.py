@@ -29,7 +29,8 @@ def test_one_process_serves_both_and_staff_hears_about_x_in_telegram(tmp_path):
         tg.group(STAFF, title="staff")
         raw = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))
         raw.update(database=str(tmp_path / "bot.db"), faq_file=str(FAQ))
-        raw["telegram"] = {"api_base_url": tg.base_url, "staff_chat_id": STAFF, "poll_timeout": 1}
+        raw["telegram"] = {"api_base_url": tg.base_url, "staff_chat_id": STAFF, "poll_timeout": 1,
+                           "managed_groups": [group["id"]]}
         raw["twitter"] = {"api_base_url": x_api.url, "poll_interval_seconds": 0.05,
                           "dm_poll_interval_seconds": 0.05}
         config = parse_config(raw, "test config", str(ROOT))

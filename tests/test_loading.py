@@ -147,3 +147,47 @@ def test_check_config_fails_cleanly_without_traceback(tmp_path):
     assert result.returncode == 2
     assert "duplicate of entry 1" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
+
+
+TELEGRAM_TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw1"
+X_ACCESS_TOKEN = "1500000000000000001-Zx8pQw2LmN4rT6vB9cK1sD3fG5hJ7kL0aS2dF4g"
+
+
+@pytest.mark.parametrize(("key", "yaml_text"), [
+    ("telegram.api_base_url", f"telegram: {{api_base_url: 'https://tg.example/bot{TELEGRAM_TOKEN}'}}"),
+    ("brand.help_center", f"brand: {{name: X, help_center: 'https://h.example/?t={TELEGRAM_TOKEN}'}}"),
+    ("twitter.api_base_url", f"twitter: {{api_base_url: 'https://x.example/{X_ACCESS_TOKEN}'}}"),
+    ("official.telegram[0].name",
+     f"official: {{telegram: [{{id: 1, username: a, name: '{TELEGRAM_TOKEN}'}}]}}"),
+])
+def test_a_token_inside_any_config_value_is_refused_by_check_config(tmp_path, key, yaml_text):
+    text = yaml_text if yaml_text.startswith("brand") else "brand: {name: X}\n" + yaml_text
+    path = write(tmp_path, "config.yaml", text + "\n")
+    result = run_cli("check-config", "--config", str(path), "--faq", str(FAQ))
+    assert result.returncode == 2
+    assert key in result.stderr and "environment variables" in result.stderr
+    assert "AAHdqTcv" not in result.stderr + result.stdout and "Zx8pQw2" not in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_ordinary_urls_and_ids_are_not_mistaken_for_tokens(tmp_path):
+    path = write(tmp_path, "config.yaml", """
+        brand: {name: X, help_center: "https://help.example/hc/en-us/articles/360000123456-How-to"}
+        telegram: {api_base_url: "http://127.0.0.1:8081/bot", managed_groups: [-1001234567890]}
+        official: {twitter: [{id: "1500000000000000001", username: x}]}
+        """)
+    result = run_cli("check-config", "--config", str(path), "--faq", str(FAQ))
+    assert result.returncode == 0, result.stderr
+
+
+def test_check_config_explains_who_may_command_the_bot(tmp_path):
+    path = write(tmp_path, "config.yaml", """
+        brand: {name: X}
+        telegram: {staff_chat_id: -1009999, managed_groups: [-1001234567890]}
+        moderators: {telegram: [42]}
+        """)
+    out = run_cli("check-config", "--config", str(path), "--faq", str(FAQ)).stdout
+    assert "-1001234567890" in out and "-1009999" in out and "ignored" in out
+    empty = write(tmp_path, "empty.yaml", "brand: {name: X}\n")
+    out = run_cli("check-config", "--config", str(empty), "--faq", str(FAQ)).stdout
+    assert "no managed groups" in out.lower()

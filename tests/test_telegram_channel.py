@@ -270,7 +270,8 @@ def test_missing_admin_rights_are_reported_instead_of_crashing(tmp_path):
 
 def test_one_instance_serves_several_groups(tmp_path):
     async def scenario():
-        async with running_bot(tmp_path) as (fake, bot):
+        managed = {"managed_groups": [GROUP_ID, -1002000000000]}
+        async with running_bot(tmp_path, telegram=managed) as (fake, bot):
             other = fake.group(-1002000000000, "Aurora 中文群", username="aurora_cn")
             fake.send_message(bot.group, ALICE, "how do I turn on 2FA?")
             fake.send_message(other, BOB, "怎么开启谷歌验证？")
@@ -329,7 +330,8 @@ def test_python_bot_py_run_serves_telegram_and_restarts_without_double_replies(t
         group = fake.group(-1001234567890, admins=[ADMIN_ID])
         raw = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))
         raw.update(database=str(tmp_path / "bot.db"), faq_file=str(FAQ),
-                   telegram={"api_base_url": fake.base_url, "poll_timeout": 1})
+                   telegram={"api_base_url": fake.base_url, "poll_timeout": 1,
+                             "managed_groups": [-1001234567890]})
         config = tmp_path / "config.yaml"
         config.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
         env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "X_"))}
