@@ -9,12 +9,16 @@ from runtime.service import OutboxItem
 
 class DeliveryError(Exception):
     """An action could not be carried out. `permanent` ones are not retried (the message is
-    gone, the bot lacks the right); others are (network, 5xx, rate limit)."""
+    gone, the bot lacks the right); others are (network, 5xx, rate limit). `maybe_sent` ones
+    (a timeout) are retried only when they must arrive: a ticket reference."""
 
-    def __init__(self, message: str, permanent: bool = False, retry_after: float | None = None):
+    def __init__(self, message: str, permanent: bool = False, retry_after: float | None = None,
+                 maybe_sent: bool = False):
         super().__init__(message)
         self.permanent = permanent
         self.retry_after = retry_after
+        # The platform did not answer in time: the call may well have gone through.
+        self.maybe_sent = maybe_sent
 
 
 class Channel(Protocol):

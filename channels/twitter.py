@@ -414,4 +414,7 @@ def _delivery_error(exc: BaseException) -> DeliveryError:
         status = getattr(exc.response, "status_code", 0) or 0
         return DeliveryError(f"X said: {describe_error(exc)}", permanent=400 <= status < 500,
                              retry_after=30)
+    if isinstance(exc, requests.ReadTimeout):   # X may have posted it and answered too late
+        return DeliveryError(f"X did not answer in time: {describe_error(exc)}", retry_after=15,
+                             maybe_sent=True)
     return DeliveryError(f"network error talking to X: {describe_error(exc)}", retry_after=15)

@@ -68,6 +68,16 @@ class Dispatcher:
         try:
             link = await channel.execute(item)
         except DeliveryError as exc:
+            if exc.maybe_sent and not item.ref:
+                # Resending could answer the member twice; an ordinary reply is not worth it.
+                log.warning("outbox %s (%s on %s) timed out and may have been delivered: not sent "
+                            "again", item.id, item.payload.get("op"), item.channel)
+                self.service.failed(item, str(exc), permanent=True, status="unconfirmed")
+                return
+            if exc.maybe_sent:
+                log.warning("outbox %s (%s on %s) timed out; ticket %s must reach its reader, so it "
+                            "is sent again and may arrive twice", item.id, item.payload.get("op"),
+                            item.channel, item.ref)
             if exc.permanent:
                 log.warning("outbox %s (%s on %s) failed for good: %s", item.id, item.payload.get("op"),
                             item.channel, redact(str(exc)))
@@ -95,7 +105,7 @@ class Dispatcher:
             mono = time.monotonic()
             wall = now or time.time()
             for row in self.service.store.pending_outbox():
-                item = OutboxItem(row["id"], row["channel"], row["payload"])
+                item = OutboxItem(row["id"], row["channel"], row["payload"], row["ref"])
                 if row["channel"] not in self.channels:
                     continue
                 if row["attempts"] >= MAX_ATTEMPTS or wall - row["created_at"] > GIVE_UP_AFTER:
