@@ -171,7 +171,7 @@ class TelegramChannel:
             if await self._unmanaged_group(tg.chat, None):
                 return
         message = await self.to_message(tg, edited=update.edited_message is not None)
-        items = self.service.handle(message, update_key=f"u{update.update_id}")
+        items = await self.service.handle_off_loop(message, update_key=f"u{update.update_id}")
         await self.dispatcher.deliver(items)
 
     async def on_my_member(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -224,7 +224,7 @@ class TelegramChannel:
                           public=True, joined=True, date=change.date.timestamp(),
                           from_official=self._is_official(user.id),
                           managed=self.config.manages("telegram", str(change.chat.id)))
-        items = self.service.handle(message, update_key=f"u{update.update_id}")
+        items = await self.service.handle_off_loop(message, update_key=f"u{update.update_id}")
         await self.dispatcher.deliver(items)
 
     async def on_callback(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -250,7 +250,7 @@ class TelegramChannel:
         message = Message(channel="telegram", chat_id=str(tg.chat_id), message_id=str(tg.message_id),
                           user=user, text=f"/reply {ref} {text}", public=False, moderator=True,
                           date=tg.date.timestamp())
-        items = self.service.handle(message, update_key=f"u{update.update_id}")
+        items = await self.service.handle_off_loop(message, update_key=f"u{update.update_id}")
         await self.dispatcher.deliver(items)
         return True
 

@@ -372,7 +372,7 @@ class TwitterChannel:
 
     async def _handle(self, message, key: str) -> None:
         try:
-            items = self.service.handle(message, update_key=key)
+            items = await self.service.handle_off_loop(message, update_key=key)
         except Exception:
             # Retried on the next polls (the cursor stays); after three failures it is skipped,
             # so one unreadable post cannot stop the channel.

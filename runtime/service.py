@@ -12,9 +12,11 @@ ticket's reference is only ever announced from a row that already exists.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,11 +68,22 @@ class SupportService:
         self.command_runner: Any = None     # set by runtime.commands (tickets, stats)
         self.reload_from_files: Any = None  # set by the launcher: re-read config and FAQ
         self.channel_health: Any = None     # set by the launcher: one line per channel
+        self._worker: ThreadPoolExecutor | None = None
 
     def reload(self, kb: Knowledge) -> None:
         self.kb = kb
 
     # --- the main path ----------------------------------------------------------------------
+
+    async def handle_off_loop(self, message: Message,
+                              update_key: str | None = None) -> list[OutboxItem] | None:
+        """`handle` in the core's own worker thread, so the event loop keeps polling and
+        sending while a message is judged. One thread: decisions stay in arrival order and
+        each sees the previous one's budgets and cooldowns, as on the loop."""
+        if self._worker is None:
+            self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="core")
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._worker, self.handle, message, update_key)
 
     def handle(self, message: Message, update_key: str | None = None) -> list[OutboxItem] | None:
         """Decide about a message and persist everything; None if it was handled before."""
