@@ -207,3 +207,25 @@ def test_an_anonymous_admin_of_a_managed_group_can_escalate(tmp_path):
             (ticket,) = bot.service.store.list_tickets("all")
             assert ticket.user_id == "101"
     run(scenario())
+
+
+def test_admins_are_per_group_an_admin_elsewhere_is_a_member_here(tmp_path):
+    other_id = -1002000000000
+    carol = FakeTelegram.user(303, "carol", "Carol")
+
+    async def scenario():
+        async with running_bot(tmp_path, telegram={"managed_groups": [GROUP_ID, other_id]}) as (fake, bot):
+            other = fake.group(other_id, "Aurora 中文群", admins=[303])
+            question = fake.send_message(bot.group, ALICE, "my deposit never arrived, it's been a week")
+            await fake.settle()
+            # Carol runs the other group; in this one she is a member.
+            fake.send_message(bot.group, carol, "/escalate", reply_to=question)
+            await fake.settle(quiet=0.5)
+            assert not bot.service.store.list_tickets("all")
+            assert "only moderators" in _texts_to(fake, GROUP_ID)[-1]
+            bob_q = fake.send_message(other, ALICE, "我的充值一周了还没到账")
+            await fake.settle()
+            fake.send_message(other, carol, "/escalate", reply_to=bob_q)
+            await fake.settle(quiet=0.5)
+            assert len(bot.service.store.list_tickets("all")) == 1
+    run(scenario())
