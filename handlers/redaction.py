@@ -50,7 +50,9 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     # Long random-looking tokens (API keys and secrets): letters and digits mixed, 20+ chars.
     (re.compile(r"\b(?=[A-Za-z0-9_\-]*\d)(?=[A-Za-z0-9_\-]*[A-Za-z])[A-Za-z0-9_\-]{20,}\b"), "[key]"),
     # Contact data.
-    (re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), "[email]"),
+    # Anchored at the start of a word and bounded (a local part has at most 64 characters): an
+    # unanchored [\w.+-]+@ retried at every position of a long Chinese text is quadratic.
+    (re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]+(?:\.[\w-]+)+"), "[email]"),
     (re.compile(r"(?<![\w/])\+\d[\d\s().-]{7,17}\d"), "[phone]"),
     (re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)"), "[phone]"),
     (re.compile(r"\b\d{3}[-.\s]\d{3}[-.\s]\d{4}\b"), "[phone]"),
@@ -85,7 +87,8 @@ def redact(text: str | None) -> str:
         text = text[:start] + mark + text[end:]
     text = _mask_seed_words(text)
     for pattern, replacement in _PATTERNS:
-        text = pattern.sub(replacement, text)
+        if replacement != "[email]" or "@" in text:
+            text = pattern.sub(replacement, text)
     return text
 
 

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from . import chinese_seeds
 from .config import Config
 from .credentials import Secret, find_secrets
 from .impersonation import AccountVerdict, ImpersonationChecker
@@ -48,6 +49,7 @@ class SafetyKit:
 
     def __init__(self, config: Config) -> None:
         self.config = config
+        chinese_seeds.prepare()
         self.marks: BrandMarks = brand_marks(config)
         self.impersonation = ImpersonationChecker.from_config(config)
         self.ignore_emails = frozenset(e.lower() for e in [config.brand.support_email] if e)

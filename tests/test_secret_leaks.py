@@ -1,0 +1,83 @@
+"""Issue 9: secrets must not reach the database, a log line or the staff chat. Each scenario
+drives the real bot (python-telegram-bot against the fake Bot API) and then reads everything it
+left behind."""
+
+from __future__ import annotations
+
+import logging
+import random
+import re
+import sqlite3
+from pathlib import Path
+
+import pytest
+from mnemonic import Mnemonic
+
+from .fake_telegram import FakeTelegram
+from .telegram_harness import STAFF_ID, run, running_bot
+
+ALICE = FakeTelegram.user(101, "alice", "Alice")
+
+
+def phrase(lang: str, entropy_bytes: int, seed: int) -> list[str]:
+    return Mnemonic(lang).to_mnemonic(random.Random(seed).randbytes(entropy_bytes)).split()
+
+
+def stored_texts(db: Path, only: tuple[str, ...] = ()) -> list[str]:
+    """Every text value of every row of every table of the database (or of the tables `only`)."""
+    conn = sqlite3.connect(db)
+    try:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+                  if not only or r[0] in only]
+        return [value for table in tables for row in conn.execute(f'SELECT * FROM "{table}"')
+                for value in row if isinstance(value, str)]
+    finally:
+        conn.close()
+
+
+def pieces(words: list[str], joiner: str) -> list[str]:
+    """Every 3 consecutive words (characters, for Chinese) of a phrase."""
+    return [joiner.join(words[i:i + 3]) for i in range(len(words) - 2)]
+
+
+def leaked(words: list[str], texts: list[str]) -> list[str]:
+    joiner = "" if len(words[0]) == 1 else " "
+    flat = [re.sub(r"\s+", " ", t).lower() if joiner else re.sub(r"\s+", "", t) for t in texts]
+    return [p for p in pieces(words, joiner) if any(p in t for t in flat)]
+
+
+def staff_texts(fake: FakeTelegram) -> list[str]:
+    return [s["text"] for s in fake.sent("sendMessage") if s["chat_id"] == str(STAFF_ID)]
+
+
+def outbox_checks(db: Path) -> list[str]:
+    conn = sqlite3.connect(db)
+    try:
+        return [row[0] for row in conn.execute("SELECT json_extract(payload, '$.check') FROM outbox")]
+    finally:
+        conn.close()
+
+
+# --- a Chinese phrase written together, privately, on an open ticket --------------------------
+
+@pytest.mark.parametrize("lang, seed", [("chinese_simplified", 11), ("chinese_traditional", 12)])
+def test_chinese_phrase_written_together_reaches_no_table_log_or_staff_chat(tmp_path, caplog, lang,
+                                                                               seed):
+    words = phrase(lang, 16, seed)
+    caplog.set_level(logging.INFO)
+
+    async def scenario():
+        async with running_bot(tmp_path) as (fake, bot):
+            dm = fake.private_chat(ALICE)
+            fake.send_message(dm, ALICE, "/human")
+            await fake.settle()
+            assert bot.service.store.tickets_of("telegram", "101", open_only=True)
+            fake.send_message(dm, ALICE, "".join(words))
+            await fake.settle()
+            return fake
+    fake = run(scenario())
+    assert leaked(words, stored_texts(tmp_path / "bot.db")) == []
+    assert leaked(words, [r.getMessage() for r in caplog.records]) == []
+    assert leaked(words, [fake.texts()]) == []                # nothing the bot sent, staff included
+    assert any("[seed phrase]" in t for t in staff_texts(fake))  # staff hear that it came, not what
+    assert "seed-phrase" in outbox_checks(tmp_path / "bot.db")  # the member was told: never send it
