@@ -70,14 +70,18 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 # mnemonics are written down ("的 一 是 在 …").
 _ZH_RUN = re.compile(r"(?<![\u4e00-\u9fff])(?:[\u4e00-\u9fff][\s,，、.。;；\d]+){7,}[\u4e00-\u9fff]"
                      r"(?![\u4e00-\u9fff])")
+_ZH_RUN_STRICT = re.compile(r"(?<![\u4e00-\u9fff])(?:[\u4e00-\u9fff][\s,，、.。;；\d]+){3,}[\u4e00-\u9fff]"
+                            r"(?![\u4e00-\u9fff])")
 
 
-def redact(text: str | None) -> str:
+def redact(text: str | None, strict: bool = False) -> str:
     """The text with secrets and personal data replaced by [kind] markers.
 
     First every span the detectors find (the same checks that label messages: seed phrases in
     any BIP39 language, keys, passwords, codes, addresses, emails, phones, IDs), then a net of
-    broader patterns for anything shaped like a secret or an identifier that they let pass."""
+    broader patterns for anything shaped like a secret or an identifier that they let pass.
+    `strict`: the member just leaked a phrase over several messages, so runs of 4+ wordlist
+    words are masked too (see _mask_seed_words)."""
     if not text:
         return ""
     spans = [(s.start, s.end, _SECRET_MARK.get(s.finding.check, "[secret]"))
@@ -85,7 +89,7 @@ def redact(text: str | None) -> str:
     spans += [(d.start, d.end, f"[{d.kind}]") for d in find_personal_data(text)]
     for start, end, mark in sorted(_merge(spans), reverse=True):
         text = text[:start] + mark + text[end:]
-    text = _mask_seed_words(text)
+    text = _mask_seed_words(text, strict)
     for pattern, replacement in _PATTERNS:
         if replacement != "[email]" or "@" in text:
             text = pattern.sub(replacement, text)
@@ -108,25 +112,33 @@ def _merge(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     return out
 
 
-def _mask_seed_words(text: str) -> str:
-    """Mask any run of 8+ English BIP39 words, or 8+ separated single Chinese list characters."""
+_SEED_WORDS_CONTEXT = re.compile(r"(?i)seed|phrase|mnemonic|recovery|\bwords\b|助记词|助記詞|种子|種子")
+
+
+def _mask_seed_words(text: str, strict: bool = False) -> str:
+    """Mask runs of English BIP39 words, and of separated single Chinese list characters.
+
+    Eight or more in a row always. Four or more (a third of a 12-word phrase, which is how a
+    phrase split over messages arrives) when `strict`, when the text names seed phrases, or
+    when the run is nearly the whole text (a message of nothing but list words is a fragment,
+    not a sentence: 13 of 8,871 ordinary English messages — SMS, CLINC — look like that)."""
     words = _bip39_en()
+    found = list(_WORD.finditer(text))
+    short = 4 if strict or _SEED_WORDS_CONTEXT.search(text) else 8
     spans: list[tuple[int, int]] = []
     run: list[re.Match[str]] = []
-    for m in _WORD.finditer(text):
-        gap = text[run[-1].end():m.start()] if run else ""
-        if m.group().lower() in words and (not run or re.fullmatch(r"[\s,.;:\-\d)(\n]*", gap)):
+    for m in [*found, None]:
+        if m is not None and m.group().lower() in words and (
+                not run or re.fullmatch(r"[\s,.;:\-\d)(\n]*", text[run[-1].end():m.start()])):
             run.append(m)
             continue
-        if len(run) >= 8:
+        if len(run) >= short or (len(run) >= 4 and len(run) >= 0.8 * len(found)):
             spans.append((run[0].start(), run[-1].end()))
-        run = [m] if m.group().lower() in words else []
-    if len(run) >= 8:
-        spans.append((run[0].start(), run[-1].end()))
+        run = [m] if m is not None and m.group().lower() in words else []
     zh_words = _bip39_zh()
-    for m in _ZH_RUN.finditer(text):
+    for m in (_ZH_RUN_STRICT if strict else _ZH_RUN).finditer(text):
         chars = _HAN.findall(m.group())
-        if sum(ch in zh_words for ch in chars) >= len(chars) - 1:
+        if sum(ch in zh_words for ch in chars) >= len(chars) - (0 if strict else 1):
             spans.append(m.span())
     for start, end in sorted(spans, reverse=True):
         text = text[:start] + "[seed phrase]" + text[end:]

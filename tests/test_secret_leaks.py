@@ -1,6 +1,6 @@
-"""Issue 9: secrets must not reach the database, a log line or the staff chat. Each scenario
-drives the real bot (python-telegram-bot against the fake Bot API) and then reads everything it
-left behind."""
+"""Issue 9: secrets must not reach the database, a log line or the staff chat — a Chinese phrase
+written together, an English phrase sent in two halves. Each scenario drives the real bot
+(python-telegram-bot against the fake Bot API) and then reads everything it left behind."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import pytest
 from mnemonic import Mnemonic
 
 from .fake_telegram import FakeTelegram
-from .telegram_harness import STAFF_ID, run, running_bot
+from .telegram_harness import GROUP_ID, STAFF_ID, run, running_bot
 
 ALICE = FakeTelegram.user(101, "alice", "Alice")
 
@@ -81,3 +81,57 @@ def test_chinese_phrase_written_together_reaches_no_table_log_or_staff_chat(tmp_
     assert leaked(words, [fake.texts()]) == []                # nothing the bot sent, staff included
     assert any("[seed phrase]" in t for t in staff_texts(fake))  # staff hear that it came, not what
     assert "seed-phrase" in outbox_checks(tmp_path / "bot.db")  # the member was told: never send it
+
+
+# --- an English phrase sent in two halves ------------------------------------------------------
+
+def test_english_phrase_in_two_halves_in_a_group_is_deleted_whole(tmp_path, caplog):
+    words = phrase("english", 16, 21)
+    caplog.set_level(logging.INFO)
+
+    async def scenario():
+        async with running_bot(tmp_path) as (fake, bot):
+            first = fake.send_message(bot.group, ALICE, " ".join(words[:6]))
+            await fake.settle()
+            assert fake.sent("deleteMessage") == []           # half a phrase is not yet one
+            second = fake.send_message(bot.group, ALICE, " ".join(words[6:]))
+            await fake.settle()
+            deleted = {d["message_id"] for d in fake.sent("deleteMessage")}
+            assert deleted == {str(first["message_id"]), str(second["message_id"])}
+            assert any(s["chat_id"] == str(GROUP_ID) for s in fake.sent("sendMessage"))   # a warning
+            # What she writes next is not a leak, though the window still holds the halves.
+            fake.send_message(bot.group, ALICE, "oops sorry, thanks for removing it")
+            await fake.settle()
+            assert len(fake.sent("deleteMessage")) == 2
+            return fake
+    fake = run(scenario())
+    assert staff_texts(fake)                                   # staff were alerted
+    assert leaked(words, stored_texts(tmp_path / "bot.db")) == []
+    assert leaked(words, [r.getMessage() for r in caplog.records]) == []
+    assert leaked(words, [fake.texts()]) == []
+
+
+def test_english_phrase_in_two_halves_in_private_on_a_ticket_is_masked_everywhere(tmp_path, caplog):
+    words = phrase("english", 16, 22)
+    caplog.set_level(logging.INFO)
+
+    async def scenario():
+        async with running_bot(tmp_path) as (fake, bot):
+            dm = fake.private_chat(ALICE)
+            fake.send_message(dm, ALICE, "/human")
+            await fake.settle()
+            fake.send_message(dm, ALICE, " ".join(words[:6]))
+            await fake.settle()
+            fake.send_message(dm, ALICE, " ".join(words[6:]))
+            await fake.settle()
+            # Still inside the window: even four list words in a row stay out of the record.
+            fake.send_message(dm, ALICE, f"sorry, the last ones were {' '.join(words[8:])}")
+            await fake.settle()
+            return fake
+    fake = run(scenario())
+    assert len(staff_texts(fake)) >= 4                          # every message reached staff...
+    assert leaked(words, staff_texts(fake)) == []               # ...none with the phrase
+    assert leaked(words, stored_texts(tmp_path / "bot.db")) == []
+    assert leaked(words, [r.getMessage() for r in caplog.records]) == []
+    assert leaked(words, [fake.texts()]) == []
+    assert "seed-phrase" in outbox_checks(tmp_path / "bot.db")
