@@ -39,6 +39,10 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
      r"\1[key]"),
     (re.compile(r"\b[xyzt]prv[1-9A-HJ-NP-Za-km-z]{100,112}\b"), "[key]"),
     (re.compile(r"\b[5KLc9][1-9A-HJ-NP-Za-km-z]{50,51}\b"), "[key]"),
+]
+# Credentials written as such ("password: x", "api key x", extended and WIF private keys).
+_STATED_SECRETS = list(_PATTERNS)
+_PATTERNS += [
     # Hashes, keys and addresses.
     (re.compile(r"\b0x[0-9a-fA-F]{64}\b"), "[hash]"),
     (re.compile(r"\b[0-9a-fA-F]{64}\b"), "[key]"),
@@ -96,6 +100,19 @@ def redact(text: str | None, strict: bool = False) -> str:
     return text
 
 
+def redact_secrets(text: str | None) -> str:
+    """Only the secrets masked (seed phrases, keys, API secrets, passwords, codes): for text a
+    moderator writes to a member, whose order number or email may be meant for them."""
+    if not text:
+        return ""
+    for s in sorted(find_secrets(text), key=lambda s: s.start, reverse=True):
+        text = text[:s.start] + _SECRET_MARK.get(s.finding.check, "[secret]") + text[s.end:]
+    text = _mask_seed_words(text, False, fragments=False)   # a moderator writes sentences
+    for pattern, replacement in _STATED_SECRETS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
 _SECRET_MARK = {"seed-phrase": "[seed phrase]", "private-key": "[key]", "api-secret": "[key]",
                 "password": "[password]", "2fa-code": "[code]"}
 
@@ -115,7 +132,7 @@ def _merge(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
 _SEED_WORDS_CONTEXT = re.compile(r"(?i)seed|phrase|mnemonic|recovery|\bwords\b|助记词|助記詞|种子|種子")
 
 
-def _mask_seed_words(text: str, strict: bool = False) -> str:
+def _mask_seed_words(text: str, strict: bool = False, fragments: bool = True) -> str:
     """Mask runs of English BIP39 words, and of separated single Chinese list characters.
 
     Eight or more in a row always. Four or more (a third of a 12-word phrase, which is how a
@@ -132,7 +149,7 @@ def _mask_seed_words(text: str, strict: bool = False) -> str:
                 not run or re.fullmatch(r"[\s,.;:\-\d)(\n]*", text[run[-1].end():m.start()])):
             run.append(m)
             continue
-        if len(run) >= short or (len(run) >= 4 and len(run) >= 0.8 * len(found)):
+        if len(run) >= short or (fragments and len(run) >= 4 and len(run) >= 0.8 * len(found)):
             spans.append((run[0].start(), run[-1].end()))
         run = [m] if m is not None and m.group().lower() in words else []
     zh_words = _bip39_zh()

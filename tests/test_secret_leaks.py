@@ -1,6 +1,7 @@
 """Issue 9: secrets must not reach the database, a log line or the staff chat — a Chinese phrase
-written together, an English phrase sent in two halves. Each scenario drives the real bot
-(python-telegram-bot against the fake Bot API) and then reads everything it left behind."""
+written together, an English phrase sent in two halves, a secret in a moderator's /reply or
+/close. Each scenario drives the real bot (python-telegram-bot against the fake Bot API, or the
+console channel through `python bot.py run`) and then reads everything it left behind."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from mnemonic import Mnemonic
 
 from .fake_telegram import FakeTelegram
 from .telegram_harness import GROUP_ID, STAFF_ID, run, running_bot
+from .test_tickets_console import REF, console
 
 ALICE = FakeTelegram.user(101, "alice", "Alice")
 
@@ -135,3 +137,45 @@ def test_english_phrase_in_two_halves_in_private_on_a_ticket_is_masked_everywher
     assert leaked(words, [r.getMessage() for r in caplog.records]) == []
     assert leaked(words, [fake.texts()]) == []
     assert "seed-phrase" in outbox_checks(tmp_path / "bot.db")
+
+
+# --- secrets in what a moderator writes ------------------------------------------------------
+
+WIF = "5HueCGU8rMjxEXxiPuD5BDku4MkFqeZyd4dZ1jvhTVqvbTLvyTJ"
+
+
+def bot_output(stdout: str) -> list[str]:
+    """What the console bot printed, one entry per post (continuation lines joined); the lines
+    echoing what was typed ("[private] @mod: /reply …") are left out."""
+    posts: list[str] = []
+    for line in stdout.splitlines():
+        if line.startswith("["):
+            posts.append("")          # typed input: ends the post before it
+        elif line.startswith(("  bot", "  [staff")) or not posts:
+            posts.append(line)
+        else:
+            posts[-1] += "\n" + line
+    return [p for p in posts if p]
+
+
+def test_secrets_in_a_moderators_reply_and_close_note_go_nowhere(config_file):
+    path = config_file()
+    words = phrase("english", 16, 31)
+    ref = REF.search(console(path, ":dm", "human").stdout).group(0)
+    out = console(
+        path, ":mod", ":dm",
+        f"/reply {ref} Your order 778812345 is refunded. Is this your phrase? {' '.join(words)}",
+        f"/note {ref} she pasted her key {WIF} earlier",
+        f"/close {ref} never share this key again: {WIF}",
+    )
+    said = bot_output(out.stdout)
+    to_member = [s for s in said if s.startswith("  bot → private to @alice")]
+    assert len(to_member) == 2 and "778812345" in to_member[0]   # data meant for her stays
+    assert "never share this key again" in to_member[1]          # the rest of the note too
+    bot_said = said
+    assert leaked(words, bot_said) == [] and not any(WIF[:12] in line for line in bot_said)
+    stored = stored_texts(path.parent / "data" / "bot.db")
+    assert leaked(words, stored) == [] and not any(WIF[:12] in t for t in stored)
+    tickets = stored_texts(path.parent / "data" / "bot.db", ("tickets", "ticket_messages", "ticket_events"))
+    assert any("is refunded" in t for t in tickets) and not any("778812345" in t for t in tickets)
+    assert leaked(words, [out.stderr]) == [] and WIF[:12] not in out.stderr
