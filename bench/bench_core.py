@@ -25,6 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from mnemonic import Mnemonic  # noqa: E402
+
 SAMPLES = [
     "how do I reset my 2FA? lost my phone", "提币一般多久到账？", "gm fam",
     "my deposit hasn't arrived after 2 hours, tx "
@@ -156,6 +158,10 @@ def main() -> None:
         {"text": ("hi admin, my 2000 usdt withdrawal to 0x42d8ea4383ff0d33d747db3ea06f8d6abcff78e0 "
                   "is stuck since monday, please check, uid 39920017. see aurora-help.com " * 40)[:4096]},
         {"text": ("提币一直没到账，已经等了三个小时了，请帮忙看看是什么问题，谢谢 " * 100)[:4096]},
+        # The Chinese seed-phrase check's worst case: every character from the BIP39 list, in
+        # random order, so every window reads as a phrase (bench_zh_seeds.py has more).
+        {"text": "".join(random.Random(9).choice(Mnemonic("chinese_simplified").wordlist)
+                         for _ in range(4096))},
     ]
     report("safety checks, 4096 chars", measure_safety(big_kb, long_texts, 100))
     report("whole core, 4096 chars", measure(big_kb, long_texts, 100))

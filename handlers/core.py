@@ -17,6 +17,7 @@ from .matcher import FaqMatcher
 from .model import (
     Decision,
     Delete,
+    Earlier,
     Finding,
     HandOff,
     Hide,
@@ -56,6 +57,9 @@ class State(Protocol):
     def unsettled_recently(self, message: Message) -> bool:
         """Did the bot already fail to answer this member's private question a moment ago?"""
 
+    def recent(self, message: Message) -> tuple[Earlier, ...]:
+        """The member's last few messages in this chat before this one, oldest first."""
+
 
 class NoHistory:
     """No memory at all: what `triage` uses, so each line is judged on its own."""
@@ -77,6 +81,9 @@ class NoHistory:
 
     def unsettled_recently(self, message: Message) -> bool:
         return False
+
+    def recent(self, message: Message) -> tuple[Earlier, ...]:
+        return ()
 
 
 NO_HISTORY = NoHistory()
@@ -121,7 +128,7 @@ def decide(message: Message, kb: Knowledge, state: State = NO_HISTORY) -> Decisi
     lang = analysis.lang
     words = reply_language(lang)
     intent = read_intent(analysis)
-    safety = assess(message, kb.safety, on_domain=match.anchored)
+    safety = assess(message, kb.safety, on_domain=match.anchored, earlier=state.recent(message))
 
     settings = kb.config.matching
     # Someone who asks for a person gets one, even if an FAQ entry is about contacting support;
@@ -168,7 +175,8 @@ def decide(message: Message, kb: Knowledge, state: State = NO_HISTORY) -> Decisi
     return Decision(faq=entry.id if entry else None, lang=lang, sensitive=safety.sensitive,
                     secret=safety.secret, scam=safety.scam, urgent=bool(safety.urgent),
                     impersonator=safety.impersonator, findings=tuple(findings),
-                    actions=tuple(actions), confidence=match.confidence, reason=choice.reason)
+                    actions=tuple(actions), confidence=match.confidence, reason=choice.reason,
+                    strict_redaction=safety.window_phrase)
 
 
 # What the bot may do as a guest in a group the operator does not run: protect the member who

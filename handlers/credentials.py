@@ -17,6 +17,7 @@ from functools import lru_cache
 import base58
 from mnemonic import Mnemonic
 
+from . import chinese_seeds
 from .model import Finding
 
 SEED_LENGTHS = (12, 15, 18, 21, 24)
@@ -27,6 +28,7 @@ class Secret:
     start: int
     end: int
     finding: Finding
+    confirmed: bool = False   # a seed phrase whose BIP39 checksum holds (not only its shape)
 
 
 # --- word lists ---------------------------------------------------------------------------
@@ -219,50 +221,18 @@ def _seed_secret(run: list, typos: int, window: int, partial: bool,
     detail = words + (f" with {typos} typo(s)" if typos else "") + (
         f", a {window}-word phrase with a valid checksum" if window else "") + (
         " next to seed-phrase words" if partial else "")
-    return Secret(start, end, Finding("seed-phrase", "secret", detail))
-
-
-_HAN_SEP_RUN = re.compile(
-    r"(?<![\u4e00-\u9fff])(?:[\u4e00-\u9fff][\s,，、.。;；:：\d\-]+){11,}[\u4e00-\u9fff](?![\u4e00-\u9fff])")
-_ZH_AFTER_CONTEXT = re.compile(
-    r"(?:助记词|恢复词|种子词|备份词|seed phrase|recovery phrase|mnemonic)\s*(?:是|为|:|：)?\s*"
-    r"(?P<run>[\u4e00-\u9fff]{12,24})(?![\u4e00-\u9fff])", re.IGNORECASE)
-
-
-_ANY_HAN = re.compile(r"[\u4e00-\u9fff]")
+    return Secret(start, end, Finding("seed-phrase", "secret", detail), confirmed=bool(window))
 
 
 def _chinese_seeds(text: str) -> list[Secret]:
+    """Chinese phrases, written together or apart: see chinese_seeds."""
     if not _ANY_HAN.search(text):
         return []
-    simp, trad = _wordlists()["chinese_simplified"], _wordlists()["chinese_traditional"]
-    found = []
-    for m in _HAN_SEP_RUN.finditer(text):
-        chars = re.findall(r"[\u4e00-\u9fff]", m.group())
-        for table in (simp, trad):
-            if all(c in table for c in chars):
-                valid = _checksum_ok([table[c] for c in chars])
-                # Separated single characters: a phrase when the checksum holds, or when the
-                # message says it is one (a typo then breaks the checksum, not the leak).
-                if valid or _SEED_CONTEXT.search(text):
-                    detail = f"{len(chars)} separated Chinese BIP39 characters" + (
-                        ", checksum ok" if valid else " next to seed-phrase words")
-                    found.append(Secret(m.start(), m.end(), Finding("seed-phrase", "secret", detail)))
-                break
-    # Written together ("我的助记词是的一是在…"): only exactly the run of Han characters that
-    # follows a seed-phrase word, ending at punctuation, space or the end of the text, of a
-    # valid length, every character in the list, checksum confirmed. (Sliding a window over a
-    # sentence would pass the 4-bit checksum of a 12-word phrase one time in sixteen.)
-    for m in _ZH_AFTER_CONTEXT.finditer(text):
-        run = m.group("run")
-        for table in (simp, trad):
-            if len(run) in SEED_LENGTHS and all(c in table for c in run) and \
-                    _checksum_ok([table[c] for c in run]):
-                found.append(Secret(m.start("run"), m.end("run"), Finding(
-                    "seed-phrase", "secret", f"{len(run)} Chinese BIP39 characters in a row after "
-                                             "a seed-phrase word, checksum ok")))
-                break
-    return found
+    return [Secret(start, end, finding, confirmed) for start, end, finding, confirmed
+            in chinese_seeds.find(text, context=bool(_SEED_CONTEXT.search(text)))]
+
+
+_ANY_HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 # --- keys ------------------------------------------------------------------------------------

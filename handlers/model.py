@@ -49,6 +49,16 @@ class Message:
 
 
 @dataclass(frozen=True)
+class Earlier:
+    """One of the member's last few messages in the same chat (the runtime keeps them in memory
+    only): a secret split over several messages is seen by reading them together."""
+
+    message_id: str
+    text: str
+    public: bool = True
+
+
+@dataclass(frozen=True)
 class Finding:
     """One check that fired, and why — never the secret or the data itself."""
 
@@ -107,6 +117,7 @@ class SendPrivate(Action):
 @dataclass(frozen=True)
 class Delete(Action):
     name: ClassVar[str] = "delete"
+    message_id: str | None = None   # another message of the same member (a secret's earlier part)
 
 
 @dataclass(frozen=True)
@@ -114,6 +125,7 @@ class Hide(Action):
     """Hide a reply in our own conversation (X)."""
 
     name: ClassVar[str] = "hide"
+    message_id: str | None = None   # another message of the same member (a secret's earlier part)
 
 
 @dataclass(frozen=True)
@@ -204,6 +216,9 @@ class Decision:
     confidence: float = 0.0
     reason: str = ""
     labels_only: bool = field(default=False, compare=False)
+    # The member's recent messages, read together, hold a seed phrase: whatever is stored or
+    # relayed from this message masks every run of 4+ wordlist words, not only runs of 8+.
+    strict_redaction: bool = False
 
     @property
     def action_names(self) -> list[str]:

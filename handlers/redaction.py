@@ -39,6 +39,10 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
      r"\1[key]"),
     (re.compile(r"\b[xyzt]prv[1-9A-HJ-NP-Za-km-z]{100,112}\b"), "[key]"),
     (re.compile(r"\b[5KLc9][1-9A-HJ-NP-Za-km-z]{50,51}\b"), "[key]"),
+]
+# Credentials written as such ("password: x", "api key x", extended and WIF private keys).
+_STATED_SECRETS = list(_PATTERNS)
+_PATTERNS += [
     # Hashes, keys and addresses.
     (re.compile(r"\b0x[0-9a-fA-F]{64}\b"), "[hash]"),
     (re.compile(r"\b[0-9a-fA-F]{64}\b"), "[key]"),
@@ -50,7 +54,9 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     # Long random-looking tokens (API keys and secrets): letters and digits mixed, 20+ chars.
     (re.compile(r"\b(?=[A-Za-z0-9_\-]*\d)(?=[A-Za-z0-9_\-]*[A-Za-z])[A-Za-z0-9_\-]{20,}\b"), "[key]"),
     # Contact data.
-    (re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), "[email]"),
+    # Anchored at the start of a word and bounded (a local part has at most 64 characters): an
+    # unanchored [\w.+-]+@ retried at every position of a long Chinese text is quadratic.
+    (re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]+(?:\.[\w-]+)+"), "[email]"),
     (re.compile(r"(?<![\w/])\+\d[\d\s().-]{7,17}\d"), "[phone]"),
     (re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)"), "[phone]"),
     (re.compile(r"\b\d{3}[-.\s]\d{3}[-.\s]\d{4}\b"), "[phone]"),
@@ -68,14 +74,18 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 # mnemonics are written down ("的 一 是 在 …").
 _ZH_RUN = re.compile(r"(?<![\u4e00-\u9fff])(?:[\u4e00-\u9fff][\s,，、.。;；\d]+){7,}[\u4e00-\u9fff]"
                      r"(?![\u4e00-\u9fff])")
+_ZH_RUN_STRICT = re.compile(r"(?<![\u4e00-\u9fff])(?:[\u4e00-\u9fff][\s,，、.。;；\d]+){3,}[\u4e00-\u9fff]"
+                            r"(?![\u4e00-\u9fff])")
 
 
-def redact(text: str | None) -> str:
+def redact(text: str | None, strict: bool = False) -> str:
     """The text with secrets and personal data replaced by [kind] markers.
 
     First every span the detectors find (the same checks that label messages: seed phrases in
     any BIP39 language, keys, passwords, codes, addresses, emails, phones, IDs), then a net of
-    broader patterns for anything shaped like a secret or an identifier that they let pass."""
+    broader patterns for anything shaped like a secret or an identifier that they let pass.
+    `strict`: the member just leaked a phrase over several messages, so runs of 4+ wordlist
+    words are masked too (see _mask_seed_words)."""
     if not text:
         return ""
     spans = [(s.start, s.end, _SECRET_MARK.get(s.finding.check, "[secret]"))
@@ -83,8 +93,22 @@ def redact(text: str | None) -> str:
     spans += [(d.start, d.end, f"[{d.kind}]") for d in find_personal_data(text)]
     for start, end, mark in sorted(_merge(spans), reverse=True):
         text = text[:start] + mark + text[end:]
-    text = _mask_seed_words(text)
+    text = _mask_seed_words(text, strict)
     for pattern, replacement in _PATTERNS:
+        if replacement != "[email]" or "@" in text:
+            text = pattern.sub(replacement, text)
+    return text
+
+
+def redact_secrets(text: str | None) -> str:
+    """Only the secrets masked (seed phrases, keys, API secrets, passwords, codes): for text a
+    moderator writes to a member, whose order number or email may be meant for them."""
+    if not text:
+        return ""
+    for s in sorted(find_secrets(text), key=lambda s: s.start, reverse=True):
+        text = text[:s.start] + _SECRET_MARK.get(s.finding.check, "[secret]") + text[s.end:]
+    text = _mask_seed_words(text, False, fragments=False)   # a moderator writes sentences
+    for pattern, replacement in _STATED_SECRETS:
         text = pattern.sub(replacement, text)
     return text
 
@@ -105,25 +129,33 @@ def _merge(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     return out
 
 
-def _mask_seed_words(text: str) -> str:
-    """Mask any run of 8+ English BIP39 words, or 8+ separated single Chinese list characters."""
+_SEED_WORDS_CONTEXT = re.compile(r"(?i)seed|phrase|mnemonic|recovery|\bwords\b|助记词|助記詞|种子|種子")
+
+
+def _mask_seed_words(text: str, strict: bool = False, fragments: bool = True) -> str:
+    """Mask runs of English BIP39 words, and of separated single Chinese list characters.
+
+    Eight or more in a row always. Four or more (a third of a 12-word phrase, which is how a
+    phrase split over messages arrives) when `strict`, when the text names seed phrases, or
+    when the run is nearly the whole text (a message of nothing but list words is a fragment,
+    not a sentence: 13 of 8,871 ordinary English messages — SMS, CLINC — look like that)."""
     words = _bip39_en()
+    found = list(_WORD.finditer(text))
+    short = 4 if strict or _SEED_WORDS_CONTEXT.search(text) else 8
     spans: list[tuple[int, int]] = []
     run: list[re.Match[str]] = []
-    for m in _WORD.finditer(text):
-        gap = text[run[-1].end():m.start()] if run else ""
-        if m.group().lower() in words and (not run or re.fullmatch(r"[\s,.;:\-\d)(\n]*", gap)):
+    for m in [*found, None]:
+        if m is not None and m.group().lower() in words and (
+                not run or re.fullmatch(r"[\s,.;:\-\d)(\n]*", text[run[-1].end():m.start()])):
             run.append(m)
             continue
-        if len(run) >= 8:
+        if len(run) >= short or (fragments and len(run) >= 4 and len(run) >= 0.8 * len(found)):
             spans.append((run[0].start(), run[-1].end()))
-        run = [m] if m.group().lower() in words else []
-    if len(run) >= 8:
-        spans.append((run[0].start(), run[-1].end()))
+        run = [m] if m is not None and m.group().lower() in words else []
     zh_words = _bip39_zh()
-    for m in _ZH_RUN.finditer(text):
+    for m in (_ZH_RUN_STRICT if strict else _ZH_RUN).finditer(text):
         chars = _HAN.findall(m.group())
-        if sum(ch in zh_words for ch in chars) >= len(chars) - 1:
+        if sum(ch in zh_words for ch in chars) >= len(chars) - (0 if strict else 1):
             spans.append(m.span())
     for start, end in sorted(spans, reverse=True):
         text = text[:start] + "[seed phrase]" + text[end:]

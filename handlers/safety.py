@@ -10,12 +10,14 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from . import chinese_seeds
 from .config import Config
 from .credentials import Secret, find_secrets
 from .impersonation import AccountVerdict, ImpersonationChecker
 from .model import (
     Ban,
     Delete,
+    Earlier,
     Finding,
     HandOff,
     Hide,
@@ -48,6 +50,7 @@ class SafetyKit:
 
     def __init__(self, config: Config) -> None:
         self.config = config
+        chinese_seeds.prepare()
         self.marks: BrandMarks = brand_marks(config)
         self.impersonation = ImpersonationChecker.from_config(config)
         self.ignore_emails = frozenset(e.lower() for e in [config.brand.support_email] if e)
@@ -81,6 +84,8 @@ class SafetyResult:
     urgent: Finding | None = None
     account: AccountVerdict | None = None
     honeypot: bool = False
+    earlier_parts: tuple[Earlier, ...] = ()   # the member's earlier messages holding the secret
+    window_phrase: bool = False               # their recent messages together hold a seed phrase
 
     @property
     def secret(self) -> bool:
@@ -117,12 +122,18 @@ class SafetyResult:
         return out
 
 
-def assess(message: Message, kit: SafetyKit, on_domain: bool) -> SafetyResult:
-    """Run every check. `on_domain`: the matcher recognised the message as about this exchange."""
+def assess(message: Message, kit: SafetyKit, on_domain: bool,
+           earlier: tuple[Earlier, ...] = ()) -> SafetyResult:
+    """Run every check. `on_domain`: the matcher recognised the message as about this exchange;
+    `earlier`: the member's last few messages in this chat (a phrase sent in parts)."""
     text = message.text or ""
     official = kit.is_official(message)
     result = SafetyResult()
     result.secrets = find_secrets(text)
+    if earlier:
+        split, result.earlier_parts, result.window_phrase = split_phrase(text, earlier)
+        if split and not any(s.finding.check == "seed-phrase" for s in result.secrets):
+            result.secrets.append(split)
     data = find_personal_data(text, kit.ignore_emails, kit.ignore_domains)
     keep_contact = on_domain or not message.public
     result.data = [d for d in data if d.kind in DOMAIN_DATA or keep_contact]
@@ -136,6 +147,42 @@ def assess(message: Message, kit: SafetyKit, on_domain: bool) -> SafetyResult:
     urgent = find_urgency(text)
     result.urgent = urgent if (urgent and not result.scam) else None
     return result
+
+
+# How much of each earlier message can hold part of a phrase that continues into the next one:
+# a 24-word phrase, numbered one word a line, is about 320 characters.
+_PART = 400
+_BREAK = " § "      # not a separator of any phrase check: nothing reads across it
+
+
+def split_phrase(text: str, earlier: tuple[Earlier, ...]) -> tuple[Secret | None, tuple[Earlier, ...], bool]:
+    """A seed phrase that only the member's recent messages read together make up.
+
+    Returns (the secret, as found in this message; the earlier messages that hold the rest;
+    whether the messages together hold a seed phrase at all, even one this message has no part
+    in). The messages are joined by a line break, which every phrase check reads across."""
+    parts = [e.text if len(e.text) <= 2 * _PART else e.text[:_PART] + _BREAK + e.text[-_PART:]
+             for e in earlier]
+    before = "\n".join(parts)
+    joined = f"{before}\n{text[:_PART]}"
+    here = len(before) + 1
+    known = [s for s in find_secrets(before) if s.finding.check == "seed-phrase"]
+    seeds = [s for s in find_secrets(joined) if s.finding.check == "seed-phrase"]
+    for seed in seeds:
+        # Only a phrase whose checksum holds: ordinary short messages in a row can add up to a
+        # dozen list words. And a phrase the earlier messages already hold is not this
+        # message's leak, even if its run of list words reads on into this message's words.
+        if seed.confirmed and seed.start < here < seed.end and \
+                not any(k.start < here - 1 and k.end > seed.start for k in known):
+            held, at = [], 0
+            for e, part in zip(earlier, parts):
+                if seed.start < at + len(part) and seed.end > at:
+                    held.append(e)
+                at += len(part) + 1
+            finding = Finding("seed-phrase", "secret", f"a seed phrase sent in {len(held) + 1} "
+                                                       f"messages ({seed.finding.detail})")
+            return Secret(0, min(len(text), seed.end - here), finding), tuple(held), True
+    return None, (), bool(seeds)
 
 
 def _platform(message: Message) -> str:
@@ -214,16 +261,20 @@ def _secret_actions(message: Message, result: SafetyResult, kit: SafetyKit, lang
     if faq_text:
         dm = f"{dm}\n\n{faq_text}"
     actions: list = []
+    # A phrase sent in parts: the earlier public parts go too (a part alone is half a secret).
+    parts = [e.message_id for e in result.earlier_parts if e.public]
     if message.channel == "twitter":
-        actions += [Hide(check=check),
+        actions += [Hide(check=check), *(Hide(check=check, message_id=m) for m in parts),
                     Reply(check=check, text=say("secret_x_reply", lang, who=message.user.handle,
                                                 what=what))]
         done = "hidden where it is in our thread; author asked to delete it"
     else:
-        actions += [Delete(check=check),
+        actions += [Delete(check=check), *(Delete(check=check, message_id=m) for m in parts),
                     Warn(check=check, text=say("secret_removed", lang, what=what,
                                                who=message.user.handle))]
         done = "deleted"
+    if parts:
+        done += f" with its {len(parts)} earlier part(s)"
     actions.append(SendPrivate(check=check, text=dm))
     actions.append(NotifyStaff(check=check, kind="alert", text=say(
         "staff_secret", "en", kind=say(f"secret_{kind}", "en"), done=done, why=detail, **base)))
@@ -285,4 +336,5 @@ def sensitive_handoff(message: Message, lang: str, faq_text: str | None, topic: 
     return HandOff(check="sensitive", public_text=public, private_text=intro, topic=topic)
 
 
-__all__ = ["SafetyKit", "SafetyResult", "assess", "plan", "registrable", "sensitive_handoff"]
+__all__ = ["SafetyKit", "SafetyResult", "assess", "plan", "registrable", "sensitive_handoff",
+           "split_phrase"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from handlers.model import Command, Decision, Message
-from handlers.redaction import redact
+from handlers.redaction import redact, redact_secrets
 from handlers.replies import reply_language, say
 from store import Ticket, normalize_reference
 
@@ -201,7 +201,10 @@ class CommandRunner:
 
     def staff_reply(self, ticket: Ticket, text: str, actor: str, now: float,
                     confirm_to: Message | None = None, words: str = "en") -> list[Payload]:
-        """A moderator's answer reaches the member privately; the ticket waits on them."""
+        """A moderator's answer reaches the member privately; the ticket waits on them.
+        A secret in it (pasted by mistake, or quoted back) is masked before it goes anywhere;
+        data meant for the member stays in their copy, the ticket stores it redacted."""
+        text = redact_secrets(text)
         ticket = self.store.add_ticket_message(ticket.ref, actor, "out", text, now,
                                                first_response=True, new_status="pending")
         member_words = reply_language(ticket.lang or "en")
@@ -217,17 +220,17 @@ class CommandRunner:
         ticket, problem = self._with_ticket(message, action, words)
         if ticket is None:
             return problem
-        self.store.add_ticket_message(ticket.ref, message.user.handle, "note", action.param("text"), now)
+        note = redact_secrets(action.param("text"))
+        self.store.add_ticket_message(ticket.ref, message.user.handle, "note", note, now)
         return [self._reply(message, say("mod_done", words, ref=ticket.ref, what="note added"),
                             private=True),
-                self._changed(ticket, f"note: {redact(action.param('text'))[:300]}",
-                              message.user.handle)]
+                self._changed(ticket, f"note: {redact(note)[:300]}", message.user.handle)]
 
     def cmd_close(self, message: Message, action: Command, words: str, now: float) -> list[Payload]:
         ticket, problem = self._with_ticket(message, action, words)
         if ticket is None:
             return problem
-        note = action.param("note")
+        note = redact_secrets(action.param("note"))    # the member hears it: never a secret
         ticket = self.store.set_ticket_status(ticket.ref, "closed", message.user.handle, note, now)
         member_words = reply_language(ticket.lang or "en")
         hours = int(self.config.tickets.reopen_window_hours)

@@ -1,10 +1,13 @@
-"""The core's view of recent activity (cooldowns, reminders, reply budget), read from the store."""
+"""The core's view of recent activity (cooldowns, reminders, reply budget), read from the store,
+and of the member's last few messages (from memory: runtime.recent)."""
 
 from __future__ import annotations
 
 from handlers.config import Config
-from handlers.model import Message
+from handlers.model import Earlier, Message
 from store import Store
+
+from .recent import RecentMessages
 
 
 def faq_key(message: Message, faq_id: str) -> str:
@@ -20,10 +23,12 @@ def reminder_key(message: Message) -> str:
 
 
 class StoreHistory:
-    def __init__(self, store: Store, config: Config, now: float) -> None:
+    def __init__(self, store: Store, config: Config, now: float,
+                 recent: RecentMessages | None = None) -> None:
         self.store = store
         self.config = config
         self.now = now
+        self._recent = recent
 
     def earlier_answer(self, message: Message, faq_id: str) -> str | None:
         row = self.store.cooldown(faq_key(message, faq_id), self.now)
@@ -46,3 +51,6 @@ class StoreHistory:
     def strikes(self, message: Message) -> int:
         since = self.now - self.config.safety.window_hours * 3600
         return self.store.strikes_since(message.channel, message.chat_id, message.user.id, since)
+
+    def recent(self, message: Message) -> tuple[Earlier, ...]:
+        return self._recent.earlier(message, self.now) if self._recent else ()

@@ -46,6 +46,7 @@ from handlers.replies import reply_language, say
 from store import Store
 
 from .history import StoreHistory, faq_key, reminder_key, unsettled_key
+from .recent import RecentMessages
 
 log = logging.getLogger("bot.service")
 
@@ -69,6 +70,7 @@ class SupportService:
         self.reload_from_files: Any = None  # set by the launcher: re-read config and FAQ
         self.channel_health: Any = None     # set by the launcher: one line per channel
         self._worker: ThreadPoolExecutor | None = None
+        self.recent = RecentMessages()      # members' last messages: memory only, never stored
 
     def reload(self, kb: Knowledge) -> None:
         self.kb = kb
@@ -88,8 +90,9 @@ class SupportService:
     def handle(self, message: Message, update_key: str | None = None) -> list[OutboxItem] | None:
         """Decide about a message and persist everything; None if it was handled before."""
         now = self.clock()
-        history = StoreHistory(self.store, self.kb.config, now)
+        history = StoreHistory(self.store, self.kb.config, now, self.recent)
         decision = decide(message, self.kb, history)
+        self.recent.add(message, now)
         key = update_key or f"{message.chat_id}:{message.message_id}" + (":e" if message.edited else "")
         with self.store.atomic():
             if not self.store.mark_processed(message.channel, key, now):
@@ -131,7 +134,7 @@ class SupportService:
         log.info("%s %s msg %s from %s: faq=%s labels=%s actions=%s (%s)", message.channel,
                  "public" if message.public else "private", message.message_id, message.user.id,
                  decision.faq, ",".join(labels) or "-", ",".join(decision.action_names) or "-",
-                 redact(decision.reason))
+                 _clean(decision, decision.reason))
 
     # --- turning actions into persisted, executable outbox rows ------------------------------
 
@@ -171,13 +174,15 @@ class SupportService:
                 payload["faq_cooldown_key"] = faq_key(message, faq_id)
             return [(ch, payload, None)]
         if isinstance(action, HandOff):
-            return [(ch, self._handoff_payload(message, action, base, now), None)]
+            return [(ch, self._handoff_payload(message, decision, action, base, now), None)]
         if isinstance(action, SendPrivate):
             return [(ch, {**base, "op": "dm", "text": action.text}, None)]
         if isinstance(action, Delete):
-            return [(ch, {**base, "op": "delete", "message_id": message.message_id}, None)]
+            return [(ch, {**base, "op": "delete", "message_id": action.message_id or message.message_id},
+                     None)]
         if isinstance(action, Hide):
-            return [(ch, {**base, "op": "hide", "message_id": message.message_id}, None)]
+            return [(ch, {**base, "op": "hide", "message_id": action.message_id or message.message_id},
+                     None)]
         if isinstance(action, Warn):
             self.store.record_reply(ch, message.chat_id, now)   # warnings count in the budget
             return [(ch, {**base, "op": "send", "text": action.text}, None)]
@@ -185,25 +190,25 @@ class SupportService:
             op = "restrict" if isinstance(action, Restrict) else "ban"
             return [(ch, {**base, "op": op, "seconds": getattr(action, "seconds", 0)}, None)]
         if isinstance(action, NotifyStaff):
-            return [(self.staff_channel, {"op": "staff", "text": redact(action.text),
+            return [(self.staff_channel, {"op": "staff", "text": _clean(decision, action.text),
                                           "kind": action.kind, "origin_channel": ch}, None)]
         if isinstance(action, OpenTicket):
             return self._open_ticket(message, decision, action, words, now)
         if isinstance(action, Relay):
-            return self._relay(message, action, now)
+            return self._relay(message, decision, action, now)
         if isinstance(action, Command) and self.command_runner is not None:
             return self.command_runner(message, decision, action, now)
         return []
 
-    def _handoff_payload(self, message: Message, action: HandOff, base: dict[str, Any],
-                         now: float) -> dict[str, Any]:
+    def _handoff_payload(self, message: Message, decision: Decision, action: HandOff,
+                         base: dict[str, Any], now: float) -> dict[str, Any]:
         payload = {**base, "op": "handoff", "text": action.public_text,
                    "private_text": action.private_text, "topic": action.topic}
         if message.public:
             ttl = self.kb.config.handoff.token_ttl_minutes * 60
             payload["token"] = self.store.create_handoff(
                 message.channel, message.chat_id, message.message_id, message.user.id,
-                action.topic, action.summary or redact(message.text)[:300], ttl,
+                action.topic, action.summary or _clean(decision, message.text)[:300], ttl,
                 context=action.private_text, now=now)
             user = self.store.user(message.channel, message.user.id)
             payload["user_started"] = bool(user and user["started"])
@@ -215,7 +220,7 @@ class SupportService:
         config = self.kb.config
         subject = action.subject_user or message.user
         origin = action.subject_message or message
-        summary = action.summary or redact(origin.text)[:300]
+        summary = action.summary or _clean(decision, origin.text)[:300]
         ticket, created = self.store.open_ticket(
             prefix=config.tickets.prefix, channel=message.channel, user_id=subject.id,
             username=subject.username, lang=decision.lang, topic=action.topic or "general",
@@ -242,25 +247,26 @@ class SupportService:
         icon = "🆘" if ticket.priority == "urgent" else "🎫"
         staff = say("staff_ticket", "en", icon=icon, ref=ref, priority=ticket.priority,
                     state="new" if created else "updated", channel=message.channel,
-                    user=subject.handle, topic=ticket.topic, reason=redact(action.reason),
+                    user=subject.handle, topic=ticket.topic, reason=_clean(decision, action.reason),
                     summary=ticket.summary, link=origin.link or "-")
         out.append((self.staff_channel, {"op": "staff", "text": staff, "kind": "ticket", "ref": ref,
                                          "origin_channel": message.channel}, ref))
         return out
 
-    def _relay(self, message: Message, action: Relay, now: float
+    def _relay(self, message: Message, decision: Decision, action: Relay, now: float
                ) -> list[tuple[str, dict[str, Any], str | None]]:
         """The member's private message joins their ticket (redacted) and reaches staff."""
         reopen = action.status in ("resolved", "closed")
+        clean = _clean(decision, message.text)
         ticket = self.store.add_ticket_message(
-            action.ref, message.user.handle, "in", message.text, now,
+            action.ref, message.user.handle, "in", clean, now,
             new_status="open" if action.status != "open" else None)
         if ticket is None:
             return []
         if reopen:
             self.store._event(action.ref, message.user.handle, "reopened", "member wrote again", now)
         text = say("staff_member_wrote", "en", ref=ticket.ref, user=message.user.handle,
-                   state=" (reopened)" if reopen else "", text=redact(message.text)[:800])
+                   state=" (reopened)" if reopen else "", text=clean[:800])
         return [(self.staff_channel, {"op": "staff", "text": text, "kind": "ticket",
                                       "ref": ticket.ref, "origin_channel": message.channel}, ticket.ref)]
 
@@ -329,3 +335,8 @@ class SupportService:
         else:
             self.store.retry_outbox(item.id, error)
 
+
+
+def _clean(decision: Decision, text: str | None) -> str:
+    """Text derived from a member's message, as it may be stored, logged or shown to staff."""
+    return redact(text, strict=decision.strict_redaction)
