@@ -192,7 +192,7 @@ def _decide_unmanaged(message: Message, kb: Knowledge, state: State) -> Decision
     if not text:
         return Decision(reason="no text")
     match = kb.matcher.match(text, addressed=False)
-    safety = assess(message, kb.safety, on_domain=match.anchored)
+    safety = assess(message, kb.safety, on_domain=match.anchored, earlier=state.recent(message))
     words = reply_language(match.analysis.lang)
     strikes = state.strikes(message) if (safety.scam or safety.impersonator) else 0
     actions = [a for a in plan(message, safety, kb.safety, words, strikes).actions
@@ -200,7 +200,8 @@ def _decide_unmanaged(message: Message, kb: Knowledge, state: State) -> Decision
     return Decision(lang=match.analysis.lang, sensitive=safety.sensitive, secret=safety.secret,
                     scam=safety.scam, urgent=bool(safety.urgent), impersonator=safety.impersonator,
                     findings=tuple(safety.findings), actions=tuple(actions),
-                    reason="a group the operator does not manage: safety only")
+                    reason="a group the operator does not manage: safety only",
+                    strict_redaction=safety.window_phrase)
 
 
 def _onto_open_ticket(message: Message, actions: list, words: str, state: State) -> list:
