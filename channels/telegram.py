@@ -82,6 +82,8 @@ class TelegramChannel:
         self._admin_locks: dict[str, asyncio.Lock] = {}
         self._refreshing: set[str] = set()
         self._reported_groups: set[str] = set()
+        self._stopping = asyncio.Event()
+        self._poller: asyncio.Task | None = None
         self._report_times: list[float] = []
         self.staff_chat = str(config.telegram.staff_chat_id) if config.telegram.staff_chat_id else None
         self.state = "not started"
@@ -133,14 +135,74 @@ class TelegramChannel:
                 secret_token=secret, allowed_updates=ALLOWED_UPDATES)
             self.state = f"running (webhook on port {hook.port})"
         else:
-            await self.app.updater.start_polling(
-                poll_interval=0.0, timeout=self.config.telegram.poll_timeout,
-                allowed_updates=ALLOWED_UPDATES, error_callback=self._polling_error)
+            await self.app.bot.delete_webhook()
+            self._poller = asyncio.create_task(self._poll())
             self.state = "running (long polling)"
+
+    async def _poll(self) -> None:
+        """Long polling driven here rather than by PTB's Updater, which confirms updates to
+        Telegram (the next getUpdates offset) before they are handled: a crash then loses them.
+        The offset moves past an update only once it has been handled, i.e. its decision and
+        actions are committed; after a crash Telegram hands the rest over again and the
+        processed ids stop a second answer."""
+        in_flight: dict[int, asyncio.Task] = {}
+        next_offset = 0
+        failures = 0
+        while not self._stopping.is_set():
+            offset = min(in_flight) if in_flight else next_offset
+            # With updates in flight the same ones come back at once: don't hold the poll.
+            poll = asyncio.ensure_future(self.app.bot.get_updates(
+                offset=offset, timeout=0 if in_flight else self.config.telegram.poll_timeout,
+                allowed_updates=ALLOWED_UPDATES))
+            stopping = asyncio.ensure_future(self._stopping.wait())
+            await asyncio.wait((poll, stopping), return_when=asyncio.FIRST_COMPLETED)
+            stopping.cancel()
+            if not poll.done():   # stopping: what it would fetch is not confirmed, comes again
+                poll.cancel()
+                with contextlib.suppress(BaseException):
+                    await poll
+                break
+            try:
+                updates = poll.result()
+                failures = 0
+            except TelegramError as exc:
+                failures += 1
+                log.warning("polling error (retrying): %s", redact(str(exc)))
+                await self._pause(min(30.0, 0.5 * 2 ** min(failures, 6)))
+                continue
+            fresh = [u for u in updates if u.update_id >= next_offset and u.update_id not in in_flight]
+            for update in fresh:
+                in_flight[update.update_id] = asyncio.create_task(self._process(update))
+            next_offset = max([next_offset, *(u.update_id + 1 for u in fresh)])
+            if in_flight:
+                done, _ = await asyncio.wait(in_flight.values(), timeout=0.5,
+                                             return_when=asyncio.FIRST_COMPLETED)
+                for update_id in [i for i, t in in_flight.items() if t in done]:
+                    del in_flight[update_id]
+        if in_flight:   # a clean stop lets what was started finish before the offset moves
+            await asyncio.wait(in_flight.values(), timeout=20)
+            finished = [i for i, t in in_flight.items() if t.done()]
+            unfinished = [i for i in in_flight if i not in finished]
+            confirm = min(unfinished) if unfinished else next_offset
+            with contextlib.suppress(TelegramError):
+                await self.app.bot.get_updates(offset=confirm, timeout=0,
+                                               allowed_updates=ALLOWED_UPDATES)
+
+    async def _process(self, update: Update) -> None:
+        app = self.app
+        await app.update_processor.process_update(update, app.process_update(update))
+
+    async def _pause(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), seconds)
 
     async def stop(self) -> None:
         if not self.app:
             return
+        self._stopping.set()
+        if self._poller is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self._poller, 30)
         with contextlib.suppress(Exception):
             if self.app.updater and self.app.updater.running:
                 await self.app.updater.stop()
@@ -152,9 +214,6 @@ class TelegramChannel:
 
     def health(self) -> str:
         return f"Telegram: {self.state}"
-
-    def _polling_error(self, exc: TelegramError) -> None:
-        log.warning("polling error (PTB retries): %s", redact(str(exc)))
 
     # --- incoming -------------------------------------------------------------------------------
 
