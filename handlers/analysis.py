@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -184,8 +185,10 @@ def features_of(text: str, speller: Speller | None = None) -> frozenset[str]:
     bigrams: set[str] = set()
     concepts = _scan(clean, [t for t in words(clean) if t.isascii()], had_link, speller, set(),
                      residual, bigrams)
-    return frozenset([*map("c:".__add__, concepts), *map("w:".__add__, residual),
-                      *map("b:".__add__, bigrams)])
+    # Interned: the same few thousand features recur across an FAQ's texts, so the index
+    # holds (and its cache stores) one copy of each.
+    return frozenset(map(sys.intern, [*map("c:".__add__, concepts), *map("w:".__add__, residual),
+                                      *map("b:".__add__, bigrams)]))
 
 
 def _clean(text: str) -> tuple[str, bool]:

@@ -180,6 +180,7 @@ class Config(Strict):
     official: Official = Field(default_factory=Official)
     faq_file: StrictStr = "faq.yaml"
     database: StrictStr = "data/bot.db"
+    cache_dir: StrictStr | None = None         # the FAQ index cache; None: "cache" by the database
     moderators: Moderators = Field(default_factory=Moderators)
     answering: Answering = Field(default_factory=Answering)
     matching: Matching = Field(default_factory=Matching)
@@ -207,6 +208,14 @@ class Config(Strict):
         """A path from the config file, relative to the file's own folder."""
         path = Path(relative)
         return path if path.is_absolute() else Path(self.base_dir or ".") / path
+
+    def cache_path(self) -> Path | None:
+        """Where the FAQ index cache lives (None for an in-memory database and no cache_dir)."""
+        if self.cache_dir is not None:
+            return self.resolve(self.cache_dir) if self.cache_dir else None
+        if self.database == ":memory:":
+            return None
+        return self.resolve(self.database).parent / "cache"
 
     def official_for(self, platform: str) -> list[OfficialAccount]:
         return list(getattr(self.official, platform, []) or [])

@@ -13,16 +13,34 @@ class ConfigError(Exception):
     """A config or FAQ file that cannot be used; the message names file, entry and field."""
 
 
+# libyaml parses a 5 MB FAQ several times faster than the pure-Python parser; same results.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def read_yaml(path: str | Path) -> Any:
     path = Path(path)
+    return parse_yaml(read_bytes(path), path)
+
+
+def read_bytes(path: str | Path) -> bytes:
+    """The file's bytes, or a ConfigError naming it."""
+    path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_bytes()
     except FileNotFoundError:
         raise ConfigError(f"{path}: file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the file ({exc})") from None
+
+
+def parse_yaml(data: bytes, path: str | Path) -> Any:
+    """Parsed YAML from a file's bytes (UTF-8), or a ConfigError naming the line."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: cannot read the file ({exc})") from None
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader, C or Python
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""

@@ -178,16 +178,13 @@ class FaqMatcher:
         self.anchor_token_phrases = frozenset(index["anchor_token_phrases"])
         self.anchor_han_phrases = frozenset(index["anchor_han_phrases"])
         self.anchor_han_lengths = sorted({len(p) for p in self.anchor_han_phrases})
-        self.entries = [_EntryIndex(entry, frozenset(strong), frozenset(weak),
-                                    [frozenset(q) for q in questions],
-                                    [frozenset(k) for k in keywords], frozenset(core))
-                        for entry, (strong, weak, questions, keywords, core)
-                        in zip(faq.entries, index["entries"], strict=True)]
-        self.idf = dict(index["idf"])
+        self.entries = [_EntryIndex(entry, *parts)
+                        for entry, parts in zip(faq.entries, index["entries"], strict=True)]
+        self.idf = index["idf"]
         self.max_idf = math.log(1 + max(len(faq.entries), 1))
-        self._weights = dict(index["weights"])
-        self.entry_postings = {f: list(p) for f, p in index["postings"].items()}
-        self.question_totals = [list(t) for t in index["question_totals"]]
+        self._weights = index["weights"]
+        self.entry_postings = index["postings"]
+        self.question_totals = index["question_totals"]
 
     def weight(self, feature: str) -> float:
         cached = self._weights.get(feature)
