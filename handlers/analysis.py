@@ -176,11 +176,12 @@ def analyze(text: str, speller: Speller | None = None) -> Analysis:
     return result
 
 
-def features_of(text: str, speller: Speller | None = None) -> frozenset[str]:
+def features_of(text: str, speller: Speller | None = None,
+                normalized: str | None = None) -> frozenset[str]:
     """What the matcher indexes for an FAQ text: `analyze(text).features()`, without the
     language and question detection an FAQ entry does not need (this runs for every text
-    of the FAQ at each load)."""
-    clean, had_link = _clean(text)
+    of the FAQ at each load). `normalized`: `normalize(text)`, if the caller has it."""
+    clean, had_link = _clean(text, normalized)
     residual: list[str] = []
     bigrams: set[str] = set()
     concepts = _scan(clean, [t for t in words(clean) if t.isascii()], had_link, speller, set(),
@@ -191,9 +192,11 @@ def features_of(text: str, speller: Speller | None = None) -> frozenset[str]:
                                       *map("b:".__add__, bigrams)]))
 
 
-def _clean(text: str) -> tuple[str, bool]:
+def _clean(text: str, normalized: str | None = None) -> tuple[str, bool]:
     """(normalised text without links, handles and contractions; whether it held a link)."""
-    clean, had_link = links_removed(normalize(strip_leading_handles(text)))
+    if normalized is None or "@" in text:   # with no handle to strip, normalize(text) is it
+        normalized = normalize(strip_leading_handles(text))
+    clean, had_link = links_removed(normalized)
     return expand_negations(clean), had_link
 
 

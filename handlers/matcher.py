@@ -125,7 +125,7 @@ class FaqMatcher:
         def features(text: str) -> frozenset[str]:
             found = seen.get(text)
             if found is None:
-                found = seen[text] = features_of(text, self.speller)
+                found = seen[text] = features_of(text, self.speller, normalized.get(text))
             return found
 
         for entry in faq.entries:
