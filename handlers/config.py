@@ -181,6 +181,7 @@ class Config(Strict):
     faq_file: StrictStr = "faq.yaml"
     database: StrictStr = "data/bot.db"
     cache_dir: StrictStr | None = None         # the FAQ index cache; None: "cache" by the database
+    reload_check_seconds: Annotated[float, Field(ge=0)] = 5   # 0: no reload on file change
     moderators: Moderators = Field(default_factory=Moderators)
     answering: Answering = Field(default_factory=Answering)
     matching: Matching = Field(default_factory=Matching)

@@ -39,7 +39,8 @@ class Dispatcher:
         self.service = service
         self.channels = dict(channels)
         self.channels.setdefault("log", staff_sink or LogStaffSink())
-        self.channels.setdefault(RUNTIME, RuntimeActions(service, self.deliver))
+        self.runtime = RuntimeActions(service, self.deliver)   # carries out /reload
+        self.channels.setdefault(RUNTIME, self.runtime)
         self._retry_at: dict[int, float] = {}
         self._lock = asyncio.Lock()
         self._claimed: set[int] = set()   # items being executed right now: never twice at once

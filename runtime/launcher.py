@@ -102,10 +102,13 @@ async def serve(service: SupportService, config: Config, telegram_token: str,
         service.recover_interrupted()
         await dispatcher.retry_pending()   # actions decided before a restart, not yet done
         maintenance = asyncio.create_task(dispatcher.run_maintenance(stop))
+        watcher = asyncio.create_task(dispatcher.runtime.watch(stop, config.reload_check_seconds))
         await stop.wait()
         # Let a pass in progress finish before the channels close (no send cut in half).
         with contextlib.suppress(TimeoutError, asyncio.CancelledError):
             await asyncio.wait_for(maintenance, 20)
+        with contextlib.suppress(TimeoutError, asyncio.CancelledError):
+            await asyncio.wait_for(watcher, 60)
     finally:
         for channel in reversed(started):
             with contextlib.suppress(Exception):

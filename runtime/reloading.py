@@ -4,14 +4,18 @@ A moderator's /reload is decided like any command (a typed `Reload` action), per
 outbox under the RUNTIME channel, and executed here: the files are read, validated and indexed
 in a worker thread while the event loop goes on answering members; the new knowledge is then
 put in force in one assignment, and only after that is the moderator told. One reload runs at
-a time; a second one waits for it and then reads the files again.
+a time; a second one waits for it and then reads the files again. A change of the files on
+disk is reloaded the same way (`watch`), and the staff chat hears the outcome.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
 import threading
 from collections.abc import Awaitable, Callable, Iterable
+from pathlib import Path
 
 from handlers.core import Knowledge
 
@@ -46,6 +50,42 @@ class RuntimeActions:
             if isinstance(outcome, Knowledge):
                 self.service.swap(outcome)
             return outcome
+
+    async def watch(self, stop: asyncio.Event, every: float) -> None:
+        """Until `stop`: every `every` seconds, reload if the config or the FAQ file changed
+        on disk (size or modification time; the content decides what the reload does). A
+        change is reloaded once it has stayed the same for one more look, so a file caught
+        half-written by an editor is not read."""
+        if self.service.files is None or every <= 0:
+            return
+        seen = self._signature()
+        changed = None
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), every)
+            if stop.is_set():
+                return
+            now = self._signature()
+            if now == seen or now != changed:
+                changed = None if now == seen else now
+                continue
+            changed = None
+            outcome = await self.reload()
+            seen = self._signature()   # the FAQ may be another file now; a refused file
+            if self.deliver is not None:   # is not tried again until it changes
+                await self.deliver(self.service.reload_notice(outcome))
+
+    def _signature(self) -> tuple:
+        files = self.service.files
+        paths = (Path(files.config_path), Path(self.service.kb.faq.source))
+        out = []
+        for path in paths:
+            try:
+                st = os.stat(path)
+                out.append((str(path), st.st_mtime_ns, st.st_size))
+            except OSError:
+                out.append((str(path), None, None))
+        return tuple(out)
 
     def execute_blocking(self, item: OutboxItem) -> list[OutboxItem]:
         """The same for the console channel, which runs no event loop: the reload happens in

@@ -105,6 +105,18 @@ class SupportService:
         wholly by the old knowledge or wholly by the new."""
         self.kb = kb
 
+    def reload_notice(self, outcome: Knowledge | str) -> list[OutboxItem]:
+        """Staff hear what a change of the files on disk did."""
+        if isinstance(outcome, Knowledge):
+            log.info("files changed on disk: reloaded, %d FAQ entries", len(outcome.faq))
+            text = say("staff_reloaded_on_change", "en", entries=len(outcome.faq))
+        else:
+            log.warning("files changed on disk but were refused: %s", outcome)
+            text = say("staff_reload_refused_on_change", "en", error=outcome)
+        payload = {"op": "staff", "text": text, "kind": "alert", "origin_channel": RUNTIME}
+        item_id = self.store.add_outbox(self.staff_channel, payload, None, self.clock())
+        return [OutboxItem(item_id, self.staff_channel, payload)]
+
     def reload_finished(self, item: OutboxItem, outcome: Knowledge | str) -> list[OutboxItem]:
         """The moderator's confirmation (or the refusal, naming file, entry and field), after
         the swap."""

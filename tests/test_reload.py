@@ -28,10 +28,10 @@ TWO_FA_LINK = "https://help.aurora.example/security/reset-2fa"
 LARGE = 5000
 
 
-def write_config(folder: Path, fake: FakeTelegram) -> Path:
+def write_config(folder: Path, fake: FakeTelegram, reload_check_seconds: float = 0) -> Path:
     """config.yaml next to faq.yaml, the database and the index cache, all in `folder`."""
     raw = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))
-    raw.update(faq_file="faq.yaml", database="bot.db",
+    raw.update(faq_file="faq.yaml", database="bot.db", reload_check_seconds=reload_check_seconds,
                moderators={"telegram": [ADMIN_ID]},
                telegram={"api_base_url": fake.base_url, "staff_chat_id": STAFF_ID, "poll_timeout": 1})
     path = folder / "config.yaml"
@@ -40,13 +40,13 @@ def write_config(folder: Path, fake: FakeTelegram) -> Path:
 
 
 @contextlib.asynccontextmanager
-async def bot_on_files(folder: Path):
+async def bot_on_files(folder: Path, reload_check_seconds: float = 0):
     """The bot as `python bot.py run` starts it: config and FAQ read from files (so /reload
     can read them again), the FAQ index cache in the folder."""
     fake = await FakeTelegram().start()
     group = fake.group(GROUP_ID, admins=[ADMIN_ID])
     fake.group(STAFF_ID, title="Aurora staff")
-    files = KnowledgeFiles(write_config(folder, fake))
+    files = KnowledgeFiles(write_config(folder, fake, reload_check_seconds))
     kb = files.load()
     service = build_service(kb.config, kb, files=files)
     stop = asyncio.Event()
@@ -179,6 +179,29 @@ def test_a_damaged_cache_is_ignored_and_rebuilt(tmp_path):
     run(scenario())
     # Rebuilt: the next load finds a sound index for this FAQ again.
     assert cached.read_bytes() != bytes(blob)
+
+
+def test_a_changed_file_on_disk_is_reloaded_and_staff_hear_it(tmp_path):
+    shutil.copy(FAQ, tmp_path / "faq.yaml")
+
+    async def scenario():
+        async with bot_on_files(tmp_path, reload_check_seconds=0.2) as (fake, bot):
+            edit_faq(tmp_path / "faq.yaml", TWO_FA_LINK, TWO_FA_LINK + "?v=2")
+            await fake.wait_for(lambda: to_chat(fake, STAFF_ID), timeout=30)
+            assert "38" in to_chat(fake, STAFF_ID)[0].params["text"]
+            fake.send_message(fake.private_chat(ALICE), ALICE, TWO_FA)
+            await fake.wait_for(lambda: to_chat(fake, ALICE["id"]), timeout=10)
+            assert TWO_FA_LINK + "?v=2" in to_chat(fake, ALICE["id"])[0].params["text"]
+
+            # A broken edit is refused: staff hear file, entry and field; the FAQ in force stays.
+            edit_faq(tmp_path / "faq.yaml", "    private: false", "    private: maybe")
+            await fake.wait_for(lambda: len(to_chat(fake, STAFF_ID)) == 2, timeout=30)
+            refusal = to_chat(fake, STAFF_ID)[1].params["text"]
+            assert "faq.yaml" in refusal and "entry 1" in refusal and "field private" in refusal
+            fake.send_message(fake.private_chat(ALICE), ALICE, TWO_FA)
+            await fake.wait_for(lambda: len(to_chat(fake, ALICE["id"])) == 2, timeout=10)
+            assert TWO_FA_LINK + "?v=2" in to_chat(fake, ALICE["id"])[1].params["text"]
+    run(scenario())
 
 
 def test_reload_in_the_console(config_file):
