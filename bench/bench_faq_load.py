@@ -227,7 +227,7 @@ def profile(size: int, folder: Path) -> None:
     config = _config_for(folder, faq)
     profiler = cProfile.Profile()
     profiler.enable()
-    load_knowledge(config, faq, cache_dir=None)
+    load_knowledge(config, faq, use_cache=False)
     profiler.disable()
     pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
 
