@@ -210,8 +210,9 @@ def _load_in_child(code_root: Path, config: Path, faq: Path, cache: Path | None)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def _config_for(folder: Path, faq: Path) -> Path:
-    text = (ROOT / "config.example.yaml").read_text(encoding="utf-8")
+def _config_for(folder: Path, faq: Path, code_root: Path = ROOT) -> Path:
+    # The example config of the checkout being timed: an older one rejects newer keys.
+    text = (code_root / "config.example.yaml").read_text(encoding="utf-8")
     path = folder / "config.yaml"
     path.write_text(text.replace("faq_file: faq.yaml", f"faq_file: {faq.name}"), encoding="utf-8")
     return path
@@ -254,7 +255,7 @@ def main() -> None:
                 profile(size, folder)
                 continue
             faq = write_faq(folder / f"faq-{size}.yaml", size, args.seed)
-            config = _config_for(folder, faq)
+            config = _config_for(folder, faq, Path(args.code))
             cold, warm = [], []
             for round_ in range(args.rounds):
                 cache = folder / f"cache-{size}-{round_}"
