@@ -66,10 +66,11 @@ class _PhraseIndex:
                 phrase = normalize(phrase.lstrip("~"))
                 if not phrase.isascii():  # pure-Latin variants are covered by the English side
                     zh[phrase][name] = zh[phrase].get(name, False) or strong
-        self.by_first: dict[str, list[tuple[tuple[str, ...], tuple[tuple[str, bool], ...]]]] = (
+        # (phrase, its concepts, its second word or "" for one word), by first word.
+        self.by_first: dict[str, list[tuple[tuple[str, ...], tuple[tuple[str, bool], ...], str]]] = (
             defaultdict(list))
         for key, names in en.items():
-            self.by_first[key[0]].append((key, tuple(names.items())))
+            self.by_first[key[0]].append((key, tuple(names.items()), key[1] if len(key) > 1 else ""))
         for options in self.by_first.values():
             options.sort(key=lambda item: -len(item[0]))
         # "=word" phrases by the bare word, so a message's words are looked up as they are.
@@ -228,13 +229,19 @@ def _match_english(tokens: list[str], stems: list[str], concepts: dict[str, int]
             continue   # inside the phrase just matched
         matched = 0
         matched_key: tuple[str, ...] = ()
+        last = i + 1 == count
+        next_stem = None if last else stems[i + 1]
+        next_exact = None if last else "=" + tokens[i + 1]
         # The exact surface wins ties ("funding" vs "funds").
         for options in (exact[i], by_stem[i]):
-            for key, names in options or ():
+            for key, names, second in options or ():
                 n = len(key)
                 if n <= matched or i + n > count:
                     continue
-                for j in range(1, n):   # key[0] is this word itself
+                # Most phrases fail on their second word: checked before anything else.
+                if second and second != "*" and second != next_stem and second != next_exact:
+                    continue
+                for j in range(2, n):   # key[0] is this word, key[1] was just checked
                     k = key[j]
                     if k != "*" and k != stems[i + j] and k != "=" + tokens[i + j]:
                         break
@@ -267,7 +274,7 @@ def _match_one(token: str, stem_: str, concepts: dict[str, int], strong: set[str
                residual: list[str]) -> None:
     """A single word on its own (the one under a "*" in a phrase)."""
     for first in ("=" + token, stem_):
-        for key, names in _INDEX.by_first.get(first, ()):
+        for key, names, _ in _INDEX.by_first.get(first, ()):
             if len(key) == 1:
                 for name, is_strong in names:
                     concepts[name] += 1

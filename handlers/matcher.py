@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any
 
 from .analysis import Analysis, Speller, analyze, features_of
@@ -106,8 +107,8 @@ class FaqMatcher:
         # and stock sentences recur across entries.
         texts = dict.fromkeys(t for entry in faq.entries for t in _entry_texts(entry))
         normalized = {t: normalize(t) for t in texts}
-        self.vocabulary = frozenset(w for norm in normalized.values() for w in words(norm)
-                                    if w.isascii())
+        every_word = set(chain.from_iterable(map(words, normalized.values())))
+        self.vocabulary = frozenset(w for w in every_word if w.isascii())
         self.speller = Speller(self.vocabulary)
         # The operator's own multi-word or Chinese keywords ("support email", "资金费率"):
         # finding one whole is an unambiguous sign the message is about this FAQ's domain.
