@@ -137,7 +137,7 @@ class IndexCache:
             log.warning("ignoring the damaged or foreign FAQ index cache %s; rebuilding", path)
             return None
         try:
-            stored = marshal.loads(body)
+            stored = _read_pieces(body)
         except (EOFError, ValueError, TypeError) as exc:
             log.warning("ignoring the unreadable FAQ index cache %s (%s)", path, exc)
             return None
@@ -149,7 +149,8 @@ class IndexCache:
 
     def put(self, key: str, value: dict[str, Any]) -> None:
         """Store atomically (a reader sees the old file or the new one, never half of one)."""
-        body = marshal.dumps({**value, "key": key})
+        body = b"".join(len(part).to_bytes(8, "little") + part
+                        for part in map(marshal.dumps, _pieces({**value, "key": key})))
         blob = CACHE_FORMAT + hashlib.sha256(body).digest() + body
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
@@ -170,6 +171,62 @@ class IndexCache:
                            reverse=True)
             for old in files[KEEP_FILES:]:
                 old.unlink()
+
+
+# Long lists are stored in pieces of this many items, each decoded by its own call: reading
+# the cache in a worker thread then never holds the interpreter (and the event loop) for more
+# than a few milliseconds at a time, where one 10 MB object would hold it for a quarter second.
+PIECE = 256
+_PIECES = "\0pieces"
+
+
+def _pieces(value: dict[str, Any]) -> list[Any]:
+    """The dict with each long list (at any depth of dicts) replaced by a marker, followed by
+    the lists' pieces in the order the markers appear."""
+    out: list[Any] = []
+
+    def skeleton(d: dict[str, Any]) -> dict[str, Any]:
+        shape = {}
+        for name, item in d.items():
+            if isinstance(item, dict):
+                shape[name] = skeleton(item)
+            elif isinstance(item, list) and len(item) > PIECE:
+                chunks = [item[i:i + PIECE] for i in range(0, len(item), PIECE)]
+                shape[name] = (_PIECES, len(chunks))
+                out.extend(chunks)
+            else:
+                shape[name] = item
+        return shape
+
+    return [skeleton(value), *out]
+
+
+def _read_pieces(body: bytes) -> dict[str, Any]:
+    """The inverse of `_pieces`, read one object at a time (each is preceded by its size)."""
+    view = memoryview(body)
+    at = 0
+
+    def load() -> Any:
+        nonlocal at
+        size = int.from_bytes(view[at:at + 8], "little")
+        if size <= 0 or at + 8 + size > len(view):
+            raise ValueError("a piece runs past the end")
+        at += 8 + size
+        return marshal.loads(view[at - size:at])
+
+    head = load()
+
+    def fill(d: dict[str, Any]) -> dict[str, Any]:
+        for name, item in d.items():
+            if isinstance(item, dict):
+                fill(item)
+            elif isinstance(item, tuple) and len(item) == 2 and item[0] == _PIECES:
+                d[name] = [x for _ in range(item[1]) for x in load()]
+        return d
+
+    if not isinstance(head, dict):
+        raise ValueError("not an index")
+    return fill(head)
 
 
 __all__ = ["IndexCache", "KnowledgeFiles", "build_knowledge", "cache_key", "load_knowledge"]

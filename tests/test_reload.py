@@ -11,9 +11,12 @@ import shutil
 import time
 from pathlib import Path
 
+import pytest
 import yaml
 
 from bench.bench_faq_load import write_faq
+from handlers.core import decide
+from handlers.model import Message, User
 from runtime.knowledge import KnowledgeFiles, load_knowledge
 from runtime.launcher import build_service, serve
 
@@ -179,6 +182,23 @@ def test_a_damaged_cache_is_ignored_and_rebuilt(tmp_path):
     run(scenario())
     # Rebuilt: the next load finds a sound index for this FAQ again.
     assert cached.read_bytes() != bytes(blob)
+
+
+@pytest.mark.parametrize("damage", [
+    lambda blob: blob[:len(blob) // 3],                      # cut short
+    lambda blob: b"",                                         # empty
+    lambda blob: b"faq-index 0\n" + blob[12:],              # another format
+    lambda blob: blob[:-9] + bytes(9),                        # a piece runs past the end
+])
+def test_an_unusable_cache_file_never_stops_the_bot_from_loading(tmp_path, damage):
+    shutil.copy(FAQ, tmp_path / "faq.yaml")
+    config = write_config(tmp_path, FakeTelegram())
+    load_knowledge(config)
+    (cached,) = (tmp_path / "cache").glob("*.idx")
+    cached.write_bytes(damage(cached.read_bytes()))
+    kb = load_knowledge(config)
+    asked = Message(channel="telegram", chat_id="1", message_id="1", user=User(id="2"), text=TWO_FA)
+    assert decide(asked, kb).faq == "reset-2fa"
 
 
 def test_a_changed_file_on_disk_is_reloaded_and_staff_hear_it(tmp_path):
