@@ -1,6 +1,7 @@
 """/reload through the real python-telegram-bot against the fake Bot API server: the bot keeps
 answering while a large FAQ loads, puts the new files in force at once, refuses a broken file
-naming file, entry and field, and never serves an edited FAQ from its cache."""
+naming file, entry and field, never serves an edited FAQ from its cache and shrugs off a
+damaged one; a file changed on disk is reloaded too; the console still reloads."""
 
 from __future__ import annotations
 
