@@ -75,10 +75,12 @@ def cmd_triage(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from runtime.knowledge import KnowledgeFiles
     from runtime.launcher import run
 
-    config, faq, kb = _load(args)
-    return run(config, faq, kb, args, os.environ)
+    # The same loader /reload uses, with the FAQ index cached: a restart is quick.
+    files = KnowledgeFiles(args.config, args.faq)
+    return run(files, files.load(), args, os.environ)
 
 
 def cmd_tickets(args: argparse.Namespace) -> int:

@@ -17,7 +17,8 @@ from typing import TextIO
 
 from handlers.model import Message, User
 from runtime.faults import crash_point
-from runtime.service import OutboxItem, SupportService
+from runtime.reloading import RuntimeActions
+from runtime.service import RUNTIME, OutboxItem, SupportService
 
 GROUP = "console-group"
 STAFF = "console-staff"
@@ -54,6 +55,8 @@ class ConsoleChannel:
         self.session = Session()
         moderators = service.kb.config.moderators.console
         self.moderator_name = moderators[0] if moderators else "mod"
+        # The console is its own dispatcher: it also carries out the runtime's actions (/reload).
+        self.runtime = RuntimeActions(service)
 
     # --- the loop ----------------------------------------------------------------------------
 
@@ -151,6 +154,12 @@ class ConsoleChannel:
 
     def execute(self, item: OutboxItem) -> None:
         self.service.begin(item)
+        if item.channel == RUNTIME:
+            follow = self.runtime.execute_blocking(item)
+            self.service.done(item)
+            for next_item in follow:
+                self.execute(next_item)
+            return
         crash_point("before-send")
         p = item.payload
         op = p.get("op")
@@ -168,8 +177,6 @@ class ConsoleChannel:
                 self._print(f"  bot → private to @{p['user_id']}: {p['private_text']}")
         elif op == "dm":
             self._print(f"  bot → private to @{p['user_id']}: {p['text']}")
-        elif op == "reload":
-            pass
         elif op == "delete":
             self._print(f"  bot deletes {target} [{p.get('check', '')}]")
         elif op == "hide":

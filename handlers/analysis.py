@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
+import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import combinations
 
 from mnemonic import Mnemonic
 
@@ -14,11 +14,10 @@ from .lexicon import CONCEPTS, QUESTION_CUES_EN, QUESTION_CUES_ZH, STOPWORDS_EN
 from .text import (
     detect_language,
     expand_negations,
-    has_url,
+    links_removed,
     normalize,
     stem,
     strip_leading_handles,
-    without_urls_and_handles,
     words,
 )
 
@@ -27,6 +26,8 @@ _QUESTION_EN = re.compile(
     r" (?:i|you|we|it|there|they|my)\b|\bany ?(?:one|body) know\b|\bwondering\b")
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff])不\1")  # 够不够, 是不是, 要不要: a yes/no question
 _STOP_STEMS = frozenset(stem(w) for w in STOPWORDS_EN) | STOPWORDS_EN
+_HAN_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+_UNCOVERED = re.compile(rb"\x00+")
 
 
 @dataclass
@@ -40,8 +41,8 @@ class Analysis:
     question: bool = False
 
     def features(self) -> set[str]:
-        return ({"c:" + c for c in self.concepts} | {"w:" + w for w in self.residual}
-                | {"b:" + b for b in self.bigrams})
+        return {*map("c:".__add__, self.concepts), *map("w:".__add__, self.residual),
+                *map("b:".__add__, self.bigrams)}
 
 
 class _PhraseIndex:
@@ -65,15 +66,24 @@ class _PhraseIndex:
                 phrase = normalize(phrase.lstrip("~"))
                 if not phrase.isascii():  # pure-Latin variants are covered by the English side
                     zh[phrase][name] = zh[phrase].get(name, False) or strong
-        self.by_first: dict[str, list[tuple[tuple[str, ...], tuple[tuple[str, bool], ...]]]] = (
+        # (phrase, its concepts, its second word or "" for one word), by first word.
+        self.by_first: dict[str, list[tuple[tuple[str, ...], tuple[tuple[str, bool], ...], str]]] = (
             defaultdict(list))
         for key, names in en.items():
-            self.by_first[key[0]].append((key, tuple(names.items())))
+            self.by_first[key[0]].append((key, tuple(names.items()), key[1] if len(key) > 1 else ""))
         for options in self.by_first.values():
             options.sort(key=lambda item: -len(item[0]))
+        # "=word" phrases by the bare word, so a message's words are looked up as they are.
+        self.by_exact = {k[1:]: v for k, v in self.by_first.items() if k.startswith("=")}
         self.zh = {k: tuple(v.items()) for k, v in zh.items()}
-        self.zh_max = max((len(k) for k in self.zh), default=1)
-        self.zh_first = frozenset(k[0] for k in self.zh)
+        # Per first character, the phrase lengths to try, longest first: a position is looked
+        # up only at lengths some phrase has, not at every length up to the longest phrase.
+        lengths: dict[str, set[int]] = defaultdict(set)
+        for k in self.zh:
+            lengths[k[0]].add(len(k))
+        self.zh_lengths = {ch: tuple(sorted(ns, reverse=True)) for ch, ns in lengths.items()}
+        self.zh_first_pattern = re.compile("[" + "".join(re.escape(ch) for ch in sorted(lengths))
+                                           + "]" if lengths else "(?!)")
         self.surface = frozenset(t.lstrip("=") for c in CONCEPTS.values() for p in c.en
                                  for t in _phrase_tokens(p.lstrip("~")))
 
@@ -110,6 +120,11 @@ class Speller:
             for variant in _deletes(target, 2 if len(target) >= 9 else 1):
                 self.deletes[variant].add(target)
         self.correct = lru_cache(maxsize=16384)(self._correct)
+        self.stem_of = lru_cache(maxsize=65536)(self._stem_of)
+
+    def _stem_of(self, token: str) -> str:
+        """The stem of the word as the speller reads it (typo corrected)."""
+        return stem(self.correct(token) or token)
 
     def _correct(self, token: str) -> str | None:
         if len(token) < 6 or not token.isalpha() or token in self.known or stem(token) in self.known:
@@ -127,12 +142,14 @@ class Speller:
 
 
 def _deletes(word: str, depth: int) -> set[str]:
+    """The word and every string `depth` or fewer deletions away (none shorter than 3)."""
     out = {word}
+    frontier = {word}
     for d in range(1, depth + 1):
         if len(word) - d < 3:
             break
-        out.update("".join(c for i, c in enumerate(word) if i not in set(drop))
-                   for drop in combinations(range(len(word)), d))
+        frontier = {w[:i] + w[i + 1:] for w in frontier for i in range(len(w))}
+        out |= frontier
     return out
 
 
@@ -148,21 +165,11 @@ def _levenshtein(a: str, b: str) -> int:
 
 def analyze(text: str, speller: Speller | None = None) -> Analysis:
     """Concepts, residual words and bigrams of a message (or of an FAQ question)."""
-    norm = normalize(strip_leading_handles(text))
-    clean = expand_negations(without_urls_and_handles(norm))
-    has_link = has_url(norm)
-    result = Analysis(text=clean, lang=detect_language(clean))
-    concepts: dict[str, int] = defaultdict(int)
-    strong = result.strong
+    clean, had_link = _clean(text)
     tokens = [t for t in words(clean) if t.isascii()]
-    stems = []
-    for tok in tokens:
-        fixed = speller.correct(tok) if speller else None
-        stems.append(stem(fixed or tok))
-    _match_english(tokens, stems, concepts, strong, result.residual)
-    _match_chinese(clean, concepts, strong, result.bigrams)
-    if has_link:  # a link is part of what the message is about ("is this site real?")
-        concepts["website"] += 1
+    result = Analysis(text=clean, lang=detect_language(clean))
+    concepts = _scan(clean, tokens, had_link, speller, result.strong, result.residual,
+                     result.bigrams)
     result.concepts = dict(concepts)
     result.question = bool("?" in clean or _QUESTION_EN.search(clean) or _A_NOT_A.search(clean)
                            or (tokens[:1] and tokens[0] in QUESTION_CUES_EN)
@@ -170,19 +177,75 @@ def analyze(text: str, speller: Speller | None = None) -> Analysis:
     return result
 
 
+def features_of(text: str, speller: Speller | None = None,
+                normalized: str | None = None) -> frozenset[str]:
+    """What the matcher indexes for an FAQ text: `analyze(text).features()`, without the
+    language and question detection an FAQ entry does not need (this runs for every text
+    of the FAQ at each load). `normalized`: `normalize(text)`, if the caller has it."""
+    clean, had_link = _clean(text, normalized)
+    residual: list[str] = []
+    bigrams: set[str] = set()
+    concepts = _scan(clean, [t for t in words(clean) if t.isascii()], had_link, speller, set(),
+                     residual, bigrams)
+    # Interned: the same few thousand features recur across an FAQ's texts, so the index
+    # holds (and its cache stores) one copy of each.
+    return frozenset(map(sys.intern, [*map("c:".__add__, concepts), *map("w:".__add__, residual),
+                                      *map("b:".__add__, bigrams)]))
+
+
+def _clean(text: str, normalized: str | None = None) -> tuple[str, bool]:
+    """(normalised text without links, handles and contractions; whether it held a link)."""
+    if normalized is None or "@" in text:   # with no handle to strip, normalize(text) is it
+        normalized = normalize(strip_leading_handles(text))
+    clean, had_link = links_removed(normalized)
+    return expand_negations(clean), had_link
+
+
+def _scan(clean: str, tokens: list[str], had_link: bool, speller: Speller | None,
+          strong: set[str], residual: list[str], bigrams: set[str]) -> dict[str, int]:
+    """Concepts found (with how often), filling in the strong ones, residual words and bigrams."""
+    concepts: dict[str, int] = defaultdict(int)
+    stems = list(map(speller.stem_of if speller else stem, tokens))
+    _match_english(tokens, stems, concepts, strong, residual)
+    _match_chinese(clean, concepts, strong, bigrams)
+    if had_link:  # a link is part of what the message is about ("is this site real?")
+        concepts["website"] += 1
+    return concepts
+
+
 def _match_english(tokens: list[str], stems: list[str], concepts: dict[str, int],
                    strong: set[str], residual: list[str]) -> None:
-    i = 0
-    while i < len(tokens):
+    """Longest phrase first, left to right; the words no phrase explains become residual.
+
+    This runs for every word of every FAQ text at load and of every message, so the words
+    that start no phrase at all (most of them) are found with one lookup each in C."""
+    by_first = _INDEX.by_first
+    exact = list(map(_INDEX.by_exact.get, tokens))
+    by_stem = list(map(by_first.get, stems))
+    count = len(tokens)
+    done = 0   # words before this one are explained or residual already
+    for i in [i for i in range(count) if exact[i] or by_stem[i]]:
+        if i < done:
+            continue   # inside the phrase just matched
         matched = 0
         matched_key: tuple[str, ...] = ()
-        for first in ("=" + tokens[i], stems[i]):  # exact surface wins ties ("funding" vs "funds")
-            for key, names in _INDEX.by_first.get(first, ()):
+        last = i + 1 == count
+        next_stem = None if last else stems[i + 1]
+        next_exact = None if last else "=" + tokens[i + 1]
+        # The exact surface wins ties ("funding" vs "funds").
+        for options in (exact[i], by_stem[i]):
+            for key, names, second in options or ():
                 n = len(key)
-                if n <= matched or i + n > len(tokens):
+                if n <= matched or i + n > count:
                     continue
-                if all(k == "*" or k == stems[i + j] or k == "=" + tokens[i + j]
-                       for j, k in enumerate(key)):
+                # Most phrases fail on their second word: checked before anything else.
+                if second and second != "*" and second != next_stem and second != next_exact:
+                    continue
+                for j in range(2, n):   # key[0] is this word, key[1] was just checked
+                    k = key[j]
+                    if k != "*" and k != stems[i + j] and k != "=" + tokens[i + j]:
+                        break
+                else:
                     for name, is_strong in names:
                         concepts[name] += 1
                         if is_strong:
@@ -190,22 +253,28 @@ def _match_english(tokens: list[str], stems: list[str], concepts: dict[str, int]
                     matched = n
                     matched_key = key
                     break
-        if matched:
-            for j, k in enumerate(matched_key):
-                if k == "*":
-                    _match_one(tokens[i + j], stems[i + j], concepts, strong, residual)
-            i += matched
+        if not matched:
             continue
-        if stems[i] not in _STOP_STEMS and tokens[i] not in STOPWORDS_EN and not tokens[i].isdigit():
-            residual.append(stems[i])
-        i += 1
+        _residual(tokens, stems, done, i, residual)
+        for j, k in enumerate(matched_key):
+            if k == "*":
+                _match_one(tokens[i + j], stems[i + j], concepts, strong, residual)
+        done = i + matched
+    _residual(tokens, stems, done, count, residual)
+
+
+def _residual(tokens: list[str], stems: list[str], start: int, end: int,
+              residual: list[str]) -> None:
+    """The meaningful words among tokens[start:end] (no stopwords, no bare numbers)."""
+    residual.extend([stems[j] for j in range(start, end) if stems[j] not in _STOP_STEMS
+                     and tokens[j] not in STOPWORDS_EN and not tokens[j].isdigit()])
 
 
 def _match_one(token: str, stem_: str, concepts: dict[str, int], strong: set[str],
                residual: list[str]) -> None:
     """A single word on its own (the one under a "*" in a phrase)."""
     for first in ("=" + token, stem_):
-        for key, names in _INDEX.by_first.get(first, ()):
+        for key, names, _ in _INDEX.by_first.get(first, ()):
             if len(key) == 1:
                 for name, is_strong in names:
                     concepts[name] += 1
@@ -218,28 +287,29 @@ def _match_one(token: str, stem_: str, concepts: dict[str, int], strong: set[str
 
 def _match_chinese(text: str, concepts: dict[str, int], strong: set[str],
                    bigrams: set[str]) -> None:
-    covered = [False] * len(text)
-    any_han = False
-    for i, ch in enumerate(text):
-        if "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff":
-            any_han = True
-        if ch not in _INDEX.zh_first:
-            continue
-        for length in range(min(_INDEX.zh_max, len(text) - i), 0, -1):
-            names = _INDEX.zh.get(text[i:i + length])
+    if text.isascii():
+        return  # every Chinese phrase and every Han character is outside ASCII
+    covered = bytearray(len(text))   # 1 where a phrase was found
+    zh = _INDEX.zh
+    zh_lengths = _INDEX.zh_lengths
+    size = len(text)
+    # Only positions holding the first character of some phrase are looked up.
+    for m in _INDEX.zh_first_pattern.finditer(text):
+        i = m.start()
+        for length in zh_lengths[m.group()]:
+            if i + length > size:
+                continue
+            names = zh.get(text[i:i + length])
             if names:
                 for name, is_strong in names:
                     concepts[name] += 1
                     if is_strong:
                         strong.add(name)
-                for j in range(i, i + length):
-                    covered[j] = True
-    if not any_han:
-        return
-    run = ""
-    for ch, done in zip(text + " ", covered + [True]):
-        if not done and ("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"):
-            run += ch
-            continue
-        bigrams.update(run[k:k + 2] for k in range(len(run) - 1))
-        run = ""
+                covered[i:i + length] = b"\x01" * length
+    # Bigrams of the Han characters no phrase explained, within each uncovered run.
+    for run in _HAN_RUN.finditer(text):
+        start, end = run.span()
+        for part in _UNCOVERED.finditer(covered, start, end):
+            a, b = part.span()
+            if b - a >= 2:
+                bigrams.update(map(str.__add__, text[a:b - 1], text[a + 1:b]))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from .model import Command, Decision, Finding, HandOff, Message, OpenTicket, Reply
+from .model import Command, Decision, Finding, HandOff, Message, OpenTicket, Reload, Reply
 from .replies import reply_language, say
 from .text import detect_language
 
@@ -62,6 +62,8 @@ def decide_command(message: Message, kb: Knowledge, state: State) -> Decision:
         if problem:
             return done(Reply(check="usage", text=say("usage", words, usage=USAGE[name])),
                         reason=f"/{name}: {problem}")
+        if name == "reload":
+            return done(Reload(check="command"))
         return done(Command(check="command", command=name, args=tuple(rest.split()),
                             moderator=True, params=tuple(sorted(params.items()))))
     if name in ("help", "start") and not (name == "start" and rest):

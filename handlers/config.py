@@ -192,6 +192,8 @@ class Config(Strict):
     official: Official = Field(default_factory=Official)
     faq_file: StrictStr = "faq.yaml"
     database: StrictStr = "data/bot.db"
+    cache_dir: StrictStr | None = None         # the FAQ index cache; None: "cache" by the database
+    reload_check_seconds: Annotated[float, Field(ge=0)] = 5   # 0: no reload on file change
     moderators: Moderators = Field(default_factory=Moderators)
     answering: Answering = Field(default_factory=Answering)
     matching: Matching = Field(default_factory=Matching)
@@ -236,6 +238,14 @@ class Config(Strict):
     def unmanaged_policy(self, channel: str) -> str:
         """"ignore" or "safety" for a group the operator does not manage."""
         return self.telegram.unmanaged_groups if channel == "telegram" else "ignore"
+
+    def cache_path(self) -> Path | None:
+        """Where the FAQ index cache lives (None for an in-memory database and no cache_dir)."""
+        if self.cache_dir is not None:
+            return self.resolve(self.cache_dir) if self.cache_dir else None
+        if self.database == ":memory:":
+            return None
+        return self.resolve(self.database).parent / "cache"
 
     def official_for(self, platform: str) -> list[OfficialAccount]:
         return list(getattr(self.official, platform, []) or [])

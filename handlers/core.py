@@ -7,7 +7,7 @@ had the safety reminder today?) arrives through a `State` the caller fills from 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Protocol
+from typing import Any, Protocol
 
 from .answering import answer_text, choose_entry, faq_actions
 from .config import Config
@@ -99,11 +99,12 @@ class Knowledge:
     safety: SafetyKit
 
     @classmethod
-    def build(cls, config: Config, faq: Faq) -> Knowledge:
+    def build(cls, config: Config, faq: Faq, index: dict[str, Any] | None = None) -> Knowledge:
+        """`index`: a `FaqMatcher.index_state()` of this very FAQ, to skip re-analysing it."""
         names = (config.brand.name, *config.brand.aliases,
                  *(a.username for a in config.official.telegram),
                  *(a.username for a in config.official.twitter))
-        return cls(config, faq, FaqMatcher(faq, tuple(names)), SafetyKit(config))
+        return cls(config, faq, FaqMatcher(faq, tuple(names), index), SafetyKit(config))
 
 
 def decide(message: Message, kb: Knowledge, state: State = NO_HISTORY) -> Decision:

@@ -114,3 +114,14 @@ def parse_faq(raw: object, source: str = "faq.yaml") -> Faq:
 
 def load_faq(path: str | Path) -> Faq:
     return parse_faq(read_yaml(path), str(path))
+
+
+def faq_records(faq: Faq) -> list[dict]:
+    """The validated entries as plain data, for the index cache."""
+    return [entry.model_dump() for entry in faq.entries]
+
+
+def faq_from_records(records: list[dict], source: str) -> Faq:
+    """A Faq from `faq_records` output: entries that passed `parse_faq` when they were stored
+    (the cache is checksummed), so they are not validated again."""
+    return Faq([FaqEntry.model_construct(**record) for record in records], source)

@@ -13,21 +13,101 @@ class ConfigError(Exception):
     """A config or FAQ file that cannot be used; the message names file, entry and field."""
 
 
+# libyaml parses a 5 MB FAQ several times faster than the pure-Python parser; same results.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_STR = "tag:yaml.org,2002:str"
+_NOT_PLAIN = object()   # "this document needs the full loader"
+_NO_KEY = object()
+_SPECIAL_KEYS = ("tag:yaml.org,2002:merge", "tag:yaml.org,2002:value")   # "<<" and "="
+
+
 def read_yaml(path: str | Path) -> Any:
     path = Path(path)
+    return parse_yaml(read_bytes(path), path)
+
+
+def read_bytes(path: str | Path) -> bytes:
+    """The file's bytes, or a ConfigError naming it."""
+    path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_bytes()
     except FileNotFoundError:
         raise ConfigError(f"{path}: file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the file ({exc})") from None
+
+
+def parse_yaml(data: bytes, path: str | Path) -> Any:
+    """Parsed YAML from a file's bytes (UTF-8), or a ConfigError naming the line."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: cannot read the file ({exc})") from None
     try:
-        return yaml.safe_load(text)
+        data = _plain_load(text)
+        if data is _NOT_PLAIN:
+            data = yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader, C or Python
+        return data
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise ConfigError(f"{path}:{where}: not valid YAML: {problem}") from None
+
+
+def _plain_load(text: str) -> Any:
+    """The document built straight from the parser's events, as `yaml.safe_load` would build
+    it, when it is plain YAML: mappings, lists and scalars with no anchor, alias, explicit
+    tag or merge key (every FAQ and config we know). Anything else returns _NOT_PLAIN and is
+    left to the full loader. Building from events skips the node tree: a 5,000-entry FAQ
+    parses in a third of the time."""
+    helper = yaml.SafeLoader("")   # PyYAML's own rules for untagged scalars (1, yes, null, …)
+    first_chars = helper.yaml_implicit_resolvers
+    if None in first_chars:
+        return _NOT_PLAIN
+    stack: list[list[Any]] = []    # [container, key waiting for its value]
+    root: Any = None
+    documents = 0
+    for event in yaml.parse(text, Loader=_LOADER):
+        kind = type(event)
+        if kind is yaml.ScalarEvent:
+            value = event.value
+            if event.anchor is not None or event.tag not in (None, "!"):
+                return _NOT_PLAIN
+            if event.implicit[0] and value[:1] in first_chars or value == "":
+                tag = helper.resolve(yaml.ScalarNode, value, event.implicit)
+                if tag in _SPECIAL_KEYS:
+                    return _NOT_PLAIN
+                if tag != _STR:
+                    value = helper.construct_object(yaml.ScalarNode(tag, value))
+        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            if event.anchor is not None or event.tag not in (None, "!"):
+                return _NOT_PLAIN
+            if stack and type(stack[-1][0]) is dict and stack[-1][1] is _NO_KEY:
+                return _NOT_PLAIN      # a mapping or list used as a key
+            stack.append([{} if kind is yaml.MappingStartEvent else [], _NO_KEY])
+            continue
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            value = stack.pop()[0]
+        elif kind is yaml.DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                return _NOT_PLAIN      # the full loader says what is wrong with that
+            continue
+        elif kind in (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent):
+            continue
+        else:
+            return _NOT_PLAIN          # an alias
+        if not stack:
+            root = value
+        elif type(stack[-1][0]) is list:
+            stack[-1][0].append(value)
+        elif stack[-1][1] is _NO_KEY:
+            stack[-1][1] = value
+        else:
+            stack[-1][0][stack[-1][1]] = value
+            stack[-1][1] = _NO_KEY
+    return root
 
 
 def describe_errors(path: str | Path, exc: ValidationError, raw: Any, entry_list: str = "") -> str:

@@ -13,8 +13,10 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass
+from itertools import chain
+from typing import Any
 
-from .analysis import Analysis, Speller, analyze
+from .analysis import Analysis, Speller, analyze, features_of
 from .faq import Faq, FaqEntry
 from .lexicon import CONCEPTS, CONTEXT_CONCEPTS
 from .text import normalize, stem, words
@@ -57,8 +59,9 @@ class Match:
 class _EntryIndex:
     __slots__ = ("entry", "strong", "weak", "questions", "keywords", "core")
 
-    def __init__(self, entry: FaqEntry, strong: set[str], weak: set[str],
-                 questions: list[set[str]], keywords: list[set[str]]) -> None:
+    def __init__(self, entry: FaqEntry, strong: frozenset[str], weak: frozenset[str],
+                 questions: list[frozenset[str]], keywords: list[frozenset[str]],
+                 core: frozenset[str] | None = None) -> None:
         self.entry = entry
         self.strong = strong
         self.weak = weak
@@ -66,25 +69,47 @@ class _EntryIndex:
         self.keywords = keywords
         # Core topics: what most of the entry's questions are about ("withdraw" for a
         # withdrawal-time entry). A message that shares none of them is about something else.
-        docs = questions + keywords
-        counts = Counter(f for doc in docs for f in doc
-                         if f.startswith("c:") and CONCEPTS[f[2:]].kind == "topic")
-        self.core = frozenset(f for f, n in counts.items() if n * 2 >= len(docs)) if docs else frozenset()
+        if core is None:
+            docs = questions + keywords
+            counts = Counter(f for doc in docs for f in doc if f in _TOPIC_FEATURES)
+            core = frozenset(f for f, n in counts.items() if n * 2 >= len(docs))
+        self.core = core
+
+
+_TOPIC_FEATURES = frozenset("c:" + name for name, c in CONCEPTS.items() if c.kind == "topic")
+INDEX_FORMAT = 1   # bump when the shape of `index_state()` changes
 
 
 class FaqMatcher:
-    """Built once per FAQ load; `match` is pure and costs tens of microseconds."""
+    """Built once per FAQ load; `match` is pure and costs tens of microseconds.
 
-    def __init__(self, faq: Faq, context_terms: tuple[str, ...] = ()) -> None:
+    Everything derived from the FAQ alone can be exported with `index_state()` (plain data)
+    and handed back as `index=` to skip the analysis of every entry: the loader keeps it in a
+    cache keyed by the FAQ's bytes and the code, so an unchanged FAQ loads in a fraction of a
+    second."""
+
+    def __init__(self, faq: Faq, context_terms: tuple[str, ...] = (),
+                 index: dict[str, Any] | None = None) -> None:
         self.faq = faq
         # The brand's own names: a message that names them is about this exchange.
         self.context_terms = tuple(t for t in (normalize(x).strip() for x in context_terms)
                                    if len(t) >= 3 or (t and not t.isascii()))
-        vocabulary = set()
-        for entry in faq.entries:
-            for text in _entry_texts(entry):
-                vocabulary.update(w for w in words(normalize(text)) if w.isascii())
-        self.speller = Speller(vocabulary)
+        self.context_token_phrases = frozenset(
+            tuple(words(t)) for t in self.context_terms if t.isascii() and words(t))
+        self.context_han = tuple(t for t in self.context_terms if not t.isascii())
+        if index is None:
+            self._build(faq)
+        else:
+            self._restore(faq, index)
+
+    def _build(self, faq: Faq) -> None:
+        # Each distinct text is normalised and analysed once per build: categories, keywords
+        # and stock sentences recur across entries.
+        texts = dict.fromkeys(t for entry in faq.entries for t in _entry_texts(entry))
+        normalized = {t: normalize(t) for t in texts}
+        every_word = set(chain.from_iterable(map(words, normalized.values())))
+        self.vocabulary = frozenset(w for w in every_word if w.isascii())
+        self.speller = Speller(self.vocabulary)
         # The operator's own multi-word or Chinese keywords ("support email", "资金费率"):
         # finding one whole is an unambiguous sign the message is about this FAQ's domain.
         phrases = {normalize(k).strip() for e in faq.entries for ks in e.keywords.values()
@@ -93,24 +118,27 @@ class FaqMatcher:
             tuple(words(p)) for p in phrases if p.isascii() and len(words(p)) >= 2)
         self.anchor_han_phrases = frozenset(p for p in phrases if not p.isascii() and len(p) >= 2)
         self.anchor_han_lengths = sorted({len(p) for p in self.anchor_han_phrases})
-        self.context_token_phrases = frozenset(
-            tuple(words(t)) for t in self.context_terms if t.isascii() and words(t))
-        self.context_han = tuple(t for t in self.context_terms if not t.isascii())
         self.entries: list[_EntryIndex] = []
         df: Counter[str] = Counter()       # how many entries are *about* a feature
         weak_df: Counter[str] = Counter()  # how many only mention it in their answer
+        seen: dict[str, frozenset[str]] = {}
+
+        def features(text: str) -> frozenset[str]:
+            found = seen.get(text)
+            if found is None:
+                found = seen[text] = features_of(text, self.speller, normalized.get(text))
+            return found
+
         for entry in faq.entries:
-            questions = [analyze(q, self.speller).features()
-                         for qs in entry.questions.values() for q in qs]
-            keywords = [analyze(k, self.speller).features()
-                        for ks in entry.keywords.values() for k in ks]
-            strong = set().union(*questions, *keywords) if (questions or keywords) else set()
+            questions = [features(q) for qs in entry.questions.values() for q in qs]
+            keywords = [features(k) for ks in entry.keywords.values() for k in ks]
+            strong = frozenset().union(*questions, *keywords)
             if entry.category:
-                strong |= analyze(entry.category.replace("-", " "), self.speller).features()
-            weak = set().union(*(analyze(a, self.speller).features() for a in entry.answer.values()))
-            self.entries.append(_EntryIndex(entry, strong, weak - strong, questions, keywords))
+                strong |= features(entry.category.replace("-", " "))
+            weak = frozenset().union(*(features(a) for a in entry.answer.values())) - strong
+            self.entries.append(_EntryIndex(entry, strong, weak, questions, keywords))
             df.update(strong)
-            weak_df.update(weak - strong)
+            weak_df.update(weak)
         n = max(len(faq.entries), 1)
         # Rarity counts what entries are about; a mention in an answer counts a quarter.
         counts = Counter({f: df[f] + 0.25 * weak_df[f] for f in df.keys() | weak_df.keys()})
@@ -120,10 +148,44 @@ class FaqMatcher:
         # Postings, so a query touches only the entries it shares something with.
         self.entry_postings: dict[str, list[int]] = {}
         self.question_totals: list[list[float]] = []
+        weight = self._weights.__getitem__   # every FAQ feature has an idf, hence a weight
         for i, ix in enumerate(self.entries):
             for f in ix.strong | ix.weak:
                 self.entry_postings.setdefault(f, []).append(i)
-            self.question_totals.append([sum(self.weight(f) for f in doc) for doc in ix.questions])
+            self.question_totals.append([sum(map(weight, doc)) for doc in ix.questions])
+
+    def index_state(self) -> dict[str, Any]:
+        """What `_build` derived from the FAQ, as plain data (str, float, int, list, tuple,
+        frozenset, dict): enough to rebuild this matcher without analysing a single text."""
+        return {
+            "format": INDEX_FORMAT,
+            "ids": [ix.entry.id for ix in self.entries],
+            "vocabulary": self.vocabulary,
+            "anchor_token_phrases": self.anchor_token_phrases,
+            "anchor_han_phrases": self.anchor_han_phrases,
+            "entries": [(ix.strong, ix.weak, ix.questions, ix.keywords, ix.core)
+                        for ix in self.entries],
+            "idf": self.idf,
+            "weights": self._weights,
+            "postings": self.entry_postings,
+            "question_totals": self.question_totals,
+        }
+
+    def _restore(self, faq: Faq, index: dict[str, Any]) -> None:
+        if index.get("format") != INDEX_FORMAT or index["ids"] != [e.id for e in faq.entries]:
+            raise ValueError("the index was built from another FAQ or by another version")
+        self.vocabulary = frozenset(index["vocabulary"])
+        self.speller = Speller(self.vocabulary)
+        self.anchor_token_phrases = frozenset(index["anchor_token_phrases"])
+        self.anchor_han_phrases = frozenset(index["anchor_han_phrases"])
+        self.anchor_han_lengths = sorted({len(p) for p in self.anchor_han_phrases})
+        self.entries = [_EntryIndex(entry, *parts)
+                        for entry, parts in zip(faq.entries, index["entries"], strict=True)]
+        self.idf = index["idf"]
+        self.max_idf = math.log(1 + max(len(faq.entries), 1))
+        self._weights = index["weights"]
+        self.entry_postings = index["postings"]
+        self.question_totals = index["question_totals"]
 
     def weight(self, feature: str) -> float:
         cached = self._weights.get(feature)
@@ -197,8 +259,7 @@ class FaqMatcher:
                 for i in self.entry_postings.get(f, ()):
                     votes[i] = votes.get(i, 0.0) + w * 0.5
         shortlist = sorted(votes, key=lambda i: -votes[i])[:CANDIDATES]
-        query_topics = [f for f in weights if f.startswith("c:")
-                        and CONCEPTS[f[2:]].kind == "topic"]
+        query_topics = [f for f in weights if f in _TOPIC_FEATURES]
         scored = []
         for i in shortlist:
             ix = self.entries[i]

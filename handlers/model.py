@@ -201,6 +201,15 @@ class Command(Action):
 
 
 @dataclass(frozen=True)
+class Reload(Action):
+    """Re-read config and FAQ (a moderator's /reload). The runtime loads them off the event
+    loop, puts them in force at once, and only then confirms; refused files change nothing
+    and the moderator is told the file, entry and field."""
+
+    name: ClassVar[str] = "reload"
+
+
+@dataclass(frozen=True)
 class Decision:
     """Everything the core concluded about one message."""
 

@@ -90,6 +90,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "mod_list": "{which} tickets ({count}):\n{lines}",
         "reloaded": "Reloaded: {entries} FAQ entries, config ok.",
         "reload_failed": "Reload failed, still running the previous files: {error}",
+        "staff_reloaded_on_change": "🔄 The config or FAQ file changed on disk: reloaded, {entries} "
+                                    "FAQ entries.",
+        "staff_reload_refused_on_change": "⚠️ The config or FAQ file changed on disk but was refused; "
+                                          "still running the previous files: {error}",
         "stats": "Since the database was created: {counters}\nTickets: {tickets}",
         "moderator_private": "(Sent to you privately.)",
         "x_dm_closed": "{who} I couldn't message you privately. Please send us a DM: {link} "

@@ -22,9 +22,17 @@ _CONTRACTION = re.compile(r"['’](?:t|s|re|ve|ll|d|m)$")
 
 
 
+_INVISIBLE_CHARS = re.compile("[" + "".join(map(chr, _INVISIBLE)) + "]")
+
+
 def normalize(text: str) -> str:
     """NFKC, lower case, invisible characters removed: full-width forms become ASCII."""
-    return unicodedata.normalize("NFKC", text).translate(_INVISIBLE).lower()
+    if text.isascii():
+        return text.lower()   # NFKC leaves ASCII as it is, and no invisible mark is ASCII
+    text = unicodedata.normalize("NFKC", text)
+    if _INVISIBLE_CHARS.search(text):
+        text = text.translate(_INVISIBLE)
+    return text.lower()
 
 
 _NEGATION = re.compile(r"\b([a-z]+)n['’]t\b")
@@ -33,16 +41,23 @@ _NEGATION_HEADS = {"ca": "can", "wo": "will", "ai": "is", "sha": "shall"}
 
 def expand_negations(text: str) -> str:
     """ "hasn't" -> "has not", so "not filled" and "hasn't filled" meet. Expects lower case."""
+    if "'" not in text and "’" not in text:
+        return text   # the common case, without running the pattern
     return _NEGATION.sub(lambda m: _NEGATION_HEADS.get(m.group(1), m.group(1)) + " not", text)
 
 
 def strip_leading_handles(text: str) -> str:
     """Drop the "@brand @other" prefix X puts in front of every reply."""
-    return _LEADING_HANDLES.sub("", text)
+    return _LEADING_HANDLES.sub("", text) if "@" in text else text
+
+
+def _may_hold_url(text: str) -> bool:
+    # Every link the pattern knows has a dot or "://": most chat lines need no regex at all.
+    return "." in text or "://" in text
 
 
 def has_url(text: str) -> bool:
-    return bool(_URL.search(text))
+    return _may_hold_url(text) and bool(_URL.search(text))
 
 
 def urls(text: str) -> list[str]:
@@ -51,7 +66,15 @@ def urls(text: str) -> list[str]:
 
 def without_urls_and_handles(text: str) -> str:
     """Text with links and @handles removed, for matching on what the person wrote."""
-    return _HANDLE.sub(" ", _URL.sub(" ", text))
+    return links_removed(text)[0]
+
+
+def links_removed(text: str) -> tuple[str, bool]:
+    """(text with links and @handles removed, whether it held a link): one pass for both."""
+    found = 0
+    if _may_hold_url(text):
+        text, found = _URL.subn(" ", text)
+    return (_HANDLE.sub(" ", text) if "@" in text else text), found > 0
 
 
 def is_han(ch: str) -> bool:

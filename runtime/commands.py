@@ -15,6 +15,8 @@ from handlers.redaction import redact, redact_secrets
 from handlers.replies import reply_language, say
 from store import Ticket, normalize_reference
 
+from .service import answer
+
 if TYPE_CHECKING:
     from .service import SupportService
 
@@ -47,13 +49,7 @@ class CommandRunner:
     def _reply(self, message: Message, text: str, private: bool = False) -> Payload:
         """Answer in the same chat; moderator output asked for in public goes privately (the
         staff chat is the staff's own room: answered there)."""
-        if private and message.public and not message.staff_chat:
-            return (message.channel, {"op": "dm", "user_id": message.user.id, "chat_id": message.chat_id,
-                                      "text": text, "public": False}, None)
-        return (message.channel, {"op": "reply", "chat_id": message.chat_id,
-                                  "reply_to": message.message_id, "thread_id": message.thread_id,
-                                  "user_id": message.user.id, "public": message.public,
-                                  "text": text}, None)
+        return (*answer(message, text, private), None)
 
     def _to_member(self, ticket: Ticket, text: str) -> Payload:
         """A private message to the ticket's member, on the ticket's own channel."""
@@ -250,15 +246,6 @@ class CommandRunner:
         return [self._reply(message, say("mod_done", words, ref=ticket.ref, what="reopened"), private=True),
                 self._to_member(ticket, say("reopened_to_member", member_words, ref=ticket.ref)),
                 self._changed(ticket, "reopened", message.user.handle)]
-
-    def cmd_reload(self, message: Message, action: Command, words: str, now: float) -> list[Payload]:
-        reload = getattr(self.service, "reload_from_files", None)
-        if reload is None:
-            return [self._reply(message, say("reload_failed", words, error="no files to reload from"),
-                                private=True)]
-        ok, detail = reload()
-        key = "reloaded" if ok else "reload_failed"
-        return [self._reply(message, say(key, words, entries=detail, error=detail), private=True)]
 
     def cmd_stats(self, message: Message, action: Command, words: str, now: float) -> list[Payload]:
         counters = self.store.counters()

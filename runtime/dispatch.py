@@ -16,7 +16,8 @@ from collections.abc import Iterable
 
 from handlers.redaction import redact
 
-from .service import OutboxItem, SupportService
+from .reloading import RuntimeActions
+from .service import RUNTIME, OutboxItem, SupportService
 
 log = logging.getLogger("bot.dispatch")
 MAX_ATTEMPTS = 8
@@ -38,6 +39,8 @@ class Dispatcher:
         self.service = service
         self.channels = dict(channels)
         self.channels.setdefault("log", staff_sink or LogStaffSink())
+        self.runtime = RuntimeActions(service, self.deliver)   # carries out /reload
+        self.channels.setdefault(RUNTIME, self.runtime)
         self._retry_at: dict[int, float] = {}
         self._lock = asyncio.Lock()
         self._claimed: set[int] = set()   # items being executed right now: never twice at once

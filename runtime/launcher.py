@@ -16,42 +16,28 @@ from handlers.faq import Faq
 from store import Store
 
 from .commands import CommandRunner
+from .knowledge import KnowledgeFiles
 from .service import SupportService
 
 log = logging.getLogger("bot")
 
 
-def build_service(config: Config, kb: Knowledge, staff_channel: str = "console") -> SupportService:
+def build_service(config: Config, kb: Knowledge, staff_channel: str = "console",
+                  files: KnowledgeFiles | None = None) -> SupportService:
+    """`files`: where /reload reads config and FAQ from (without them it says so)."""
     store = Store(config.resolve(config.database))
-    service = SupportService(kb, store, staff_channel=staff_channel)
+    service = SupportService(kb, store, staff_channel=staff_channel, files=files)
     CommandRunner(service)
     return service
-
-
-def enable_reload(service: SupportService, config_path: str, faq_path: str | None) -> None:
-    """/reload re-reads both files; a bad file leaves the running ones in place."""
-    from handlers.config import load_config
-    from handlers.faq import load_faq
-    from handlers.loading import ConfigError
-
-    def reload() -> tuple[bool, str]:
-        try:
-            config = load_config(config_path)
-            faq = load_faq(faq_path or config.resolve(config.faq_file))
-        except ConfigError as exc:
-            return False, str(exc)
-        service.reload(Knowledge.build(config, faq))
-        return True, str(len(faq))
-
-    service.reload_from_files = reload
 
 
 X_KEYS = ("X_API_KEY", "X_API_SECRET", "X_ACCESS_TOKEN", "X_ACCESS_TOKEN_SECRET")
 
 
-def run(config: Config, faq: Faq, kb: Knowledge, args: argparse.Namespace,
+def run(files: KnowledgeFiles, kb: Knowledge, args: argparse.Namespace,
         env: Mapping[str, str]) -> int:
     """Every channel whose credentials are set; the console when there are none."""
+    config, faq = kb.config, kb.faq
     telegram_token = env.get("TELEGRAM_BOT_TOKEN", "").strip()
     x_credentials = {key: env.get(key, "").strip() for key in X_KEYS}
     x_missing = [k for k, v in x_credentials.items() if not v]
@@ -61,8 +47,7 @@ def run(config: Config, faq: Faq, kb: Knowledge, args: argparse.Namespace,
     logging.getLogger("httpx").setLevel(logging.WARNING)   # its lines carry the bot token
     if 0 < len(x_missing) < len(X_KEYS):
         log.error("X is not started: %s missing from the environment", ", ".join(x_missing))
-    service = build_service(config, kb)
-    enable_reload(service, args.config, args.faq)
+    service = build_service(config, kb, files=files)
     try:
         if args.console or not platform:
             return _console(service, config, faq)
@@ -117,10 +102,13 @@ async def serve(service: SupportService, config: Config, telegram_token: str,
         service.recover_interrupted()
         await dispatcher.retry_pending()   # actions decided before a restart, not yet done
         maintenance = asyncio.create_task(dispatcher.run_maintenance(stop))
+        watcher = asyncio.create_task(dispatcher.runtime.watch(stop, config.reload_check_seconds))
         await stop.wait()
         # Let a pass in progress finish before the channels close (no send cut in half).
         with contextlib.suppress(TimeoutError, asyncio.CancelledError):
             await asyncio.wait_for(maintenance, 20)
+        with contextlib.suppress(TimeoutError, asyncio.CancelledError):
+            await asyncio.wait_for(watcher, 60)
     finally:
         for channel in reversed(started):
             with contextlib.suppress(Exception):

@@ -18,9 +18,10 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from handlers.core import Knowledge, decide
+from handlers.loading import ConfigError
 from handlers.model import (
     Action,
     Ban,
@@ -34,6 +35,7 @@ from handlers.model import (
     OpenTicket,
     PointToEarlier,
     Relay,
+    Reload,
     Remind,
     Reply,
     Restrict,
@@ -48,7 +50,12 @@ from store import Store
 from .history import StoreHistory, faq_key, reminder_key, unsettled_key
 from .recent import RecentMessages
 
+if TYPE_CHECKING:
+    from .knowledge import KnowledgeFiles
+
 log = logging.getLogger("bot.service")
+# The outbox "channel" of actions the runtime carries out itself (a /reload), not a platform.
+RUNTIME = "runtime"
 
 
 @dataclass(frozen=True)
@@ -59,21 +66,77 @@ class OutboxItem:
     ref: str | None = None   # a ticket reference: this action must arrive (retried, resent)
 
 
+def answer(message: Message, text: str, private: bool = False) -> tuple[str, dict[str, Any]]:
+    """(channel, payload) answering a message in its chat; moderator output asked for in
+    public goes to the moderator privately (the staff chat is the staff's own room)."""
+    if private and message.public and not message.staff_chat:
+        return message.channel, {"op": "dm", "user_id": message.user.id, "chat_id": message.chat_id,
+                                 "text": text, "public": False}
+    return message.channel, {"op": "reply", "chat_id": message.chat_id,
+                             "reply_to": message.message_id, "thread_id": message.thread_id,
+                             "user_id": message.user.id, "public": message.public, "text": text}
+
+
 class SupportService:
     def __init__(self, kb: Knowledge, store: Store, clock: Callable[[], float] = time.time,
-                 staff_channel: str = "console") -> None:
+                 staff_channel: str = "console", files: KnowledgeFiles | None = None) -> None:
         self.kb = kb
         self.store = store
         self.clock = clock
         self.staff_channel = staff_channel
+        self.files = files                  # where /reload reads config and FAQ from
         self.command_runner: Any = None     # set by runtime.commands (tickets, stats)
-        self.reload_from_files: Any = None  # set by the launcher: re-read config and FAQ
         self.channel_health: Any = None     # set by the launcher: one line per channel
         self._worker: ThreadPoolExecutor | None = None
         self.recent = RecentMessages()      # members' last messages: memory only, never stored
 
-    def reload(self, kb: Knowledge) -> None:
+    # --- /reload: load off the event loop, then swap ----------------------------------------
+
+    def load_files(self) -> Knowledge | str:
+        """Read config and FAQ again: the new knowledge, or why the files were refused.
+        Blocking (seconds for a large FAQ not in the cache): the runtime calls it in a worker
+        thread. It changes nothing; `swap` does."""
+        if self.files is None:
+            return "no files to reload from"
+        try:
+            return self.files.load()
+        except ConfigError as exc:
+            return str(exc)
+        except Exception as exc:  # noqa: BLE001 - the running knowledge must survive anything
+            log.exception("reloading the config and FAQ failed")
+            return f"unexpected error ({type(exc).__name__})"
+
+    def swap(self, kb: Knowledge) -> None:
+        """Put new knowledge in force. One assignment; `handle()` reads `self.kb` once, so each
+        message is decided wholly by the old knowledge or wholly by the new."""
         self.kb = kb
+
+    def reload_notice(self, outcome: Knowledge | str) -> list[OutboxItem]:
+        """Staff hear what a change of the files on disk did."""
+        if isinstance(outcome, Knowledge):
+            log.info("files changed on disk: reloaded, %d FAQ entries", len(outcome.faq))
+            text = say("staff_reloaded_on_change", "en", entries=len(outcome.faq))
+        else:
+            log.warning("files changed on disk but were refused: %s", outcome)
+            text = say("staff_reload_refused_on_change", "en", error=outcome)
+        payload = {"op": "staff", "text": text, "kind": "alert", "origin_channel": RUNTIME}
+        item_id = self.store.add_outbox(self.staff_channel, payload, None, self.clock())
+        return [OutboxItem(item_id, self.staff_channel, payload)]
+
+    def reload_finished(self, item: OutboxItem, outcome: Knowledge | str) -> list[OutboxItem]:
+        """The moderator's confirmation (or the refusal, naming file, entry and field), after
+        the swap."""
+        p = item.payload
+        words = p.get("lang", "en")
+        if isinstance(outcome, Knowledge):
+            log.info("reloaded: config and %d FAQ entries from %s", len(outcome.faq), outcome.faq.source)
+            text = say("reloaded", words, entries=len(outcome.faq))
+        else:
+            log.warning("reload refused, the running config and FAQ stay: %s", outcome)
+            text = say("reload_failed", words, error=outcome)
+        payload = {**p["confirm"], "text": text, "check": "reload"}
+        item_id = self.store.add_outbox(p["confirm_channel"], payload, None, self.clock())
+        return [OutboxItem(item_id, p["confirm_channel"], payload)]
 
     # --- the main path ----------------------------------------------------------------------
 
@@ -90,8 +153,9 @@ class SupportService:
     def handle(self, message: Message, update_key: str | None = None) -> list[OutboxItem] | None:
         """Decide about a message and persist everything; None if it was handled before."""
         now = self.clock()
-        history = StoreHistory(self.store, self.kb.config, now, self.recent)
-        decision = decide(message, self.kb, history)
+        kb = self.kb   # read once: a /reload swapping it meanwhile never mixes old and new
+        history = StoreHistory(self.store, kb.config, now, self.recent)
+        decision = decide(message, kb, history)
         self.recent.add(message, now)
         key = update_key or f"{message.chat_id}:{message.message_id}" + (":e" if message.edited else "")
         with self.store.atomic():
@@ -198,6 +262,12 @@ class SupportService:
             return self._relay(message, decision, action, now)
         if isinstance(action, Command) and self.command_runner is not None:
             return self.command_runner(message, decision, action, now)
+        if isinstance(action, Reload):
+            # Not done here, inside the store transaction and on the event loop: the runtime
+            # carries it out (runtime.reloading) and then confirms to this moderator.
+            channel, confirm = answer(message, "", private=True)
+            return [(RUNTIME, {"op": "reload", "lang": words, "confirm_channel": channel,
+                               "confirm": confirm}, None)]
         return []
 
     def _handoff_payload(self, message: Message, decision: Decision, action: HandOff,

@@ -1,0 +1,100 @@
+"""Outbox actions the runtime carries out itself, not a platform: today, /reload.
+
+A moderator's /reload is decided like any command (a typed `Reload` action), persisted in the
+outbox under the RUNTIME channel, and executed here: the files are read, validated and indexed
+in a worker thread while the event loop goes on answering members; the new knowledge is then
+put in force in one assignment, and only after that is the moderator told. One reload runs at
+a time; a second one waits for it and then reads the files again. A change of the files on
+disk is reloaded the same way (`watch`), and the staff chat hears the outcome.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import threading
+from collections.abc import Awaitable, Callable, Iterable
+from pathlib import Path
+
+from handlers.core import Knowledge
+
+from .service import RUNTIME, OutboxItem, SupportService
+
+
+class RuntimeActions:
+    """Registered in the dispatcher under RUNTIME, the way a channel is under its name."""
+
+    name = RUNTIME
+
+    def __init__(self, service: SupportService,
+                 deliver: Callable[[Iterable[OutboxItem]], Awaitable[None]] | None = None) -> None:
+        self.service = service
+        self.deliver = deliver
+        self._lock = asyncio.Lock()            # one reload at a time on the event loop...
+        self._blocking = threading.Lock()      # ...and in the console, which has no loop
+
+    async def execute(self, item: OutboxItem) -> str | None:
+        op = item.payload.get("op")
+        if op != "reload":
+            raise ValueError(f"unknown runtime action {op!r}")
+        outcome = await self.reload()
+        if self.deliver is not None:
+            await self.deliver(self.service.reload_finished(item, outcome))
+        return None
+
+    async def reload(self) -> Knowledge | str:
+        """Load off the loop, swap on it: the new knowledge, or why the files were refused."""
+        async with self._lock:
+            outcome = await asyncio.to_thread(self.service.load_files)
+            if isinstance(outcome, Knowledge):
+                self.service.swap(outcome)
+            return outcome
+
+    async def watch(self, stop: asyncio.Event, every: float) -> None:
+        """Until `stop`: every `every` seconds, reload if the config or the FAQ file changed
+        on disk (size or modification time; the content decides what the reload does). A
+        change is reloaded once it has stayed the same for one more look, so a file caught
+        half-written by an editor is not read."""
+        if self.service.files is None or every <= 0:
+            return
+        seen = self._signature()
+        changed = None
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), every)
+            if stop.is_set():
+                return
+            now = self._signature()
+            if now == seen or now != changed:
+                changed = None if now == seen else now
+                continue
+            changed = None
+            outcome = await self.reload()
+            seen = self._signature()   # the FAQ may be another file now; a refused file
+            if self.deliver is not None:   # is not tried again until it changes
+                await self.deliver(self.service.reload_notice(outcome))
+
+    def _signature(self) -> tuple:
+        files = self.service.files
+        paths = (Path(files.config_path), Path(self.service.kb.faq.source))
+        out = []
+        for path in paths:
+            try:
+                st = os.stat(path)
+                out.append((str(path), st.st_mtime_ns, st.st_size))
+            except OSError:
+                out.append((str(path), None, None))
+        return tuple(out)
+
+    def execute_blocking(self, item: OutboxItem) -> list[OutboxItem]:
+        """The same for the console channel, which runs no event loop: the reload happens in
+        line, and the confirmation items are returned for the console to print."""
+        with self._blocking:
+            outcome = self.service.load_files()
+            if isinstance(outcome, Knowledge):
+                self.service.swap(outcome)
+        return self.service.reload_finished(item, outcome)
+
+
+__all__ = ["RuntimeActions"]
