@@ -37,7 +37,8 @@ def write_config(folder: Path, fake: FakeTelegram, reload_check_seconds: float =
     raw = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))
     raw.update(faq_file="faq.yaml", database="bot.db", reload_check_seconds=reload_check_seconds,
                moderators={"telegram": [ADMIN_ID]},
-               telegram={"api_base_url": fake.base_url, "staff_chat_id": STAFF_ID, "poll_timeout": 1})
+               telegram={"api_base_url": fake.base_url, "staff_chat_id": STAFF_ID, "poll_timeout": 1,
+                         "managed_groups": [GROUP_ID]})
     path = folder / "config.yaml"
     path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     return path
@@ -113,8 +114,9 @@ def test_two_reloads_at_once_both_confirm_and_leave_the_newest_files_in_force(tm
         async with bot_on_files(tmp_path) as (fake, bot):
             edit_faq(tmp_path / "faq.yaml", TWO_FA_LINK, TWO_FA_LINK + "?v=2")
             fake.send_message(fake.private_chat(MOD), MOD, "/reload")
-            fake.send_message(bot.group, MOD, "/reload")
-            await fake.wait_for(lambda: len(to_chat(fake, ADMIN_ID)) == 2, timeout=30)
+            fake.send_message(fake.chats[str(STAFF_ID)], MOD, "/reload")
+            await fake.wait_for(lambda: to_chat(fake, ADMIN_ID) and to_chat(fake, STAFF_ID), timeout=30)
+            assert "38" in to_chat(fake, STAFF_ID)[-1].params["text"]
             assert all("38" in c.params["text"] for c in to_chat(fake, ADMIN_ID))
             fake.send_message(fake.private_chat(ALICE), ALICE, TWO_FA)
             await fake.wait_for(lambda: to_chat(fake, ALICE["id"]), timeout=10)
@@ -227,7 +229,7 @@ def test_a_changed_file_on_disk_is_reloaded_and_staff_hear_it(tmp_path):
 
 def test_reload_in_the_console(config_file):
     path = config_file()
-    out = run_cli("run", "--config", str(path), stdin=":mod\n/reload\n")
+    out = run_cli("run", "--config", str(path), stdin=":mod\n:staff\n/reload\n")
     assert out.returncode == 0, out.stderr
-    (confirmation,) = [line for line in out.stdout.splitlines() if "private to @mod" in line]
+    (confirmation,) = [line for line in out.stdout.splitlines() if "Reloaded" in line]
     assert "38" in confirmation
