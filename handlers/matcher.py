@@ -258,7 +258,7 @@ class FaqMatcher:
             for f, w in weights.items():
                 for i in self.entry_postings.get(f, ()):
                     votes[i] = votes.get(i, 0.0) + w * 0.5
-        shortlist = sorted(votes, key=lambda i: -votes[i])[:CANDIDATES]
+        shortlist = sorted(votes, key=lambda i: (-votes[i], i))[:CANDIDATES]
         query_topics = [f for f in weights if f in _TOPIC_FEATURES]
         scored = []
         for i in shortlist:
