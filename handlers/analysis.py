@@ -6,7 +6,6 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import combinations
 
 from mnemonic import Mnemonic
 
@@ -94,16 +93,26 @@ _INDEX = _PhraseIndex()
 _COMMON_EN = frozenset(Mnemonic("english").wordlist)
 
 
+# Real typos of real words are short: no domain word is over 20 letters, and the cost of
+# looking up a word's two-edit variants grows with the cube of its length (a 600-letter
+# "word" took 19 s). Longer tokens are left as they are.
+MAX_CORRECTED_LETTERS = 20
+# Words corrected per message at most: a message is a few sentences; a wall of unknown words
+# is not a question worth more than this much of the event loop.
+MAX_CORRECTIONS = 40
+
+
 class Speller:
     """Corrects likely typos of domain words ("withdrawl", "pasword"), nothing else.
 
-    Only words of six letters or more, unknown to the lexicon, the FAQ and a list of 2,048
+    Only words of six to twenty letters, unknown to the lexicon, the FAQ and a list of 2,048
     common English words, are corrected: one edit away (two from nine letters), same first
     letter, to the closest domain word. Shorter words are too often other real words.
     """
 
     def __init__(self, extra_words: set[str] | frozenset[str] = frozenset()) -> None:
-        targets = {w for w in _INDEX.surface | set(extra_words) if w.isalpha() and len(w) >= 6}
+        targets = {w for w in _INDEX.surface | set(extra_words)
+                   if w.isalpha() and 6 <= len(w) <= MAX_CORRECTED_LETTERS + 2}
         self.known = {stem(w) for w in targets} | targets | _COMMON_EN | _STOP_STEMS
         self.deletes: dict[str, set[str]] = defaultdict(set)
         for target in targets:
@@ -111,8 +120,13 @@ class Speller:
                 self.deletes[variant].add(target)
         self.correct = lru_cache(maxsize=16384)(self._correct)
 
+    def may_correct(self, token: str) -> bool:
+        """Cheap test: is `token` a word the speller would look up at all?"""
+        return (6 <= len(token) <= MAX_CORRECTED_LETTERS and token.isalpha()
+                and token not in self.known and stem(token) not in self.known)
+
     def _correct(self, token: str) -> str | None:
-        if len(token) < 6 or not token.isalpha() or token in self.known or stem(token) in self.known:
+        if not self.may_correct(token):
             return None
         best: tuple[int, str] | None = None
         budget = 2 if len(token) >= 9 else 1
@@ -127,12 +141,12 @@ class Speller:
 
 
 def _deletes(word: str, depth: int) -> set[str]:
+    """The word with up to `depth` letters dropped (never below three letters)."""
     out = {word}
-    for d in range(1, depth + 1):
-        if len(word) - d < 3:
-            break
-        out.update("".join(c for i, c in enumerate(word) if i not in set(drop))
-                   for drop in combinations(range(len(word)), d))
+    layer = {word}
+    for _ in range(depth):
+        layer = {w[:i] + w[i + 1:] for w in layer if len(w) > 3 for i in range(len(w))}
+        out |= layer
     return out
 
 
@@ -146,7 +160,8 @@ def _levenshtein(a: str, b: str) -> int:
     return previous[-1]
 
 
-def analyze(text: str, speller: Speller | None = None) -> Analysis:
+def analyze(text: str, speller: Speller | None = None,
+            max_corrections: int = MAX_CORRECTIONS) -> Analysis:
     """Concepts, residual words and bigrams of a message (or of an FAQ question)."""
     norm = normalize(strip_leading_handles(text))
     clean = expand_negations(without_urls_and_handles(norm))
@@ -156,8 +171,12 @@ def analyze(text: str, speller: Speller | None = None) -> Analysis:
     strong = result.strong
     tokens = [t for t in words(clean) if t.isascii()]
     stems = []
+    budget = max_corrections
     for tok in tokens:
-        fixed = speller.correct(tok) if speller else None
+        fixed = None
+        if speller and budget and speller.may_correct(tok):
+            budget -= 1
+            fixed = speller.correct(tok)
         stems.append(stem(fixed or tok))
     _match_english(tokens, stems, concepts, strong, result.residual)
     _match_chinese(clean, concepts, strong, result.bigrams)
