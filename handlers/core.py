@@ -28,7 +28,7 @@ from .model import (
 )
 from .replies import reply_language, say
 from .safety import SafetyKit, SafetyResult, assess, plan, sensitive_handoff
-from .text import strip_leading_handles
+from .text import MAX_TEXT_CHARS, bounded, strip_leading_handles
 
 
 class State(Protocol):
@@ -102,6 +102,9 @@ def decide(message: Message, kb: Knowledge, state: State = NO_HISTORY) -> Decisi
         return Decision(reason="sent by a bot: never answered")
     if message.joined:
         return _decide_join(message, kb, state)
+    if len(message.text or "") > MAX_TEXT_CHARS:
+        # Beyond what any platform lets a member send at once: judged on what the core reads.
+        message = replace(message, text=bounded(message.text))
     text = (message.text or "").strip()
     if not text:
         return Decision(reason="no text")
