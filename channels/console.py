@@ -9,6 +9,7 @@ piped stdin too, which is how the tests drive it.
 
 from __future__ import annotations
 
+import re
 import secrets
 import sys
 import time
@@ -20,6 +21,7 @@ from runtime.faults import crash_point
 from runtime.service import OutboxItem, SupportService
 
 GROUP = "console-group"
+_NUMBER = re.compile(r"[0-9]{1,9}")
 HELP = """Console channel — you are {user} in the public group.
   type a message         talk in the current chat
   :dm / :group           switch to a private chat with the bot / back to the group
@@ -45,6 +47,12 @@ class ConsoleChannel:
     def __init__(self, service: SupportService, stdin: TextIO = sys.stdin,
                  stdout: TextIO = sys.stdout, interactive: bool | None = None) -> None:
         self.service = service
+        # Whatever bytes arrive (a paste from anywhere, a binary file piped in), the loop reads
+        # on: undecodable input becomes U+FFFD, unprintable output an escape, never an error.
+        if hasattr(stdin, "reconfigure"):
+            stdin.reconfigure(errors="replace")
+        if hasattr(stdout, "reconfigure"):
+            stdout.reconfigure(errors="backslashreplace")
         self.stdin = stdin
         self.out = stdout
         self.interactive = stdin.isatty() if interactive is None else interactive
@@ -66,7 +74,7 @@ class ConsoleChannel:
             line = self.stdin.readline()
             if not line:
                 return 0
-            line = line.rstrip("\n")
+            line = line.rstrip("\r\n").removeprefix("\ufeff")
             if not line.strip():
                 continue
             if not self.interactive:
@@ -90,7 +98,7 @@ class ConsoleChannel:
         elif verb == "group":
             self.session.private = False
             self._print("(you are back in the group)")
-        elif verb == "as" and rest.strip():
+        elif verb == "as" and rest.strip().lstrip("@").strip():
             self.session.user = rest.strip().lstrip("@").split()[0]
             self._print(f"(you are now {self._who()})")
         elif verb == "mod":
@@ -98,7 +106,8 @@ class ConsoleChannel:
             self._print(f"(you are now the moderator {self._who()})")
         elif verb in ("reply", "edit"):
             number, _, text = rest.strip().partition(" ")
-            target = self.session.messages.get(int(number)) if number.isdigit() else None
+            # Plain digits, short: int() refuses "²" and numbers of 4,300+ digits.
+            target = self.session.messages.get(int(number)) if _NUMBER.fullmatch(number) else None
             if target is None or not text.strip():
                 self._print(f"usage: :{verb} N text  (N is a message number shown as #N)")
             elif verb == "reply":
