@@ -183,6 +183,7 @@ def main() -> int:
     parser.add_argument("--faq", default=str(ROOT / "faq.yaml"))
     parser.add_argument("--rounds", type=int, default=5, help="fresh texts per class")
     parser.add_argument("--only", default="", help="run the classes whose name contains this")
+    parser.add_argument("--exact", action="store_true", help="--only names one class exactly")
     args = parser.parse_args()
 
     from handlers.config import load_config
@@ -204,7 +205,7 @@ def main() -> int:
     print(f"{'class':<40} {'chars':>7} {'decide':>15} {'redact':>15}")
     worst: list[tuple[float, float, str]] = []
     for i, label in enumerate(rounds[0]):
-        if args.only and args.only not in label:
+        if args.only and (args.only != label if args.exact else args.only not in label):
             continue
         decided: list[float] = []
         redacted: list[float] = []
