@@ -103,7 +103,8 @@ def decide(message: Message, kb: Knowledge, state: State = NO_HISTORY) -> Decisi
     if message.joined:
         return _decide_join(message, kb, state)
     if len(message.text or "") > MAX_TEXT_CHARS:
-        # Beyond what any platform lets a member send at once: judged on what the core reads.
+        # Longer than three Telegram messages (an X long post, a triage line): judged on the
+        # part the core reads, so no text costs more than that.
         message = replace(message, text=bounded(message.text))
     text = (message.text or "").strip()
     if not text:
