@@ -60,17 +60,23 @@ def access_summary(config) -> list[str]:
 
 
 def cmd_triage(args: argparse.Namespace) -> int:
-    import json
-
-    from handlers.triage import triage_line
+    from handlers.triage import MAX_LINE_BYTES, encode_line, line_too_long, triage_line
 
     _, _, kb = _load(args)
-    out = sys.stdout
-    for line in sys.stdin:
-        if not line.strip():
-            continue
-        out.write(json.dumps(triage_line(line, kb, args.explain), ensure_ascii=False) + "\n")
-    out.flush()
+    # Bytes in and out: one line per "\n", whatever its encoding; never more than the limit
+    # of one line in memory.
+    stdin, out = sys.stdin.buffer, sys.stdout.buffer
+    while raw := stdin.readline(MAX_LINE_BYTES + 1):
+        if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+            size = len(raw)
+            while raw and not raw.endswith(b"\n"):   # skip the rest of the line unread
+                raw = stdin.readline(1 << 20)
+                size += len(raw)
+            result = line_too_long(size)
+        else:
+            result = triage_line(raw, kb, args.explain)
+        out.write(encode_line(result))
+        out.flush()   # a caller may wait for each answer before writing the next line
     return 0
 
 

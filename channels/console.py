@@ -9,6 +9,7 @@ piped stdin too, which is how the tests drive it.
 
 from __future__ import annotations
 
+import re
 import secrets
 import sys
 import time
@@ -22,6 +23,7 @@ from runtime.service import RUNTIME, OutboxItem, SupportService
 
 GROUP = "console-group"
 STAFF = "console-staff"
+_NUMBER = re.compile(r"[0-9]{1,9}")
 HELP = """Console channel — you are {user} in the public group.
   type a message         talk in the current chat
   :dm / :group           switch to a private chat with the bot / back to the group
@@ -49,6 +51,12 @@ class ConsoleChannel:
     def __init__(self, service: SupportService, stdin: TextIO = sys.stdin,
                  stdout: TextIO = sys.stdout, interactive: bool | None = None) -> None:
         self.service = service
+        # Whatever bytes arrive (a paste from anywhere, a binary file piped in), the loop reads
+        # on: undecodable input becomes U+FFFD, unprintable output an escape, never an error.
+        if hasattr(stdin, "reconfigure"):
+            stdin.reconfigure(errors="replace")
+        if hasattr(stdout, "reconfigure"):
+            stdout.reconfigure(errors="backslashreplace")
         self.stdin = stdin
         self.out = stdout
         self.interactive = stdin.isatty() if interactive is None else interactive
@@ -72,7 +80,7 @@ class ConsoleChannel:
             line = self.stdin.readline()
             if not line:
                 return 0
-            line = line.rstrip("\n")
+            line = line.rstrip("\r\n").removeprefix("\ufeff")
             if not line.strip():
                 continue
             if not self.interactive:
@@ -99,7 +107,7 @@ class ConsoleChannel:
         elif verb == "staff":
             self.session.private, self.session.staff = False, True
             self._print("(you are now in the staff chat)")
-        elif verb == "as" and rest.strip():
+        elif verb == "as" and rest.strip().lstrip("@").strip():
             self.session.user = rest.strip().lstrip("@").split()[0]
             self._print(f"(you are now {self._who()})")
         elif verb == "mod":
@@ -107,7 +115,8 @@ class ConsoleChannel:
             self._print(f"(you are now the moderator {self._who()})")
         elif verb in ("reply", "edit"):
             number, _, text = rest.strip().partition(" ")
-            target = self.session.messages.get(int(number)) if number.isdigit() else None
+            # Plain digits, short: int() refuses "²" and numbers of 4,300+ digits.
+            target = self.session.messages.get(int(number)) if _NUMBER.fullmatch(number) else None
             if target is None or not text.strip():
                 self._print(f"usage: :{verb} N text  (N is a message number shown as #N)")
             elif verb == "reply":

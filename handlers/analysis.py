@@ -104,16 +104,26 @@ _INDEX = _PhraseIndex()
 _COMMON_EN = frozenset(Mnemonic("english").wordlist)
 
 
+# Real typos of real words are short: no domain word is over 20 letters, and the cost of
+# looking up a word's two-edit variants grows with the cube of its length (a 600-letter
+# "word" took 19 s). Longer tokens are left as they are.
+MAX_CORRECTED_LETTERS = 20
+# Words corrected per message at most: a message is a few sentences; a wall of unknown words
+# is not a question worth more than this much of the event loop.
+MAX_CORRECTIONS = 40
+
+
 class Speller:
     """Corrects likely typos of domain words ("withdrawl", "pasword"), nothing else.
 
-    Only words of six letters or more, unknown to the lexicon, the FAQ and a list of 2,048
+    Only words of six to twenty letters, unknown to the lexicon, the FAQ and a list of 2,048
     common English words, are corrected: one edit away (two from nine letters), same first
     letter, to the closest domain word. Shorter words are too often other real words.
     """
 
     def __init__(self, extra_words: set[str] | frozenset[str] = frozenset()) -> None:
-        targets = {w for w in _INDEX.surface | set(extra_words) if w.isalpha() and len(w) >= 6}
+        targets = {w for w in _INDEX.surface | set(extra_words)
+                   if w.isalpha() and 6 <= len(w) <= MAX_CORRECTED_LETTERS + 2}
         self.known = {stem(w) for w in targets} | targets | _COMMON_EN | _STOP_STEMS
         self.deletes: dict[str, set[str]] = defaultdict(set)
         for target in targets:
@@ -126,8 +136,13 @@ class Speller:
         """The stem of the word as the speller reads it (typo corrected)."""
         return stem(self.correct(token) or token)
 
+    def may_correct(self, token: str) -> bool:
+        """Cheap test: is `token` a word the speller would look up at all?"""
+        return (6 <= len(token) <= MAX_CORRECTED_LETTERS and token.isalpha()
+                and token not in self.known and stem(token) not in self.known)
+
     def _correct(self, token: str) -> str | None:
-        if len(token) < 6 or not token.isalpha() or token in self.known or stem(token) in self.known:
+        if not self.may_correct(token):
             return None
         best: tuple[int, str] | None = None
         budget = 2 if len(token) >= 9 else 1
@@ -142,14 +157,12 @@ class Speller:
 
 
 def _deletes(word: str, depth: int) -> set[str]:
-    """The word and every string `depth` or fewer deletions away (none shorter than 3)."""
+    """The word with up to `depth` letters dropped (never below three letters)."""
     out = {word}
-    frontier = {word}
-    for d in range(1, depth + 1):
-        if len(word) - d < 3:
-            break
-        frontier = {w[:i] + w[i + 1:] for w in frontier for i in range(len(w))}
-        out |= frontier
+    layer = {word}
+    for _ in range(depth):
+        layer = {w[:i] + w[i + 1:] for w in layer if len(w) > 3 for i in range(len(w))}
+        out |= layer
     return out
 
 
@@ -163,13 +176,14 @@ def _levenshtein(a: str, b: str) -> int:
     return previous[-1]
 
 
-def analyze(text: str, speller: Speller | None = None) -> Analysis:
+def analyze(text: str, speller: Speller | None = None,
+            max_corrections: int = MAX_CORRECTIONS) -> Analysis:
     """Concepts, residual words and bigrams of a message (or of an FAQ question)."""
     clean, had_link = _clean(text)
     tokens = [t for t in words(clean) if t.isascii()]
     result = Analysis(text=clean, lang=detect_language(clean))
     concepts = _scan(clean, tokens, had_link, speller, result.strong, result.residual,
-                     result.bigrams)
+                     result.bigrams, max_corrections)
     result.concepts = dict(concepts)
     result.question = bool("?" in clean or _QUESTION_EN.search(clean) or _A_NOT_A.search(clean)
                            or (tokens[:1] and tokens[0] in QUESTION_CUES_EN)
@@ -202,10 +216,22 @@ def _clean(text: str, normalized: str | None = None) -> tuple[str, bool]:
 
 
 def _scan(clean: str, tokens: list[str], had_link: bool, speller: Speller | None,
-          strong: set[str], residual: list[str], bigrams: set[str]) -> dict[str, int]:
+          strong: set[str], residual: list[str], bigrams: set[str],
+          max_corrections: int = MAX_CORRECTIONS) -> dict[str, int]:
     """Concepts found (with how often), filling in the strong ones, residual words and bigrams."""
     concepts: dict[str, int] = defaultdict(int)
-    stems = list(map(speller.stem_of if speller else stem, tokens))
+    if speller is None:
+        stems = list(map(stem, tokens))
+    else:
+        # At most `max_corrections` lookups per text: each costs a few hundred microseconds.
+        stems = []
+        budget = max_corrections
+        for tok in tokens:
+            if budget and speller.may_correct(tok):
+                budget -= 1
+                stems.append(speller.stem_of(tok))
+            else:
+                stems.append(stem(tok))
     _match_english(tokens, stems, concepts, strong, residual)
     _match_chinese(clean, concepts, strong, bigrams)
     if had_link:  # a link is part of what the message is about ("is this site real?")

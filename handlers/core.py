@@ -32,7 +32,7 @@ from .model import (
 )
 from .replies import reply_language, say
 from .safety import SafetyKit, SafetyResult, assess, plan, sensitive_handoff
-from .text import strip_leading_handles
+from .text import MAX_TEXT_CHARS, bounded, strip_leading_handles
 
 
 class State(Protocol):
@@ -115,6 +115,10 @@ def decide(message: Message, kb: Knowledge, state: State = NO_HISTORY) -> Decisi
         return _decide_unmanaged(message, kb, state)
     if message.joined:
         return _decide_join(message, kb, state)
+    if len(message.text or "") > MAX_TEXT_CHARS:
+        # Longer than three Telegram messages (an X long post, a triage line): judged on the
+        # part the core reads, so no text costs more than that.
+        message = replace(message, text=bounded(message.text))
     text = (message.text or "").strip()
     if not text:
         return Decision(reason="no text")

@@ -46,11 +46,29 @@ def _wordlists() -> dict[str, dict[str, int]]:
                    for i, w in enumerate(Mnemonic(lang).wordlist)} for lang in LANGUAGES}
 
 
+_LONGEST_ENGLISH = 8   # letters in the longest BIP39 English word
+
+
 @lru_cache(maxsize=1)
 def _english_by_prefix() -> dict[str, int]:
     """BIP39 English words are unique in their first four letters: a typo after those four
     ("crateer", "unfol") still names one word."""
     return {w[:4]: i for w, i in _wordlists()["english"].items()}
+
+
+def _one_deletes(word: str) -> set[str]:
+    return {word} | {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
+@lru_cache(maxsize=1)
+def _english_by_deletes() -> dict[str, tuple[str, ...]]:
+    """Each list word under itself and every one-letter deletion of it: two words one edit
+    (or one swap) apart share an entry, so a typo finds its candidates without a scan."""
+    index: dict[str, list[str]] = {}
+    for word in _wordlists()["english"]:
+        for variant in _one_deletes(word):
+            index.setdefault(variant, []).append(word)
+    return {k: tuple(v) for k, v in index.items()}
 
 
 @lru_cache(maxsize=4096)
@@ -62,7 +80,13 @@ def _english_typo(token: str) -> int | None:
     by_prefix = _english_by_prefix().get(token[:4])
     if by_prefix is not None:
         return by_prefix
-    close = [i for w, i in words.items() if w[0] == token[0] and abs(len(w) - len(token)) <= 1
+    if len(token) > _LONGEST_ENGLISH + 1:
+        return None
+    # Candidates from the deletion index, not a scan of 2,048 words per unknown word (a run
+    # of list words broken by random ones made that cost 80 ms per message).
+    index = _english_by_deletes()
+    candidates = {w for variant in _one_deletes(token) for w in index.get(variant, ())}
+    close = [words[w] for w in candidates if w[0] == token[0] and abs(len(w) - len(token)) <= 1
              and _distance_at_most_one(w, token)]
     return close[0] if len(close) == 1 else None
 
@@ -167,6 +191,7 @@ def _word_seeds(text: str) -> list[Secret]:
     if not _could_hold_a_phrase(text):
         return []
     index = _word_index()
+    context = _SeedContext(text)
     found: list[Secret] = []
     runs: dict[str, list[tuple[re.Match[str], int | None]]] = {}
     pattern = _WORD if _COMBINING.search(text) else _FAST_WORD
@@ -186,16 +211,30 @@ def _word_seeds(text: str) -> list[Secret]:
                     and sum(i is None for _, i in run) < 2:
                 run.append((m, None))
             else:
-                _judge_run(run, lang, text, found)
+                _judge_run(run, lang, context, found)
                 del runs[lang]
         for lang, i in langs.items():   # languages whose run starts here
             runs[lang] = [(m, i)]
     for lang, run in runs.items():
-        _judge_run(run, lang, text, found)
+        _judge_run(run, lang, context, found)
     return found
 
 
-def _judge_run(run: list[tuple[re.Match[str], int | None]], lang: str, text: str,
+class _SeedContext:
+    """Does the message say it holds a phrase? Asked for each run of list words, but the
+    whole text is searched once (once per run was quadratic on a wall of runs)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._found: bool | None = None
+
+    def __bool__(self) -> bool:
+        if self._found is None:
+            self._found = _SEED_CONTEXT.search(self.text) is not None
+        return self._found
+
+
+def _judge_run(run: list[tuple[re.Match[str], int | None]], lang: str, context: _SeedContext,
                found: list[Secret]) -> None:
     while run and run[-1][1] is None:
         run = run[:-1]   # a run never ends on a typo
@@ -208,7 +247,7 @@ def _judge_run(run: list[tuple[re.Match[str], int | None]], lang: str, text: str
         # 12+ list words in a row are essentially never ordinary English; the checksum only
         # confirms. Eight to eleven count when the message says it is a phrase.
         if (len(run) >= 12 and typos <= 2) or \
-                (len(run) >= 8 and typos <= 1 and _SEED_CONTEXT.search(text)):
+                (len(run) >= 8 and typos <= 1 and context):
             found.append(_seed_secret(run, typos, window, len(run) < 12))
     elif window:
         found.append(_seed_secret(run, 0, window, False, lang))

@@ -22,7 +22,7 @@ import logging
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -372,6 +372,9 @@ class ImpersonationChecker:
     def check(self, user: User, platform: str) -> AccountVerdict:
         """The verdict on one account; never raises."""
         try:
+            if any(isinstance(v, str) and len(v) > MAX_FIELD for v in (user.username, user.name)):
+                # Only what fold() reads of a long name, so no cache holds a megabyte of it.
+                user = replace(user, username=_clip(user.username), name=_clip(user.name))
             if _hashable(user, platform):
                 return self._verdict_for(user, platform)
             return self._check(user, platform)
@@ -489,6 +492,13 @@ def _hashable(*values: object) -> bool:
 
 def _text(value: object) -> str:
     return value if isinstance(value, str) else ""
+
+
+def _clip(value: object) -> object:
+    """A long field as fold() reads it (invisible padding dropped, then cut): same verdict."""
+    if isinstance(value, str) and len(value) > MAX_FIELD:
+        return _INVISIBLE.sub(" ", value)[:MAX_FIELD]
+    return value
 
 
 def _verdict(entry: _Official | None, check: str, detail: str) -> AccountVerdict:

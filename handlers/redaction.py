@@ -7,12 +7,14 @@ that says "[number]" where an amount was is a small loss; a stored seed phrase i
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 from mnemonic import Mnemonic
 
 from .credentials import find_secrets
 from .personal_data import find_personal_data
+from .text import MAX_TEXT_CHARS, bounded
 
 
 @lru_cache(maxsize=1)
@@ -27,10 +29,18 @@ def _bip39_zh() -> frozenset[str]:
 
 
 _B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+_DIGIT = re.compile(r"\d")
+_LETTER = re.compile(r"[A-Za-z]")
+
+
+def _key_like(m: re.Match[str]) -> str:
+    token = m.group()
+    return "[key]" if _DIGIT.search(token) and _LETTER.search(token) else token
+
 
 # Order matters: the most specific shapes first, so a private key is not left half-masked as
 # a "number".
-_PATTERNS: list[tuple[re.Pattern[str], str]] = [
+_PATTERNS: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
     # Credentials stated as such: "password: x", "pw is x", "密码是 x", "2fa code 123456".
     (re.compile(r"(?i)((?:password|passwd|passcode|pwd|\bpw|密码|口令)\s*(?:\bis\b|\bwas\b|=|:|：|是|为)\s*)"
                 r"(\S+)"), r"\1[password]"),
@@ -51,12 +61,12 @@ _PATTERNS += [
     (re.compile(rf"\b[13][{_B58}]{{25,34}}\b"), "[address]"),
     (re.compile(rf"\bT[{_B58}]{{33}}\b"), "[address]"),
     (re.compile(rf"\b[{_B58}]{{32,44}}\b"), "[address]"),
-    # Long random-looking tokens (API keys and secrets): letters and digits mixed, 20+ chars.
-    (re.compile(r"\b(?=[A-Za-z0-9_\-]*\d)(?=[A-Za-z0-9_\-]*[A-Za-z])[A-Za-z0-9_\-]{20,}\b"), "[key]"),
-    # Contact data.
-    # Anchored at the start of a word and bounded (a local part has at most 64 characters): an
-    # unanchored [\w.+-]+@ retried at every position of a long Chinese text is quadratic.
-    (re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]+(?:\.[\w-]+)+"), "[email]"),
+    # Long random-looking tokens (API keys and secrets): letters and digits mixed, 20+ chars,
+    # the whole run masked (see _key_like). A lookahead from every word boundary in the run
+    # was quadratic on "a-a-a-…".
+    (re.compile(r"(?<![A-Za-z0-9_\-])[A-Za-z0-9_\-]{20,}"), _key_like),
+    # Contact data. The local part is read from its start in one go (was quadratic).
+    (re.compile(r"(?<![\w.+-])[\w.+-]++@[\w-]+(?:\.[\w-]+)+"), "[email]"),
     (re.compile(r"(?<![\w/])\+\d[\d\s().-]{7,17}\d"), "[phone]"),
     (re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)"), "[phone]"),
     (re.compile(r"\b\d{3}[-.\s]\d{3}[-.\s]\d{4}\b"), "[phone]"),
@@ -88,6 +98,10 @@ def redact(text: str | None, strict: bool = False) -> str:
     words are masked too (see _mask_seed_words)."""
     if not text:
         return ""
+    if len(text) > MAX_TEXT_CHARS:
+        # What the core reads, and far more than any caller keeps: the rest is dropped, not
+        # passed through unmasked.
+        text = bounded(text) + " […]"
     spans = [(s.start, s.end, _SECRET_MARK.get(s.finding.check, "[secret]"))
              for s in find_secrets(text)]
     spans += [(d.start, d.end, f"[{d.kind}]") for d in find_personal_data(text)]

@@ -8,6 +8,7 @@ scammer: reporting context silences the weaker checks. Official accounts are nev
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -89,11 +90,19 @@ _REPORTING = _rx(
     r"有人|骗子|小心|注意|提醒|举报|是真的吗|是不是真的|正常吗|被骗|是官方吗|不要相信|千万别")
 _LEET = str.maketrans({"0": "o", "1": "l", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b",
                        "@": "a", "$": "s", "!": "i", "|": "l"})
+# A host is tried where a run of host characters starts, or where a chain of labels cannot
+# have reached (after "..", "-." or ".-"; leading dashes are consumed), never inside a run: a
+# later start there finds nothing an earlier one did not, and trying every position of a
+# long "a.a.a.…" token made the search quadratic.
 _DOMAIN = re.compile(
-    r"(?i)(?:https?://)?(?:www\.)?((?:[a-z0-9\u00a1-\uffff](?:[a-z0-9\u00a1-\uffff-]{0,61}"
+    r"(?i)(?<![a-z0-9\u00a1-\uffff-])(?:(?<![a-z0-9\u00a1-\uffff]\.)|(?=-))-*+"
+    r"(?:https?://)?(?:www\.)?((?:[a-z0-9\u00a1-\uffff](?:[a-z0-9\u00a1-\uffff-]{0,61}"
     r"[a-z0-9\u00a1-\uffff])?\.)+(?:xn--[a-z0-9-]+|[a-z\u00a1-\uffff]{2,24}))(?:[/:?#][^\s]*)?")
 _TG_LINK = re.compile(r"(?i)\b(?:t\.me|telegram\.me)/([A-Za-z0-9_]{4,32})")
 _COMMON_TLDS_AS_WORDS = frozenset({"e.g", "i.e", "etc", "a.m", "p.m"})
+# Distinct hosts (and t.me links) checked per message: each costs tens of microseconds of
+# folding, and a message with more links than this is a link dump, not a conversation.
+MAX_LINKS = 64
 
 
 @dataclass(frozen=True)
@@ -143,6 +152,8 @@ def lookalike_domains(text: str, marks: BrandMarks) -> list[tuple[str, str]]:
         host = m.group(1).lower().rstrip(".")
         if host in seen or host in _COMMON_TLDS_AS_WORDS or host.count(".") == 0:
             continue
+        if len(seen) >= MAX_LINKS:
+            break
         seen.add(host)
         if registrable(host) in marks.domains or host in marks.domains:
             continue
@@ -157,7 +168,7 @@ def lookalike_domains(text: str, marks: BrandMarks) -> list[tuple[str, str]]:
             if any(_near(_fold(label), name) for label in labels if label):
                 out.append((host, f"domain {host} imitates the brand name"))
                 break
-    for m in _TG_LINK.finditer(text):
+    for m in itertools.islice(_TG_LINK.finditer(text), MAX_LINKS):
         username = m.group(1).lower()
         if username not in marks.telegram and any(n in _fold(username) for n in marks.names):
             out.append((f"t.me/{m.group(1)}", f"Telegram link t.me/{m.group(1)} uses the brand "
@@ -239,10 +250,13 @@ def find_scams(text: str, marks: BrandMarks, sender_is_staff: bool = False) -> l
             fire("fake-giveaway", "a giveaway or airdrop with a claim link or 'send X get more back'")
         for _, why in lookalike_domains(full, marks):
             fire("lookalike-domain", why)
-        for m in _HANDLE.finditer(text) if "@" in text else ():
+        # Support words are looked for once, not once per handle (a wall of @handles was
+        # quadratic).
+        handles = _HANDLE.finditer(text) if "@" in text and _SUPPORT_WORDS.search(lowered) else ()
+        for m in handles:
             handle = m.group(1).lower()
             if handle not in marks.official_handles and \
-                    any(name in _fold(handle) for name in marks.names) and _SUPPORT_WORDS.search(lowered):
+                    any(name in _fold(handle) for name in marks.names):
                 fire("lookalike-handle", f"points people to @{m.group(1)}, which uses the brand name "
                                          "but is not an official account")
                 break

@@ -52,8 +52,10 @@ _ZH_STATE = re.compile(
     r"什么都没有|不放币")
 _REPORTED_SPEECH = re.compile(
     r"(?i)\b(?:saying|says|said|asked me to|told me to|told me|claiming|claims|pretending)\b[^.!?\n]*")
-_AMOUNT = (r"(?:\$\s?\d[\d,.]*\s?k?|\d[\d,.]*\s?(?:k\b|usdt|usdc|u\b|btc|eth|xrp|sol|trx|bnb|doge|"
-           r"ada|ltc|eur|usd|gbp|bucks|dollars|xlm|eos|atom|matic|ton|个btc|个eth|个币|个))")
+# A number is read from where its digits start, in one go (possessive): trying every digit
+# of a long run as a start, and every shorter reading, was quadratic.
+_AMOUNT = (r"(?:\$\s?\d[\d,.]*+\s?k?|(?<!\d)(?<!\d[,.])\d[\d,.]*+\s?(?:k\b|usdt|usdc|u\b|btc|eth|xrp|sol|"
+           r"trx|bnb|doge|ada|ltc|eur|usd|gbp|bucks|dollars|xlm|eos|atom|matic|ton|个btc|个eth|个币|个))")
 _MONEY_MOVE = re.compile(
     rf"(?i)\b(?:i|i've|i have|i just|just)?\s*(?:sent|send|deposited|withdrew|withdrawn|"
     rf"transferred|bought|sold|paid|lost|moved|received|staked|swapped|got liquidated for|"

@@ -13,13 +13,29 @@ _INVISIBLE = dict.fromkeys(
 )
 _HANDLE = re.compile(r"(?<![\w.])@[A-Za-z0-9_]{1,32}")
 _LEADING_HANDLES = re.compile(r"^(?:\s*@[A-Za-z0-9_]{1,32}[\s,:]*)+")
-_URL = re.compile(r"(?:https?://|www\.)\S+|\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?:/\S*)?",
-                  re.IGNORECASE)
+# A bare domain is tried only where a run of host characters starts: after anything else,
+# after an empty label ("...site.com"), or after one to three leading dashes. A start inside
+# a run finds nothing the run's start did not (the chain of labels reaches it), and trying
+# every position of "a.a.a.…" or "a-a-a-…" made the search quadratic.
+_URL_START = (r"(?:(?<![a-z0-9.-])|(?<=\.)(?<![a-z0-9-]\.)|(?<=-)(?<![a-z0-9.-]-)"
+              r"|(?<=--)(?<![a-z0-9.-]--)|(?<=---)(?<![a-z0-9.-]---))")
+_URL = re.compile(r"(?:https?://|www\.)\S+|" + _URL_START +
+                  r"\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?:/\S*)?", re.IGNORECASE)
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?|[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[a-z]")
 _CONTRACTION = re.compile(r"['’](?:t|s|re|ve|ll|d|m)$")
 
+
+# How much of one message the core reads: three Telegram messages' worth (4,096 characters
+# each). X long posts and `triage` lines can be longer; what follows is not looked at, so no
+# text, however long, costs more than this much to judge.
+MAX_TEXT_CHARS = 3 * 4096
+
+
+def bounded(text: str) -> str:
+    """The part of a message the core reads (see MAX_TEXT_CHARS)."""
+    return text[:MAX_TEXT_CHARS]
 
 
 _INVISIBLE_CHARS = re.compile("[" + "".join(map(chr, _INVISIBLE)) + "]")

@@ -1,33 +1,43 @@
-"""The `triage` contract (SPEC §7): one JSON line in, one JSON line out, judged on its own."""
+"""The `triage` contract (SPEC §7): one JSON line in, one JSON line out, judged on its own.
+
+Whatever a line holds, it gets exactly one valid UTF-8 JSON line back: a result, or
+`{"id": …|null, "error": "…"}`. Bytes that are not UTF-8 read as U+FFFD; a BOM, CR LF line
+ends and surrounding whitespace are ignored; NaN and Infinity are not JSON; lone surrogates
+(U+D800 written "\\ud800") are echoed escaped. The core reads the first MAX_TEXT_CHARS of a text (see
+handlers.text); a line over MAX_LINE_BYTES is answered with an error without being read.
+"""
 
 from __future__ import annotations
 
 import json
+import logging
+import math
+import re
 from typing import Any
 
 from .core import NO_HISTORY, Knowledge, decide
 from .model import Message, User
 
+log = logging.getLogger(__name__)
+
 CHANNELS = ("telegram", "twitter")
+MAX_LINE_BYTES = 16 * 1024 * 1024   # 16 MiB: a 1 MB text escaped six bytes a character fits
+_BOM = "\ufeff"
+# Written escaped: lone surrogates cannot be encoded as UTF-8, and line and paragraph
+# separators or NEL would split the line for consumers that use str.splitlines().
+_ESCAPE_IN_OUTPUT = re.compile("[\ud800-\udfff\u2028\u2029\x85]")
 
 
 class BadLine(ValueError):
     """The input line does not follow the contract; the message says how."""
 
 
-def triage_line(line: str, kb: Knowledge, explain: bool = False) -> dict[str, Any]:
-    """Judge one input line; never raises on bad input (answers with an error line)."""
+def triage_line(line: str | bytes, kb: Knowledge, explain: bool = False) -> dict[str, Any]:
+    """Judge one input line; never raises (bad input, or a bug, answers with an error line)."""
     row_id: Any = None
     try:
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise BadLine(f"not valid JSON ({exc.msg} at column {exc.colno})") from None
-        if not isinstance(row, dict):
-            raise BadLine("expected a JSON object")
-        row_id = row.get("id")
-        if row_id is None or isinstance(row_id, (dict, list, bool)):
-            raise BadLine("missing 'id' (a string or number)")
+        row = _parse(line)
+        row_id = _row_id(row)
         if "text" in row:
             return _message_result(row_id, _message(row, kb), kb, explain)
         if "user" in row:
@@ -35,6 +45,60 @@ def triage_line(line: str, kb: Knowledge, explain: bool = False) -> dict[str, An
         raise BadLine("a message needs 'text'; an account check needs 'user' and 'platform'")
     except BadLine as exc:
         return {"id": row_id, "error": str(exc)}
+    except Exception as exc:  # noqa: BLE001 - one line must never end the run
+        log.error("triage: judging a line failed: %s", type(exc).__name__)
+        return {"id": row_id, "error": f"internal error ({type(exc).__name__}); line not judged"}
+
+
+def line_too_long(size: int) -> dict[str, Any]:
+    """The answer to a line that was not read because it is over MAX_LINE_BYTES."""
+    return {"id": None, "error": f"line too long ({size:,} bytes; at most {MAX_LINE_BYTES:,})"}
+
+
+def encode_line(result: dict[str, Any]) -> bytes:
+    """One output line: JSON, valid UTF-8, ending in exactly one newline."""
+    try:
+        text = json.dumps(result, ensure_ascii=False, allow_nan=False)
+    except (ValueError, TypeError, RecursionError) as exc:
+        text = json.dumps({"id": None, "error": f"result not writable as JSON ({type(exc).__name__})"})
+    return _ESCAPE_IN_OUTPUT.sub(lambda m: f"\\u{ord(m.group()):04x}", text).encode("utf-8") + b"\n"
+
+
+def _parse(line: str | bytes) -> dict[str, Any]:
+    if isinstance(line, bytes):
+        line = line.decode("utf-8", errors="replace")
+    line = line.strip()
+    if line.startswith(_BOM):
+        line = line[1:].strip()
+    if not line:
+        raise BadLine("empty line")
+    try:
+        row = json.loads(line, parse_constant=_not_json)
+    except json.JSONDecodeError as exc:
+        raise BadLine(f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+    except RecursionError:
+        raise BadLine("JSON nested too deeply") from None
+    except BadLine:
+        raise
+    except ValueError as exc:   # e.g. an integer over Python's 4,300-digit limit
+        what = "a number too long to read" if "digits" in str(exc) else type(exc).__name__
+        raise BadLine(f"not valid JSON ({what})") from None
+    if not isinstance(row, dict):
+        raise BadLine("expected a JSON object")
+    return row
+
+
+def _not_json(name: str) -> Any:
+    raise BadLine(f"not valid JSON ({name} is not a JSON value)")
+
+
+def _row_id(row: dict[str, Any]) -> Any:
+    row_id = row.get("id")
+    if isinstance(row_id, float) and not math.isfinite(row_id):
+        raise BadLine("'id' must be a finite number or a string")
+    if row_id is None or isinstance(row_id, (dict, list, bool)):
+        raise BadLine("missing 'id' (a string or number)")
+    return row_id
 
 
 def _user(raw: Any) -> User:
@@ -65,7 +129,10 @@ def _message(row: dict[str, Any], kb: Knowledge) -> Message:
     if not isinstance(public, bool):
         raise BadLine("'public' must be true or false")
     user = _user(row.get("user", {"id": "anonymous"}))
-    return Message(channel=channel, chat_id=str(row.get("chat", "triage")),
+    chat = row.get("chat", "triage")
+    if isinstance(chat, bool) or not isinstance(chat, (str, int, float)):
+        raise BadLine("'chat' must be a string or number")
+    return Message(channel=channel, chat_id=str(chat),
                    message_id=str(row["id"]), user=user, text=text, public=public,
                    mentions_bot=_mentions_us(text, channel, kb))
 
