@@ -13,12 +13,15 @@ class DeliveryError(Exception):
     (a timeout) are retried only when they must arrive: a ticket reference."""
 
     def __init__(self, message: str, permanent: bool = False, retry_after: float | None = None,
-                 maybe_sent: bool = False):
+                 maybe_sent: bool = False, unreachable: bool = False):
         super().__init__(message)
         self.permanent = permanent
         self.retry_after = retry_after
         # The platform did not answer in time: the call may well have gone through.
         self.maybe_sent = maybe_sent
+        # The member cannot be messaged privately (never started the bot, blocked it, DMs
+        # closed): the runtime falls back to a public button and tells staff.
+        self.unreachable = unreachable
 
 
 class Channel(Protocol):

@@ -465,7 +465,9 @@ class TelegramChannel:
             raise DeliveryError(f"rate limited by Telegram for {seconds:.0f} s",
                                 retry_after=seconds) from None
         except Forbidden as exc:
-            raise DeliveryError(f"forbidden: {exc.message}", permanent=True) from None
+            private = op == "dm" or not p.get("public", True)
+            raise DeliveryError(f"forbidden: {exc.message}", permanent=True,
+                                unreachable=private) from None
         except BadRequest as exc:
             if op in ("delete", "restrict", "ban"):
                 await self._tell_staff_cannot(p, op, exc.message)

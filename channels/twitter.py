@@ -147,6 +147,9 @@ class TwitterChannel:
             raise DeliveryError(str(hit), retry_after=max(1.0, hit.until - time.time())) from hit
         except (tweepy.TweepyException, requests.RequestException) as exc:
             error = _delivery_error(exc)
+            p = item.payload
+            if isinstance(exc, tweepy.Forbidden) and (p.get("op") == "dm" or not p.get("public", True)):
+                error.unreachable = True   # DMs closed to us: the runtime asks publicly instead
             if error.permanent:
                 self._progress.pop(item.id, None)
             raise error from exc

@@ -12,11 +12,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "secret_api": "API secret",
         "secret_password": "password",
         "secret_code": "security code",
-        "secret_removed": "⚠️ I removed a message that contained a {what}. {who}, check your "
-                          "private messages from me. Everyone: staff never ask for seed phrases, "
-                          "keys, passwords or codes.",
+        "secret_removed": "⚠️ I removed a message that contained a {what}. {who}, the next steps "
+                          "are in a private chat with me. Everyone: staff never ask for seed "
+                          "phrases, keys, passwords or codes.",
         "secret_x_reply": "{who} please delete your post now: it contains a {what}. Treat it as "
-                          "compromised; I've sent you the next steps privately.",
+                          "compromised; the next steps are in our DMs.",
         "secret_steps_seed": "Treat that wallet as compromised: create a new wallet with a new "
                              "phrase on a device you trust and move your funds there now. Never "
                              "type the phrase into a website or send it to anyone.",
@@ -54,6 +54,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "staff_cannot": "⚠️ I could not {op} in chat {chat} (user {user}, check {check}): {reason}. "
                         "Please act by hand, and check the bot's admin rights.",
         "staff_forwarded": "📨 {user} forwarded a private message from {sender}: {why}.",
+        "staff_dm_failed": "📭 I could not message {user} privately{ref} ({error}). {what}",
+        "staff_dm_failed_button": "A button to open a private chat with me was posted under their "
+                                  "message instead.",
+        "staff_dm_failed_nothing": "They will only see it if they write to me; reach them another "
+                                   "way if it matters.",
         "staff_unmanaged_group": "👀 I am in a group that is not in telegram.managed_groups: "
                                  "{title} (id {chat}){added_by}. {what} If it is ours, add its "
                                  "id to telegram.managed_groups and send /reload.",
@@ -71,7 +76,8 @@ TEXTS: dict[str, dict[str, str]] = {
                                "only: {accounts}. Staff never DM first.",
         "verify_imitation": "❌ @{name} is NOT one of our accounts: it imitates @{resembles}. The "
                             "official accounts are only: {accounts}. Please report it.",
-        "escalated_public": "Passed to our team as {ref}. {who}, I've messaged you privately; "
+        "escalated_public": "Passed to our team as {ref}. {who}, we'll continue in a private chat "
+                            "with me; "
                             "please don't post account details here.",
         "escalated_private": "A moderator passed your message to our team: ticket {ref}. We'll "
                              "answer here. Send /ticket {ref} any time to see where it stands.",
@@ -147,6 +153,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "place_group": "the group",
         "place_x": "a post on X",
         "button_dm": "Continue privately",
+        "dm_unreachable_public": "{who}, I can't message you until you open a private chat with "
+                                 "me: tap the button below. Staff never DM you first.",
         "help": "I'm the {brand} support bot. Ask a question in plain words (English or 中文) "
                 "and I'll answer from our help centre{help_center}.\n"
                 "/ticket [REF]: your tickets\n/human: talk to our team\n"
@@ -164,9 +172,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "secret_api": "API 密钥",
         "secret_password": "密码",
         "secret_code": "验证码",
-        "secret_removed": "⚠️ 我删除了一条包含{what}的消息。{who}，请查看我发给你的私信。各位注意："
+        "secret_removed": "⚠️ 我删除了一条包含{what}的消息。{who}，后续步骤在与我的私聊中。各位注意："
                           "工作人员绝不会索要助记词、私钥、密码或验证码。",
-        "secret_x_reply": "{who} 请立即删除这条帖子：其中包含{what}。请视为已泄露，后续步骤已私信发给你。",
+        "secret_x_reply": "{who} 请立即删除这条帖子：其中包含{what}。请视为已泄露，后续步骤请查看我们的私信。",
         "secret_steps_seed": "请把这个钱包视为已泄露：立即在可信设备上新建钱包（新的助记词），并马上把资产转过去。"
                              "不要把助记词输入任何网站，也不要发给任何人。",
         "secret_steps_key": "请把这个私钥视为已泄露：立即在可信设备上把资产转到新钱包。",
@@ -190,7 +198,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "verify_official": "✅ @{name} 是官方账号。全部官方账号：{accounts}。",
         "verify_not_official": "❌ @{name} 不是我们的账号。官方账号只有：{accounts}。工作人员绝不会主动私信你。",
         "verify_imitation": "❌ @{name} 不是我们的账号：它在冒充 @{resembles}。官方账号只有：{accounts}。请举报它。",
-        "escalated_public": "已转交工作人员，工单 {ref}。{who}，我已私信你；请不要在这里发布账户信息。",
+        "escalated_public": "已转交工作人员，工单 {ref}。{who}，我们会在与我的私聊中继续；请不要在这里发布账户信息。",
         "escalated_private": "管理员已把你的消息转交给工作人员：工单 {ref}。我们会在这里回复你。随时发送 /ticket {ref} 查看进度。",
         "staff_reply_to_member": "工作人员回复了工单 {ref}：\n{text}\n\n（直接在这里回复即可继续。）",
         "closed_to_member": "你的工单 {ref} 已关闭。{note}如果问题仍未解决，{hours} 小时内在这里留言即可重新打开。",
@@ -233,6 +241,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "place_group": "群里",
         "place_x": "X（推特）上",
         "button_dm": "私聊继续",
+        "dm_unreachable_public": "{who}，你还没有打开与我的私聊，我无法私信你：请点击下方按钮。"
+                                 "工作人员绝不会主动私信你。",
         "help": "我是{brand}客服机器人。用中文或英文直接提问，我会根据帮助中心{help_center}回答。\n"
                 "/ticket [工单号]：查看你的工单\n/human：转人工\n/verify @用户名：核实是否官方账号\n"
                 "工作人员绝不会主动私信你，也绝不会索要密码、验证码或助记词。",

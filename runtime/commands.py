@@ -54,7 +54,9 @@ class CommandRunner:
     def _to_member(self, ticket: Ticket, text: str) -> Payload:
         """A private message to the ticket's member, on the ticket's own channel."""
         return (ticket.channel, {"op": "dm", "user_id": ticket.user_id, "chat_id": ticket.chat_id,
-                                 "text": text, "public": False, "ref": ticket.ref}, ticket.ref)
+                                 "text": text, "public": False, "ref": ticket.ref,
+                                 # where a button goes if the member cannot be DMed
+                                 "reply_to": ticket.origin_message_id}, ticket.ref)
 
     def _staff(self, text: str, ref: str, origin: str) -> Payload:
         return (self.service.staff_channel, {"op": "staff", "text": text, "kind": "ticket",

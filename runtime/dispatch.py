@@ -46,27 +46,29 @@ class Dispatcher:
         self._claimed: set[int] = set()   # items being executed right now: never twice at once
 
     async def deliver(self, items: Iterable[OutboxItem] | None) -> None:
-        """Execute items in order (one message's actions keep their order)."""
-        for item in items or ():
-            await self._one(item)
+        """Execute items in order (one message's actions keep their order); what a failure
+        adds (a public button for a member who cannot be DMed) comes after them."""
+        queue = list(items or ())
+        while queue:
+            queue += await self._one(queue.pop(0))
 
-    async def _one(self, item: OutboxItem) -> None:
+    async def _one(self, item: OutboxItem) -> list[OutboxItem]:
         if item.id in self._claimed:
-            return
+            return []
         self._claimed.add(item.id)
         try:
-            await self._execute(item)
+            return await self._execute(item)
         finally:
             self._claimed.discard(item.id)
 
-    async def _execute(self, item: OutboxItem) -> None:
+    async def _execute(self, item: OutboxItem) -> list[OutboxItem]:
         from channels.base import DeliveryError
 
         channel = self.channels.get(item.channel)
         if channel is None:
             log.error("outbox %s: no channel %r running; kept for later", item.id, item.channel)
             self._retry_at[item.id] = time.monotonic() + 60
-            return
+            return []
         self.service.begin(item)   # committed first: a crash mid-send is known on restart
         try:
             link = await channel.execute(item)
@@ -76,7 +78,7 @@ class Dispatcher:
                 log.warning("outbox %s (%s on %s) timed out and may have been delivered: not sent "
                             "again", item.id, item.payload.get("op"), item.channel)
                 self.service.failed(item, str(exc), permanent=True, status="unconfirmed")
-                return
+                return []
             if exc.maybe_sent:
                 log.warning("outbox %s (%s on %s) timed out; ticket %s must reach its reader, so it "
                             "is sent again and may arrive twice", item.id, item.payload.get("op"),
@@ -85,6 +87,9 @@ class Dispatcher:
                 log.warning("outbox %s (%s on %s) failed for good: %s", item.id, item.payload.get("op"),
                             item.channel, redact(str(exc)))
                 self.service.failed(item, str(exc), permanent=True)
+                if exc.unreachable:
+                    # Never leave a member believing a DM is waiting: a public button, and staff know.
+                    return self.service.member_unreachable(item, str(exc))
             else:
                 delay = exc.retry_after or 2.0
                 log.warning("outbox %s (%s on %s) will be retried in %.0f s: %s", item.id,
@@ -101,6 +106,7 @@ class Dispatcher:
         else:
             self._retry_at.pop(item.id, None)
             self.service.done(item, link)
+        return []
 
     async def retry_pending(self, now: float | None = None) -> None:
         """Pending actions (from a restart, or a temporary failure) whose wait is over."""
@@ -118,7 +124,7 @@ class Dispatcher:
                     continue
                 if self._retry_at.get(item.id, 0) > mono:
                     continue
-                await self._one(item)
+                await self.deliver([item])
 
     async def run_maintenance(self, stop: asyncio.Event, every: float = 30.0) -> None:
         """Until `stop`: retry pending actions, report overdue tickets, prune old rows. A pass

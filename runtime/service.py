@@ -357,6 +357,55 @@ class SupportService:
                     "leaving" if leaving else policy)
         return [OutboxItem(item_id, self.staff_channel, payload)]
 
+    def member_unreachable(self, item: OutboxItem, error: str) -> list[OutboxItem]:
+        """A private message the platform refused (the member never started the bot, blocked
+        it, or closes DMs). When it came from a public conversation, the member gets a public
+        reply with a button to open the private chat, which then shows what was refused; staff
+        are told either way."""
+        p = item.payload
+        if p.get("op") not in ("dm", "reply", "send", "handoff") or p.get("unreachable_of"):
+            return []
+        now = self.clock()
+        user_id = str(p.get("user_id") or "")
+        member = self.store.user(item.channel, user_id) or {}
+        words = reply_language(member.get("lang") or "en")
+        who = f"@{member['username']}" if member.get("username") else say("topic_general", words)
+        origin = str(p.get("chat_id") or "")
+        public_origin = bool(origin) and origin != user_id and not origin.startswith("dm") \
+            and bool(p.get("reply_to"))
+        text = p.get("private_text") or p.get("text") or ""
+        out: list[tuple[str, dict[str, Any], str | None]] = []
+        with self.store.atomic():
+            if public_origin:
+                ttl = self.kb.config.handoff.token_ttl_minutes * 60
+                token = self.store.create_handoff(item.channel, origin, str(p["reply_to"]), user_id,
+                                                  "unreachable", "", ttl, context=text, now=now)
+                self.store.record_reply(item.channel, origin, now)
+                out.append((item.channel, {
+                    "op": "handoff", "chat_id": origin, "reply_to": p["reply_to"],
+                    "thread_id": p.get("thread_id"), "user_id": user_id, "public": True,
+                    "token": token, "text": say("dm_unreachable_public", words, who=who),
+                    # X has no buttons: its hand-off tries the DM once more, then asks publicly
+                    # with a compose link.
+                    "private_text": text,
+                    "unreachable_of": item.id, "check": "dm-refused"}, item.ref))
+            if public_origin and not self.kb.config.manages(item.channel, origin):
+                items = [OutboxItem(self.store.add_outbox(ch, payload, ref, now), ch, payload, ref)
+                         for ch, payload, ref in out]
+                return items   # a stranger's group: staff are not paged for what happens there
+            what = say("staff_dm_failed_button" if public_origin else "staff_dm_failed_nothing", "en")
+            staff = say("staff_dm_failed", "en", user=member.get("username") and f"@{member['username']}"
+                        or f"user {user_id}", ref=f" about {item.ref}" if item.ref else "",
+                        error=redact(error)[:120], what=what)
+            out.append((self.staff_channel, {"op": "staff", "kind": "alert", "text": staff,
+                                             "origin_channel": item.channel, "ref": item.ref,
+                                             "unreachable_of": item.id}, item.ref))
+            items = [OutboxItem(self.store.add_outbox(ch, payload, ref, now), ch, payload, ref)
+                     for ch, payload, ref in out]
+        log.warning("%s: member %s cannot be messaged privately; %s", item.channel, user_id,
+                    "button posted publicly" if public_origin else "staff told")
+        return items
+
     def overdue_reports(self, now: float | None = None) -> list[OutboxItem]:
         """Tickets past their first-response target, reported to staff once each."""
         now = now or self.clock()

@@ -37,7 +37,9 @@ class FakeTelegram:
     admins: dict[str, list[int]] = field(default_factory=dict)
     chats: dict[str, dict] = field(default_factory=dict)
     errors: dict[str, list[tuple[int, str, dict | None]]] = field(default_factory=dict)
-    blocked_users: set[int] = field(default_factory=set)   # users who never started the bot
+    blocked_users: set[int] = field(default_factory=set)   # users who blocked the bot
+    # Like Telegram, a bot can message a user only after the user wrote to it privately.
+    started_users: set[int] = field(default_factory=set)
     # method -> seconds: the call takes effect, but the answer comes this much later (like a
     # Telegram that is slow to answer: past the client's timeout, the message was still sent).
     delays: dict[str, list[float]] = field(default_factory=dict)
@@ -123,6 +125,9 @@ class FakeTelegram:
         return chat
 
     def push(self, kind: str, payload: dict) -> int:
+        chat = payload.get("chat") or {}
+        if chat.get("type") == "private" and payload.get("from"):
+            self.started_users.add(payload["from"]["id"])
         update_id = next(self._update_ids)
         self._updates.append({"update_id": update_id, kind: payload})
         self._new_update.set()
@@ -245,6 +250,8 @@ class FakeTelegram:
     def _m_sendMessage(self, params: dict) -> dict | web.Response:
         chat_id = int(params["chat_id"])
         if chat_id in self.blocked_users:
+            return _error(403, "Forbidden: bot was blocked by the user")
+        if str(chat_id) not in self.chats and chat_id not in self.started_users:
             return _error(403, "Forbidden: bot can't initiate conversation with a user")
         chat = self.chats.get(str(chat_id)) or {"id": chat_id, "type": "private", "first_name": "U"}
         msg = {"message_id": next(self._message_ids), "date": int(time.time()), "chat": chat,

@@ -97,8 +97,10 @@ def test_safety_only_in_unmanaged_groups_when_the_operator_opts_in(tmp_path):
             assert fake.sent("deleteMessage") == [{"chat_id": str(THEIR_GROUP),
                                                    "message_id": str(leak["message_id"])}]
             in_group = _texts_to(fake, THEIR_GROUP)
-            assert len(in_group) == 1 and "removed a message" in in_group[0]   # the warning only
+            # The warning, and (Alice never opened a chat with the bot) the button to do so.
+            assert "removed a message" in in_group[0] and len(in_group) == 2
             assert not any("2fa" in t.lower() for t in in_group)
+            assert not [t for t in _texts_to(fake, STAFF_ID) if "privately" in t]
             assert not fake.sent("restrictChatMember") and not fake.sent("banChatMember")
     run(scenario())
 

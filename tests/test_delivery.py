@@ -1,0 +1,70 @@
+"""Delivery outcomes are facts (SPEC §2, §4): a member who never started the bot cannot be
+messaged by it, as on real Telegram. The group then gets a button to open the private chat,
+never a claim that a DM was sent, and staff see that the DM failed."""
+
+from __future__ import annotations
+
+from mnemonic import Mnemonic
+
+from .fake_telegram import FakeTelegram
+from .telegram_harness import ADMIN_ID, GROUP_ID, STAFF_ID, run, running_bot
+
+ALICE = FakeTelegram.user(101, "alice", "Alice")
+ADMIN = FakeTelegram.user(ADMIN_ID, "boss", "Boss")
+FALSE_CLAIMS = ("check your private messages", "i've messaged you", "i've sent you",
+                "查看我发给你的私信", "我已私信")
+
+
+def _group_posts(fake) -> list[dict]:
+    return [s for s in fake.sent("sendMessage") if s["chat_id"] == str(GROUP_ID)]
+
+
+async def _assert_button_then_context(fake, expected_in_dm: str) -> None:
+    posts = _group_posts(fake)
+    assert not any(claim in p["text"].lower() for p in posts for claim in FALSE_CLAIMS)
+    button_post = [p for p in posts if p.get("reply_markup")][-1]
+    url = button_post["reply_markup"]["inline_keyboard"][0][0]["url"]
+    assert url.startswith("https://t.me/AuroraExBot?start=")
+    staff = [s["text"] for s in fake.sent("sendMessage") if s["chat_id"] == str(STAFF_ID)]
+    assert any("could not message @alice privately" in t for t in staff)
+    # Alice taps the button: the private chat opens with what could not be delivered.
+    fake.send_message(fake.private_chat(ALICE), ALICE, f"/start {url.split('start=')[1]}")
+    await fake.settle()
+    assert expected_in_dm in [s for s in fake.sent("sendMessage") if s["chat_id"] == "101"][-1]["text"]
+
+
+def test_a_member_who_never_started_the_bot_leaks_a_phrase(tmp_path):
+    phrase = Mnemonic("english").generate(128)
+
+    async def scenario():
+        async with running_bot(tmp_path) as (fake, bot):
+            fake.send_message(bot.group, ALICE, f"is this my seed? {phrase}")
+            await fake.settle()
+            assert len(fake.sent("deleteMessage")) == 1
+            await _assert_button_then_context(fake, "compromised")
+            assert phrase.split()[0] + " " + phrase.split()[1] not in fake.texts()
+    run(scenario())
+
+
+def test_a_member_who_never_started_the_bot_is_escalated(tmp_path):
+    async def scenario():
+        async with running_bot(tmp_path) as (fake, bot):
+            asked = fake.send_message(bot.group, ALICE, "my deposit never arrived, it's been a week")
+            await fake.settle()
+            fake.send_message(bot.group, ADMIN, "/escalate", reply_to=asked)
+            await fake.settle()
+            (ticket,) = bot.service.store.list_tickets("all")
+            await _assert_button_then_context(fake, ticket.ref)
+    run(scenario())
+
+
+def test_a_member_who_never_started_the_bot_reports_a_takeover(tmp_path):
+    async def scenario():
+        async with running_bot(tmp_path) as (fake, bot):
+            fake.send_message(bot.group, ALICE, "SOMEONE JUST WITHDREW ALL MY USDT, I didn't do it!!")
+            await fake.settle()
+            (ticket,) = bot.service.store.list_tickets("urgent")
+            staff = [s["text"] for s in fake.sent("sendMessage") if s["chat_id"] == str(STAFF_ID)]
+            assert staff[0].startswith(f"🆘 {ticket.ref}")     # the alert goes first
+            await _assert_button_then_context(fake, ticket.ref)
+    run(scenario())
