@@ -20,8 +20,23 @@ from .reloading import RuntimeActions
 from .service import RUNTIME, OutboxItem, SupportService
 
 log = logging.getLogger("bot.dispatch")
-MAX_ATTEMPTS = 8
-GIVE_UP_AFTER = 24 * 3600
+# Retries match the stakes. A ticket reference or a staff post must arrive: it backs off
+# exponentially (capped) and keeps trying for a day. An ordinary reply is worth little once
+# the conversation has moved on: a few tries within minutes.
+MAX_ATTEMPTS = 8                 # ordinary replies
+STALE_AFTER = 15 * 60            # ordinary replies older than this are not sent any more
+GIVE_UP_AFTER = 24 * 3600        # must-arrive items
+BACKOFF_CAP = 60.0
+ALARM_AFTER = 5 * 60             # a must-arrive item failing this long raises the alarm
+
+
+def must_arrive(item: OutboxItem) -> bool:
+    return bool(item.ref) or item.payload.get("op") == "staff"
+
+
+def backoff(attempts: int) -> float:
+    """2, 4, 8 … seconds, at most BACKOFF_CAP."""
+    return min(2.0 * 2 ** max(attempts - 1, 0), BACKOFF_CAP)
 
 
 class LogStaffSink:
@@ -44,6 +59,7 @@ class Dispatcher:
         self._retry_at: dict[int, float] = {}
         self._lock = asyncio.Lock()
         self._claimed: set[int] = set()   # items being executed right now: never twice at once
+        self._alarmed: set[int] = set()
 
     async def deliver(self, items: Iterable[OutboxItem] | None) -> None:
         """Execute items in order (one message's actions keep their order); what a failure
@@ -91,7 +107,7 @@ class Dispatcher:
                     # Never leave a member believing a DM is waiting: a public button, and staff know.
                     return self.service.member_unreachable(item, str(exc))
             else:
-                delay = exc.retry_after or 2.0
+                delay = max(exc.retry_after or 0.0, backoff(self.service.store.outbox_attempts(item.id)))
                 log.warning("outbox %s (%s on %s) will be retried in %.0f s: %s", item.id,
                             item.payload.get("op"), item.channel, delay, redact(str(exc)))
                 self.service.failed(item, str(exc), permanent=False)
@@ -117,10 +133,21 @@ class Dispatcher:
                 item = OutboxItem(row["id"], row["channel"], row["payload"], row["ref"])
                 if row["channel"] not in self.channels:
                     continue
-                if row["attempts"] >= MAX_ATTEMPTS or wall - row["created_at"] > GIVE_UP_AFTER:
+                age = wall - row["created_at"]
+                if must_arrive(item):
+                    expired = age > GIVE_UP_AFTER
+                    if age > ALARM_AFTER and row["attempts"] and item.id not in self._alarmed:
+                        self._alarmed.add(item.id)
+                        log.error("ALARM: outbox %s (%s on %s%s) has failed for %.0f min and is "
+                                  "still being retried: %s", item.id, item.payload.get("op"),
+                                  item.channel, f", {item.ref}" if item.ref else "", age / 60,
+                                  redact(row.get("last_error") or ""))
+                else:
+                    expired = row["attempts"] >= MAX_ATTEMPTS or age > STALE_AFTER
+                if expired:
                     self.service.failed(item, "gave up after repeated failures", permanent=True)
-                    log.error("outbox %s (%s on %s) given up after %s attempts", item.id,
-                              item.payload.get("op"), item.channel, row["attempts"])
+                    log.error("outbox %s (%s on %s) given up after %s attempts over %.0f min",
+                              item.id, item.payload.get("op"), item.channel, row["attempts"], age / 60)
                     continue
                 if self._retry_at.get(item.id, 0) > mono:
                     continue

@@ -196,6 +196,10 @@ class Store(TicketsMixin):
             row["payload"] = json.loads(row["payload"])
         return rows
 
+    def outbox_attempts(self, item_id: int) -> int:
+        row = self._one("SELECT attempts FROM outbox WHERE id = ?", (item_id,))
+        return int(row["attempts"]) if row else 0
+
     def begin_outbox(self, item_id: int) -> None:
         """Mark an action as being sent (committed before the platform call)."""
         self._exec("UPDATE outbox SET status = 'sending', attempts = attempts + 1 WHERE id = ?",

@@ -44,6 +44,7 @@ class FakeTelegram:
     # Telegram that is slow to answer: past the client's timeout, the message was still sent).
     delays: dict[str, list[float]] = field(default_factory=dict)
     left_chats: list[str] = field(default_factory=list)
+    outages: dict[str, float] = field(default_factory=dict)   # chat id -> down until (monotonic)
 
     def __post_init__(self) -> None:
         self._updates: list[dict] = []
@@ -156,6 +157,10 @@ class FakeTelegram:
             "old_chat_member": {"status": "left", "user": BOT},
             "new_chat_member": {"status": status, "user": BOT}})
 
+    def outage(self, chat_id: int, seconds: float) -> None:
+        """Sending to this chat fails with 500 for a while, as in a Telegram incident."""
+        self.outages[str(chat_id)] = time.monotonic() + seconds
+
     def answer_slowly(self, method: str, seconds: float, times: int = 1) -> None:
         self.delays.setdefault(method, []).extend([seconds] * times)
 
@@ -249,6 +254,8 @@ class FakeTelegram:
 
     def _m_sendMessage(self, params: dict) -> dict | web.Response:
         chat_id = int(params["chat_id"])
+        if self.outages.get(str(chat_id), 0) > time.monotonic():
+            return _error(500, "Internal Server Error")
         if chat_id in self.blocked_users:
             return _error(403, "Forbidden: bot was blocked by the user")
         if str(chat_id) not in self.chats and chat_id not in self.started_users:

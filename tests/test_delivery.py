@@ -68,3 +68,25 @@ def test_a_member_who_never_started_the_bot_reports_a_takeover(tmp_path):
             assert staff[0].startswith(f"🆘 {ticket.ref}")     # the alert goes first
             await _assert_button_then_context(fake, ticket.ref)
     run(scenario())
+
+
+def test_a_minute_long_staff_chat_outage_loses_no_staff_post(tmp_path):
+    async def scenario():
+        async with running_bot(tmp_path) as (fake, bot):
+            fake.outage(STAFF_ID, 60)
+            fake.send_message(bot.group, ALICE, "SOMEONE JUST WITHDREW ALL MY USDT, I didn't do it!!")
+            await fake.settle()
+            (ticket,) = bot.service.store.list_tickets("urgent")
+            assert any(ticket.ref in p["text"] for p in _group_posts(fake))   # the member heard
+
+            def delivered() -> list[str]:
+                return [c.params["text"] for c in fake.calls if c.method == "sendMessage"
+                        and c.params["chat_id"] == str(STAFF_ID)
+                        and fake.outages[str(STAFF_ID)] <= c.at]
+
+            await fake.wait_for(lambda: any(t.startswith(f"🆘 {ticket.ref}") for t in delivered()),
+                                timeout=150)
+            attempts = [c for c in fake.calls if c.method == "sendMessage"
+                        and c.params["chat_id"] == str(STAFF_ID)]
+            assert len(attempts) < 15      # backed off, not hammered every 2 s
+    run(scenario())
