@@ -14,7 +14,7 @@ from mnemonic import Mnemonic
 
 from .credentials import find_secrets
 from .personal_data import find_personal_data
-from .text import MAX_TEXT_CHARS, bounded
+from .text import MAX_TEXT_CHARS, bounded, canonical
 
 
 @lru_cache(maxsize=1)
@@ -38,6 +38,14 @@ def _key_like(m: re.Match[str]) -> str:
     return "[key]" if _DIGIT.search(token) and _LETTER.search(token) else token
 
 
+_HEX = re.compile(r"[0-9a-fA-F]")
+
+
+def _grouped_hex(m: re.Match[str]) -> str:
+    # A key or hash written in groups ("0x 3a4f60fc b59c4cf7 …"): 40+ hex digits in all.
+    return "[key]" if len(_HEX.findall(m.group())) >= 40 else m.group()
+
+
 # Order matters: the most specific shapes first, so a private key is not left half-masked as
 # a "number".
 _PATTERNS: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
@@ -49,6 +57,8 @@ _PATTERNS: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = 
      r"\1[key]"),
     (re.compile(r"\b[xyzt]prv[1-9A-HJ-NP-Za-km-z]{100,112}\b"), "[key]"),
     (re.compile(r"\b[5KLc9][1-9A-HJ-NP-Za-km-z]{50,51}\b"), "[key]"),
+    (re.compile(r"(?<![0-9A-Za-z])(?:0x\s?)?[0-9a-fA-F]{4,16}(?:[ \t:\n-]{1,2}[0-9a-fA-F]{4,16}){3,}"
+                r"(?![0-9A-Za-z])"), _grouped_hex),
 ]
 # Credentials written as such ("password: x", "api key x", extended and WIF private keys).
 _STATED_SECRETS = list(_PATTERNS)
@@ -98,6 +108,7 @@ def redact(text: str | None, strict: bool = False) -> str:
     words are masked too (see _mask_seed_words)."""
     if not text:
         return ""
+    text = canonical(text)
     if len(text) > MAX_TEXT_CHARS:
         # What the core reads, and far more than any caller keeps: the rest is dropped, not
         # passed through unmasked.
@@ -119,6 +130,7 @@ def redact_secrets(text: str | None) -> str:
     moderator writes to a member, whose order number or email may be meant for them."""
     if not text:
         return ""
+    text = canonical(text)
     for s in sorted(find_secrets(text), key=lambda s: s.start, reverse=True):
         text = text[:s.start] + _SECRET_MARK.get(s.finding.check, "[secret]") + text[s.end:]
     text = _mask_seed_words(text, False, fragments=False)   # a moderator writes sentences

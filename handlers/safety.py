@@ -33,6 +33,7 @@ from .personal_data import Data, find_personal_data
 from .replies import say
 from .scams import BrandMarks, brand_marks, find_scams, registrable
 from .sensitivity import own_case
+from .text import canonical
 from .urgency import find_urgency
 
 # Personal data that only matters on an exchange (a TxID, an address, a UID) marks a message
@@ -126,7 +127,7 @@ def assess(message: Message, kit: SafetyKit, on_domain: bool,
            earlier: tuple[Earlier, ...] = ()) -> SafetyResult:
     """Run every check. `on_domain`: the matcher recognised the message as about this exchange;
     `earlier`: the member's last few messages in this chat (a phrase sent in parts)."""
-    text = message.text or ""
+    text = canonical(message.text or "")
     official = kit.is_official(message)
     result = SafetyResult()
     result.secrets = find_secrets(text)
@@ -161,8 +162,8 @@ def split_phrase(text: str, earlier: tuple[Earlier, ...]) -> tuple[Secret | None
     Returns (the secret, as found in this message; the earlier messages that hold the rest;
     whether the messages together hold a seed phrase at all, even one this message has no part
     in). The messages are joined by a line break, which every phrase check reads across."""
-    parts = [e.text if len(e.text) <= 2 * _PART else e.text[:_PART] + _BREAK + e.text[-_PART:]
-             for e in earlier]
+    parts = [t if len(t) <= 2 * _PART else t[:_PART] + _BREAK + t[-_PART:]
+             for t in (canonical(e.text) for e in earlier)]
     before = "\n".join(parts)
     joined = f"{before}\n{text[:_PART]}"
     here = len(before) + 1

@@ -41,6 +41,16 @@ def bounded(text: str) -> str:
 _INVISIBLE_CHARS = re.compile("[" + "".join(map(chr, _INVISIBLE)) + "]")
 
 
+def canonical(text: str) -> str:
+    """NFKC with invisible characters removed, case kept: what the safety checks and the
+    redaction read, so a secret written in full-width forms or split by zero-width marks is
+    still found (and masked) as that secret."""
+    if text.isascii():
+        return text
+    text = unicodedata.normalize("NFKC", text)
+    return text.translate(_INVISIBLE) if _INVISIBLE_CHARS.search(text) else text
+
+
 def normalize(text: str) -> str:
     """NFKC, lower case, invisible characters removed: full-width forms become ASCII."""
     if text.isascii():

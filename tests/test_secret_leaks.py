@@ -9,6 +9,7 @@ import logging
 import random
 import re
 import sqlite3
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -179,3 +180,29 @@ def test_secrets_in_a_moderators_reply_and_close_note_go_nowhere(config_file):
     tickets = stored_texts(path.parent / "data" / "bot.db", ("tickets", "ticket_messages", "ticket_events"))
     assert any("is refunded" in t for t in tickets) and not any("778812345" in t for t in tickets)
     assert leaked(words, [out.stderr]) == [] and WIF[:12] not in out.stderr
+
+
+GROUPED_KEY = "0x 3a4f60fc b59c4cf7 1d2e3f40 5a6b7c8d 9e0f1a2b 3c4d5e6f 7a8b9c0d 1e2f3a4b"
+
+
+@pytest.mark.parametrize("disguise", ["full-width", "zero-width", "grouped hex key"])
+def test_disguised_secrets_on_a_ticket_reach_no_table_output_or_log(config_file, disguise):
+    """Found by an outside tester: full-width letters, zero-width marks inside words and a key
+    written in groups were stored and relayed to staff as written."""
+    path = config_file()
+    words = phrase("english", 16, 47)
+    if disguise == "full-width":
+        text = "\u3000".join("".join(chr(ord(c) + 0xFEE0) for c in w) for w in words)
+    elif disguise == "zero-width":
+        text = " ".join(w[:2] + "\u200b" + w[2:] for w in words)
+    else:
+        text = f"is this my wallet key? {GROUPED_KEY}"
+    console(path, ":dm", "human")
+    out = console(path, ":dm", text)
+    outputs = [*stored_texts(path.parent / "data" / "bot.db"), *bot_output(out.stdout), out.stderr]
+    if disguise == "grouped hex key":
+        assert not any("b59c4cf7 1d2e3f40" in t for t in outputs)
+    else:
+        # Read back as plain words: no 3 consecutive words of the phrase anywhere.
+        plain = [unicodedata.normalize("NFKC", t.replace("\u200b", "")) for t in outputs]
+        assert leaked(words, plain) == []
