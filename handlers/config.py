@@ -85,6 +85,7 @@ class Answering(Strict):
     faq_cooldown_minutes: Positive = 30
     reminder_hours: Positive = 24
     replies_per_minute: StrictInt = Field(6, ge=1, le=60)
+    stale_after_minutes: Positive = 5    # an answer waiting for the budget longer is dropped
     chats: Annotated[dict[AccountId, ChatOverride], BeforeValidator(_none_is_empty)] = Field(
         default_factory=dict)
 

@@ -44,9 +44,6 @@ class State(Protocol):
     def reminded_recently(self, message: Message) -> bool:
         """Has this member had the "staff never DM first" reminder within the window?"""
 
-    def replies_in_last_minute(self, message: Message) -> int:
-        """How many replies the bot made in this chat in the last minute."""
-
     def strikes(self, message: Message) -> int:
         """Earlier scam/impersonation offences of this member in this chat, within the window."""
 
@@ -69,9 +66,6 @@ class NoHistory:
 
     def reminded_recently(self, message: Message) -> bool:
         return False
-
-    def replies_in_last_minute(self, message: Message) -> int:
-        return 0
 
     def strikes(self, message: Message) -> int:
         return 0
@@ -150,11 +144,9 @@ def decide(message: Message, kb: Knowledge, state: State = NO_HISTORY) -> Decisi
     safety_plan = plan(message, safety, kb.safety, words, strikes,
                        faq_text=faq_text if safety.secret else None)
     actions: list = list(safety_plan.actions)
-    quiet = message.public and not _may_answer(message, kb, state)
-    if message.public and _budget_spent(message, kb, state):
-        # In a raid the deletions, mutes and staff alerts go on, but the chat is not flooded
-        # with one warning per scam message: the budget covers warnings too.
-        actions = [a for a in actions if not isinstance(a, Warn)]
+    # The per-chat reply budget is the runtime's: over it, answers wait (never vanish) and
+    # warnings of a burst merge into one post.
+    quiet = message.public and not _may_answer(message, kb)
 
     if not safety_plan.handled and not (message.public and safety.scam):
         if entry is not None and message.public and safety.sensitive and not quiet:
@@ -286,15 +278,9 @@ def _with_reminder(message: Message, actions: list, intent, words: str, state: S
     return out
 
 
-def _may_answer(message: Message, kb: Knowledge, state: State) -> bool:
-    """Per-group answer mode and reply budget (deletions, mutes and alerts ignore both)."""
-    if kb.config.answering.mode_for(message.chat_id) == "addressed" and not message.addressed:
-        return False
-    return not _budget_spent(message, kb, state)
-
-
-def _budget_spent(message: Message, kb: Knowledge, state: State) -> bool:
-    return state.replies_in_last_minute(message) >= kb.config.answering.replies_per_minute
+def _may_answer(message: Message, kb: Knowledge) -> bool:
+    """Per-group answer mode (safety actions ignore it)."""
+    return kb.config.answering.mode_for(message.chat_id) != "addressed" or message.addressed
 
 
 def _unanswered(message: Message, text: str, intent, words: str, kb: Knowledge,

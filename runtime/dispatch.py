@@ -24,7 +24,6 @@ log = logging.getLogger("bot.dispatch")
 # exponentially (capped) and keeps trying for a day. An ordinary reply is worth little once
 # the conversation has moved on: a few tries within minutes.
 MAX_ATTEMPTS = 8                 # ordinary replies
-STALE_AFTER = 15 * 60            # ordinary replies older than this are not sent any more
 GIVE_UP_AFTER = 24 * 3600        # must-arrive items
 BACKOFF_CAP = 60.0
 ALARM_AFTER = 5 * 60             # a must-arrive item failing this long raises the alarm
@@ -85,6 +84,11 @@ class Dispatcher:
             log.error("outbox %s: no channel %r running; kept for later", item.id, item.channel)
             self._retry_at[item.id] = time.monotonic() + 60
             return []
+        due = item.payload.get("not_before")
+        if due and due > time.time():
+            # Over the chat's reply budget: it waits for its booked place, kept in the outbox.
+            self._wake_at(item, due - time.time())
+            return []
         self.service.begin(item)   # committed first: a crash mid-send is known on restart
         try:
             link = await channel.execute(item)
@@ -111,10 +115,7 @@ class Dispatcher:
                 log.warning("outbox %s (%s on %s) will be retried in %.0f s: %s", item.id,
                             item.payload.get("op"), item.channel, delay, redact(str(exc)))
                 self.service.failed(item, str(exc), permanent=False)
-                self._retry_at[item.id] = time.monotonic() + delay
-                # Retry this one as soon as its wait is over (the maintenance pass is a backstop).
-                asyncio.get_running_loop().call_later(
-                    delay, lambda: asyncio.ensure_future(self.retry_pending()))
+                self._wake_at(item, delay)
         except Exception as exc:  # noqa: BLE001 - an adapter bug must not stop the bot
             log.exception("outbox %s (%s on %s) crashed the adapter; recorded as failed", item.id,
                           item.payload.get("op"), item.channel)
@@ -123,6 +124,16 @@ class Dispatcher:
             self._retry_at.pop(item.id, None)
             self.service.done(item, link)
         return []
+
+    def _stale_after(self) -> float:
+        """Ordinary replies late by more than this are not sent any more (answering config)."""
+        return self.service.kb.config.answering.stale_after_minutes * 60
+
+    def _wake_at(self, item: OutboxItem, delay: float) -> None:
+        """Try this one again as soon as its wait is over (the maintenance pass is a backstop)."""
+        self._retry_at[item.id] = time.monotonic() + delay
+        asyncio.get_running_loop().call_later(
+            delay, lambda: asyncio.ensure_future(self.retry_pending()))
 
     async def retry_pending(self, now: float | None = None) -> None:
         """Pending actions (from a restart, or a temporary failure) whose wait is over."""
@@ -143,7 +154,8 @@ class Dispatcher:
                                   item.channel, f", {item.ref}" if item.ref else "", age / 60,
                                   redact(row.get("last_error") or ""))
                 else:
-                    expired = row["attempts"] >= MAX_ATTEMPTS or age > STALE_AFTER
+                    waited = wall - max(row["created_at"], item.payload.get("not_before") or 0)
+                    expired = row["attempts"] >= MAX_ATTEMPTS or waited > self._stale_after()
                 if expired:
                     self.service.failed(item, "gave up after repeated failures", permanent=True)
                     log.error("outbox %s (%s on %s) given up after %s attempts over %.0f min",

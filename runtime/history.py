@@ -37,9 +37,6 @@ class StoreHistory:
     def reminded_recently(self, message: Message) -> bool:
         return self.store.cooldown(reminder_key(message), self.now) is not None
 
-    def replies_in_last_minute(self, message: Message) -> int:
-        return self.store.replies_since(message.channel, message.chat_id, self.now - 60)
-
     def member_ticket(self, message: Message) -> tuple[str, str] | None:
         ticket = self.store.current_ticket(message.channel, message.user.id,
                                            self.config.tickets.reopen_window_hours * 3600, self.now)

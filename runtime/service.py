@@ -219,8 +219,9 @@ class SupportService:
                 "thread_id": message.thread_id, "user_id": message.user.id, "public": message.public}
         config = self.kb.config
         if isinstance(action, (Reply, PointToEarlier, Remind)):
-            if action.text:
-                self.store.record_reply(ch, message.chat_id, now)
+            payload = {**base, "op": "reply", "text": action.text}
+            if action.text and not self._book(message, payload, now):
+                return []
             faq_id = getattr(action, "faq_id", None)
             if isinstance(action, Reply) and faq_id and message.public:
                 until = now + config.answering.faq_cooldown_minutes * 60
@@ -233,12 +234,12 @@ class SupportService:
                 self.store.set_cooldown(reminder_key(message), until, "1")
                 if not action.text:
                     return []   # the reminder rode along in the answer itself
-            payload = {**base, "op": "reply", "text": action.text}
             if isinstance(action, Reply) and faq_id and message.public:
                 payload["faq_cooldown_key"] = faq_key(message, faq_id)
             return [(ch, payload, None)]
         if isinstance(action, HandOff):
-            return [(ch, self._handoff_payload(message, decision, action, base, now), None)]
+            payload = self._handoff_payload(message, decision, action, base, now)
+            return [(ch, payload, None)] if self._book(message, payload, now) else []
         if isinstance(action, SendPrivate):
             return [(ch, {**base, "op": "dm", "text": action.text}, None)]
         if isinstance(action, Delete):
@@ -248,8 +249,16 @@ class SupportService:
             return [(ch, {**base, "op": "hide", "message_id": action.message_id or message.message_id},
                      None)]
         if isinstance(action, Warn):
-            self.store.record_reply(ch, message.chat_id, now)   # warnings count in the budget
-            return [(ch, {**base, "op": "send", "text": action.text}, None)]
+            payload = {**base, "op": "send", "text": action.text}
+            if message.public and decision.scam and not decision.impersonator:
+                # A raid is answered with one warning a minute, not one per scam message.
+                payload["merge"] = "scam-warning"
+                if self.store.warned_since(ch, message.chat_id, now - 60):
+                    log.info("%s: scam warning in %s merged into the one posted this minute", ch,
+                             message.chat_id)
+                    return []
+            self._book(message, payload, now, droppable=False)   # warnings wait, never vanish
+            return [(ch, payload, None)]
         if isinstance(action, (Restrict, Ban)):
             op = "restrict" if isinstance(action, Restrict) else "ban"
             return [(ch, {**base, "op": op, "seconds": getattr(action, "seconds", 0)}, None)]
@@ -270,6 +279,29 @@ class SupportService:
                                "confirm": confirm}, None)]
         return []
 
+    def _book(self, message: Message, payload: dict[str, Any], now: float,
+              droppable: bool = True) -> bool:
+        """A public post takes a place in the chat's budget: now, or later (`not_before`; the
+        dispatcher waits). An answer that would wait longer than `stale_after_minutes` is
+        dropped, and the log says so; False then."""
+        if not message.public:
+            return True
+        answering = self.kb.config.answering
+        max_wait = answering.stale_after_minutes * 60 if droppable else None
+        at = self.store.reserve_slot(message.channel, message.chat_id, now,
+                                     answering.replies_per_minute, max_wait)
+        if at is None:
+            log.warning("%s: chat %s is over its reply budget for more than %.0f min: %s to msg %s "
+                        "dropped as stale", message.channel, message.chat_id,
+                        answering.stale_after_minutes, payload.get("op"), message.message_id)
+            return False
+        if at > now + 0.5:
+            payload["not_before"] = at
+            log.info("%s: chat %s is over its reply budget: %s to msg %s waits %.0f s",
+                     message.channel, message.chat_id, payload.get("op"), message.message_id,
+                     at - now)
+        return True
+
     def _handoff_payload(self, message: Message, decision: Decision, action: HandOff,
                          base: dict[str, Any], now: float) -> dict[str, Any]:
         payload = {**base, "op": "handoff", "text": action.public_text,
@@ -282,7 +314,6 @@ class SupportService:
                 context=action.private_text, now=now)
             user = self.store.user(message.channel, message.user.id)
             payload["user_started"] = bool(user and user["started"])
-            self.store.record_reply(message.channel, message.chat_id, now)
         return payload
 
     def _open_ticket(self, message: Message, decision: Decision, action: OpenTicket, words: str,
@@ -380,11 +411,13 @@ class SupportService:
                 ttl = self.kb.config.handoff.token_ttl_minutes * 60
                 token = self.store.create_handoff(item.channel, origin, str(p["reply_to"]), user_id,
                                                   "unreachable", "", ttl, context=text, now=now)
-                self.store.record_reply(item.channel, origin, now)
+                at = self.store.reserve_slot(item.channel, origin, now,
+                                             self.kb.config.answering.replies_per_minute)
                 out.append((item.channel, {
                     "op": "handoff", "chat_id": origin, "reply_to": p["reply_to"],
                     "thread_id": p.get("thread_id"), "user_id": user_id, "public": True,
                     "token": token, "text": say("dm_unreachable_public", words, who=who),
+                    "not_before": at,
                     # X has no buttons: its hand-off tries the DM once more, then asks publicly
                     # with a compose link.
                     "private_text": text,

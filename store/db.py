@@ -102,17 +102,35 @@ class Store(TicketsMixin):
         self._exec("INSERT INTO replies (channel, chat_id, at) VALUES (?, ?, ?)",
                    (channel, str(chat_id), now or time.time()))
 
-    def replies_since(self, channel: str, chat_id: str, since: float) -> int:
-        row = self._one("SELECT COUNT(*) AS n FROM replies WHERE channel = ? AND chat_id = ? "
-                        "AND at >= ?", (channel, str(chat_id), since))
-        return int(row["n"]) if row else 0
+    def reserve_slot(self, channel: str, chat_id: str, now: float, per_minute: int,
+                     max_wait: float | None = None) -> float | None:
+        """When the next post in this chat may go out within its budget (`per_minute` posts in
+        any 60 s), booked at once: now, or when the oldest of the last `per_minute` posts
+        (those already booked for later included) leaves the window. None, booking nothing,
+        when that is more than `max_wait` seconds away."""
+        with self.lock:
+            rows = self._rows("SELECT at FROM replies WHERE channel = ? AND chat_id = ? AND at > ? "
+                              "ORDER BY at DESC LIMIT ?", (channel, str(chat_id), now - 60, per_minute))
+            at = now if len(rows) < per_minute else max(now, rows[-1]["at"] + 60.0)
+            if max_wait is not None and at - now > max_wait:
+                return None
+            self.record_reply(channel, chat_id, at)
+            return at
+
+    def warned_since(self, channel: str, chat_id: str, since: float) -> bool:
+        """Was a scam warning posted (or booked) in this chat since then?"""
+        return self._one("SELECT 1 AS x FROM outbox WHERE channel = ? AND created_at >= ? AND "
+                         "json_extract(payload, '$.op') = 'send' AND "
+                         "json_extract(payload, '$.chat_id') = ? AND "
+                         "json_extract(payload, '$.merge') = 'scam-warning' LIMIT 1",
+                         (channel, since, str(chat_id))) is not None
 
     def prune(self, now: float | None = None) -> None:
         """Forget what no rule needs any more (expired cooldowns, old reply counts)."""
         now = now or time.time()
         with self.atomic():
             self.db.execute("DELETE FROM cooldowns WHERE until < ?", (now,))
-            self.db.execute("DELETE FROM replies WHERE at < ?", (now - 3600,))
+            self.db.execute("DELETE FROM replies WHERE at < ?", (now - 3600,))   # booked ones are later
             self.db.execute("DELETE FROM handoffs WHERE expires_at < ?", (now - 86400,))
             self.db.execute("DELETE FROM processed WHERE at < ?", (now - 30 * 86400,))
             self.db.execute("DELETE FROM seen_messages WHERE at < ?", (now - 7 * 86400,))

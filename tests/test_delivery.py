@@ -90,3 +90,44 @@ def test_a_minute_long_staff_chat_outage_loses_no_staff_post(tmp_path):
                         and c.params["chat_id"] == str(STAFF_ID)]
             assert len(attempts) < 15      # backed off, not hammered every 2 s
     run(scenario())
+
+
+QUESTIONS = ["how do I turn on 2FA?", "what are the withdrawal fees?", "how do I reset my password?",
+             "提币一般多久到账？", "how long does KYC verification take?", "how do I create an API key?",
+             "what is the minimum deposit?", "怎么开启谷歌验证？"]
+
+
+def test_a_burst_of_questions_is_answered_in_full_at_the_budgets_pace(tmp_path):
+    async def scenario():
+        async with running_bot(tmp_path, answering={"replies_per_minute": 5}) as (fake, bot):
+            asked = [fake.send_message(bot.group, FakeTelegram.user(200 + i, f"m{i}"), q)
+                     for i, q in enumerate(QUESTIONS)]
+            await fake.settle()
+            answered_at = {}
+
+            def answers() -> dict:
+                for c in fake.calls:
+                    to = (c.params.get("reply_parameters") or {}).get("message_id")
+                    if c.method == "sendMessage" and to and c.params["chat_id"] == str(GROUP_ID):
+                        answered_at.setdefault(to, c.at)
+                return answered_at
+
+            answered_now = [m for m in asked if m["message_id"] in answers()]
+            assert 0 < len(answered_now) <= 5          # the budget, not more
+            await fake.wait_for(lambda: len(answers()) == len(asked), timeout=90)
+            times = sorted(answered_at.values())
+            assert all(times[i + 5] - times[i] >= 59 for i in range(len(times) - 5))
+    run(scenario())
+
+
+def test_a_scam_raid_gets_one_warning_and_every_scam_removed(tmp_path):
+    async def scenario():
+        async with running_bot(tmp_path) as (fake, bot):
+            for i in range(8):
+                fake.send_message(bot.group, FakeTelegram.user(600 + i, f"helpdesk_{i}"),
+                                  f"withdrawal problems? DM me, I'm support #{i}")
+            await fake.settle()
+            assert len(fake.sent("deleteMessage")) == 8
+            warnings = [p for p in _group_posts(fake) if "scam" in p["text"]]
+            assert len(warnings) == 1
+    run(scenario())
