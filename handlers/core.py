@@ -173,7 +173,7 @@ def decide(message: Message, kb: Knowledge, state: State = NO_HISTORY) -> Decisi
                     secret=safety.secret, scam=safety.scam, urgent=bool(safety.urgent),
                     impersonator=safety.impersonator, findings=tuple(findings),
                     actions=tuple(actions), confidence=match.confidence, reason=choice.reason,
-                    strict_redaction=safety.window_phrase)
+                    strict_redaction=safety.window_phrase, withhold_text=safety.fragment)
 
 
 # What the bot may do as a guest in a group the operator does not run: protect the member who
@@ -198,7 +198,7 @@ def _decide_unmanaged(message: Message, kb: Knowledge, state: State) -> Decision
                     scam=safety.scam, urgent=bool(safety.urgent), impersonator=safety.impersonator,
                     findings=tuple(safety.findings), actions=tuple(actions),
                     reason="a group the operator does not manage: safety only",
-                    strict_redaction=safety.window_phrase)
+                    strict_redaction=safety.window_phrase, withhold_text=safety.fragment)
 
 
 def _onto_open_ticket(message: Message, actions: list, words: str, state: State) -> list:

@@ -228,6 +228,9 @@ class Decision:
     # The member's recent messages, read together, hold a seed phrase: whatever is stored or
     # relayed from this message masks every run of 4+ wordlist words, not only runs of 8+.
     strict_redaction: bool = False
+    # The whole message is a piece of a secret sent bit by bit (a few recovery words after
+    # others, the password after "my password is"): store and relay none of its text.
+    withhold_text: bool = False
 
     @property
     def action_names(self) -> list[str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from . import chinese_seeds
 from .config import Config
@@ -87,6 +87,7 @@ class SafetyResult:
     honeypot: bool = False
     earlier_parts: tuple[Earlier, ...] = ()   # the member's earlier messages holding the secret
     window_phrase: bool = False               # their recent messages together hold a seed phrase
+    fragment: bool = False                    # this message is a piece of a secret sent bit by bit
 
     @property
     def secret(self) -> bool:
@@ -132,6 +133,10 @@ def assess(message: Message, kit: SafetyKit, on_domain: bool,
     result = SafetyResult()
     result.secrets = find_secrets(text)
     if earlier:
+        result.fragment = secret_fragment(text, earlier[-1].text)
+        if result.fragment and _PASSWORD_CUE.search(canonical(earlier[-1].text).strip()):
+            result.secrets.append(Secret(0, len(text), Finding(
+                "password", "secret", "a lone token right after 'my password is'"), True))
         split, result.earlier_parts, result.window_phrase = split_phrase(text, earlier)
         if split and not any(s.finding.check == "seed-phrase" for s in result.secrets):
             result.secrets.append(split)
@@ -154,6 +159,54 @@ def assess(message: Message, kit: SafetyKit, on_domain: bool,
 # a 24-word phrase, numbered one word a line, is about 320 characters.
 _PART = 400
 _BREAK = " § "      # not a separator of any phrase check: nothing reads across it
+
+
+_PASSWORD_CUE = re.compile(r"(?i)(?:password|passwd|passcode|pwd|\bpw|密码|口令)\s*(?:is|was|=|:|：|是|为)?"
+                           r"\s*[:：]?\s*$")
+_SEED_CUE = re.compile(r"(?i)(?:seed|phrase|mnemonic|recovery|words?|助记词|恢复词|种子)\W*"
+                       r"(?:is|are|was|were|=|:|：|是|为)?\s*[:：]?\s*$")
+_TOKEN = re.compile(r"\S{4,128}")
+
+
+def secret_fragment(text: str, previous: str) -> bool:
+    """A message that only makes sense as the next piece of a secret: a lone token right after
+    "my password is", or a few recovery words (or Chinese list characters) right after a
+    message of nothing but such words or one that announces a phrase. Such a piece reveals
+    little on its own, but pieces stored one by one add up to the whole secret."""
+    text, previous = text.strip(), canonical(previous).strip()
+    if _PASSWORD_CUE.search(previous) and _TOKEN.fullmatch(text):
+        return True
+    kind = _list_piece(text)
+    if kind is None:
+        return False
+    # Short Chinese messages are nearly all list characters: only after a phrase is announced.
+    return bool(_SEED_CUE.search(previous)) or (kind == "en" and _list_piece(previous) == "en")
+
+
+@lru_cache(maxsize=1)
+def _list_words() -> tuple[frozenset[str], frozenset[str]]:
+    from mnemonic import Mnemonic
+
+    zh = set(Mnemonic("chinese_simplified").wordlist) | set(Mnemonic("chinese_traditional").wordlist)
+    return frozenset(Mnemonic("english").wordlist), frozenset(zh)
+
+
+_PIECE_FILLER = re.compile(r"[\s,.;:、，。\d()\-]+")
+
+
+def _list_piece(text: str) -> str | None:
+    """"en" or "zh" when the text is nothing but a few BIP39 words (or Chinese list
+    characters), numbering and separators aside; else None."""
+    bare = _PIECE_FILLER.sub(" ", text).split()
+    if not bare or len(bare) > 8:
+        return None
+    english, chinese = _list_words()
+    if all(w.isascii() and w.lower() in english for w in bare):
+        return "en"
+    han = "".join(bare)
+    if len(han) <= 12 and all(c in chinese for c in han):
+        return "zh"
+    return None
 
 
 def split_phrase(text: str, earlier: tuple[Earlier, ...]) -> tuple[Secret | None, tuple[Earlier, ...], bool]:

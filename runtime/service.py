@@ -310,7 +310,7 @@ class SupportService:
             ttl = self.kb.config.handoff.token_ttl_minutes * 60
             payload["token"] = self.store.create_handoff(
                 message.channel, message.chat_id, message.message_id, message.user.id,
-                action.topic, action.summary or _clean(decision, message.text)[:300], ttl,
+                action.topic, action.summary or _member_text(decision, message.text)[:300], ttl,
                 context=action.private_text, now=now)
             user = self.store.user(message.channel, message.user.id)
             payload["user_started"] = bool(user and user["started"])
@@ -321,7 +321,7 @@ class SupportService:
         config = self.kb.config
         subject = action.subject_user or message.user
         origin = action.subject_message or message
-        summary = action.summary or _clean(decision, origin.text)[:300]
+        summary = action.summary or _member_text(decision, origin.text)[:300]
         ticket, created = self.store.open_ticket(
             prefix=config.tickets.prefix, channel=message.channel, user_id=subject.id,
             username=subject.username, lang=decision.lang, topic=action.topic or "general",
@@ -358,7 +358,7 @@ class SupportService:
                ) -> list[tuple[str, dict[str, Any], str | None]]:
         """The member's private message joins their ticket (redacted) and reaches staff."""
         reopen = action.status in ("resolved", "closed")
-        clean = _clean(decision, message.text)
+        clean = _member_text(decision, message.text)
         ticket = self.store.add_ticket_message(
             action.ref, message.user.handle, "in", clean, now,
             new_status="open" if action.status != "open" else None)
@@ -492,3 +492,11 @@ class SupportService:
 def _clean(decision: Decision, text: str | None) -> str:
     """Text derived from a member's message, as it may be stored, logged or shown to staff."""
     return redact(text, strict=decision.strict_redaction)
+
+
+def _member_text(decision: Decision, text: str | None) -> str:
+    """The member's own words as stored or relayed: none of them when the message is a piece of
+    a secret sent bit by bit."""
+    if decision.withhold_text and text:
+        return "[withheld: looked like a piece of a secret]"
+    return _clean(decision, text)

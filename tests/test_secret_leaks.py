@@ -206,3 +206,25 @@ def test_disguised_secrets_on_a_ticket_reach_no_table_output_or_log(config_file,
         # Read back as plain words: no 3 consecutive words of the phrase anywhere.
         plain = [unicodedata.normalize("NFKC", t.replace("\u200b", "")) for t in outputs]
         assert leaked(words, plain) == []
+
+
+@pytest.mark.parametrize("how", ["two words at a time", "one word at a time", "password on its own"])
+def test_a_secret_sent_piece_by_piece_on_a_ticket_is_not_stored_or_relayed(config_file, how):
+    """Found by an outside tester: pieces too short to look like anything were stored and sent
+    to staff one by one, so the transcript read back the whole secret."""
+    path = config_file()
+    words = phrase("english", 16, 53)
+    if how == "password on its own":
+        lines = ["my password is", "Vv1SYvZnkFRVw"]
+    else:
+        step = 2 if how.startswith("two") else 1
+        lines = [" ".join(words[i:i + step]) for i in range(0, len(words), step)]
+    console(path, ":dm", "human")
+    out = console(path, ":dm", *lines)
+    outputs = [*stored_texts(path.parent / "data" / "bot.db"), *bot_output(out.stdout), out.stderr]
+    if how == "password on its own":
+        assert not any("Vv1SYvZnkFRVw" in t for t in outputs)
+    else:
+        # At most the first piece (two words) may be kept: nothing to rebuild the phrase from.
+        assert leaked(words, outputs) == []
+        assert sum(" ".join(words[i:i + 2]) in " ".join(outputs) for i in range(2, 11)) == 0
