@@ -191,6 +191,25 @@ def _list_words() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(Mnemonic("english").wordlist), frozenset(zh)
 
 
+_EVERYDAY = frozenset("""
+about again all also always any anyone answer around ask away bad because before begin below
+best better between bless bring busy call can case change check close come confirm cool copy
+correct could cry day deal delay detail did done door double easy else end enjoy enough enter
+error even ever every exact excuse exit fine first fix for found friend fun funny gift give glad
+good great group guess happy have hello help here high hold home hope hour huge hurry idea
+join just keep kind know later leave left like list little live long look lot love make many
+may maybe mean message minute mistake moment more morning much must name need never news next
+nice night noise normal not note nothing notice now number off okay old once only open option
+order other over page pass people perfect phone please point possible post pretty problem
+question quick quit quite ready real reason receive recall reform reject remind remove repeat
+reply report require rescue resist result return right sad safe same say second see seem select
+send service session seven share short shoulder show sign simple since sister slow small smile
+solve some soon sorry sort sound start state still stop story strong such sudden sure system
+talk tell ten thank that then there they thing this three time today together tomorrow tonight
+too top total track try twelve twenty two type under until update upon use usual very wait
+want warm way weekend welcome what when where which while why will wish with wonder work world
+worry wrong yes you young
+""".split())
 _PIECE_FILLER = re.compile(r"[\s,.;:、，。\d()\-]+")
 
 
@@ -201,7 +220,11 @@ def _list_piece(text: str) -> str | None:
     if not bare or len(bare) > 8:
         return None
     english, chinese = _list_words()
-    if all(w.isascii() and w.lower() in english for w in bare):
+    lowered = [w.lower() for w in bare]
+    # A fifth of the list is everyday chat ("thank you", "any update"): a piece made only of
+    # such words is a conversation, not a phrase (2 random list words are both everyday 1 time
+    # in 25).
+    if all(w.isascii() and w in english for w in lowered) and not all(w in _EVERYDAY for w in lowered):
         return "en"
     han = "".join(bare)
     if len(han) <= 12 and all(c in chinese for c in han):
