@@ -419,10 +419,16 @@ class TelegramChannel:
             cached = self._admins.get(chat_id)
             if cached and not self._stale(cached):
                 return cached[1]
-            try:
-                members = await self.app.bot.get_chat_administrators(int(chat_id))
-            except TelegramError as exc:
-                log.warning("could not fetch admins of %s: %s", chat_id, redact(str(exc)))
+            members = None
+            for attempt in range(2):   # one more try: a refused moderator must not be a blip
+                try:
+                    members = await self.app.bot.get_chat_administrators(int(chat_id))
+                    break
+                except TelegramError as exc:
+                    log.warning("could not fetch admins of %s (try %d): %s", chat_id, attempt + 1,
+                                redact(str(exc)))
+                    await asyncio.sleep(0.5)
+            if members is None:
                 return cached[1] if cached else frozenset()
             admins = frozenset(str(m.user.id) for m in members)
             self._admins[chat_id] = (time.monotonic(), admins)

@@ -119,6 +119,18 @@ def test_an_admin_of_a_managed_group_is_a_moderator_even_while_the_cache_is_cold
     run(scenario())
 
 
+def test_one_failed_admin_lookup_does_not_refuse_a_real_admin(tmp_path):
+    async def scenario():
+        async with running_bot(tmp_path) as (fake, bot):
+            # Right after start nothing is cached; Telegram fails the first lookup once.
+            fake.fail_next("getChatAdministrators", 500, "Internal Server Error")
+            fake.send_message(fake.private_chat(ADMIN), ADMIN, "/tickets")
+            await fake.settle(quiet=1.0)
+            (answer,) = _texts_to(fake, ADMIN_ID)
+            assert "only moderators" not in answer
+    run(scenario())
+
+
 def test_ticket_commands_run_in_the_staff_chat_or_a_moderators_dm_only(tmp_path):
     async def scenario():
         async with running_bot(tmp_path) as (fake, bot):
@@ -139,8 +151,8 @@ def test_ticket_commands_run_in_the_staff_chat_or_a_moderators_dm_only(tmp_path)
 def test_admin_lookup_that_fails_refuses_without_crashing_and_the_next_command_works(tmp_path):
     async def scenario():
         async with running_bot(tmp_path) as (fake, bot):
-            # The lookups for the member's message and for the command both fail.
-            fake.fail_next("getChatAdministrators", 500, "Internal Server Error", times=2)
+            # The lookups for the member's message and for the command fail, retried once each.
+            fake.fail_next("getChatAdministrators", 500, "Internal Server Error", times=4)
             question = fake.send_message(bot.group, ALICE, "my deposit never arrived, it's been a week")
             await fake.settle()
             fake.send_message(bot.group, ADMIN, "/escalate", reply_to=question)
