@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import unquote
 
 from pydantic import (
     BaseModel,
@@ -256,14 +257,17 @@ _SECRET_KEY = re.compile(r"(?<!_env)(?:^|_)(?:token|secret|password|api_key|api_
 _ALLOWED = {"secret_token_env", "token_env"}
 
 
-def _secret_key(data: object, prefix: str) -> str:
-    """The dotted path of the first key that looks like it holds a credential."""
-    if isinstance(data, dict):
+def _secret_key(data: object, prefix: str, seen: set[int] | None = None) -> str:
+    """The dotted path of the first key that looks like it holds a credential. Each container
+    is read once: YAML aliases share them, and reading shared ones again is exponential."""
+    seen = set() if seen is None else seen
+    if isinstance(data, dict) and id(data) not in seen:
+        seen.add(id(data))
         for key, value in data.items():
             path = f"{prefix}.{key}" if prefix else str(key)
             if isinstance(key, str) and key not in _ALLOWED and _SECRET_KEY.search(key):
                 return path
-            found = _secret_key(value, path)
+            found = _secret_key(value, path, seen)
             if found:
                 return found
     return ""
@@ -279,16 +283,30 @@ _TOKEN_VALUE = re.compile(
     r"|\bgh[pousr]_[A-Za-z0-9]{30,}|\bxox[abpr]-[A-Za-z0-9-]{20,}")
 
 
-def _token_value(data: object, prefix: str) -> str:
-    """The dotted path of the first string value that carries a token."""
+def _looks_like_token(text: str) -> bool:
+    # Also percent-decoded: "bot123456%3AAAH…" in a URL is the same token.
+    return bool(_TOKEN_VALUE.search(text) or ("%" in text and _TOKEN_VALUE.search(unquote(text))))
+
+
+def _token_value(data: object, prefix: str, seen: set[int] | None = None) -> str:
+    """The dotted path of the first string value (or key) that carries a token. A key is
+    named by where it sits, never by itself: it is the token. Each container is read once."""
+    seen = set() if seen is None else seen
+    if isinstance(data, (dict, list)):
+        if id(data) in seen:
+            return ""
+        seen.add(id(data))
     if isinstance(data, dict):
+        for key in data:
+            if isinstance(key, str) and _looks_like_token(key):
+                return f"a key under {prefix}" if prefix else "a top-level key"
         items = ((f"{prefix}.{k}" if prefix else str(k), v) for k, v in data.items())
     elif isinstance(data, list):
         items = ((f"{prefix}[{i}]", v) for i, v in enumerate(data))
     else:
-        return prefix if isinstance(data, str) and _TOKEN_VALUE.search(data) else ""
+        return prefix if isinstance(data, str) and _looks_like_token(data) else ""
     for path, value in items:
-        found = _token_value(value, path)
+        found = _token_value(value, path, seen)
         if found:
             return found
     return ""

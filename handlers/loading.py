@@ -37,6 +37,9 @@ def read_bytes(path: str | Path) -> bytes:
         raise ConfigError(f"{path}: cannot read the file ({exc})") from None
 
 
+MAX_ALIASES = 100
+
+
 def parse_yaml(data: bytes, path: str | Path) -> Any:
     """Parsed YAML from a file's bytes (UTF-8), or a ConfigError naming the line."""
     try:
@@ -46,6 +49,11 @@ def parse_yaml(data: bytes, path: str | Path) -> Any:
     try:
         data = _plain_load(text)
         if data is _NOT_PLAIN:
+            # Aliases can expand exponentially ("billion laughs"): a config needs few, if any.
+            aliases = sum(1 for e in yaml.parse(text, Loader=_LOADER) if type(e) is yaml.AliasEvent)
+            if aliases > MAX_ALIASES:
+                raise ConfigError(f"{path}: {aliases} YAML aliases (*name); at most {MAX_ALIASES} "
+                                  "are accepted")
             data = yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader, C or Python
         return data
     except yaml.YAMLError as exc:

@@ -191,3 +191,28 @@ def test_check_config_explains_who_may_command_the_bot(tmp_path):
     empty = write(tmp_path, "empty.yaml", "brand: {name: X}\n")
     out = run_cli("check-config", "--config", str(empty), "--faq", str(FAQ)).stdout
     assert "no managed groups" in out.lower()
+
+
+def test_a_percent_encoded_token_and_a_token_as_a_key_are_refused_without_printing_it(tmp_path):
+    for text in (f"telegram: {{api_base_url: 'https://tg.example/bot{TELEGRAM_TOKEN.replace(':', '%3A')}'}}",
+                 f"'{TELEGRAM_TOKEN}': 1",
+                 f"answering: {{chats: {{'{TELEGRAM_TOKEN}': {{mode: addressed}}}}}}"):
+        path = write(tmp_path, "config.yaml", "brand: {name: X}\n" + text + "\n")
+        result = run_cli("check-config", "--config", str(path), "--faq", str(FAQ))
+        assert result.returncode == 2 and "environment variables" in result.stderr, text
+        assert "AAHdqTcv" not in result.stderr + result.stdout
+
+
+def test_exponential_yaml_aliases_are_refused_quickly(tmp_path):
+    lines = ["brand: {name: X}", 'a0: &a0 ["x","x","x","x","x","x","x","x","x"]']
+    lines += [f"a{i}: &a{i} [{', '.join(['*a' + str(i - 1)] * 9)}]" for i in range(1, 13)]
+    path = write(tmp_path, "config.yaml", "\n".join(lines) + "\n")
+    result = run_cli("check-config", "--config", str(path), "--faq", str(FAQ))
+    assert result.returncode == 2 and "YAML aliases" in result.stderr
+
+
+def test_a_database_path_that_cannot_be_created_is_a_clear_error(tmp_path):
+    path = write(tmp_path, "config.yaml", "brand: {name: X}\ndatabase: /proc/nope/x.db\n")
+    result = run_cli("run", "--config", str(path), "--faq", str(FAQ))
+    assert result.returncode == 2 and "/proc/nope" in result.stderr
+    assert "Traceback" not in result.stderr
