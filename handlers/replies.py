@@ -54,6 +54,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "staff_cannot": "⚠️ I could not {op} in chat {chat} (user {user}, check {check}): {reason}. "
                         "Please act by hand, and check the bot's admin rights.",
         "staff_forwarded": "📨 {user} forwarded a private message from {sender}: {why}.",
+        "staff_maybe_delivered": "⏳ {ref}: Telegram confirmed the answer to the member too late; "
+                                 "it probably arrived and was not sent again. Check with the "
+                                 "member if it matters.",
         "staff_dm_failed": "📭 I could not message {user} privately{ref} ({error}). {what}",
         "staff_dm_failed_button": "A button to open a private chat with me was posted under their "
                                   "message instead.",

@@ -206,8 +206,10 @@ class CommandRunner:
         ticket = self.store.add_ticket_message(ticket.ref, actor, "out", text, now,
                                                first_response=True, new_status="pending")
         member_words = reply_language(ticket.lang or "en")
-        out = [self._to_member(ticket, say("staff_reply_to_member", member_words, ref=ticket.ref,
-                                           text=text)),
+        answer = self._to_member(ticket, say("staff_reply_to_member", member_words, ref=ticket.ref,
+                                             text=text))
+        answer[1]["resend_on_timeout"] = False   # a staff answer twice confuses; staff are told
+        out = [answer,
                self._changed(ticket, "answered (waiting on the member)", actor)]
         if confirm_to is not None:
             out.insert(0, self._reply(confirm_to, say("mod_done", words, ref=ticket.ref,

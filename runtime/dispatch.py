@@ -93,12 +93,12 @@ class Dispatcher:
         try:
             link = await channel.execute(item)
         except DeliveryError as exc:
-            if exc.maybe_sent and not item.ref:
+            if exc.maybe_sent and (not item.ref or item.payload.get("resend_on_timeout") is False):
                 # Resending could answer the member twice; an ordinary reply is not worth it.
                 log.warning("outbox %s (%s on %s) timed out and may have been delivered: not sent "
                             "again", item.id, item.payload.get("op"), item.channel)
                 self.service.failed(item, str(exc), permanent=True, status="unconfirmed")
-                return []
+                return self.service.maybe_delivered(item)
             if exc.maybe_sent:
                 log.warning("outbox %s (%s on %s) timed out; ticket %s must reach its reader, so it "
                             "is sent again and may arrive twice", item.id, item.payload.get("op"),

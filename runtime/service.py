@@ -388,6 +388,17 @@ class SupportService:
                     "leaving" if leaving else policy)
         return [OutboxItem(item_id, self.staff_channel, payload)]
 
+    def maybe_delivered(self, item: OutboxItem) -> list[OutboxItem]:
+        """A staff answer the platform confirmed too late: not sent again (it may have arrived),
+        and staff hear that it may not have."""
+        if not item.ref or item.payload.get("op") == "staff":
+            return []
+        text = say("staff_maybe_delivered", "en", ref=item.ref)
+        payload = {"op": "staff", "kind": "alert", "text": text, "ref": item.ref,
+                   "origin_channel": item.channel}
+        item_id = self.store.add_outbox(self.staff_channel, payload, item.ref, self.clock())
+        return [OutboxItem(item_id, self.staff_channel, payload, item.ref)]
+
     def member_unreachable(self, item: OutboxItem, error: str) -> list[OutboxItem]:
         """A private message the platform refused (the member never started the bot, blocked
         it, or closes DMs). When it came from a public conversation, the member gets a public

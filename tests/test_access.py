@@ -243,3 +243,18 @@ def test_admins_are_per_group_an_admin_elsewhere_is_a_member_here(tmp_path):
             await fake.settle(quiet=0.5)
             assert len(bot.service.store.list_tickets("all")) == 1
     run(scenario())
+
+
+def test_a_staff_answer_that_times_out_is_not_sent_twice_and_staff_are_told(tmp_path):
+    async def scenario():
+        async with running_bot(tmp_path, telegram={"request_timeout_seconds": 0.5}) as (fake, bot):
+            fake.send_message(fake.private_chat(ALICE), ALICE, "/human")
+            await fake.settle()
+            (ticket,) = bot.service.store.list_tickets("all")
+            fake.answer_slowly("sendMessage", 1.5, times=2)   # the confirmation, then the answer
+            fake.send_message(fake.chats[str(STAFF_ID)], ADMIN, f"/reply {ticket.ref} we fixed it")
+            await fake.settle(quiet=4)
+            answers = [t for t in _texts_to(fake, 101) if "we fixed it" in t]
+            assert len(answers) == 1
+            assert any("too late" in t and ticket.ref in t for t in _texts_to(fake, STAFF_ID))
+    run(scenario())
