@@ -165,7 +165,8 @@ class TelegramChannel:
             try:
                 updates = poll.result()
                 failures = 0
-            except TelegramError as exc:
+            except Exception as exc:  # noqa: BLE001 - polling must outlive any bad answer
+                # A Telegram error, or an answer the library cannot read: wait and ask again.
                 failures += 1
                 log.warning("polling error (retrying): %s", redact(str(exc)))
                 await self._pause(min(30.0, 0.5 * 2 ** min(failures, 6)))

@@ -155,7 +155,8 @@ class FakeTelegram:
         self.push("my_chat_member", {
             "chat": chat, "from": by, "date": int(time.time()),
             "old_chat_member": {"status": "left", "user": BOT},
-            "new_chat_member": {"status": status, "user": BOT}})
+            "new_chat_member": _admin(BOT) if status == "administrator" else
+            {"status": status, "user": BOT}})
 
     def outage(self, chat_id: int, seconds: float) -> None:
         """Sending to this chat fails with 500 for a while, as in a Telegram incident."""
