@@ -176,8 +176,9 @@ class TelegramChannel:
                 in_flight[update.update_id] = asyncio.create_task(self._process(update))
             next_offset = max([next_offset, *(u.update_id + 1 for u in fresh)])
             if in_flight:
-                done, _ = await asyncio.wait(in_flight.values(), timeout=0.5,
-                                             return_when=asyncio.FIRST_COMPLETED)
+                # Asking again returns the in-flight ones too (they are not confirmed yet): at
+                # most four times a second, or the loop spends its time re-reading them.
+                done, _ = await asyncio.wait(in_flight.values(), timeout=0.25)
                 for update_id in [i for i, t in in_flight.items() if t in done]:
                     del in_flight[update_id]
         if in_flight:   # a clean stop lets what was started finish before the offset moves

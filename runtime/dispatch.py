@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections import deque
 from collections.abc import Iterable
 
 from handlers.redaction import redact
@@ -26,6 +27,7 @@ log = logging.getLogger("bot.dispatch")
 MAX_ATTEMPTS = 8                 # ordinary replies
 GIVE_UP_AFTER = 24 * 3600        # must-arrive items
 BACKOFF_CAP = 60.0
+WINDOW = 62.0                    # the per-chat budget's minute, with a margin
 ALARM_AFTER = 5 * 60             # a must-arrive item failing this long raises the alarm
 
 
@@ -59,6 +61,7 @@ class Dispatcher:
         self._lock = asyncio.Lock()
         self._claimed: set[int] = set()   # items being executed right now: never twice at once
         self._alarmed: set[int] = set()
+        self._sent: dict[tuple[str, str], deque[float]] = {}   # public posts in the last minute
 
     async def deliver(self, items: Iterable[OutboxItem] | None) -> None:
         """Execute items in order (one message's actions keep their order); what a failure
@@ -88,6 +91,11 @@ class Dispatcher:
         if due and due > time.time():
             # Over the chat's reply budget: it waits for its booked place, kept in the outbox.
             self._wake_at(item, due - time.time())
+            return []
+        wait = self._budget_wait(item)
+        if wait > 0:
+            # Booked places are a plan; what was really sent in the last minute decides.
+            self._wake_at(item, wait)
             return []
         self.service.begin(item)   # committed first: a crash mid-send is known on restart
         try:
@@ -124,6 +132,22 @@ class Dispatcher:
             self._retry_at.pop(item.id, None)
             self.service.done(item, link)
         return []
+
+    def _budget_wait(self, item: OutboxItem) -> float:
+        """Seconds until a public post fits the chat's budget (0: now, and it is counted)."""
+        p = item.payload
+        if p.get("op") not in ("reply", "send", "handoff") or not p.get("public", True) \
+                or not p.get("chat_id"):
+            return 0.0
+        sent = self._sent.setdefault((item.channel, str(p["chat_id"])), deque())
+        now = time.monotonic()
+        # A 2 s margin: the platform sees a post a moment after it is counted here.
+        while sent and now - sent[0] >= WINDOW:
+            sent.popleft()
+        if len(sent) >= self.service.kb.config.answering.replies_per_minute:
+            return sent[0] + WINDOW - now + 0.05
+        sent.append(now)
+        return 0.0
 
     def _stale_after(self) -> float:
         """Ordinary replies late by more than this are not sent any more (answering config)."""
