@@ -41,7 +41,10 @@ def test_seed_phrase_in_a_group_is_deleted_warned_and_dmd_without_repeating_it(k
     assert d.secret and d.sensitive
     assert d.action_names == ["delete", "warn", "dm", "notify_staff"]
     said = all_text(d)
-    assert not any(word in said.split() for word in PHRASE.split()[:6] if len(word) > 4)
+    # No two consecutive words of it (single words like "staff" or "private" are everyday
+    # words the bot's own texts use: checking them made this test fail on some random phrases).
+    words = PHRASE.split()
+    assert not any(" ".join(words[i:i + 2]) in said for i in range(len(words) - 1))
     assert "compromised" in said and "@alice" in said
     assert "seed-phrase" in {a.check for a in d.actions}
 
