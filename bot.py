@@ -17,9 +17,9 @@ def _default_config() -> str:
 
 
 def _load(args: argparse.Namespace):
+    from handlers.answering.faq import load_faq
     from handlers.config import load_config
-    from handlers.core import Knowledge
-    from handlers.faq import load_faq
+    from handlers.context import Knowledge
 
     config = load_config(args.config)
     faq = load_faq(args.faq or config.resolve(config.faq_file))

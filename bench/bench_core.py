@@ -85,8 +85,8 @@ def measure(kb, messages: list[dict], rounds: int) -> list[float]:
 
 def measure_safety(kb, messages: list[dict], rounds: int) -> list[float]:
     """Only the safety checks (secrets, personal data, own case, scams, urgency, account)."""
+    from handlers.detectors.safety import assess
     from handlers.model import Message, User
-    from handlers.safety import assess
 
     built = [Message(channel="telegram", chat_id="bench", message_id=str(i),
                      user=User(id=str(i), username=f"user{i}"), text=m["text"])
@@ -122,9 +122,9 @@ def main() -> None:
     t0 = time.perf_counter()
     import yaml
 
+    from handlers.answering.faq import load_faq, parse_faq
     from handlers.config import load_config
-    from handlers.core import Knowledge
-    from handlers.faq import load_faq, parse_faq
+    from handlers.context import Knowledge
     t_import = time.perf_counter() - t0
 
     t1 = time.perf_counter()

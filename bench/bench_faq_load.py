@@ -191,8 +191,8 @@ try:
     from runtime.knowledge import load_knowledge
 except ImportError:   # a checkout from before the cache (--code): load as it did
     from handlers.config import load_config
-    from handlers.core import Knowledge
-    from handlers.faq import load_faq
+    from handlers.context import Knowledge
+    from handlers.answering.faq import load_faq
 
     def load_knowledge(config, faq, cache_dir=None):
         return Knowledge.build(load_config(config), load_faq(faq))

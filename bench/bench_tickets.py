@@ -28,9 +28,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=200)
     args = parser.parse_args()
 
+    from handlers.answering.faq import load_faq
     from handlers.config import load_config
-    from handlers.core import Knowledge
-    from handlers.faq import load_faq
+    from handlers.context import Knowledge
     from handlers.model import Message, User
     from runtime.commands import CommandRunner
     from runtime.service import SupportService

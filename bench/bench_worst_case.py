@@ -11,7 +11,7 @@ handle scans, phone parsing of digit runs, BIP39 windows, Chinese n-grams, redac
 texts far over Telegram's 4,096 characters (triage and X threads are not capped by a
 platform). Each round builds fresh texts (other random words and numbers, so no cache
 helps); for each class it prints the median and the worst CPU time of `handlers.core.decide`
-(the whole decision, public and private) and of `handlers.redaction.redact` (what the runtime
+(the whole decision, public and private) and of `handlers.detectors.redaction.redact` (what the runtime
 stores and logs), then the worst class overall. The target: the worst decide stays under
 50 ms. CPU time, not wall time, so other work on the machine does not count against it.
 """
@@ -186,11 +186,11 @@ def main() -> int:
     parser.add_argument("--exact", action="store_true", help="--only names one class exactly")
     args = parser.parse_args()
 
+    from handlers.answering.faq import load_faq
     from handlers.config import load_config
     from handlers.core import Knowledge, decide
-    from handlers.faq import load_faq
+    from handlers.detectors.redaction import redact
     from handlers.model import Message, User
-    from handlers.redaction import redact
 
     kb = Knowledge.build(load_config(args.config), load_faq(args.faq))
     # Warm what a running bot has warm (word lists, phone metadata for every region tried).

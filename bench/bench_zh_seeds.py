@@ -30,8 +30,8 @@ sys.path.insert(0, str(ROOT))
 
 from mnemonic import Mnemonic  # noqa: E402
 
-from handlers.credentials import find_secrets  # noqa: E402
-from handlers.redaction import redact  # noqa: E402
+from handlers.detectors.credentials import find_secrets  # noqa: E402
+from handlers.detectors.redaction import redact  # noqa: E402
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 PUNCT = re.compile(r"[^\u4e00-\u9fff]+")

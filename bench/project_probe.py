@@ -27,9 +27,9 @@ sys.path.insert(0, str(ROOT))
 
 import dataclasses  # noqa: E402
 
+from handlers.answering.faq import load_faq  # noqa: E402
 from handlers.config import Matching, load_config  # noqa: E402
 from handlers.core import NO_HISTORY, Knowledge, decide  # noqa: E402
-from handlers.faq import load_faq  # noqa: E402
 from handlers.triage import _message  # noqa: E402
 
 

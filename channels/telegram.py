@@ -52,12 +52,12 @@ from telegram.ext import (  # noqa: E402
 from telegram.helpers import create_deep_linked_url  # noqa: E402
 from telegram.request import HTTPXRequest  # noqa: E402
 
-from handlers.commands import MODERATOR_COMMANDS  # noqa: E402
-from handlers.commands import parse as parse_command  # noqa: E402
+from handlers.commands.slash import MODERATOR_COMMANDS  # noqa: E402
+from handlers.commands.slash import parse as parse_command  # noqa: E402
 from handlers.config import Config  # noqa: E402
+from handlers.detectors.redaction import redact  # noqa: E402
 from handlers.model import Message, User  # noqa: E402
-from handlers.redaction import redact  # noqa: E402
-from handlers.replies import say  # noqa: E402
+from handlers.replies.texts import say  # noqa: E402
 from runtime.service import OutboxItem, SupportService  # noqa: E402
 
 from .base import DeliveryError  # noqa: E402

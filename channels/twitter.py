@@ -24,8 +24,8 @@ from typing import Any
 import requests
 import tweepy
 
-from handlers.redaction import redact
-from handlers.replies import reply_language, say
+from handlers.detectors.redaction import redact
+from handlers.replies.texts import reply_language, say
 from runtime.service import OutboxItem
 
 from .base import DeliveryError

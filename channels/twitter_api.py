@@ -22,7 +22,7 @@ import requests
 import tweepy
 from requests.adapters import HTTPAdapter
 
-from handlers.redaction import redact
+from handlers.detectors.redaction import redact
 from store import Store
 
 log = logging.getLogger("bot.twitter")

@@ -14,7 +14,7 @@ import time
 import requests
 import tweepy
 
-from handlers.replies import say
+from handlers.replies.texts import say
 from runtime.service import OutboxItem
 
 from .twitter_api import LimitHit, XApi, clock_time, describe_error

@@ -21,7 +21,7 @@ from pydantic import (
     model_validator,
 )
 
-from .loading import ConfigError, describe_errors, read_yaml
+from handlers.loading import ConfigError, describe_errors, read_yaml
 
 
 def _id_to_str(value: object) -> object:

@@ -6,18 +6,16 @@ had the safety reminder today?) arrives through a `State` the caller fills from 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import Any, Protocol
+from dataclasses import replace
 
-from .answering import answer_text, choose_entry, faq_actions
-from .config import Config
-from .faq import Faq
-from .intent import read_intent, wants_human
-from .matcher import FaqMatcher
-from .model import (
+from handlers.answering.choice import answer_text, choose_entry, faq_actions
+from handlers.answering.intent import read_intent, wants_human
+from handlers.commands.slash import decide_command
+from handlers.context import NO_HISTORY, Knowledge, State
+from handlers.detectors.safety import SafetyResult, assess, plan, sensitive_handoff
+from handlers.model import (
     Decision,
     Delete,
-    Earlier,
     Finding,
     HandOff,
     Hide,
@@ -30,75 +28,8 @@ from .model import (
     SendPrivate,
     Warn,
 )
-from .replies import reply_language, say
-from .safety import SafetyKit, SafetyResult, assess, plan, sensitive_handoff
-from .text import MAX_TEXT_CHARS, bounded, strip_leading_handles
-
-
-class State(Protocol):
-    """What the core may ask about recent activity; the runtime answers from the store."""
-
-    def earlier_answer(self, message: Message, faq_id: str) -> str | None:
-        """A link (or "") to this FAQ's answer in this chat within the cooldown, else None."""
-
-    def reminded_recently(self, message: Message) -> bool:
-        """Has this member had the "staff never DM first" reminder within the window?"""
-
-    def strikes(self, message: Message) -> int:
-        """Earlier scam/impersonation offences of this member in this chat, within the window."""
-
-    def member_ticket(self, message: Message) -> tuple[str, str] | None:
-        """(reference, status) of the member's open ticket, or one closed within the reopen
-        window, on this channel; None if there is none."""
-
-    def unsettled_recently(self, message: Message) -> bool:
-        """Did the bot already fail to answer this member's private question a moment ago?"""
-
-    def recent(self, message: Message) -> tuple[Earlier, ...]:
-        """The member's last few messages in this chat before this one, oldest first."""
-
-
-class NoHistory:
-    """No memory at all: what `triage` uses, so each line is judged on its own."""
-
-    def earlier_answer(self, message: Message, faq_id: str) -> str | None:
-        return None
-
-    def reminded_recently(self, message: Message) -> bool:
-        return False
-
-    def strikes(self, message: Message) -> int:
-        return 0
-
-    def member_ticket(self, message: Message) -> tuple[str, str] | None:
-        return None
-
-    def unsettled_recently(self, message: Message) -> bool:
-        return False
-
-    def recent(self, message: Message) -> tuple[Earlier, ...]:
-        return ()
-
-
-NO_HISTORY = NoHistory()
-
-
-@dataclass
-class Knowledge:
-    """Config, FAQ and the indexes built from them; rebuilt on /reload."""
-
-    config: Config
-    faq: Faq
-    matcher: FaqMatcher
-    safety: SafetyKit
-
-    @classmethod
-    def build(cls, config: Config, faq: Faq, index: dict[str, Any] | None = None) -> Knowledge:
-        """`index`: a `FaqMatcher.index_state()` of this very FAQ, to skip re-analysing it."""
-        names = (config.brand.name, *config.brand.aliases,
-                 *(a.username for a in config.official.telegram),
-                 *(a.username for a in config.official.twitter))
-        return cls(config, faq, FaqMatcher(faq, tuple(names), index), SafetyKit(config))
+from handlers.replies.texts import reply_language, say
+from handlers.text import MAX_TEXT_CHARS, bounded, strip_leading_handles
 
 
 def decide(message: Message, kb: Knowledge, state: State = NO_HISTORY) -> Decision:
@@ -118,8 +49,6 @@ def decide(message: Message, kb: Knowledge, state: State = NO_HISTORY) -> Decisi
         return Decision(reason="no text")
     bare = strip_leading_handles(text).strip()
     if bare.startswith("/"):   # "@brand /escalate …" on X is still a command
-        from .commands import decide_command  # commands import this module's types
-
         return decide_command(replace(message, text=bare) if bare != text else message, kb, state)
 
     match = kb.matcher.match(text, addressed=message.addressed)

@@ -15,8 +15,8 @@ import math
 import re
 from typing import Any
 
-from .core import NO_HISTORY, Knowledge, decide
-from .model import Message, User
+from handlers.core import NO_HISTORY, Knowledge, decide
+from handlers.model import Message, User
 
 log = logging.getLogger(__name__)
 

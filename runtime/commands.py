@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from handlers.detectors.redaction import redact, redact_secrets
 from handlers.model import Command, Decision, Message
-from handlers.redaction import redact, redact_secrets
-from handlers.replies import reply_language, say
+from handlers.replies.texts import reply_language, say
 from store import Ticket, normalize_reference
 
 from .service import answer

@@ -15,7 +15,7 @@ import time
 from collections import deque
 from collections.abc import Iterable
 
-from handlers.redaction import redact
+from handlers.detectors.redaction import redact
 
 from .reloading import RuntimeActions
 from .service import RUNTIME, OutboxItem, SupportService

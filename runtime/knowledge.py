@@ -27,10 +27,11 @@ from typing import Any
 
 import pydantic
 
-from handlers import analysis, faq, lexicon, loading, matcher, text
+from handlers import loading, text
+from handlers.answering import analysis, faq, lexicon, matcher
+from handlers.answering.faq import faq_from_records, faq_records, parse_faq
 from handlers.config import Config, load_config
-from handlers.core import Knowledge
-from handlers.faq import faq_from_records, faq_records, parse_faq
+from handlers.context import Knowledge
 from handlers.loading import parse_yaml, read_bytes
 
 log = logging.getLogger("bot.knowledge")

@@ -10,9 +10,9 @@ import signal
 import sys
 from collections.abc import Mapping
 
+from handlers.answering.faq import Faq
 from handlers.config import Config
-from handlers.core import Knowledge
-from handlers.faq import Faq
+from handlers.context import Knowledge
 from store import Store
 
 from .commands import CommandRunner

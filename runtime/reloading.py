@@ -17,7 +17,7 @@ import threading
 from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 
-from handlers.core import Knowledge
+from handlers.context import Knowledge
 
 from .service import RUNTIME, OutboxItem, SupportService
 

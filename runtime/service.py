@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from handlers.core import Knowledge, decide
+from handlers.detectors.redaction import redact
 from handlers.loading import ConfigError
 from handlers.model import (
     Action,
@@ -43,8 +44,7 @@ from handlers.model import (
     User,
     Warn,
 )
-from handlers.redaction import redact
-from handlers.replies import reply_language, say
+from handlers.replies.texts import reply_language, say
 from store import Store
 
 from .history import StoreHistory, faq_key, reminder_key, unsettled_key

@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from handlers.redaction import redact
+from handlers.detectors.redaction import redact
 
 from .schema import migrate
 from .tickets import TicketsMixin

@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from handlers.redaction import redact
+from handlers.detectors.redaction import redact
 
 if TYPE_CHECKING:
     from .db import Store

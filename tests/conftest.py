@@ -12,9 +12,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from handlers.answering.faq import load_faq  # noqa: E402
 from handlers.config import load_config  # noqa: E402
 from handlers.core import Knowledge  # noqa: E402
-from handlers.faq import load_faq  # noqa: E402
 
 CONFIG = ROOT / "config.example.yaml"
 FAQ = ROOT / "faq.yaml"

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import yaml
 
+from handlers.answering.faq import load_faq
 from handlers.config import parse_config
-from handlers.core import Knowledge
-from handlers.faq import load_faq
+from handlers.context import Knowledge
 from runtime.launcher import build_service, serve
 
 from .conftest import CONFIG, FAQ

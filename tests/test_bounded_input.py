@@ -8,8 +8,8 @@ import pytest
 from mnemonic import Mnemonic
 
 from handlers.core import decide
+from handlers.detectors.redaction import redact
 from handlers.model import Message, User
-from handlers.redaction import redact
 from handlers.text import MAX_TEXT_CHARS, has_url
 
 PHRASE = Mnemonic("english").to_mnemonic(bytes(range(16, 32)))

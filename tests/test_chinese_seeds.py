@@ -9,8 +9,8 @@ import random
 import pytest
 from mnemonic import Mnemonic
 
-from handlers.credentials import find_secrets
-from handlers.redaction import redact
+from handlers.detectors.credentials import find_secrets
+from handlers.detectors.redaction import redact
 
 from .conftest import CONFIG, FAQ, run_cli
 

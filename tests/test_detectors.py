@@ -6,10 +6,10 @@ import base58
 import pytest
 
 from handlers.config import parse_config
-from handlers.personal_data import find_personal_data
-from handlers.scams import brand_marks, find_scams, lookalike_domains
-from handlers.sensitivity import own_case
-from handlers.urgency import find_urgency
+from handlers.detectors.personal_data import find_personal_data
+from handlers.detectors.scams import brand_marks, find_scams, lookalike_domains
+from handlers.detectors.sensitivity import own_case
+from handlers.detectors.urgency import find_urgency
 
 CONFIG = parse_config({
     "brand": {"name": "Orbit Exchange", "aliases": ["Orbit", "OrbitEx", "轨道交易所"],

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from handlers.config import OfficialAccount, load_config, parse_config
-from handlers.impersonation import AccountVerdict, ImpersonationChecker, fold, near
+from handlers.detectors.impersonation import AccountVerdict, ImpersonationChecker, fold, near
 from handlers.model import User
 
 ROOT = Path(__file__).resolve().parent.parent

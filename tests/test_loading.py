@@ -6,8 +6,8 @@ import textwrap
 
 import pytest
 
+from handlers.answering.faq import load_faq
 from handlers.config import load_config
-from handlers.faq import load_faq
 from handlers.loading import ConfigError
 
 from .conftest import CONFIG, FAQ, run_cli

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from handlers.answering.faq import parse_faq
 from handlers.core import Knowledge, decide
-from handlers.faq import parse_faq
 from handlers.model import Message, User
 
 from .conftest import CONFIG

@@ -11,13 +11,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mnemonic import Mnemonic
 
-from handlers.credentials import find_secrets
+from handlers.detectors.credentials import find_secrets
+from handlers.detectors.personal_data import find_personal_data
+from handlers.detectors.redaction import redact
+from handlers.detectors.scams import find_scams
+from handlers.detectors.sensitivity import own_case
+from handlers.detectors.urgency import find_urgency
 from handlers.model import Message, User
-from handlers.personal_data import find_personal_data
-from handlers.redaction import redact
-from handlers.scams import find_scams
-from handlers.sensitivity import own_case
-from handlers.urgency import find_urgency
 
 EN = Mnemonic("english")
 ZH = Mnemonic("chinese_simplified")
@@ -72,8 +72,8 @@ def test_redaction_never_lets_a_generated_secret_through(case):
 @given(st.text(max_size=600))
 def test_no_detector_raises_on_any_unicode(text):
     from handlers.config import parse_config
-    from handlers.impersonation import ImpersonationChecker
-    from handlers.scams import brand_marks
+    from handlers.detectors.impersonation import ImpersonationChecker
+    from handlers.detectors.scams import brand_marks
 
     config = parse_config({"brand": {"name": "Orbit Exchange", "aliases": ["轨道"]},
                            "official": {"telegram": [{"id": 1, "username": "OrbitEx"}]}})
@@ -98,9 +98,9 @@ def test_personal_data_is_masked_but_ordinary_words_stay():
 
 
 def test_store_and_log_lines_carry_no_secret(tmp_path, caplog):
+    from handlers.answering.faq import parse_faq
     from handlers.config import parse_config
-    from handlers.core import Knowledge
-    from handlers.faq import parse_faq
+    from handlers.context import Knowledge
     from runtime.service import SupportService
     from store import Store
 

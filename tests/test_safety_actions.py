@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from mnemonic import Mnemonic
 
+from handlers.answering.faq import load_faq
 from handlers.config import load_config
 from handlers.core import Knowledge, decide
-from handlers.faq import load_faq
 from handlers.model import Message, User
 from runtime.service import SupportService
 from store import Store

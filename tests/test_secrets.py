@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from mnemonic import Mnemonic
 
-from handlers.credentials import find_secrets
+from handlers.detectors.credentials import find_secrets
 
 VECTORS = json.loads((Path(__file__).parent / "data" / "bip39-vectors.json").read_text("utf-8"))
 SEED = "spawn letter number crater thing panda foot unfold decide boy cry reform"

@@ -14,9 +14,9 @@ import pytest
 import yaml
 from mnemonic import Mnemonic
 
+from handlers.answering.faq import load_faq
 from handlers.config import parse_config
-from handlers.core import Knowledge
-from handlers.faq import load_faq
+from handlers.context import Knowledge
 from runtime.launcher import build_service, serve
 
 from .conftest import CONFIG, FAQ, ROOT

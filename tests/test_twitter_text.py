@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from channels.twitter_text import split_for_x, weighted_length
-from handlers.answering import answer_text
-from handlers.faq import load_faq
-from handlers.replies import say
+from handlers.answering.choice import answer_text
+from handlers.answering.faq import load_faq
+from handlers.replies.texts import say
 
 from .conftest import FAQ
 

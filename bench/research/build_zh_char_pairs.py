@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""Builds handlers/data/zh_char_pairs.txt: how ordinary Chinese strings BIP39 characters together.
+"""Builds handlers/detectors/data/zh_char_pairs.txt: how ordinary Chinese strings BIP39 characters together.
 
 A Chinese seed phrase written without spaces is 12-24 characters drawn uniformly from the 2,048
 of the BIP39 list; ordinary Chinese is made of those same characters (98% of running text), but
-in words. The detector (handlers/chinese_seeds.py) tells the two apart with a character bigram
+in words. The detector (handlers/detectors/chinese_seeds.py) tells the two apart with a character bigram
 model of ordinary text, built here from jieba's dictionary (jieba 0.42.1, MIT licence: 349,046
 words with corpus frequencies):
 
@@ -28,7 +28,7 @@ from pathlib import Path
 from mnemonic import Mnemonic
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-OUT = ROOT / "handlers" / "data" / "zh_char_pairs.txt"
+OUT = ROOT / "handlers" / "detectors" / "data" / "zh_char_pairs.txt"
 MIN_WORD_FREQ = 30      # rarer dictionary words are names and jargon, not how people write
 MIN_GAIN = 2.0          # keep a pair only if P(b | a) beats P(b) at least this much
 

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import disarm
 
-from .model import Finding
+from handlers.model import Finding
 
 
 def _rx(pattern: str) -> re.Pattern[str]:

@@ -17,8 +17,8 @@ from functools import lru_cache
 import base58
 from mnemonic import Mnemonic
 
-from . import chinese_seeds
-from .model import Finding
+from handlers.detectors import chinese_seeds
+from handlers.model import Finding
 
 SEED_LENGTHS = (12, 15, 18, 21, 24)
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .faq import Faq, FaqEntry
-from .intent import Intent
-from .matcher import Match
-from .model import HandOff, Message, PointToEarlier, Reply
-from .replies import reply_language, say
+from handlers.answering.faq import Faq, FaqEntry
+from handlers.answering.intent import Intent
+from handlers.answering.matcher import Match
+from handlers.model import HandOff, Message, PointToEarlier, Reply
+from handlers.replies.texts import reply_language, say
 
 # A second entry this close to the first means the matcher cannot tell them apart.
 MIN_MARGIN = 0.03

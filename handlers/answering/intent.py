@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .analysis import Analysis
+from handlers.answering.analysis import Analysis
 
 
 class _Cue:

@@ -12,9 +12,9 @@ from functools import lru_cache
 
 from mnemonic import Mnemonic
 
-from .credentials import find_secrets
-from .personal_data import find_personal_data
-from .text import MAX_TEXT_CHARS, bounded, canonical
+from handlers.detectors.credentials import find_secrets
+from handlers.detectors.personal_data import find_personal_data
+from handlers.text import MAX_TEXT_CHARS, bounded, canonical
 
 
 @lru_cache(maxsize=1)

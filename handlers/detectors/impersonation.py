@@ -30,8 +30,8 @@ import disarm
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
-from .config import Config, OfficialAccount
-from .model import Finding, User
+from handlers.config import Config, OfficialAccount
+from handlers.model import Finding, User
 
 log = logging.getLogger(__name__)
 

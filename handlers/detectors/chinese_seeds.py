@@ -5,7 +5,7 @@ commonest ones. Ordinary Chinese is written with those same characters (about 98
 text), so "a run of list characters" says nothing and a checksum alone passes one window of a
 sentence in sixteen. What does tell them apart is order: a sentence strings characters into
 words, a phrase strings them at random. A small character model of ordinary Chinese (unigram
-and within-word bigram probabilities, handlers/data/zh_char_pairs.txt) scores each window of
+and within-word bigram probabilities, handlers/detectors/data/zh_char_pairs.txt) scores each window of
 the run: the average log-likelihood ratio "random phrase vs. ordinary text" per character. A
 window that reads as random and passes the BIP39 checksum is a phrase, whatever surrounds it;
 with seed-phrase words nearby, one that reads as random is enough (a typo breaks the checksum,
@@ -26,7 +26,7 @@ from pathlib import Path
 
 from mnemonic import Mnemonic
 
-from .model import Finding
+from handlers.model import Finding
 
 SEED_LENGTHS = (12, 15, 18, 21, 24)
 _LIST_SIZE = 2048

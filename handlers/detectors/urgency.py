@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .model import Finding
+from handlers.model import Finding
 
 _TAKEOVER = re.compile(
     r"(?i)\bi(?:'ve| have)? (?:been|got|was) hacked|\b(?:account|acc|wallet|email|phone) "

@@ -10,12 +10,12 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from .model import Command, Decision, Finding, HandOff, Message, OpenTicket, Reload, Reply
-from .replies import reply_language, say
-from .text import detect_language
+from handlers.model import Command, Decision, Finding, HandOff, Message, OpenTicket, Reload, Reply
+from handlers.replies.texts import reply_language, say
+from handlers.text import detect_language
 
 if TYPE_CHECKING:
-    from .core import Knowledge, State
+    from handlers.context import Knowledge, State
 
 _COMMAND = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@([A-Za-z0-9_]{3,64}))?(?:\s+(.*))?$", re.DOTALL)
 _HANDLE = re.compile(r"^@?([A-Za-z0-9_]{2,32})$")
@@ -161,7 +161,7 @@ def _human(message: Message, words: str):
 
 def _verify(message: Message, rest: str, kb: Knowledge, words: str) -> Reply:
     """Says plainly whether an account is official staff, with the list of real accounts."""
-    from .model import User
+    from handlers.model import User
 
     args = rest.split()
     if len(args) != 1 or not _HANDLE.match(args[0]):

@@ -18,7 +18,7 @@ import base58
 import bech32
 import phonenumbers
 
-from .model import Finding
+from handlers.model import Finding
 
 
 @dataclass(frozen=True)

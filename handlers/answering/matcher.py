@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from itertools import chain
 from typing import Any
 
-from .analysis import Analysis, Speller, analyze, features_of
-from .faq import Faq, FaqEntry
-from .lexicon import CONCEPTS, CONTEXT_CONCEPTS
-from .text import normalize, stem, words
+from handlers.answering.analysis import Analysis, Speller, analyze, features_of
+from handlers.answering.faq import Faq, FaqEntry
+from handlers.answering.lexicon import CONCEPTS, CONTEXT_CONCEPTS
+from handlers.text import normalize, stem, words
 
 KIND_WEIGHT = {"topic": 1.0, "aspect": 0.55, "generic": 0.12, "noise": 0.0}
 WORD_WEIGHT = 0.45          # a leftover word the FAQ also uses

@@ -10,8 +10,8 @@ from functools import lru_cache
 
 from mnemonic import Mnemonic
 
-from .lexicon import CONCEPTS, QUESTION_CUES_EN, QUESTION_CUES_ZH, STOPWORDS_EN
-from .text import (
+from handlers.answering.lexicon import CONCEPTS, QUESTION_CUES_EN, QUESTION_CUES_ZH, STOPWORDS_EN
+from handlers.text import (
     detect_language,
     expand_negations,
     links_removed,

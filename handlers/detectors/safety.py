@@ -10,11 +10,15 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
-from . import chinese_seeds
-from .config import Config
-from .credentials import Secret, find_secrets
-from .impersonation import AccountVerdict, ImpersonationChecker
-from .model import (
+from handlers.config import Config
+from handlers.detectors import chinese_seeds
+from handlers.detectors.credentials import Secret, find_secrets
+from handlers.detectors.impersonation import AccountVerdict, ImpersonationChecker
+from handlers.detectors.personal_data import Data, find_personal_data
+from handlers.detectors.scams import BrandMarks, brand_marks, find_scams, registrable
+from handlers.detectors.sensitivity import own_case
+from handlers.detectors.urgency import find_urgency
+from handlers.model import (
     Ban,
     Delete,
     Earlier,
@@ -29,12 +33,8 @@ from .model import (
     SendPrivate,
     Warn,
 )
-from .personal_data import Data, find_personal_data
-from .replies import say
-from .scams import BrandMarks, brand_marks, find_scams, registrable
-from .sensitivity import own_case
-from .text import canonical
-from .urgency import find_urgency
+from handlers.replies.texts import say
+from handlers.text import canonical
 
 # Personal data that only matters on an exchange (a TxID, an address, a UID) marks a message
 # as sensitive wherever it appears; an email or a phone number only when the message is about

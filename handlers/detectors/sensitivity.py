@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from .model import Finding
+from handlers.model import Finding
 
 _OBJECTS_EN = (r"account|acc|acct|deposits?|withdrawals?|withdraws?|orders?|funds|money|balance|"
                r"wallet|positions?|kyc|verification|id check|p2p|ads?|trades?|transfers?|coins|"

@@ -1,0 +1,1 @@
+"""Answering from the operator's FAQ: analysis, retrieval, abstention, wording."""

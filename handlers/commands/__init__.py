@@ -1,0 +1,1 @@
+"""Slash commands: parsed and validated, turned into decisions."""

@@ -1,0 +1,79 @@
+"""What a decision is made with: the operator's knowledge (config, FAQ, indexes) and the
+recent activity the runtime remembers. Shared by the core and the command parser."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from handlers.answering.faq import Faq
+from handlers.answering.matcher import FaqMatcher
+from handlers.config import Config
+from handlers.detectors.safety import SafetyKit
+from handlers.model import Earlier, Message
+
+
+class State(Protocol):
+    """What the core may ask about recent activity; the runtime answers from the store."""
+
+    def earlier_answer(self, message: Message, faq_id: str) -> str | None:
+        """A link (or "") to this FAQ's answer in this chat within the cooldown, else None."""
+
+    def reminded_recently(self, message: Message) -> bool:
+        """Has this member had the "staff never DM first" reminder within the window?"""
+
+    def strikes(self, message: Message) -> int:
+        """Earlier scam/impersonation offences of this member in this chat, within the window."""
+
+    def member_ticket(self, message: Message) -> tuple[str, str] | None:
+        """(reference, status) of the member's open ticket, or one closed within the reopen
+        window, on this channel; None if there is none."""
+
+    def unsettled_recently(self, message: Message) -> bool:
+        """Did the bot already fail to answer this member's private question a moment ago?"""
+
+    def recent(self, message: Message) -> tuple[Earlier, ...]:
+        """The member's last few messages in this chat before this one, oldest first."""
+
+
+class NoHistory:
+    """No memory at all: what `triage` uses, so each line is judged on its own."""
+
+    def earlier_answer(self, message: Message, faq_id: str) -> str | None:
+        return None
+
+    def reminded_recently(self, message: Message) -> bool:
+        return False
+
+    def strikes(self, message: Message) -> int:
+        return 0
+
+    def member_ticket(self, message: Message) -> tuple[str, str] | None:
+        return None
+
+    def unsettled_recently(self, message: Message) -> bool:
+        return False
+
+    def recent(self, message: Message) -> tuple[Earlier, ...]:
+        return ()
+
+
+NO_HISTORY = NoHistory()
+
+
+@dataclass
+class Knowledge:
+    """Config, FAQ and the indexes built from them; rebuilt on /reload."""
+
+    config: Config
+    faq: Faq
+    matcher: FaqMatcher
+    safety: SafetyKit
+
+    @classmethod
+    def build(cls, config: Config, faq: Faq, index: dict[str, Any] | None = None) -> Knowledge:
+        """`index`: a `FaqMatcher.index_state()` of this very FAQ, to skip re-analysing it."""
+        names = (config.brand.name, *config.brand.aliases,
+                 *(a.username for a in config.official.telegram),
+                 *(a.username for a in config.official.twitter))
+        return cls(config, faq, FaqMatcher(faq, tuple(names), index), SafetyKit(config))

@@ -1,0 +1,1 @@
+"""Safety detectors: secrets, personal data, scams, impersonators, urgency, own cases."""
