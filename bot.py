@@ -81,8 +81,8 @@ def cmd_triage(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from app import run
     from runtime.knowledge import KnowledgeFiles
-    from runtime.launcher import run
 
     # The same loader /reload uses, with the FAQ index cached: a restart is quick.
     files = KnowledgeFiles(args.config, args.faq)

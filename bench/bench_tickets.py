@@ -32,7 +32,6 @@ def main() -> None:
     from handlers.config import load_config
     from handlers.context import Knowledge
     from handlers.model import Message, User
-    from runtime.commands import CommandRunner
     from runtime.service import SupportService
     from store import Store
 
@@ -57,7 +56,6 @@ def main() -> None:
               f"({store.count_tickets()})")
 
         service = SupportService(kb, store)
-        CommandRunner(service)
         mod = User(id="m1", username="mod")
 
         def timed(label: str, make) -> None:

@@ -18,8 +18,18 @@ from typing import TextIO
 
 from handlers.model import Message, User
 from runtime.faults import crash_point
+from runtime.outgoing import (
+    BanMember,
+    HandoffPost,
+    Post,
+    PrivateMessage,
+    RemoveMessage,
+    RestrictMember,
+    StaffPost,
+)
+from runtime.ports import Channel, Delivered, OutboxItem, handles
 from runtime.reloading import RuntimeActions
-from runtime.service import RUNTIME, OutboxItem, SupportService
+from runtime.service import RUNTIME, SupportService
 
 GROUP = "console-group"
 STAFF = "console-staff"
@@ -45,7 +55,7 @@ class Session:
     messages: dict[int, Message] = field(default_factory=dict)
 
 
-class ConsoleChannel:
+class ConsoleChannel(Channel):
     name = "console"
 
     def __init__(self, service: SupportService, stdin: TextIO = sys.stdin,
@@ -72,7 +82,7 @@ class ConsoleChannel:
         self._print(HELP.format(user=self._who(), mod=self.moderator_name))
         self._flush_outbox()  # anything a previous run decided but did not get to say
         for item in self.service.overdue_reports():
-            self.execute(item)
+            self.carry_out(item)
         while True:
             if self.interactive:
                 self.out.write(f"[{self._place()}] {self._who()}> ")
@@ -150,54 +160,67 @@ class ConsoleChannel:
             self._print(f"  (#{number}{' edited' if edit_of else ''})")
         items = self.service.handle(message)
         for item in items or []:
-            self.execute(item)
+            self.carry_out(item)
         for item in self.service.overdue_reports():
-            self.execute(item)
+            self.carry_out(item)
 
     def _flush_outbox(self) -> None:
         self.service.recover_interrupted()
-        for item in self.service.pending("console"):
-            self.execute(item)
+        for item, _row in self.service.pending("console"):
+            self.carry_out(item)
 
     # --- executing actions: printing what would happen -----------------------------------
 
-    def execute(self, item: OutboxItem) -> None:
+    def carry_out(self, item: OutboxItem) -> None:
+        """Execute one item in line (the console runs no event loop): printed, marked done."""
         self.service.begin(item)
         if item.channel == RUNTIME:
             follow = self.runtime.execute_blocking(item)
             self.service.done(item)
             for next_item in follow:
-                self.execute(next_item)
+                self.carry_out(next_item)
             return
         crash_point("before-send")
-        p = item.payload
-        op = p.get("op")
-        target = self._number(p.get("reply_to"))
-        if op == "reply":
-            where = f"reply to {target}" if p.get("public", True) else "in private"
-            self._print(f"  bot ({where}): {p['text']}")
-        elif op == "send":
-            self._print(f"  bot: {p['text']}")
-        elif op == "handoff":
-            self._print(f"  bot (reply to {target}): {p['text']}")
-            if p.get("token"):
-                self._print(f"    [button: Continue privately → in the DM send /start {p['token']}]")
-            if p.get("private_text") and (p.get("user_started") or not p.get("token")):
-                self._print(f"  bot → private to @{p['user_id']}: {p['private_text']}")
-        elif op == "dm":
-            self._print(f"  bot → private to @{p['user_id']}: {p['text']}")
-        elif op == "delete":
-            self._print(f"  bot deletes {target} [{p.get('check', '')}]")
-        elif op == "hide":
-            self._print(f"  bot hides {target} [{p.get('check', '')}]")
-        elif op in ("restrict", "ban"):
-            minutes = int(p.get("seconds", 0)) // 60
-            what = f"mutes @{p['user_id']} for {minutes} min" if op == "restrict" else f"bans @{p['user_id']}"
-            self._print(f"  bot {what} [{p.get('check', '')}]")
-        elif op == "staff":
-            self._print("  [staff channel] " + p["text"].replace("\n", "\n                  "))
-        link = f"the bot's answer to {target}" if op == "reply" else None
-        self.service.done(item, link)
+        delivered = self.method_for(item.action)(item.action, item)
+        self.service.done(item, delivered)
+
+    @handles(Post)
+    def post(self, action: Post, item: OutboxItem) -> Delivered | None:
+        target = self._number(action.reply_to)
+        if not action.reply_to or not action.quote:
+            self._print(f"  bot: {action.text}")
+            return None
+        where = f"reply to {target}" if action.public else "in private"
+        self._print(f"  bot ({where}): {action.text}")
+        return Delivered(f"the bot's answer to {target}")
+
+    @handles(HandoffPost)
+    def handoff(self, action: HandoffPost, item: OutboxItem) -> None:
+        self._print(f"  bot (reply to {self._number(action.reply_to)}): {action.text}")
+        if action.token:
+            self._print(f"    [button: Continue privately → in the DM send /start {action.token}]")
+        if action.private_text and (action.user_started or not action.token):
+            self._print(f"  bot → private to @{action.user_id}: {action.private_text}")
+
+    @handles(PrivateMessage)
+    def private_message(self, action: PrivateMessage, item: OutboxItem) -> None:
+        self._print(f"  bot → private to @{action.user_id}: {action.text}")
+
+    @handles(RemoveMessage)
+    def remove(self, action: RemoveMessage, item: OutboxItem) -> None:
+        self._print(f"  bot deletes {self._number(action.message_id)} [{action.check}]")
+
+    @handles(RestrictMember)
+    def restrict(self, action: RestrictMember, item: OutboxItem) -> None:
+        self._print(f"  bot mutes @{action.user_id} for {action.seconds // 60} min [{action.check}]")
+
+    @handles(BanMember)
+    def ban(self, action: BanMember, item: OutboxItem) -> None:
+        self._print(f"  bot bans @{action.user_id} [{action.check}]")
+
+    @handles(StaffPost)
+    def staff_post(self, action: StaffPost, item: OutboxItem) -> None:
+        self._print("  [staff channel] " + action.text.replace("\n", "\n                  "))
 
     # --- helpers -------------------------------------------------------------------------------
 

@@ -57,17 +57,29 @@ from handlers.commands.slash import parse as parse_command  # noqa: E402
 from handlers.config import Config  # noqa: E402
 from handlers.detectors.redaction import redact  # noqa: E402
 from handlers.model import Message, User  # noqa: E402
+from handlers.platforms import PLATFORMS  # noqa: E402
 from handlers.replies.texts import say  # noqa: E402
-from runtime.service import OutboxItem, SupportService  # noqa: E402
-
-from .base import DeliveryError  # noqa: E402
+from runtime.outgoing import (  # noqa: E402
+    BanMember,
+    HandoffPost,
+    Post,
+    PrivateMessage,
+    RemoveMessage,
+    RestrictMember,
+    StaffPost,
+)
+from runtime.ports import Channel, Delivered, DeliveryError, OutboxItem, handles  # noqa: E402
+from runtime.service import SupportService  # noqa: E402
 
 log = logging.getLogger("bot.telegram")
 UNMANAGED_REPORTS_PER_HOUR = 10
 ALLOWED_UPDATES = ["message", "edited_message", "chat_member", "my_chat_member", "callback_query"]
 
 
-class TelegramChannel:
+MAX_TEXT = PLATFORMS["telegram"].max_text
+
+
+class TelegramChannel(Channel):
     name = "telegram"
 
     def __init__(self, service: SupportService, config: Config, token: str, dispatcher) -> None:
@@ -303,7 +315,7 @@ class TelegramChannel:
         replied = tg.reply_to_message
         if replied.from_user is None or replied.from_user.id != self.bot_id:
             return False
-        ref = self.service.store.ticket_for_staff_post("telegram", str(tg.chat_id), str(replied.message_id))
+        ref = self.service.ticket_for_staff_post("telegram", str(tg.chat_id), str(replied.message_id))
         text = (tg.text or tg.caption or "").strip()
         if not ref or not text or text.startswith("/"):
             return False
@@ -438,47 +450,24 @@ class TelegramChannel:
 
     # --- outgoing -------------------------------------------------------------------------------
 
-    async def execute(self, item: OutboxItem) -> str | None:
-        p = item.payload
-        op = p.get("op")
+    async def execute(self, item: OutboxItem) -> Delivered | None:
+        """One outbox item through its `@handles` method; Telegram's refusals become
+        DeliveryErrors the dispatcher understands."""
+        action = item.action
         try:
-            if op in ("reply", "send"):
-                if not p.get("public", True) and not str(p.get("chat_id", "")).lstrip("-").isdigit():
-                    return await self._send(int(p["user_id"]), p["text"])
-                reply_to = p.get("reply_to") if op == "reply" else None
-                return await self._send(int(p["chat_id"]), p["text"], reply_to, p.get("thread_id"))
-            if op == "dm":
-                return await self._send(int(p["user_id"]), p["text"])
-            if op == "handoff":
-                return await self._handoff(p)
-            if op in ("delete", "hide"):
-                return await self._delete(p)
-            if op == "restrict":
-                until = int(time.time() + float(p.get("seconds") or 3600))
-                await self.app.bot.restrict_chat_member(
-                    int(p["chat_id"]), int(p["user_id"]),
-                    ChatPermissions(can_send_messages=False, can_send_other_messages=False,
-                                    can_add_web_page_previews=False), until_date=until)
-                return None
-            if op == "ban":
-                await self.app.bot.ban_chat_member(int(p["chat_id"]), int(p["user_id"]))
-                return None
-            if op == "staff":
-                return await self._staff(p)
-            log.warning("unknown outbox op %r", op)
-            return None
+            return await super().execute(item)
         except RetryAfter as exc:
             retry = exc.retry_after
             seconds = retry.total_seconds() if hasattr(retry, "total_seconds") else float(retry)
             raise DeliveryError(f"rate limited by Telegram for {seconds:.0f} s",
                                 retry_after=seconds) from None
         except Forbidden as exc:
-            private = op == "dm" or not p.get("public", True)
+            private = isinstance(action, PrivateMessage) or not getattr(action, "public", True)
             raise DeliveryError(f"forbidden: {exc.message}", permanent=True,
                                 unreachable=private) from None
         except BadRequest as exc:
-            if op in ("delete", "restrict", "ban"):
-                await self._tell_staff_cannot(p, op, exc.message)
+            if isinstance(action, (RemoveMessage, RestrictMember, BanMember)):
+                await self._tell_staff_cannot(action, exc.message)
             raise DeliveryError(f"bad request: {exc.message}", permanent=True) from None
         except InvalidToken as exc:
             raise DeliveryError(f"invalid token: {exc.message}", permanent=True) from None
@@ -488,59 +477,80 @@ class TelegramChannel:
         except NetworkError as exc:   # 5xx, connection refused or reset
             raise DeliveryError(f"network: {exc.message}", retry_after=2.0) from None
 
+    @handles(Post)
+    async def post(self, action: Post, item: OutboxItem) -> Delivered:
+        if not action.public and not str(action.chat_id).lstrip("-").isdigit():
+            return await self._send(int(action.user_id), action.text)
+        return await self._send(int(action.chat_id), action.text,
+                                action.reply_to if action.quote else None, action.thread_id)
+
+    @handles(PrivateMessage)
+    async def private_message(self, action: PrivateMessage, item: OutboxItem) -> Delivered:
+        return await self._send(int(action.user_id), action.text)
+
+    @handles(HandoffPost)
+    async def handoff(self, action: HandoffPost, item: OutboxItem) -> Delivered:
+        """Public pointer with a deep-link button; a direct DM too when the member started the
+        bot before. If the DM is refused, the button is still there."""
+        if not action.public:
+            return await self._send(int(action.user_id), action.private_text or action.text)
+        markup = None
+        if action.token and self.bot_username:
+            url = create_deep_linked_url(self.bot_username, action.token)
+            lang = "zh" if any("\u4e00" <= ch <= "\u9fff" for ch in action.text) else "en"
+            markup = InlineKeyboardMarkup([[InlineKeyboardButton(say("button_dm", lang), url=url)]])
+        sent = await self._send(int(action.chat_id), action.text, action.reply_to, action.thread_id,
+                                markup)
+        if action.user_started and action.private_text and self.config.telegram.handoff_dm_directly:
+            try:
+                await self._send(int(action.user_id), action.private_text)
+            except Forbidden:
+                log.info("member %s blocked the bot; the deep-link button remains", action.user_id)
+        return sent
+
+    @handles(RemoveMessage)
+    async def remove(self, action: RemoveMessage, item: OutboxItem) -> None:
+        if str(action.message_id).isdigit():
+            await self.app.bot.delete_message(int(action.chat_id), int(action.message_id))
+
+    @handles(RestrictMember)
+    async def restrict(self, action: RestrictMember, item: OutboxItem) -> None:
+        until = int(time.time() + float(action.seconds or 3600))
+        await self.app.bot.restrict_chat_member(
+            int(action.chat_id), int(action.user_id),
+            ChatPermissions(can_send_messages=False, can_send_other_messages=False,
+                            can_add_web_page_previews=False), until_date=until)
+
+    @handles(BanMember)
+    async def ban(self, action: BanMember, item: OutboxItem) -> None:
+        await self.app.bot.ban_chat_member(int(action.chat_id), int(action.user_id))
+
+    @handles(StaffPost)
+    async def staff_post(self, action: StaffPost, item: OutboxItem) -> Delivered | None:
+        if not self.staff_chat:
+            log.warning("staff: %s", redact(action.text))
+            return None
+        return await self._send(int(self.staff_chat), action.text)
+
     async def _send(self, chat_id: int, text: str, reply_to: Any = None, thread_id: Any = None,
-                    markup: InlineKeyboardMarkup | None = None) -> str | None:
+                    markup: InlineKeyboardMarkup | None = None) -> Delivered:
         params = ReplyParameters(message_id=int(reply_to), allow_sending_without_reply=True) \
             if reply_to and str(reply_to).isdigit() else None
         sent = await self.app.bot.send_message(
-            chat_id=chat_id, text=text[:4096], reply_parameters=params,
+            chat_id=chat_id, text=text[:MAX_TEXT], reply_parameters=params,
             message_thread_id=int(thread_id) if thread_id else None, reply_markup=markup,
             disable_web_page_preview=True)
-        return self._link(sent)
+        return Delivered(self._link(sent), str(sent.chat_id), str(sent.message_id))
 
-    async def _handoff(self, p: dict) -> str | None:
-        """Public pointer with a deep-link button; a direct DM too when the member started the
-        bot before. If the DM is refused, the button is still there."""
-        if not p.get("public", True):
-            return await self._send(int(p["user_id"]), p.get("private_text") or p["text"])
-        markup = None
-        if p.get("token") and self.bot_username:
-            url = create_deep_linked_url(self.bot_username, p["token"])
-            lang = "zh" if any("\u4e00" <= ch <= "\u9fff" for ch in p["text"]) else "en"
-            markup = InlineKeyboardMarkup([[InlineKeyboardButton(say("button_dm", lang), url=url)]])
-        link = await self._send(int(p["chat_id"]), p["text"], p.get("reply_to"), p.get("thread_id"), markup)
-        if p.get("user_started") and p.get("private_text") and self.config.telegram.handoff_dm_directly:
-            try:
-                await self._send(int(p["user_id"]), p["private_text"])
-            except Forbidden:
-                log.info("member %s blocked the bot; the deep-link button remains", p["user_id"])
-        return link
-
-    async def _delete(self, p: dict) -> None:
-        message_id = str(p.get("message_id") or p.get("reply_to") or "")
-        if not message_id.isdigit():
-            return None
-        await self.app.bot.delete_message(int(p["chat_id"]), int(message_id))
-        return None
-
-    async def _staff(self, p: dict) -> str | None:
-        if not self.staff_chat:
-            log.warning("staff: %s", redact(p.get("text", "")))
-            return None
-        sent = await self.app.bot.send_message(chat_id=int(self.staff_chat), text=p["text"][:4096],
-                                               disable_web_page_preview=True)
-        if p.get("ref"):
-            self.service.store.remember_staff_post("telegram", self.staff_chat, str(sent.message_id),
-                                                   p["ref"])
-        return None
-
-    async def _tell_staff_cannot(self, p: dict, op: str, reason: str) -> None:
+    async def _tell_staff_cannot(self, action: RemoveMessage | RestrictMember | BanMember,
+                                 reason: str) -> None:
         """The bot lacks the right (not an admin, message too old): moderators must act."""
+        op = {"remove": "delete"}.get(action.kind, action.kind)
         if not self.staff_chat:
-            log.warning("could not %s in %s: %s", op, p.get("chat_id"), reason)
+            log.warning("could not %s in %s: %s", op, action.chat_id, reason)
             return
-        text = say("staff_cannot", "en", op=op, chat=p.get("chat_id"), user=p.get("user_id"),
-                   check=p.get("check", ""), reason=reason)
+        text = say("staff_cannot", "en", op=op, chat=action.chat_id, user=action.user_id,
+                   check=action.check, reason=reason)
         with contextlib.suppress(TelegramError):
             await self.app.bot.send_message(chat_id=int(self.staff_chat), text=text)
 

@@ -24,11 +24,10 @@ from typing import Any
 import requests
 import tweepy
 
-from handlers.detectors.redaction import redact
 from handlers.replies.texts import reply_language, say
-from runtime.service import OutboxItem
+from runtime.outgoing import HandoffPost, Post, PrivateMessage, RemoveMessage
+from runtime.ports import Channel, Delivered, DeliveryError, OutboxItem, handles
 
-from .base import DeliveryError
 from .twitter_api import LimitHit, XApi, describe_error, make_client
 from .twitter_stoppages import Stoppages
 from .twitter_text import split_for_x
@@ -56,7 +55,7 @@ STOP_GRACE = 10.0            # let a poll finish what it started (a reply half-s
 DM_MAX_CHARS = 10_000
 
 
-class TwitterChannel:
+class TwitterChannel(Channel):
     name = "twitter"
 
     def __init__(self, service, config, credentials: dict[str, str], dispatcher) -> None:
@@ -72,7 +71,7 @@ class TwitterChannel:
         self._running = False
         self.stoppages = Stoppages(service, dispatcher)
         self._progress: dict[int, dict[str, Any]] = {}   # outbox id -> steps already done
-        self._done: OrderedDict[int, str | None] = OrderedDict()
+        self._done: OrderedDict[int, Delivered | None] = OrderedDict()
         self._executing: set[int] = set()
         self._handle_failures: dict[str, int] = {}
 
@@ -90,7 +89,7 @@ class TwitterChannel:
 
     async def start(self) -> None:
         self.client = make_client(self.credentials, self.base_url)
-        self.api = XApi(self.client, self.service.store, lambda: self.settings)
+        self.api = XApi(self.client, self.service, lambda: self.settings)
         self._stopping = asyncio.Event()
         try:
             await self._identity()
@@ -132,7 +131,7 @@ class TwitterChannel:
         return (f"X ({who}): running, mentions every {self.settings.poll_interval_seconds:g} s, "
                 f"DMs every {self.settings.dm_poll_interval_seconds:g} s · {usage}")
 
-    async def execute(self, item: OutboxItem) -> str | None:
+    async def execute(self, item: OutboxItem) -> Delivered | None:
         """Carry out one outbox action on X; DeliveryError when it cannot."""
         if item.id in self._done:
             return self._done[item.id]     # the retry loop caught up with a delivered item
@@ -142,13 +141,14 @@ class TwitterChannel:
             raise DeliveryError("the X channel is not started", retry_after=30)
         self._executing.add(item.id)
         try:
-            link = await self._execute(item)
+            delivered = await super().execute(item)
         except LimitHit as hit:
             raise DeliveryError(str(hit), retry_after=max(1.0, hit.until - time.time())) from hit
         except (tweepy.TweepyException, requests.RequestException) as exc:
             error = _delivery_error(exc)
-            p = item.payload
-            if isinstance(exc, tweepy.Forbidden) and (p.get("op") == "dm" or not p.get("public", True)):
+            action = item.action
+            if isinstance(exc, tweepy.Forbidden) and (isinstance(action, PrivateMessage)
+                                                      or not getattr(action, "public", True)):
                 error.unreachable = True   # DMs closed to us: the runtime asks publicly instead
             if error.permanent:
                 self._progress.pop(item.id, None)
@@ -156,42 +156,29 @@ class TwitterChannel:
         finally:
             self._executing.discard(item.id)
         self._progress.pop(item.id, None)
-        self._done[item.id] = link
+        self._done[item.id] = delivered
         while len(self._done) > 2000:
             self._done.popitem(last=False)
-        return link
+        return delivered
 
     # --- executing actions ----------------------------------------------------------------
 
-    async def _execute(self, item: OutboxItem) -> str | None:
-        p = item.payload
-        op = p.get("op")
-        public = p.get("public", True)
-        if op in ("reply", "send"):
-            if public:
-                return await self._post(item.id, p["text"], p.get("reply_to"))
-            await self._dm(p["user_id"], p["text"])
-            return None
-        if op == "dm":
-            await self._dm(p["user_id"], p["text"])
-            return None
-        if op == "handoff":
-            return await self._handoff(item.id, p)
-        if op in ("hide", "delete"):
-            # X has no deleting others' posts: hiding the reply is what the owner of the
-            # conversation can do.
-            await self._hide(p.get("message_id") or p.get("reply_to"))
-            return None
-        if op in ("restrict", "ban"):
-            log.info("X: no %s for accounts on X; nothing done for user %s (check %s)", op,
-                     p.get("user_id"), p.get("check", "-"))
-            return None
-        if op == "staff":
-            log.warning("X: staff post routed to X, not posted: %s", redact(p.get("text", "")))
-            return None
-        if op != "reload":
-            log.warning("X: unknown outbox op %r ignored", op)
+    @handles(Post)
+    async def post(self, action: Post, item: OutboxItem) -> Delivered | None:
+        if action.public:
+            return Delivered(await self._post(item.id, action.text, action.reply_to))
+        await self._dm(action.user_id, action.text)
         return None
+
+    @handles(PrivateMessage)
+    async def private_message(self, action: PrivateMessage, item: OutboxItem) -> None:
+        await self._dm(action.user_id, action.text)
+
+    @handles(RemoveMessage)
+    async def remove(self, action: RemoveMessage, item: OutboxItem) -> None:
+        # X has no deleting others' posts: hiding the reply is what the owner of the
+        # conversation can do.
+        await self._hide(action.message_id)
 
     async def _post(self, item_id: int, text: str, reply_to: str | None) -> str:
         """A public reply: one post, or a short thread, each ≤ 280 characters."""
@@ -223,30 +210,31 @@ class TwitterChannel:
             raise DeliveryError("X hides replies only in the brand's own conversations; this "
                                 "post is elsewhere", permanent=True) from exc
 
-    async def _handoff(self, item_id: int, p: Json) -> str | None:
+    @handles(HandoffPost)
+    async def handoff(self, action: HandoffPost, item: OutboxItem) -> Delivered | None:
         """DM the member the context; if X refuses (DMs closed), ask them publicly to DM us."""
-        if not p.get("public", True):
-            await self._dm(p["user_id"], p.get("private_text") or p["text"])
+        if not action.public:
+            await self._dm(action.user_id, action.private_text or action.text)
             return None
-        progress = self._progress.setdefault(item_id, {})
+        progress = self._progress.setdefault(item.id, {})
         if "dm" not in progress:
-            if p.get("private_text"):
+            if action.private_text:
                 try:
-                    await self._dm(p["user_id"], p["private_text"])
+                    await self._dm(action.user_id, action.private_text)
                     progress["dm"] = "sent"
                 except tweepy.Forbidden:
                     progress["dm"] = "closed"
             else:
                 progress["dm"] = "sent"
         if progress["dm"] == "sent":
-            return await self._post(item_id, p["text"], p.get("reply_to"))
+            return Delivered(await self._post(item.id, action.text, action.reply_to))
         me = await self._identity()
-        member = self.service.store.user("twitter", p["user_id"]) or {}
+        member = self.service.member("twitter", action.user_id)
         who = f"@{member['username']}" if member.get("username") else ""
         text = say("x_dm_closed", reply_language(member.get("lang") or "en"), who=who,
                    link=me.compose_link).strip()
-        log.info("X: user %s does not accept DMs; asked publicly to DM us", p["user_id"])
-        return await self._post(item_id, text, p.get("reply_to"))
+        log.info("X: user %s does not accept DMs; asked publicly to DM us", action.user_id)
+        return Delivered(await self._post(item.id, text, action.reply_to))
 
     # --- who we are -----------------------------------------------------------------------
 
@@ -290,8 +278,7 @@ class TwitterChannel:
 
     async def _poll_mentions(self) -> None:
         me = await self._identity()
-        store = self.service.store
-        since = store.get_cursor(MENTIONS_CURSOR)
+        since = self.service.cursor(MENTIONS_CURSOR)
         # Before the first mention ever read there is no since_id: ask from when the channel
         # was first started (an hour before it, so a fresh install answers the last hour only).
         start = None if since else self._first_start(MENTIONS_CURSOR)
@@ -330,8 +317,7 @@ class TwitterChannel:
 
     async def _poll_dms(self) -> None:
         me = await self._identity()
-        store = self.service.store
-        last = store.get_cursor(DMS_CURSOR)
+        last = self.service.cursor(DMS_CURSOR)
         start = None if last else self._first_start(DMS_CURSOR)   # no since_id for DM events
         events: dict[str, Json] = {}
         users: dict[str, Json] = {}
@@ -367,10 +353,10 @@ class TwitterChannel:
     def _first_start(self, cursor: str) -> float:
         """When this channel first ran (minus the look-back), remembered in the store."""
         key = f"{cursor}:first_start"
-        value = self.service.store.get_cursor(key)
+        value = self.service.cursor(key)
         if value is None:
             value = str(time.time() - FIRST_RUN_LOOKBACK)
-            self.service.store.set_cursor(key, value)
+            self.service.set_cursor(key, value)
         return float(value)
 
     async def _handle(self, message, key: str) -> None:
@@ -388,9 +374,9 @@ class TwitterChannel:
         await self.dispatcher.deliver(items)
 
     def _advance(self, cursor: str, item_id: str) -> None:
-        current = self.service.store.get_cursor(cursor)
+        current = self.service.cursor(cursor)
         if current is None or int(item_id) > int(current):
-            self.service.store.set_cursor(cursor, item_id)
+            self.service.set_cursor(cursor, item_id)
 
     def _warn_if_polling_exceeds_budget(self) -> None:
         s = self.settings

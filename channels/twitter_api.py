@@ -15,7 +15,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import requests
@@ -23,7 +23,6 @@ import tweepy
 from requests.adapters import HTTPAdapter
 
 from handlers.detectors.redaction import redact
-from store import Store
 
 log = logging.getLogger("bot.twitter")
 
@@ -64,6 +63,14 @@ def make_client(credentials: dict[str, str], base_url: str | None) -> tweepy.Cli
     return client
 
 
+class Counters(Protocol):
+    """Where the day's call count is kept (the runtime's store, through the service)."""
+
+    def cursor(self, name: str) -> str | None: ...
+
+    def bump_cursor(self, name: str) -> int: ...
+
+
 class LimitHit(Exception):
     """The call was not made (or was refused): the daily budget is spent, or X rate-limited
     this endpoint. `until` is when it may be tried again (unix seconds)."""
@@ -91,10 +98,10 @@ def clock_time(ts: float) -> str:
 class XApi:
     """Counted, budgeted, rate-limit-aware calls to the sync tweepy client, in worker threads."""
 
-    def __init__(self, client: tweepy.Client, store: Store, settings: Callable[[], Any],
+    def __init__(self, client: tweepy.Client, counters: Counters, settings: Callable[[], Any],
                  clock: Callable[[], float] = time.time) -> None:
         self.client = client
-        self.store = store
+        self.counters = counters
         self.settings = settings             # () -> config.twitter, re-read so /reload applies
         self.clock = clock
         self.blocked: dict[str, float] = {}  # endpoint -> unix time it may be called again
@@ -108,7 +115,7 @@ class XApi:
         return f"twitter:calls:{utc_day(now)}"
 
     def calls_today(self, now: float | None = None) -> int:
-        value = self.store.get_cursor(self._day_key(now or self.clock()))
+        value = self.counters.cursor(self._day_key(now or self.clock()))
         return int(value) if value and value.isdigit() else 0
 
     @property
@@ -122,10 +129,7 @@ class XApi:
     def _count(self, now: float) -> int:
         # The store holds the count (not memory), so a restart, or an operator resetting it,
         # is seen at once.
-        with self.store.atomic():
-            used = self.calls_today(now) + 1
-            self.store.set_cursor(self._day_key(now), str(used))
-        return used
+        return self.counters.bump_cursor(self._day_key(now))
 
     # --- one call -------------------------------------------------------------------------------
 

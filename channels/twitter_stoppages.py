@@ -15,7 +15,6 @@ import requests
 import tweepy
 
 from handlers.replies.texts import say
-from runtime.service import OutboxItem
 
 from .twitter_api import LimitHit, XApi, clock_time, describe_error
 
@@ -86,14 +85,13 @@ class Stoppages:
             self.alerted[key].add(loop)
             return
         self.alerted[key] = {loop}
-        store = self.service.store
         persisted = f"twitter:alerted:{key}:{time.strftime('%Y-%m-%d', time.gmtime())}"
         if key == "budget":
-            if store.get_cursor(persisted):
+            if self.service.cursor(persisted):
                 return
-            store.set_cursor(persisted, "1")
+            self.service.set_cursor(persisted, "1")
         log.warning("X: polling stopped: %s", why)
-        payload = {"op": "staff", "kind": "alert", "origin_channel": "twitter",
-                   "text": say("staff_channel_stopped", "en", channel="X", why=why, what=what)}
-        item_id = store.add_outbox(self.service.staff_channel, payload)
-        await self.dispatcher.deliver([OutboxItem(item_id, self.service.staff_channel, payload)])
+        item = self.service.staff_alert(
+            say("staff_channel_stopped", "en", channel="X", why=why, what=what), "twitter",
+            priority="urgent")
+        await self.dispatcher.deliver([item])

@@ -175,6 +175,9 @@ class Telegram(Strict):
     poll_timeout: StrictInt = Field(30, ge=0, le=60)
     request_timeout_seconds: Positive = 15     # one Bot API call; a slower answer is "maybe sent"
     admin_cache_minutes: Positive = 10
+    # Telegram takes about 20 posts a minute in one group: beyond this, staff posts wait,
+    # urgent ones first, and the routine ones are folded into a digest.
+    staff_posts_per_minute: Annotated[int, Field(ge=1, le=30)] = 18
     admin_wait_seconds: Positive = 5           # how long a command waits for a group's admin list
     handoff_dm_directly: StrictBool = True     # also DM members who have started the bot
     webhook: Webhook | None = None

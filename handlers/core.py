@@ -28,6 +28,7 @@ from handlers.model import (
     SendPrivate,
     Warn,
 )
+from handlers.platforms import platform
 from handlers.replies.texts import reply_language, say
 from handlers.text import MAX_TEXT_CHARS, bounded, strip_leading_handles
 
@@ -153,8 +154,7 @@ _ALREADY_REMINDS = ("dm first", "dm you first", "主动私信")
 
 def _decide_join(message: Message, kb: Knowledge, state: State) -> Decision:
     """A new member: checked for impersonation on entry (SPEC §2)."""
-    verdict = kb.safety.impersonation.check(message.user, "twitter" if message.channel == "twitter"
-                                            else "telegram")
+    verdict = kb.safety.impersonation.check(message.user, platform(message.channel).accounts)
     if not verdict.impersonator or kb.safety.is_official(message):
         return Decision(reason="joined; not an impersonator")
     result = SafetyResult(account=verdict)
@@ -242,5 +242,5 @@ def _unanswered(message: Message, text: str, intent, words: str, kb: Knowledge,
 
 
 def _handoff_intro(message: Message, words: str) -> str:
-    place = say("place_x" if message.channel == "twitter" else "place_group", words)
+    place = say(platform(message.channel).place_key, words)
     return say("handoff_private", words, place=place, topic=say("topic_general", words))

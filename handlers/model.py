@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import ClassVar
 
 
@@ -224,7 +224,6 @@ class Decision:
     actions: tuple[Action, ...] = ()
     confidence: float = 0.0
     reason: str = ""
-    labels_only: bool = field(default=False, compare=False)
     # The member's recent messages, read together, hold a seed phrase: whatever is stored or
     # relayed from this message masks every run of 4+ wordlist words, not only runs of 8+.
     strict_redaction: bool = False

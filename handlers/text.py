@@ -86,10 +86,6 @@ def has_url(text: str) -> bool:
     return _may_hold_url(text) and bool(_URL.search(text))
 
 
-def urls(text: str) -> list[str]:
-    return _URL.findall(text)
-
-
 def without_urls_and_handles(text: str) -> str:
     """Text with links and @handles removed, for matching on what the person wrote."""
     return links_removed(text)[0]
@@ -101,10 +97,6 @@ def links_removed(text: str) -> tuple[str, bool]:
     if _may_hold_url(text):
         text, found = _URL.subn(" ", text)
     return (_HANDLE.sub(" ", text) if "@" in text else text), found > 0
-
-
-def is_han(ch: str) -> bool:
-    return bool(_HAN.match(ch))
 
 
 def han_count(text: str) -> int:

@@ -1,78 +1,75 @@
 """Commands that need the store: /start <token>, /ticket, and the moderator ticket commands.
 
 The core validates a command into a `Command` action; this runner executes it against the
-store and returns outbox payloads, inside the same transaction as the processed mark. Every
+store and returns typed outgoing items, inside the same transaction as the processed mark. Every
 ticket change is posted to the staff channel; the member hears, privately and in their
 language, when their ticket is answered, closed or reopened.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
 
+from handlers.config import Config
 from handlers.detectors.redaction import redact, redact_secrets
 from handlers.model import Command, Decision, Message
 from handlers.replies.texts import reply_language, say
-from store import Ticket, normalize_reference
+from store import Store, Ticket, normalize_reference
 
-from .service import answer
+from .outgoing import Outgoing, Post, PrivateMessage, StaffPost, answer
 
-if TYPE_CHECKING:
-    from .service import SupportService
-
-Payload = tuple[str, dict[str, Any], "str | None"]
+# One item of platform work: (channel, what, ticket reference that makes it must-arrive).
+Planned = tuple[str, Outgoing, "str | None"]
 
 
 class CommandRunner:
-    def __init__(self, service: SupportService) -> None:
-        self.service = service
-        service.command_runner = self
+    def __init__(self, store: Store, config: Callable[[], Config], staff_channel: str,
+                 health: Callable[[], list[str]] = list) -> None:
+        self.store = store
+        self._config = config          # the knowledge in force (a /reload swaps it)
+        self.staff_channel = staff_channel
+        self.health = health
 
-    def __call__(self, message: Message, decision: Decision, action: Command,
-                 now: float) -> list[Payload]:
-        words = reply_language(decision.lang)
+    def run(self, message: Message, decision: Decision, action: Command,
+            now: float) -> list[Planned]:
         handler = getattr(self, f"cmd_{action.command}", None)
-        if handler is None:
-            return []
-        return handler(message, action, words, now)
+        if handler is None:   # the core validated it: a command without a runner is a bug
+            raise ValueError(f"no runner for the command /{action.command}")
+        return handler(message, action, reply_language(decision.lang), now)
 
     # --- helpers -----------------------------------------------------------------------------
 
     @property
-    def store(self):
-        return self.service.store
+    def config(self) -> Config:
+        return self._config()
 
-    @property
-    def config(self):
-        return self.service.kb.config
-
-    def _reply(self, message: Message, text: str, private: bool = False) -> Payload:
+    def _reply(self, message: Message, text: str, private: bool = False) -> Planned:
         """Answer in the same chat; moderator output asked for in public goes privately (the
         staff chat is the staff's own room: answered there)."""
         return (*answer(message, text, private), None)
 
-    def _to_member(self, ticket: Ticket, text: str) -> Payload:
-        """A private message to the ticket's member, on the ticket's own channel."""
-        return (ticket.channel, {"op": "dm", "user_id": ticket.user_id, "chat_id": ticket.chat_id,
-                                 "text": text, "public": False, "ref": ticket.ref,
-                                 # where a button goes if the member cannot be DMed
-                                 "reply_to": ticket.origin_message_id}, ticket.ref)
+    def _to_member(self, ticket: Ticket, text: str, resend_on_timeout: bool = True) -> Planned:
+        """A private message to the ticket's member, on the ticket's own channel; `chat_id` and
+        `reply_to` say where a button goes if the member cannot be DMed."""
+        return (ticket.channel, PrivateMessage(user_id=ticket.user_id, chat_id=ticket.chat_id or "",
+                                               text=text, reply_to=ticket.origin_message_id,
+                                               resend_on_timeout=resend_on_timeout), ticket.ref)
 
-    def _staff(self, text: str, ref: str, origin: str) -> Payload:
-        return (self.service.staff_channel, {"op": "staff", "text": text, "kind": "ticket",
-                                             "ref": ref, "origin_channel": origin}, ref)
+    def _staff(self, text: str, ref: str, origin: str, priority: str = "normal") -> Planned:
+        return (self.staff_channel, StaffPost(text=text, topic="ticket", ref=ref,
+                                              origin_channel=origin, priority=priority), ref)
 
     def _ticket(self, ref_text: str) -> Ticket | None:
         ref = normalize_reference(ref_text, self.config.tickets.prefix)
         return self.store.ticket(ref) if ref else None
 
-    def _changed(self, ticket: Ticket, what: str, actor: str) -> Payload:
+    def _changed(self, ticket: Ticket, what: str, actor: str) -> Planned:
         return self._staff(say("staff_ticket_changed", "en", ref=ticket.ref, what=what, actor=actor),
-                           ticket.ref, ticket.channel)
+                           ticket.ref, ticket.channel, priority="routine")
 
     # --- member commands -----------------------------------------------------------------------
 
-    def cmd_start(self, message: Message, action: Command, words: str, now: float) -> list[Payload]:
+    def cmd_start(self, message: Message, action: Command, words: str, now: float) -> list[Planned]:
         """`/start <token>` from a deep link: carry the group conversation into the DM."""
         if message.public:
             return []
@@ -83,7 +80,7 @@ class CommandRunner:
         key = {"used": "handoff_used", "expired": "handoff_expired"}.get(status, "handoff_unknown")
         return [self._reply(message, say(key, words))]
 
-    def cmd_ticket(self, message: Message, action: Command, words: str, now: float) -> list[Payload]:
+    def cmd_ticket(self, message: Message, action: Command, words: str, now: float) -> list[Planned]:
         """A member's own tickets; a reference that is not theirs reveals nothing."""
         if message.public:
             return [self._reply(message, say("ticket_in_private", words))]
@@ -100,7 +97,7 @@ class CommandRunner:
 
     # --- moderator commands --------------------------------------------------------------------
 
-    def cmd_escalate(self, message: Message, action: Command, words: str, now: float) -> list[Payload]:
+    def cmd_escalate(self, message: Message, action: Command, words: str, now: float) -> list[Planned]:
         target = message.reply_to
         subject_id = subject_name = origin_chat = origin_id = link = None
         if target is not None:
@@ -140,12 +137,12 @@ class CommandRunner:
         public_origin = message.public or (target is None and origin_id is not None)
         if public_origin:
             # The reference goes under the escalated message, without details (SPEC §2).
-            out.append((message.channel, {"op": "reply", "chat_id": origin_chat or message.chat_id,
-                                          "reply_to": origin_id or message.message_id,
-                                          "thread_id": message.thread_id if message.public else None,
-                                          "public": True,
-                                          "text": say("escalated_public", member_words,
-                                                      ref=ticket.ref, who=who)}, ticket.ref))
+            out.append((message.channel, Post(chat_id=origin_chat or message.chat_id,
+                                              reply_to=origin_id or message.message_id,
+                                              thread_id=message.thread_id if message.public else None,
+                                              user_id=subject_id or "", public=True,
+                                              text=say("escalated_public", member_words,
+                                                       ref=ticket.ref, who=who)), ticket.ref))
         if not message.public:
             out.append(self._reply(message, say("mod_done", words, ref=ticket.ref,
                                                 what=f"opened for {who}" if created else
@@ -156,10 +153,11 @@ class CommandRunner:
                     channel=ticket.channel, user=who, topic=ticket.topic,
                     reason=f"{redact(reason)} (by {message.user.handle})", summary=ticket.summary,
                     link=link or "-")
-        out.append(self._staff(staff, ticket.ref, ticket.channel))
+        out.append(self._staff(staff, ticket.ref, ticket.channel,
+                               priority="urgent" if priority == "urgent" else "normal"))
         return out
 
-    def cmd_tickets(self, message: Message, action: Command, words: str, now: float) -> list[Payload]:
+    def cmd_tickets(self, message: Message, action: Command, words: str, now: float) -> list[Planned]:
         which = action.param("which", "open")
         tickets = self.store.list_tickets(which, assignee=message.user.username or message.user.id,
                                           now=now)
@@ -181,7 +179,7 @@ class CommandRunner:
                                       private=True)]
         return ticket, []
 
-    def cmd_assign(self, message: Message, action: Command, words: str, now: float) -> list[Payload]:
+    def cmd_assign(self, message: Message, action: Command, words: str, now: float) -> list[Planned]:
         ticket, problem = self._with_ticket(message, action, words)
         if ticket is None:
             return problem
@@ -190,7 +188,7 @@ class CommandRunner:
         return [self._reply(message, say("mod_done", words, ref=ticket.ref, what=what), private=True),
                 self._changed(ticket, what, message.user.handle)]
 
-    def cmd_reply(self, message: Message, action: Command, words: str, now: float) -> list[Payload]:
+    def cmd_reply(self, message: Message, action: Command, words: str, now: float) -> list[Planned]:
         ticket, problem = self._with_ticket(message, action, words)
         if ticket is None:
             return problem
@@ -198,7 +196,7 @@ class CommandRunner:
                                 confirm_to=message, words=words)
 
     def staff_reply(self, ticket: Ticket, text: str, actor: str, now: float,
-                    confirm_to: Message | None = None, words: str = "en") -> list[Payload]:
+                    confirm_to: Message | None = None, words: str = "en") -> list[Planned]:
         """A moderator's answer reaches the member privately; the ticket waits on them.
         A secret in it (pasted by mistake, or quoted back) is masked before it goes anywhere;
         data meant for the member stays in their copy, the ticket stores it redacted."""
@@ -206,17 +204,16 @@ class CommandRunner:
         ticket = self.store.add_ticket_message(ticket.ref, actor, "out", text, now,
                                                first_response=True, new_status="pending")
         member_words = reply_language(ticket.lang or "en")
-        answer = self._to_member(ticket, say("staff_reply_to_member", member_words, ref=ticket.ref,
-                                             text=text))
-        answer[1]["resend_on_timeout"] = False   # a staff answer twice confuses; staff are told
-        out = [answer,
+        # Not resent after a timeout: a staff answer twice confuses; staff are told instead.
+        out = [self._to_member(ticket, say("staff_reply_to_member", member_words, ref=ticket.ref,
+                                           text=text), resend_on_timeout=False),
                self._changed(ticket, "answered (waiting on the member)", actor)]
         if confirm_to is not None:
             out.insert(0, self._reply(confirm_to, say("mod_done", words, ref=ticket.ref,
                                                       what="sent to the member"), private=True))
         return out
 
-    def cmd_note(self, message: Message, action: Command, words: str, now: float) -> list[Payload]:
+    def cmd_note(self, message: Message, action: Command, words: str, now: float) -> list[Planned]:
         ticket, problem = self._with_ticket(message, action, words)
         if ticket is None:
             return problem
@@ -226,7 +223,7 @@ class CommandRunner:
                             private=True),
                 self._changed(ticket, f"note: {redact(note)[:300]}", message.user.handle)]
 
-    def cmd_close(self, message: Message, action: Command, words: str, now: float) -> list[Payload]:
+    def cmd_close(self, message: Message, action: Command, words: str, now: float) -> list[Planned]:
         ticket, problem = self._with_ticket(message, action, words)
         if ticket is None:
             return problem
@@ -241,7 +238,7 @@ class CommandRunner:
                 self._changed(ticket, "closed" + (f": {redact(note)[:200]}" if note else ""),
                               message.user.handle)]
 
-    def cmd_reopen(self, message: Message, action: Command, words: str, now: float) -> list[Payload]:
+    def cmd_reopen(self, message: Message, action: Command, words: str, now: float) -> list[Planned]:
         ticket, problem = self._with_ticket(message, action, words)
         if ticket is None:
             return problem
@@ -251,16 +248,16 @@ class CommandRunner:
                 self._to_member(ticket, say("reopened_to_member", member_words, ref=ticket.ref)),
                 self._changed(ticket, "reopened", message.user.handle)]
 
-    def cmd_stats(self, message: Message, action: Command, words: str, now: float) -> list[Payload]:
+    def cmd_stats(self, message: Message, action: Command, words: str, now: float) -> list[Planned]:
         counters = self.store.counters()
         shown = ", ".join(f"{k} {v}" for k, v in sorted(counters.items())) or "nothing yet"
         tickets = self.store.count_tickets()
         overdue = len(self.store.list_tickets("overdue", now=now, limit=1000))
         ticket_line = ", ".join(f"{k} {v}" for k, v in sorted(tickets.items())) or "none"
         text = say("stats", words, counters=shown, tickets=f"{ticket_line}; overdue {overdue}")
-        health = getattr(self.service, "channel_health", None)
-        if health:
-            text += "\n" + "\n".join(health())
+        lines = self.health()
+        if lines:
+            text += "\n" + "\n".join(lines)
         return [self._reply(message, text, private=True)]
 
 

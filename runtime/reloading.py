@@ -19,10 +19,12 @@ from pathlib import Path
 
 from handlers.context import Knowledge
 
-from .service import RUNTIME, OutboxItem, SupportService
+from .outgoing import ReloadFiles
+from .ports import Channel, OutboxItem, handles
+from .service import RUNTIME, SupportService
 
 
-class RuntimeActions:
+class RuntimeActions(Channel):
     """Registered in the dispatcher under RUNTIME, the way a channel is under its name."""
 
     name = RUNTIME
@@ -34,10 +36,8 @@ class RuntimeActions:
         self._lock = asyncio.Lock()            # one reload at a time on the event loop...
         self._blocking = threading.Lock()      # ...and in the console, which has no loop
 
-    async def execute(self, item: OutboxItem) -> str | None:
-        op = item.payload.get("op")
-        if op != "reload":
-            raise ValueError(f"unknown runtime action {op!r}")
+    @handles(ReloadFiles)
+    async def reload_files(self, action: ReloadFiles, item: OutboxItem) -> None:
         outcome = await self.reload()
         if self.deliver is not None:
             await self.deliver(self.service.reload_finished(item, outcome))

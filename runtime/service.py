@@ -17,7 +17,6 @@ import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from handlers.core import Knowledge, decide
@@ -44,10 +43,27 @@ from handlers.model import (
     User,
     Warn,
 )
+from handlers.platforms import platform
 from handlers.replies.texts import reply_language, say
 from store import Store
 
+from .commands import CommandRunner, Planned
 from .history import StoreHistory, faq_key, reminder_key, unsettled_key
+from .outgoing import (
+    BanMember,
+    HandoffPost,
+    Outgoing,
+    Post,
+    PrivateMessage,
+    ReloadFiles,
+    RemoveMessage,
+    RestrictMember,
+    StaffPost,
+    UnknownOutgoing,
+    answer,
+    from_row,
+)
+from .ports import Delivered, OutboxItem
 from .recent import RecentMessages
 
 if TYPE_CHECKING:
@@ -58,35 +74,18 @@ log = logging.getLogger("bot.service")
 RUNTIME = "runtime"
 
 
-@dataclass(frozen=True)
-class OutboxItem:
-    id: int
-    channel: str
-    payload: dict[str, Any]
-    ref: str | None = None   # a ticket reference: this action must arrive (retried, resent)
-
-
-def answer(message: Message, text: str, private: bool = False) -> tuple[str, dict[str, Any]]:
-    """(channel, payload) answering a message in its chat; moderator output asked for in
-    public goes to the moderator privately (the staff chat is the staff's own room)."""
-    if private and message.public and not message.staff_chat:
-        return message.channel, {"op": "dm", "user_id": message.user.id, "chat_id": message.chat_id,
-                                 "text": text, "public": False}
-    return message.channel, {"op": "reply", "chat_id": message.chat_id,
-                             "reply_to": message.message_id, "thread_id": message.thread_id,
-                             "user_id": message.user.id, "public": message.public, "text": text}
-
-
 class SupportService:
     def __init__(self, kb: Knowledge, store: Store, clock: Callable[[], float] = time.time,
-                 staff_channel: str = "console", files: KnowledgeFiles | None = None) -> None:
+                 staff_channel: str = "console", files: KnowledgeFiles | None = None,
+                 health: Callable[[], list[str]] = list) -> None:
         self.kb = kb
         self.store = store
         self.clock = clock
         self.staff_channel = staff_channel
         self.files = files                  # where /reload reads config and FAQ from
-        self.command_runner: Any = None     # set by runtime.commands (tickets, stats)
-        self.channel_health: Any = None     # set by the launcher: one line per channel
+        # Moderator commands that need the store (tickets, stats); `health` is one line per
+        # running channel, for /stats.
+        self.commands = CommandRunner(store, lambda: self.kb.config, staff_channel, health)
         self._worker: ThreadPoolExecutor | None = None
         self.recent = RecentMessages()      # members' last messages: memory only, never stored
 
@@ -119,24 +118,23 @@ class SupportService:
         else:
             log.warning("files changed on disk but were refused: %s", outcome)
             text = say("staff_reload_refused_on_change", "en", error=outcome)
-        payload = {"op": "staff", "text": text, "kind": "alert", "origin_channel": RUNTIME}
-        item_id = self.store.add_outbox(self.staff_channel, payload, None, self.clock())
-        return [OutboxItem(item_id, self.staff_channel, payload)]
+        post = StaffPost(text=text, topic="alert", origin_channel=RUNTIME, priority="routine")
+        return [self._add(self.staff_channel, post, None, self.clock())]
 
     def reload_finished(self, item: OutboxItem, outcome: Knowledge | str) -> list[OutboxItem]:
         """The moderator's confirmation (or the refusal, naming file, entry and field), after
         the swap."""
-        p = item.payload
-        words = p.get("lang", "en")
+        reload = item.action
+        assert isinstance(reload, ReloadFiles) and reload.confirm is not None
+        words = reload.lang
         if isinstance(outcome, Knowledge):
             log.info("reloaded: config and %d FAQ entries from %s", len(outcome.faq), outcome.faq.source)
             text = say("reloaded", words, entries=len(outcome.faq))
         else:
             log.warning("reload refused, the running config and FAQ stay: %s", outcome)
             text = say("reload_failed", words, error=outcome)
-        payload = {**p["confirm"], "text": text, "check": "reload"}
-        item_id = self.store.add_outbox(p["confirm_channel"], payload, None, self.clock())
-        return [OutboxItem(item_id, p["confirm_channel"], payload)]
+        confirm = reload.confirm.replace(text=text, check="reload")
+        return [self._add(reload.confirm_channel, confirm, None, self.clock())]
 
     # --- the main path ----------------------------------------------------------------------
 
@@ -162,7 +160,7 @@ class SupportService:
             if not self.store.mark_processed(message.channel, key, now):
                 return None
             self.store.note_user(message.channel, message.user.id, message.user.username,
-                                 started=not message.public and message.channel == "telegram",
+                                 started=not message.public and platform(message.channel).dm_after_start,
                                  lang=decision.lang)
             if message.public:
                 self.store.remember_message(message.channel, message.chat_id, message.message_id,
@@ -202,90 +200,92 @@ class SupportService:
 
     # --- turning actions into persisted, executable outbox rows ------------------------------
 
+    def _add(self, channel: str, action: Outgoing, ref: str | None, now: float) -> OutboxItem:
+        return OutboxItem(self.store.add_outbox(channel, action.to_row(), ref, now), channel, action, ref)
+
     def _materialize(self, message: Message, decision: Decision, now: float) -> list[OutboxItem]:
-        items: list[OutboxItem] = []
         words = reply_language(decision.lang)
+        items: list[OutboxItem] = []
         for action in decision.actions:
-            for channel, payload, ref in self._payloads(message, decision, action, words, now):
-                payload.setdefault("check", action.check)
-                item_id = self.store.add_outbox(channel, payload, ref, now)
-                items.append(OutboxItem(item_id, channel, payload, ref))
+            for channel, out, ref in self._outgoing(message, decision, action, words, now):
+                if not out.check:
+                    out = out.replace(check=action.check)
+                items.append(self._add(channel, out, ref, now))
         return items
 
-    def _payloads(self, message: Message, decision: Decision, action: Action, words: str,
-                  now: float) -> list[tuple[str, dict[str, Any], str | None]]:
+    def _outgoing(self, message: Message, decision: Decision, action: Action, words: str,
+                  now: float) -> list[Planned]:
+        """The platform work one core action takes, with its place in the chat's budget."""
         ch = message.channel
-        base = {"chat_id": message.chat_id, "reply_to": message.message_id,
-                "thread_id": message.thread_id, "user_id": message.user.id, "public": message.public}
+        here = {"chat_id": message.chat_id, "reply_to": message.message_id,
+                "thread_id": message.thread_id, "user_id": message.user.id}
         config = self.kb.config
         if isinstance(action, (Reply, PointToEarlier, Remind)):
-            payload = {**base, "op": "reply", "text": action.text}
-            if action.text and not self._book(message, payload, now):
-                return []
             faq_id = getattr(action, "faq_id", None)
-            if isinstance(action, Reply) and faq_id and message.public:
-                until = now + config.answering.faq_cooldown_minutes * 60
-                self.store.set_cooldown(faq_key(message, faq_id), until, "")
+            cooldown = faq_key(message, faq_id) if isinstance(action, Reply) and faq_id \
+                and message.public else None
+            post = Post(**here, public=message.public, text=action.text, faq_cooldown_key=cooldown)
+            booked = self._book(message, post, now) if action.text else post
+            if booked is None:
+                return []
+            if cooldown:
+                self.store.set_cooldown(cooldown, now + config.answering.faq_cooldown_minutes * 60, "")
             if isinstance(action, Reply) and action.check == "no-answer":
                 # Remember the miss for half an hour: a second one opens a ticket.
                 self.store.set_cooldown(unsettled_key(message), now + 1800, "1")
             if isinstance(action, Remind):
                 until = now + config.answering.reminder_hours * 3600
                 self.store.set_cooldown(reminder_key(message), until, "1")
-                if not action.text:
-                    return []   # the reminder rode along in the answer itself
-            if isinstance(action, Reply) and faq_id and message.public:
-                payload["faq_cooldown_key"] = faq_key(message, faq_id)
-            return [(ch, payload, None)]
+            if not action.text:
+                return []   # the reminder rode along in the answer itself
+            return [(ch, booked, None)]
         if isinstance(action, HandOff):
-            payload = self._handoff_payload(message, decision, action, base, now)
-            return [(ch, payload, None)] if self._book(message, payload, now) else []
+            handoff = self._book(message, self._handoff(message, decision, action, now), now)
+            return [(ch, handoff, None)] if handoff else []
         if isinstance(action, SendPrivate):
-            return [(ch, {**base, "op": "dm", "text": action.text}, None)]
-        if isinstance(action, Delete):
-            return [(ch, {**base, "op": "delete", "message_id": action.message_id or message.message_id},
-                     None)]
-        if isinstance(action, Hide):
-            return [(ch, {**base, "op": "hide", "message_id": action.message_id or message.message_id},
-                     None)]
+            return [(ch, PrivateMessage(**here, text=action.text), None)]
+        if isinstance(action, (Delete, Hide)):
+            return [(ch, RemoveMessage(chat_id=message.chat_id, user_id=message.user.id,
+                                       message_id=action.message_id or message.message_id), None)]
         if isinstance(action, Warn):
-            payload = {**base, "op": "send", "text": action.text}
-            if message.public and decision.scam and not decision.impersonator:
+            merge = "scam-warning" if message.public and decision.scam and not decision.impersonator \
+                else None
+            if merge and self.store.warned_since(ch, message.chat_id, now - 60):
                 # A raid is answered with one warning a minute, not one per scam message.
-                payload["merge"] = "scam-warning"
-                if self.store.warned_since(ch, message.chat_id, now - 60):
-                    log.info("%s: scam warning in %s merged into the one posted this minute", ch,
-                             message.chat_id)
-                    return []
-            self._book(message, payload, now, droppable=False)   # warnings wait, never vanish
-            return [(ch, payload, None)]
-        if isinstance(action, (Restrict, Ban)):
-            op = "restrict" if isinstance(action, Restrict) else "ban"
-            return [(ch, {**base, "op": op, "seconds": getattr(action, "seconds", 0)}, None)]
+                log.info("%s: scam warning in %s merged into the one posted this minute", ch,
+                         message.chat_id)
+                return []
+            warning = Post(**here, public=message.public, text=action.text, quote=False,
+                           merge=merge)
+            return [(ch, self._book(message, warning, now, droppable=False) or warning, None)]
+        if isinstance(action, Restrict):
+            return [(ch, RestrictMember(chat_id=message.chat_id, user_id=message.user.id,
+                                        seconds=action.seconds), None)]
+        if isinstance(action, Ban):
+            return [(ch, BanMember(chat_id=message.chat_id, user_id=message.user.id), None)]
         if isinstance(action, NotifyStaff):
-            return [(self.staff_channel, {"op": "staff", "text": _clean(decision, action.text),
-                                          "kind": action.kind, "origin_channel": ch}, None)]
+            return [(self.staff_channel, StaffPost(text=_clean(decision, action.text),
+                                                   topic=action.kind, origin_channel=ch), None)]
         if isinstance(action, OpenTicket):
             return self._open_ticket(message, decision, action, words, now)
         if isinstance(action, Relay):
             return self._relay(message, decision, action, now)
-        if isinstance(action, Command) and self.command_runner is not None:
-            return self.command_runner(message, decision, action, now)
+        if isinstance(action, Command):
+            return self.commands.run(message, decision, action, now)
         if isinstance(action, Reload):
             # Not done here, inside the store transaction and on the event loop: the runtime
             # carries it out (runtime.reloading) and then confirms to this moderator.
             channel, confirm = answer(message, "", private=True)
-            return [(RUNTIME, {"op": "reload", "lang": words, "confirm_channel": channel,
-                               "confirm": confirm}, None)]
-        return []
+            return [(RUNTIME, ReloadFiles(lang=words, confirm_channel=channel, confirm=confirm), None)]
+        raise TypeError(f"no outgoing form for the core action {action.name!r}")
 
-    def _book(self, message: Message, payload: dict[str, Any], now: float,
-              droppable: bool = True) -> bool:
+    def _book(self, message: Message, out: Outgoing, now: float,
+              droppable: bool = True) -> Outgoing | None:
         """A public post takes a place in the chat's budget: now, or later (`not_before`; the
         dispatcher waits). An answer that would wait longer than `stale_after_minutes` is
-        dropped, and the log says so; False then."""
+        dropped, and the log says so: None then."""
         if not message.public:
-            return True
+            return out
         answering = self.kb.config.answering
         max_wait = answering.stale_after_minutes * 60 if droppable else None
         at = self.store.reserve_slot(message.channel, message.chat_id, now,
@@ -293,31 +293,33 @@ class SupportService:
         if at is None:
             log.warning("%s: chat %s is over its reply budget for more than %.0f min: %s to msg %s "
                         "dropped as stale", message.channel, message.chat_id,
-                        answering.stale_after_minutes, payload.get("op"), message.message_id)
-            return False
+                        answering.stale_after_minutes, out.kind, message.message_id)
+            return None
         if at > now + 0.5:
-            payload["not_before"] = at
             log.info("%s: chat %s is over its reply budget: %s to msg %s waits %.0f s",
-                     message.channel, message.chat_id, payload.get("op"), message.message_id,
-                     at - now)
-        return True
+                     message.channel, message.chat_id, out.kind, message.message_id, at - now)
+            return out.replace(not_before=at)
+        return out
 
-    def _handoff_payload(self, message: Message, decision: Decision, action: HandOff,
-                         base: dict[str, Any], now: float) -> dict[str, Any]:
-        payload = {**base, "op": "handoff", "text": action.public_text,
-                   "private_text": action.private_text, "topic": action.topic}
+    def _handoff(self, message: Message, decision: Decision, action: HandOff,
+                 now: float) -> HandoffPost:
+        token, started = None, False
         if message.public:
             ttl = self.kb.config.handoff.token_ttl_minutes * 60
-            payload["token"] = self.store.create_handoff(
+            token = self.store.create_handoff(
                 message.channel, message.chat_id, message.message_id, message.user.id,
                 action.topic, action.summary or _member_text(decision, message.text)[:300], ttl,
                 context=action.private_text, now=now)
             user = self.store.user(message.channel, message.user.id)
-            payload["user_started"] = bool(user and user["started"])
-        return payload
+            started = bool(user and user["started"])
+        return HandoffPost(chat_id=message.chat_id, reply_to=message.message_id,
+                           thread_id=message.thread_id, user_id=message.user.id,
+                           public=message.public, text=action.public_text,
+                           private_text=action.private_text, topic=action.topic, token=token,
+                           user_started=started)
 
     def _open_ticket(self, message: Message, decision: Decision, action: OpenTicket, words: str,
-                     now: float) -> list[tuple[str, dict[str, Any], str | None]]:
+                     now: float) -> list[Planned]:
         config = self.kb.config
         subject = action.subject_user or message.user
         origin = action.subject_message or message
@@ -332,30 +334,30 @@ class SupportService:
             opened_by="member" if subject.id == message.user.id else f"mod:{message.user.handle}",
             reopen_window=config.tickets.reopen_window_hours * 3600, now=now)
         ref = ticket.ref
-        out: list[tuple[str, dict[str, Any], str | None]] = []
-        base = {"chat_id": message.chat_id, "reply_to": message.message_id,
+        out: list[Planned] = []
+        here = {"chat_id": message.chat_id, "reply_to": message.message_id,
                 "thread_id": message.thread_id, "user_id": subject.id}
-        note = "" if created else say("ticket_added", words, ref=ref)
+        note = "" if created else " " + say("ticket_added", words, ref=ref)
         self.store.bump("tickets_opened" if created else "tickets_added_to")
         if action.announce_public and message.public:
-            out.append((message.channel, {**base, "op": "reply",
-                                          "text": action.announce_public.format(ref=ref) +
-                                          (f" {note}" if note else "")}, ref))
+            out.append((message.channel, Post(**here, public=True,
+                                              text=action.announce_public.format(ref=ref) + note), ref))
         if action.announce_private:
-            out.append((message.channel, {**base, "op": "dm", "user_id": subject.id,
-                                          "text": action.announce_private.format(ref=ref) +
-                                          (f" {note}" if note else "")}, ref))
-        icon = "🆘" if ticket.priority == "urgent" else "🎫"
-        staff = say("staff_ticket", "en", icon=icon, ref=ref, priority=ticket.priority,
-                    state="new" if created else "updated", channel=message.channel,
-                    user=subject.handle, topic=ticket.topic, reason=_clean(decision, action.reason),
-                    summary=ticket.summary, link=origin.link or "-")
-        out.append((self.staff_channel, {"op": "staff", "text": staff, "kind": "ticket", "ref": ref,
-                                         "origin_channel": message.channel}, ref))
+            out.append((message.channel, PrivateMessage(
+                **here, text=action.announce_private.format(ref=ref) + note), ref))
+        urgent = ticket.priority == "urgent"
+        staff = say("staff_ticket", "en", icon="🆘" if urgent else "🎫", ref=ref,
+                    priority=ticket.priority, state="new" if created else "updated",
+                    channel=message.channel, user=subject.handle, topic=ticket.topic,
+                    reason=_clean(decision, action.reason), summary=ticket.summary,
+                    link=origin.link or "-")
+        out.append((self.staff_channel, StaffPost(text=staff, topic="ticket", ref=ref,
+                                                  origin_channel=message.channel,
+                                                  priority="urgent" if urgent else "normal"), ref))
         return out
 
     def _relay(self, message: Message, decision: Decision, action: Relay, now: float
-               ) -> list[tuple[str, dict[str, Any], str | None]]:
+               ) -> list[Planned]:
         """The member's private message joins their ticket (redacted) and reaches staff."""
         reopen = action.status in ("resolved", "closed")
         clean = _member_text(decision, message.text)
@@ -365,11 +367,53 @@ class SupportService:
         if ticket is None:
             return []
         if reopen:
-            self.store._event(action.ref, message.user.handle, "reopened", "member wrote again", now)
+            self.store.ticket_event(action.ref, message.user.handle, "reopened", "member wrote again", now)
         text = say("staff_member_wrote", "en", ref=ticket.ref, user=message.user.handle,
                    state=" (reopened)" if reopen else "", text=clean[:800])
-        return [(self.staff_channel, {"op": "staff", "text": text, "kind": "ticket",
-                                      "ref": ticket.ref, "origin_channel": message.channel}, ticket.ref)]
+        return [(self.staff_channel, StaffPost(text=text, topic="ticket", ref=ticket.ref,
+                                               origin_channel=message.channel,
+                                               priority="urgent" if ticket.priority == "urgent"
+                                               else "normal"), ticket.ref)]
+
+    # --- what adapters and the dispatcher report back ----------------------------------------
+
+    def staff_alert(self, text: str, origin_channel: str, priority: str = "normal") -> OutboxItem:
+        """A staff post an adapter needs (a platform limit reached), persisted before it is sent."""
+        with self.store.atomic():
+            return self._add(self.staff_channel, StaffPost(text=text, topic="alert",
+                                                           origin_channel=origin_channel,
+                                                           priority=priority), None, self.clock())
+
+    def fold_into_digest(self, channel: str, folded: list[OutboxItem], text: str) -> OutboxItem:
+        """Staff posts the staff chat has no room for, as one digest: the digest is stored
+        before the posts it replaces are closed, so a crash loses neither."""
+        now = self.clock()
+        with self.store.atomic():
+            digest = self._add(channel, StaffPost(text=text, topic="digest"), None, now)
+            for item in folded:
+                self.store.finish_outbox(item.id, "digested", f"in digest {digest.id}")
+        return digest
+
+    def ticket_for_staff_post(self, channel: str, chat_id: str, message_id: str) -> str | None:
+        return self.store.ticket_for_staff_post(channel, chat_id, message_id)
+
+    def member(self, channel: str, user_id: str) -> dict[str, Any]:
+        """What the bot remembers of a member (username, language, whether they started it)."""
+        return self.store.user(channel, user_id) or {}
+
+    def cursor(self, name: str) -> str | None:
+        return self.store.get_cursor(name)
+
+    def set_cursor(self, name: str, value: str) -> None:
+        self.store.set_cursor(name, value)
+
+    def bump_cursor(self, name: str) -> int:
+        """Add one to a counter kept as a cursor (an API's calls today); the new value."""
+        with self.store.atomic():
+            value = self.store.get_cursor(name)
+            used = (int(value) if value and value.isdigit() else 0) + 1
+            self.store.set_cursor(name, str(used))
+        return used
 
     def unmanaged_group(self, channel: str, chat_id: str, title: str, added_by: User | None,
                         policy: str, leaving: bool) -> list[OutboxItem]:
@@ -381,71 +425,68 @@ class SupportService:
         text = say("staff_unmanaged_group", "en", title=redact(title)[:80] or "(no title)",
                    chat=chat_id, what=what,
                    added_by=f", added by {added_by.handle} (id {added_by.id})" if added_by else "")
-        payload = {"op": "staff", "kind": "unmanaged-group", "origin_channel": channel, "text": text}
+        post = StaffPost(topic="unmanaged-group", origin_channel=channel, text=text)
         with self.store.atomic():
-            item_id = self.store.add_outbox(self.staff_channel, payload, None, self.clock())
+            item = self._add(self.staff_channel, post, None, self.clock())
         log.warning("%s: in unmanaged group %s (%s)", channel, chat_id,
                     "leaving" if leaving else policy)
-        return [OutboxItem(item_id, self.staff_channel, payload)]
+        return [item]
 
     def maybe_delivered(self, item: OutboxItem) -> list[OutboxItem]:
         """A staff answer the platform confirmed too late: not sent again (it may have arrived),
         and staff hear that it may not have."""
-        if not item.ref or item.payload.get("op") == "staff":
+        if not item.ref or isinstance(item.action, StaffPost):
             return []
         text = say("staff_maybe_delivered", "en", ref=item.ref)
-        payload = {"op": "staff", "kind": "alert", "text": text, "ref": item.ref,
-                   "origin_channel": item.channel}
-        item_id = self.store.add_outbox(self.staff_channel, payload, item.ref, self.clock())
-        return [OutboxItem(item_id, self.staff_channel, payload, item.ref)]
+        post = StaffPost(topic="alert", text=text, ref=item.ref, origin_channel=item.channel)
+        return [self._add(self.staff_channel, post, item.ref, self.clock())]
 
     def member_unreachable(self, item: OutboxItem, error: str) -> list[OutboxItem]:
         """A private message the platform refused (the member never started the bot, blocked
         it, or closes DMs). When it came from a public conversation, the member gets a public
         reply with a button to open the private chat, which then shows what was refused; staff
         are told either way."""
-        p = item.payload
-        if p.get("op") not in ("dm", "reply", "send", "handoff") or p.get("unreachable_of"):
+        refused = item.action
+        if not isinstance(refused, (PrivateMessage, Post, HandoffPost)) or \
+                getattr(refused, "unreachable_of", None):
             return []
         now = self.clock()
-        user_id = str(p.get("user_id") or "")
-        member = self.store.user(item.channel, user_id) or {}
+        user_id = str(refused.user_id or "")
+        member = self.member(item.channel, user_id)
         words = reply_language(member.get("lang") or "en")
         who = f"@{member['username']}" if member.get("username") else say("topic_general", words)
-        origin = str(p.get("chat_id") or "")
+        origin = str(refused.chat_id or "")
         public_origin = bool(origin) and origin != user_id and not origin.startswith("dm") \
-            and bool(p.get("reply_to"))
-        text = p.get("private_text") or p.get("text") or ""
-        out: list[tuple[str, dict[str, Any], str | None]] = []
+            and bool(refused.reply_to)
+        text = getattr(refused, "private_text", "") or refused.text or ""
+        out: list[Planned] = []
         with self.store.atomic():
             if public_origin:
                 ttl = self.kb.config.handoff.token_ttl_minutes * 60
-                token = self.store.create_handoff(item.channel, origin, str(p["reply_to"]), user_id,
-                                                  "unreachable", "", ttl, context=text, now=now)
+                token = self.store.create_handoff(item.channel, origin, str(refused.reply_to),
+                                                  user_id, "unreachable", "", ttl, context=text,
+                                                  now=now)
                 at = self.store.reserve_slot(item.channel, origin, now,
                                              self.kb.config.answering.replies_per_minute)
-                out.append((item.channel, {
-                    "op": "handoff", "chat_id": origin, "reply_to": p["reply_to"],
-                    "thread_id": p.get("thread_id"), "user_id": user_id, "public": True,
-                    "token": token, "text": say("dm_unreachable_public", words, who=who),
-                    "not_before": at,
-                    # X has no buttons: its hand-off tries the DM once more, then asks publicly
-                    # with a compose link.
-                    "private_text": text,
-                    "unreachable_of": item.id, "check": "dm-refused"}, item.ref))
-            if public_origin and not self.kb.config.manages(item.channel, origin):
-                items = [OutboxItem(self.store.add_outbox(ch, payload, ref, now), ch, payload, ref)
-                         for ch, payload, ref in out]
-                return items   # a stranger's group: staff are not paged for what happens there
-            what = say("staff_dm_failed_button" if public_origin else "staff_dm_failed_nothing", "en")
-            staff = say("staff_dm_failed", "en", user=member.get("username") and f"@{member['username']}"
-                        or f"user {user_id}", ref=f" about {item.ref}" if item.ref else "",
-                        error=redact(error)[:120], what=what)
-            out.append((self.staff_channel, {"op": "staff", "kind": "alert", "text": staff,
-                                             "origin_channel": item.channel, "ref": item.ref,
-                                             "unreachable_of": item.id}, item.ref))
-            items = [OutboxItem(self.store.add_outbox(ch, payload, ref, now), ch, payload, ref)
-                     for ch, payload, ref in out]
+                # X has no buttons: its hand-off tries the DM once more, then asks publicly
+                # with a compose link.
+                out.append((item.channel, HandoffPost(
+                    chat_id=origin, reply_to=refused.reply_to, thread_id=refused.thread_id,
+                    user_id=user_id, public=True, token=token,
+                    text=say("dm_unreachable_public", words, who=who), not_before=at,
+                    private_text=text, unreachable_of=item.id, check="dm-refused"), item.ref))
+            if not (public_origin and not self.kb.config.manages(item.channel, origin)):
+                # (A stranger's group: staff are not paged for what happens there.)
+                what = say("staff_dm_failed_button" if public_origin else "staff_dm_failed_nothing",
+                           "en")
+                staff = say("staff_dm_failed", "en",
+                            user=member.get("username") and f"@{member['username']}"
+                            or f"user {user_id}", ref=f" about {item.ref}" if item.ref else "",
+                            error=redact(error)[:120], what=what)
+                out.append((self.staff_channel, StaffPost(
+                    topic="alert", text=staff, origin_channel=item.channel, ref=item.ref,
+                    unreachable_of=item.id), item.ref))
+            items = [self._add(ch, action, ref, now) for ch, action, ref in out]
         log.warning("%s: member %s cannot be messaged privately; %s", item.channel, user_id,
                     "button posted publicly" if public_origin else "staff told")
         return items
@@ -458,13 +499,13 @@ class SupportService:
             with self.store.atomic():
                 self.store.mark_overdue_reported(ticket.ref, now)
                 late = int((now - (ticket.first_response_due or now)) // 60)
-                payload = {"op": "staff", "kind": "overdue", "ref": ticket.ref,
-                           "origin_channel": ticket.channel,
-                           "text": say("staff_overdue", "en", ref=ticket.ref, priority=ticket.priority,
-                                       user=ticket.username or ticket.user_id, minutes=late,
-                                       topic=ticket.topic)}
-                item_id = self.store.add_outbox(self.staff_channel, payload, ticket.ref, now)
-            items.append(OutboxItem(item_id, self.staff_channel, payload, ticket.ref))
+                post = StaffPost(topic="overdue", ref=ticket.ref, origin_channel=ticket.channel,
+                                 priority="urgent" if ticket.priority == "urgent" else "normal",
+                                 text=say("staff_overdue", "en", ref=ticket.ref,
+                                          priority=ticket.priority,
+                                          user=ticket.username or ticket.user_id, minutes=late,
+                                          topic=ticket.topic))
+                items.append(self._add(self.staff_channel, post, ticket.ref, now))
         return items
 
     def begin(self, item: OutboxItem) -> None:
@@ -476,28 +517,45 @@ class SupportService:
             log.warning("after a restart: %d ticket announcement(s) will be sent again, %d reply(ies) "
                         "cut off mid-send were dropped rather than risk answering twice", resent, dropped)
 
-    def pending(self, channel: str) -> list[OutboxItem]:
-        """Actions decided but not yet carried out (e.g. before a crash): done on start."""
-        return [OutboxItem(r["id"], r["channel"], r["payload"], r["ref"])
-                for r in self.store.pending_outbox(channel)]
+    def pending(self, channel: str | None = None) -> list[tuple[OutboxItem, dict[str, Any]]]:
+        """Actions decided but not yet carried out (before a crash, waiting for the budget, or
+        failed for now), with their row. A row of a type this version does not know is
+        recorded as failed, loudly, never skipped in silence."""
+        out = []
+        for row in self.store.pending_outbox(channel):
+            try:
+                action = from_row(row["payload"])
+            except (UnknownOutgoing, TypeError) as exc:
+                log.error("outbox %s on %s cannot be carried out: %s", row["id"], row["channel"], exc)
+                self.store.finish_outbox(row["id"], "failed", str(exc))
+                continue
+            out.append((OutboxItem(row["id"], row["channel"], action, row["ref"]), row))
+        return out
 
     # --- after execution ---------------------------------------------------------------------
 
-    def done(self, item: OutboxItem, link: str | None = None) -> None:
-        """Mark an outbox row executed; remember where an FAQ answer landed for the cooldown."""
-        self.store.finish_outbox(item.id)
-        key = item.payload.get("faq_cooldown_key")
-        if key and link:
-            row = self.store.cooldown(key, self.clock())
-            if row:
-                self.store.set_cooldown(key, row["until"], link)
+    def done(self, item: OutboxItem, delivered: Delivered | None = None) -> None:
+        """Mark an outbox row executed; remember where an FAQ answer landed (for the cooldown)
+        and which staff post is about which ticket (staff answer by replying to it)."""
+        action = item.action
+        with self.store.atomic():
+            self.store.finish_outbox(item.id)
+            if delivered is None:
+                return
+            key = getattr(action, "faq_cooldown_key", None)
+            if key and delivered.link:
+                row = self.store.cooldown(key, self.clock())
+                if row:
+                    self.store.set_cooldown(key, row["until"], delivered.link)
+            if isinstance(action, StaffPost) and action.ref and delivered.message_id:
+                self.store.remember_staff_post(item.channel, str(delivered.chat_id),
+                                               delivered.message_id, action.ref)
 
     def failed(self, item: OutboxItem, error: str, permanent: bool, status: str = "failed") -> None:
         if permanent:
             self.store.finish_outbox(item.id, status, error)
         else:
             self.store.retry_outbox(item.id, error)
-
 
 
 def _clean(decision: Decision, text: str | None) -> str:

@@ -9,58 +9,16 @@ from __future__ import annotations
 import json
 import re
 import secrets
-import sqlite3
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
-
-from sqlite_utils import Database
 
 from handlers.detectors.redaction import redact
 
-from .schema import migrate
-from .tickets import TicketsMixin
+from .tickets import TicketStore
 
 
-class Store(TicketsMixin):
-    def __init__(self, path: str | Path) -> None:
-        path = str(path)
-        if path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        # One connection shared by the event loop and worker threads, behind a lock.
-        conn = sqlite3.connect(path, check_same_thread=False, timeout=10)
-        self.db = Database(conn)
-        self.lock = threading.RLock()
-        if path != ":memory:":
-            self.db.enable_wal()
-        self.db.execute("PRAGMA foreign_keys=ON")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        migrate(self.db)
-
-    def close(self) -> None:
-        with self.lock:
-            self.db.close()
-
-    @contextmanager
-    def atomic(self) -> Iterator[Store]:
-        """Every write inside is one transaction: all of it lands, or none."""
-        with self.lock, self.db.atomic():
-            yield self
-
-    def _rows(self, sql: str, params: tuple | dict = ()) -> list[dict[str, Any]]:
-        with self.lock:
-            return list(self.db.query(sql, params))
-
-    def _one(self, sql: str, params: tuple | dict = ()) -> dict[str, Any] | None:
-        rows = self._rows(sql, params)
-        return rows[0] if rows else None
-
-    def _exec(self, sql: str, params: tuple | dict = ()) -> int:
-        with self.lock:
-            return self.db.execute(sql, params).rowcount
+class Store(TicketStore):
+    """Everything the bot persists, through intent-named methods."""
 
     # --- processed updates and polling cursors --------------------------------------------
 
@@ -73,9 +31,6 @@ class Store(TicketsMixin):
     def was_processed(self, channel: str, key: str) -> bool:
         return self._one("SELECT 1 AS x FROM processed WHERE channel = ? AND key = ?",
                          (channel, str(key))) is not None
-
-    def prune_processed(self, older_than: float) -> int:
-        return self._exec("DELETE FROM processed WHERE at < ?", (older_than,))
 
     def get_cursor(self, name: str) -> str | None:
         row = self._one("SELECT value FROM cursors WHERE name = ?", (name,))
@@ -120,7 +75,7 @@ class Store(TicketsMixin):
     def warned_since(self, channel: str, chat_id: str, since: float) -> bool:
         """Was a scam warning posted (or booked) in this chat since then?"""
         return self._one("SELECT 1 AS x FROM outbox WHERE channel = ? AND created_at >= ? AND "
-                         "json_extract(payload, '$.op') = 'send' AND "
+                         "json_extract(payload, '$.type') = 'post' AND "
                          "json_extract(payload, '$.chat_id') = ? AND "
                          "json_extract(payload, '$.merge') = 'scam-warning' LIMIT 1",
                          (channel, since, str(chat_id))) is not None

@@ -6,12 +6,11 @@ import re
 import secrets
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from handlers.detectors.redaction import redact
 
-if TYPE_CHECKING:
-    from .db import Store
+from .connection import Connection
 
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"   # no I, L, O, U: nothing to misread
 REF_LENGTH = 6                                  # 32^6 ≈ 1.07 billion references per prefix
@@ -70,11 +69,11 @@ class Ticket:
         return self.status in OPEN_STATES
 
 
-class TicketsMixin:
-    """Ticket operations; mixed into Store. Every change writes its event in the same
+class TicketStore(Connection):
+    """Ticket operations (the Store builds on them). Every change writes its event in the same
     transaction, so the log never misses a step."""
 
-    def open_ticket(self: Store, *, prefix: str, channel: str, user_id: str,
+    def open_ticket(self, *, prefix: str, channel: str, user_id: str,
                     username: str | None, lang: str, topic: str, summary: str,
                     priority: str = "normal", sla_seconds: float | None = None,
                     chat_id: str | None = None, origin_link: str | None = None,
@@ -104,7 +103,7 @@ class TicketsMixin:
                     updates.update(status="open", closed_at=None)
                 self._update_ticket(ticket.ref, updates)
                 kind = "added" if ticket.is_open else "reopened"
-                self._event(ticket.ref, opened_by, kind, summary, now)
+                self.ticket_event(ticket.ref, opened_by, kind, summary, now)
                 if summary:
                     self._transcript(ticket.ref, opened_by, "in", summary, now)
                 return self.ticket(ticket.ref), False
@@ -117,23 +116,23 @@ class TicketsMixin:
                 (ref, channel, chat_id, str(user_id), username, lang, topic, summary,
                  origin_link, origin_chat_id, origin_message_id, priority, opened_by, now, now,
                  now + sla_seconds if sla_seconds else None))
-            self._event(ref, opened_by, "opened", f"{priority}: {summary}", now)
+            self.ticket_event(ref, opened_by, "opened", f"{priority}: {summary}", now)
             if summary:
                 self._transcript(ref, opened_by, "in", summary, now)
             return self.ticket(ref), True
 
-    def _unused_reference(self: Store, prefix: str) -> str:
+    def _unused_reference(self, prefix: str) -> str:
         for _ in range(20):
             ref = new_reference(prefix)
             if not self._one("SELECT 1 AS x FROM tickets WHERE ref = ?", (ref,)):
                 return ref
         raise RuntimeError("could not find an unused ticket reference; widen the prefix")
 
-    def ticket(self: Store, ref: str) -> Ticket | None:
+    def ticket(self, ref: str) -> Ticket | None:
         row = self._one("SELECT * FROM tickets WHERE ref = ?", (ref,))
         return Ticket.from_row(row) if row else None
 
-    def tickets_of(self: Store, channel: str, user_id: str, open_only: bool = False,
+    def tickets_of(self, channel: str, user_id: str, open_only: bool = False,
                    limit: int = 10) -> list[Ticket]:
         sql = "SELECT * FROM tickets WHERE channel = ? AND user_id = ?"
         if open_only:
@@ -141,7 +140,7 @@ class TicketsMixin:
         rows = self._rows(sql + " ORDER BY updated_at DESC LIMIT ?", (channel, str(user_id), limit))
         return [Ticket.from_row(r) for r in rows]
 
-    def current_ticket(self: Store, channel: str, user_id: str, reopen_window: float,
+    def current_ticket(self, channel: str, user_id: str, reopen_window: float,
                        now: float | None = None) -> Ticket | None:
         """The member's open ticket, or the one closed within the reopen window."""
         now = now or time.time()
@@ -151,7 +150,7 @@ class TicketsMixin:
             "updated_at DESC LIMIT 1", (channel, str(user_id), now - reopen_window))
         return Ticket.from_row(row) if row else None
 
-    def list_tickets(self: Store, which: str = "open", assignee: str | None = None,
+    def list_tickets(self, which: str = "open", assignee: str | None = None,
                      now: float | None = None, limit: int = 20) -> list[Ticket]:
         now = now or time.time()
         where, params = "status IN ('open','pending')", []
@@ -171,11 +170,11 @@ class TicketsMixin:
                           (*params, limit))
         return [Ticket.from_row(r) for r in rows]
 
-    def count_tickets(self: Store) -> dict[str, int]:
+    def count_tickets(self) -> dict[str, int]:
         rows = self._rows("SELECT status, COUNT(*) AS n FROM tickets GROUP BY status")
         return {r["status"]: int(r["n"]) for r in rows}
 
-    def set_ticket_status(self: Store, ref: str, status: str, actor: str, note: str = "",
+    def set_ticket_status(self, ref: str, status: str, actor: str, note: str = "",
                           now: float | None = None) -> Ticket | None:
         now = now or time.time()
         with self.atomic():
@@ -188,20 +187,20 @@ class TicketsMixin:
             else:
                 updates["closed_at"] = None
             self._update_ticket(ref, updates)
-            self._event(ref, actor, status if status != "open" else "reopened", redact(note), now)
+            self.ticket_event(ref, actor, status if status != "open" else "reopened", redact(note), now)
             return self.ticket(ref)
 
-    def assign_ticket(self: Store, ref: str, assignee: str, actor: str,
+    def assign_ticket(self, ref: str, assignee: str, actor: str,
                       now: float | None = None) -> Ticket | None:
         now = now or time.time()
         with self.atomic():
             if self.ticket(ref) is None:
                 return None
             self._update_ticket(ref, {"assignee": assignee, "updated_at": now})
-            self._event(ref, actor, "assigned", assignee, now)
+            self.ticket_event(ref, actor, "assigned", assignee, now)
             return self.ticket(ref)
 
-    def add_ticket_message(self: Store, ref: str, author: str, direction: str, text: str,
+    def add_ticket_message(self, ref: str, author: str, direction: str, text: str,
                            now: float | None = None, first_response: bool = False,
                            new_status: str | None = None) -> Ticket | None:
         """Append to the transcript (redacted): direction "in" from the member, "out" to them,
@@ -221,30 +220,30 @@ class TicketsMixin:
                 updates["status"] = new_status
             self._update_ticket(ref, updates)
             kind = {"in": "member_message", "out": "staff_reply", "note": "note"}[direction]
-            self._event(ref, author, kind, clean[:200], now)
+            self.ticket_event(ref, author, kind, clean[:200], now)
             return self.ticket(ref)
 
-    def ticket_events(self: Store, ref: str) -> list[dict[str, Any]]:
+    def ticket_events(self, ref: str) -> list[dict[str, Any]]:
         return self._rows("SELECT at, actor, kind, detail FROM ticket_events WHERE ref = ? "
                           "ORDER BY id", (ref,))
 
-    def ticket_transcript(self: Store, ref: str) -> list[dict[str, Any]]:
+    def ticket_transcript(self, ref: str) -> list[dict[str, Any]]:
         return self._rows("SELECT at, author, direction, text FROM ticket_messages WHERE ref = ? "
                           "ORDER BY id", (ref,))
 
-    def overdue_unreported(self: Store, now: float | None = None) -> list[Ticket]:
+    def overdue_unreported(self, now: float | None = None) -> list[Ticket]:
         rows = self._rows("SELECT * FROM tickets WHERE status IN ('open','pending') AND "
                           "first_response_at IS NULL AND first_response_due < ? AND "
                           "overdue_reported = 0 ORDER BY first_response_due",
                           (now or time.time(),))
         return [Ticket.from_row(r) for r in rows]
 
-    def mark_overdue_reported(self: Store, ref: str, now: float | None = None) -> None:
+    def mark_overdue_reported(self, ref: str, now: float | None = None) -> None:
         with self.atomic():
             self._update_ticket(ref, {"overdue_reported": 1})
-            self._event(ref, "bot", "overdue_reported", "", now or time.time())
+            self.ticket_event(ref, "bot", "overdue_reported", "", now or time.time())
 
-    def export_tickets(self: Store, status: str | None = None) -> list[dict[str, Any]]:
+    def export_tickets(self, status: str | None = None) -> list[dict[str, Any]]:
         sql = "SELECT * FROM tickets"
         params: tuple = ()
         if status:
@@ -252,15 +251,15 @@ class TicketsMixin:
             params = (status,)
         return self._rows(sql + " ORDER BY created_at", params)
 
-    def _update_ticket(self: Store, ref: str, updates: dict[str, Any]) -> None:
+    def _update_ticket(self, ref: str, updates: dict[str, Any]) -> None:
         columns = ", ".join(f"{k} = ?" for k in updates)
         self.db.execute(f"UPDATE tickets SET {columns} WHERE ref = ?", (*updates.values(), ref))
 
-    def _event(self: Store, ref: str, actor: str, kind: str, detail: str, now: float) -> None:
+    def ticket_event(self, ref: str, actor: str, kind: str, detail: str, now: float) -> None:
         self.db.execute("INSERT INTO ticket_events (ref, at, actor, kind, detail) "
                         "VALUES (?, ?, ?, ?, ?)", (ref, now, actor, kind, redact(detail)[:500]))
 
-    def _transcript(self: Store, ref: str, author: str, direction: str, text: str,
+    def _transcript(self, ref: str, author: str, direction: str, text: str,
                     now: float) -> None:
         self.db.execute("INSERT INTO ticket_messages (ref, at, author, direction, text) "
                         "VALUES (?, ?, ?, ?, ?)", (ref, now, author, direction, redact(text)))

@@ -1,4 +1,4 @@
-"""Runs the real bot (python-telegram-bot Application, started by runtime.launcher.serve, the
+"""Runs the real bot (python-telegram-bot Application, started by app.App.serve, the
 same function `python bot.py run` uses) against the fake Bot API server."""
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ from pathlib import Path
 
 import yaml
 
+from app import App
 from handlers.answering.faq import load_faq
 from handlers.config import parse_config
 from handlers.context import Knowledge
-from runtime.launcher import build_service, serve
 
 from .conftest import CONFIG, FAQ
 from .fake_telegram import FakeTelegram
@@ -30,6 +30,7 @@ class Bot:
     group: dict
     task: asyncio.Task
     stop_event: asyncio.Event
+    app: App | None = None
 
     async def stop(self) -> None:
         self.stop_event.set()
@@ -52,12 +53,13 @@ async def start_bot(fake: FakeTelegram, db: Path, **overrides) -> Bot:
     group = fake.group(GROUP_ID, admins=[ADMIN_ID])
     fake.group(STAFF_ID, title="Aurora staff")
     config = make_config(fake, db, **overrides)
-    service = build_service(config, Knowledge.build(config, load_faq(FAQ)))
+    app = App(Knowledge.build(config, load_faq(FAQ)), telegram_token=fake.token)
+    service = app.service
     stop = asyncio.Event()
-    task = asyncio.create_task(serve(service, config, fake.token, None, stop))
+    task = asyncio.create_task(app.serve(stop))
     await fake.wait_for(lambda: any(c.method == "getMe" for c in fake.calls), timeout=10)
     await asyncio.sleep(0.2)   # the first long poll is in flight
-    return Bot(fake, service, group, task, stop)
+    return Bot(fake, service, group, task, stop, app)
 
 
 @contextlib.asynccontextmanager

@@ -7,10 +7,10 @@ import asyncio
 
 import yaml
 
+from app import App
 from handlers.answering.faq import load_faq
 from handlers.config import parse_config
 from handlers.context import Knowledge
-from runtime.launcher import build_service, serve
 
 from .conftest import CONFIG, FAQ, ROOT
 from .fake_telegram import FakeTelegram
@@ -34,9 +34,11 @@ def test_one_process_serves_both_and_staff_hears_about_x_in_telegram(tmp_path):
         raw["twitter"] = {"api_base_url": x_api.url, "poll_interval_seconds": 0.05,
                           "dm_poll_interval_seconds": 0.05}
         config = parse_config(raw, "test config", str(ROOT))
-        service = build_service(config, Knowledge.build(config, load_faq(FAQ)))
+        app = App(Knowledge.build(config, load_faq(FAQ)), telegram_token=tg.token,
+                  x_credentials=dict(CREDENTIALS))
+        service = app.service
         stop = asyncio.Event()
-        task = asyncio.create_task(serve(service, config, tg.token, dict(CREDENTIALS), stop))
+        task = asyncio.create_task(app.serve(stop))
         try:
             await tg.wait_for(lambda: any(c.method == "getMe" for c in tg.calls), timeout=10)
             alice = FakeTelegram.user(101, "alice")

@@ -131,3 +131,36 @@ def test_a_scam_raid_gets_one_warning_and_every_scam_removed(tmp_path):
             warnings = [p for p in _group_posts(fake) if "scam" in p["text"]]
             assert len(warnings) == 1
     run(scenario())
+
+
+def test_a_busy_staff_chat_gets_the_urgent_post_first_and_the_rest_in_one_digest(tmp_path):
+    def staff_calls(fake) -> list:
+        return [c for c in fake.calls
+                if c.method == "sendMessage" and c.params["chat_id"] == str(STAFF_ID)]
+
+    async def scenario():
+        async with running_bot(tmp_path, telegram={"staff_posts_per_minute": 3}) as (fake, bot):
+            bot.app.dispatcher.window = 4.0    # Telegram's minute, shortened for the test
+            for i in range(8):
+                fake.send_message(bot.group, FakeTelegram.user(600 + i, f"helpdesk_{i}"),
+                                  f"withdrawal problems? DM me, I'm support #{i}")
+            await fake.settle()
+            fake.send_message(bot.group, ALICE, "someone just withdrew all my USDT and I didn't "
+                                                "do it!! help")
+
+            def everything_told() -> bool:
+                told = "\n".join(c.params["text"] for c in staff_calls(fake))
+                return "🆘" in told and all(f"helpdesk_{i}" in told for i in range(8))
+
+            await fake.wait_for(everything_told, timeout=40)
+            calls = staff_calls(fake)
+            times = [c.at for c in calls]
+            # Never more than the chat's budget within its window (a little slack for clocks).
+            assert all(times[i + 3] - times[i] >= 3.5 for i in range(len(times) - 3))
+            texts = [c.params["text"] for c in calls]
+            urgent = next(i for i, t in enumerate(texts) if "🆘" in t)
+            digest = next(i for i, t in enumerate(texts) if t.startswith("📋"))
+            assert urgent < digest     # the emergency did not wait behind routine alerts
+            assert texts[digest].count("helpdesk_") >= 2
+            assert len(calls) < 9      # folded, not one post per alert
+    run(scenario())

@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from app import App
 from bench.bench_faq_load import write_faq
 from handlers.core import decide
 from handlers.model import Message, User
 from runtime.knowledge import KnowledgeFiles, load_knowledge
-from runtime.launcher import build_service, serve
 
 from .conftest import CONFIG, FAQ, run_cli
 from .fake_telegram import FakeTelegram
@@ -53,9 +53,10 @@ async def bot_on_files(folder: Path, reload_check_seconds: float = 0):
     fake.group(STAFF_ID, title="Aurora staff")
     files = KnowledgeFiles(write_config(folder, fake, reload_check_seconds))
     kb = files.load()
-    service = build_service(kb.config, kb, files=files)
+    app = App(kb, files, telegram_token=fake.token)
+    service = app.service
     stop = asyncio.Event()
-    task = asyncio.create_task(serve(service, kb.config, fake.token, None, stop))
+    task = asyncio.create_task(app.serve(stop))
     bot = Bot(fake, service, group, task, stop)
     try:
         await fake.wait_for(lambda: any(c.method == "getMe" for c in fake.calls), timeout=10)

@@ -110,7 +110,7 @@ def test_reminder_once_per_member_per_day(service):
     first = service.handle(msg("how long do KYC reviews take?", mid="1"))
     second = service.handle(msg("what are the trading fees?", mid="2"))
     reminder = "staff never DM you first"
-    texts = [[i.payload.get("text", "") for i in items] for items in (first, second)]
+    texts = [[getattr(i.action, "text", "") for i in items] for items in (first, second)]
     assert sum(reminder in t for t in texts[0]) + sum(reminder in t for t in texts[1]) <= 1
 
 
@@ -119,8 +119,8 @@ def test_graduated_policy_delete_then_mute_then_ban(service):
     for i in range(3):
         items = service.handle(msg(f"DM me for withdrawal support, fast fix #{i}", SCAMMER,
                                    mid=str(i)))
-        steps.append([item.payload["op"] for item in items])
-    assert "delete" in steps[0] and "restrict" not in steps[0]
+        steps.append([item.action.kind for item in items])
+    assert "remove" in steps[0] and "restrict" not in steps[0]
     assert "restrict" in steps[1]
     assert "ban" in steps[2]
 
@@ -140,4 +140,4 @@ def test_edited_message_is_checked_again(service):
     edited = Message(channel="telegram", chat_id="-100", message_id="5", user=SCAMMER,
                      text="hello all, DM me for withdrawal support", edited=True)
     items = service.handle(edited)
-    assert items and any(i.payload["op"] == "delete" for i in items)
+    assert items and any(i.action.kind == "remove" for i in items)

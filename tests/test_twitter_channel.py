@@ -1,4 +1,4 @@
-"""The X channel end to end: the whole bot (runtime.launcher.serve) with the real tweepy client,
+"""The X channel end to end: the whole bot (app.App.serve) with the real tweepy client,
 pointed at the fake X API on 127.0.0.1. Each scenario says who posts what, and asserts exactly
 what X saw the bot do."""
 
@@ -14,10 +14,10 @@ import pytest
 import yaml
 from mnemonic import Mnemonic
 
+from app import App
 from handlers.answering.faq import load_faq
 from handlers.config import parse_config
 from handlers.context import Knowledge
-from runtime.launcher import build_service, serve
 
 from .conftest import CONFIG, FAQ, ROOT
 from .fake_x_api import FakeXApi
@@ -52,14 +52,15 @@ class Bot:
         self.error: BaseException | None = None
 
     def start(self) -> Bot:
-        self.service = build_service(self.config, Knowledge.build(self.config, self.faq))
+        self.app = App(Knowledge.build(self.config, self.faq), x_credentials=dict(CREDENTIALS))
+        self.service = self.app.service
         ready = threading.Event()
 
         async def main() -> None:
             self.loop = asyncio.get_running_loop()
             self.stopped = asyncio.Event()
             ready.set()
-            await serve(self.service, self.config, "", dict(CREDENTIALS), stop=self.stopped)
+            await self.app.serve(self.stopped)
 
         def run() -> None:
             try:
@@ -82,7 +83,7 @@ class Bot:
             raise self.error
 
     def health(self) -> str:
-        return " | ".join(self.service.channel_health())
+        return " | ".join(self.service.commands.health())
 
 
 @pytest.fixture(scope="module")

@@ -81,7 +81,6 @@ class Faq:
 
     def __init__(self, entries: list[FaqEntry], source: str = "") -> None:
         self.entries = entries
-        self.by_id = {e.id: e for e in entries}
         self.source = source
         self.default_language = next(iter(entries[0].answer)) if entries else "en"
 

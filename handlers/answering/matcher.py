@@ -39,7 +39,6 @@ class Candidate:
     entry: FaqEntry
     score: float
     query_coverage: float
-    entry_coverage: float
 
 
 @dataclass(frozen=True)
@@ -285,7 +284,7 @@ class FaqMatcher:
             # a deposit entry) is a sign the question is out of its scope.
             uncovered = sum(1 for f in query_topics if f not in ix.strong and f not in ix.weak)
             score *= UNCOVERED_TOPIC_FACTOR ** uncovered
-            scored.append(Candidate(ix.entry, score, query_cov, e_cov))
+            scored.append(Candidate(ix.entry, score, query_cov))
         scored.sort(key=lambda c: (-c.score, c.entry.id))
         top = tuple(scored[:limit])
         return Match(analysis, top, top[0].score if top else 0.0)

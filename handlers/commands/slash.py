@@ -11,6 +11,7 @@ import re
 from typing import TYPE_CHECKING
 
 from handlers.model import Command, Decision, Finding, HandOff, Message, OpenTicket, Reload, Reply
+from handlers.platforms import platform
 from handlers.replies.texts import reply_language, say
 from handlers.text import detect_language
 
@@ -25,7 +26,6 @@ _LINK = re.compile(r"^(?:https?://)?(?:t\.me/(?:c/)?[\w-]+/\d+(?:/\d+)?|(?:x|twi
 PRIORITY_FLAGS = {"!urgent": "urgent", "!high": "high", "!normal": "normal", "!low": "low"}
 TICKET_FILTERS = ("open", "mine", "overdue", "urgent", "all")
 
-MEMBER_COMMANDS = ("help", "start", "human", "ticket", "verify")
 TICKET_COMMANDS = ("tickets", "assign", "reply", "note", "close", "reopen", "reload", "stats")
 MODERATOR_COMMANDS = ("escalate", *TICKET_COMMANDS)
 
@@ -167,12 +167,12 @@ def _verify(message: Message, rest: str, kb: Knowledge, words: str) -> Reply:
     if len(args) != 1 or not _HANDLE.match(args[0]):
         return Reply(check="usage", text=say("usage", words, usage=USAGE["verify"]))
     username = args[0].lstrip("@")
-    platform = "twitter" if message.channel == "twitter" else "telegram"
-    accounts = kb.config.official_for(platform)
+    accounts_of = platform(message.channel).accounts
+    accounts = kb.config.official_for(accounts_of)
     listed = ", ".join(f"@{a.username}" for a in accounts) or kb.config.brand.name
     if any(a.username.lower() == username.lower() for a in accounts):
         return Reply(check="verify", text=say("verify_official", words, name=username, accounts=listed))
-    verdict = kb.safety.impersonation.check(User(id="?", username=username, name=""), platform)
+    verdict = kb.safety.impersonation.check(User(id="?", username=username, name=""), accounts_of)
     key = "verify_imitation" if verdict.impersonator and verdict.resembles else "verify_not_official"
     return Reply(check="verify", text=say(key, words, name=username, accounts=listed,
                                           resembles=verdict.resembles or ""))

@@ -33,6 +33,7 @@ from handlers.model import (
     SendPrivate,
     Warn,
 )
+from handlers.platforms import platform
 from handlers.replies.texts import say
 from handlers.text import canonical
 
@@ -63,17 +64,17 @@ class SafetyKit:
         # Each platform names only its own accounts: a Telegram username @-tagged on X can
         # belong to anyone there, an impersonator included.
         self._accounts = {
-            platform: ", ".join(f"@{a.username}" for a in getattr(config.official, platform))
-            for platform in ("telegram", "twitter")}
+            name: ", ".join(f"@{a.username}" for a in getattr(config.official, name))
+            for name in ("telegram", "twitter")}
         self.accounts_line = ", ".join(f"@{a.username}" for a in official) or config.brand.name
 
     def accounts_for(self, channel: str) -> str:
         """The official accounts to name in a message on this channel."""
-        platform = "twitter" if channel == "twitter" else "telegram"
-        return self._accounts.get(platform) or self.accounts_line
+        return self._accounts.get(platform(channel).accounts) or self.accounts_line
 
     def is_official(self, message: Message) -> bool:
-        return message.from_official or (message.channel, message.user.id) in self.official_ids
+        return message.from_official or \
+            (platform(message.channel).accounts, message.user.id) in self.official_ids
 
 
 @dataclass
@@ -263,7 +264,7 @@ def split_phrase(text: str, earlier: tuple[Earlier, ...]) -> tuple[Secret | None
 
 
 def _platform(message: Message) -> str:
-    return "twitter" if message.channel == "twitter" else "telegram"
+    return platform(message.channel).accounts
 
 
 # --- actions -----------------------------------------------------------------------------------
@@ -271,7 +272,6 @@ def _platform(message: Message) -> str:
 @dataclass
 class SafetyPlan:
     actions: list = field(default_factory=list)
-    blocks_faq_reply: bool = False      # the public answer must not appear (deleted message)
     handled: bool = False               # the safety actions already answer the member
 
 
@@ -287,7 +287,6 @@ def plan(message: Message, result: SafetyResult, kit: SafetyKit, lang: str, stri
 
     if result.secret:
         out.actions += _secret_actions(message, result, kit, lang, dry_run, base, faq_text)
-        out.blocks_faq_reply = message.public
         out.handled = True
     if result.scam:
         why = "; ".join(dict.fromkeys(f.detail for f in result.findings if f.label == "scam"))
@@ -297,7 +296,6 @@ def plan(message: Message, result: SafetyResult, kit: SafetyKit, lang: str, stri
             out.actions += _moderate(message, step, check, kit, lang, dry_run, base, why,
                                      say("scam_warning", lang, why=_short(why, lang),
                                          accounts=kit.accounts_for(message.channel)), "staff_scam")
-            out.blocks_faq_reply = True
         else:
             out.actions.append(Reply(check=check, text=say(
                 "scam_private", lang, why=_short(why, lang),
@@ -340,7 +338,7 @@ def _secret_actions(message: Message, result: SafetyResult, kit: SafetyKit, lang
     actions: list = []
     # A phrase sent in parts: the earlier public parts go too (a part alone is half a secret).
     parts = [e.message_id for e in result.earlier_parts if e.public]
-    if message.channel == "twitter":
+    if platform(message.channel).removes == "hide":
         actions += [Hide(check=check), *(Hide(check=check, message_id=m) for m in parts),
                     Reply(check=check, text=say("secret_x_reply", lang, who=message.user.handle,
                                                 what=what))]
@@ -372,11 +370,12 @@ def _moderate(message: Message, step: str, check: str, kit: SafetyKit, lang: str
     """Warning in the thread + staff alert always; then the graduated step."""
     minutes = int(kit.config.safety.mute_minutes)
     step_actions: list = []
+    where = platform(message.channel)
     if step in ("delete", "mute", "ban") and not message.joined:
-        step_actions.append(Hide(check=check) if message.channel == "twitter" else Delete(check=check))
-    if step == "mute" and message.channel != "twitter":
+        step_actions.append(Hide(check=check) if where.removes == "hide" else Delete(check=check))
+    if step == "mute" and where.can_restrict:
         step_actions.append(Restrict(check=check, seconds=minutes * 60))
-    if step == "ban" and message.channel != "twitter":
+    if step == "ban" and where.can_ban:
         step_actions.append(Ban(check=check))
     done = ", ".join(a.name for a in step_actions) or "warned"
     if dry_run:

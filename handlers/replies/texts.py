@@ -57,6 +57,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "staff_maybe_delivered": "⏳ {ref}: Telegram confirmed the answer to the member too late; "
                                  "it probably arrived and was not sent again. Check with the "
                                  "member if it matters.",
+        "staff_digest": "📋 {count} staff updates while this chat was at its message limit "
+                        "(urgent ones were posted on their own):",
         "staff_dm_failed": "📭 I could not message {user} privately{ref} ({error}). {what}",
         "staff_dm_failed_button": "A button to open a private chat with me was posted under their "
                                   "message instead.",

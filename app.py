@@ -1,0 +1,117 @@
+"""The wiring, at the top: open the store, build the service, the dispatcher and every
+configured channel, and run them. The only module that knows both the runtime and the
+channels (`python bot.py run` calls it)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from collections.abc import Mapping
+
+from channels.console import ConsoleChannel
+from channels.telegram import TelegramChannel
+from channels.twitter import TwitterChannel
+from handlers.context import Knowledge
+from runtime.dispatch import Dispatcher
+from runtime.knowledge import KnowledgeFiles
+from runtime.ports import Channel
+from runtime.service import SupportService
+from store import Store
+
+log = logging.getLogger("bot")
+X_KEYS = ("X_API_KEY", "X_API_SECRET", "X_ACCESS_TOKEN", "X_ACCESS_TOKEN_SECRET")
+
+
+class App:
+    """One bot: the store, the service, the dispatcher and the platform channels, built once
+    with everything they need (nothing is plugged in afterwards)."""
+
+    def __init__(self, kb: Knowledge, files: KnowledgeFiles | None = None,
+                 telegram_token: str = "", x_credentials: Mapping[str, str] | None = None) -> None:
+        config = kb.config
+        live = bool(telegram_token or x_credentials)
+        # Staff posts go to the Telegram staff chat when there is one, else to the log (the
+        # console prints them).
+        staff = "telegram" if telegram_token and config.telegram.staff_chat_id else \
+            "log" if live else "console"
+        self.channels: dict[str, Channel] = {}
+        self.store = Store(config.resolve(config.database))
+        self.service = SupportService(kb, self.store, staff_channel=staff, files=files,
+                                      health=lambda: [c.health() for c in self.channels.values()])
+        self.dispatcher = Dispatcher(self.service, self.channels)
+        if telegram_token:
+            self.channels["telegram"] = TelegramChannel(self.service, config, telegram_token,
+                                                        self.dispatcher)
+        if x_credentials:
+            self.channels["twitter"] = TwitterChannel(self.service, config, dict(x_credentials),
+                                                      self.dispatcher)
+
+    def console(self) -> int:
+        return ConsoleChannel(self.service).run()
+
+    async def serve(self, stop: asyncio.Event | None = None) -> int:
+        """Run the platform channels until `stop` is set (or SIGINT/SIGTERM)."""
+        stop = stop or asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(sig, stop.set)
+        started: list[Channel] = []
+        try:
+            for name, channel in self.channels.items():
+                await channel.start()
+                started.append(channel)
+                log.info("%s channel running", name)
+            self.service.recover_interrupted()
+            await self.dispatcher.retry_pending()   # decided before a restart, not yet done
+            maintenance = asyncio.create_task(self.dispatcher.run_maintenance(stop))
+            watcher = asyncio.create_task(self.dispatcher.runtime.watch(
+                stop, self.service.kb.config.reload_check_seconds))
+            await stop.wait()
+            # Let a pass in progress finish before the channels close (no send cut in half).
+            with contextlib.suppress(TimeoutError, asyncio.CancelledError):
+                await asyncio.wait_for(maintenance, 20)
+            with contextlib.suppress(TimeoutError, asyncio.CancelledError):
+                await asyncio.wait_for(watcher, 60)
+        finally:
+            for channel in reversed(started):
+                with contextlib.suppress(Exception):
+                    await channel.stop()
+        return 0
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def run(files: KnowledgeFiles, kb: Knowledge, args: argparse.Namespace,
+        env: Mapping[str, str]) -> int:
+    """Every channel whose credentials are set; the console when there are none."""
+    config, faq = kb.config, kb.faq
+    telegram_token = env.get("TELEGRAM_BOT_TOKEN", "").strip()
+    x_credentials = {key: env.get(key, "").strip() for key in X_KEYS}
+    x_missing = [k for k, v in x_credentials.items() if not v]
+    platform = bool(telegram_token) or not x_missing
+    logging.basicConfig(level=logging.INFO if platform and not args.console else logging.WARNING,
+                        stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)   # its lines carry the bot token
+    if 0 < len(x_missing) < len(X_KEYS):
+        log.error("X is not started: %s missing from the environment", ", ".join(x_missing))
+    console = args.console or not platform
+    app = App(kb, files, "" if console else telegram_token,
+              None if console or x_missing else x_credentials)
+    try:
+        if console:
+            if sys.stdin.isatty():
+                print(f"No platform tokens set: starting the local console channel for "
+                      f"{config.brand.name} ({len(faq)} FAQ entries). Set TELEGRAM_BOT_TOKEN or "
+                      "the X_* variables to go live (see README).")
+            return app.console()
+        return asyncio.run(app.serve())
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        app.close()
