@@ -109,8 +109,8 @@ MAX_LINKS = 64
 class BrandMarks:
     """What the brand looks like on the web: its own domains and its names."""
 
-    domains: frozenset[str]          # registrable official domains, e.g. "nebula.example"
-    names: tuple[str, ...]           # folded brand names, e.g. ("nebula", "nebulaex")
+    domains: frozenset[str]          # registrable official domains, e.g. "acme.example"
+    names: tuple[str, ...]           # folded brand names, e.g. ("acme", "acmeex")
     telegram: frozenset[str]         # official Telegram usernames (lower case)
     official_handles: frozenset[str] = frozenset()   # every official username, lower case
 
