@@ -57,7 +57,6 @@ from handlers.commands.slash import parse as parse_command  # noqa: E402
 from handlers.config import Config  # noqa: E402
 from handlers.detectors.redaction import redact  # noqa: E402
 from handlers.model import Message, User  # noqa: E402
-from handlers.replies.texts import say  # noqa: E402
 from runtime.service import OutboxItem, SupportService  # noqa: E402
 
 from .base import DeliveryError  # noqa: E402
@@ -507,7 +506,8 @@ class TelegramChannel:
         if p.get("token") and self.bot_username:
             url = create_deep_linked_url(self.bot_username, p["token"])
             lang = "zh" if any("\u4e00" <= ch <= "\u9fff" for ch in p["text"]) else "en"
-            markup = InlineKeyboardMarkup([[InlineKeyboardButton(say("button_dm", lang), url=url)]])
+            button = InlineKeyboardButton(self.service.say("button_dm", lang), url=url)
+            markup = InlineKeyboardMarkup([[button]])
         link = await self._send(int(p["chat_id"]), p["text"], p.get("reply_to"), p.get("thread_id"), markup)
         if p.get("user_started") and p.get("private_text") and self.config.telegram.handoff_dm_directly:
             try:
@@ -539,8 +539,8 @@ class TelegramChannel:
         if not self.staff_chat:
             log.warning("could not %s in %s: %s", op, p.get("chat_id"), reason)
             return
-        text = say("staff_cannot", "en", op=op, chat=p.get("chat_id"), user=p.get("user_id"),
-                   check=p.get("check", ""), reason=reason)
+        text = self.service.say("staff_cannot", "en", op=op, chat=p.get("chat_id"), user=p.get("user_id"),
+                                check=p.get("check", ""), reason=reason)
         with contextlib.suppress(TelegramError):
             await self.app.bot.send_message(chat_id=int(self.staff_chat), text=text)
 

@@ -25,7 +25,6 @@ import requests
 import tweepy
 
 from handlers.detectors.redaction import redact
-from handlers.replies.texts import reply_language, say
 from runtime.service import OutboxItem
 
 from .base import DeliveryError
@@ -243,8 +242,8 @@ class TwitterChannel:
         me = await self._identity()
         member = self.service.store.user("twitter", p["user_id"]) or {}
         who = f"@{member['username']}" if member.get("username") else ""
-        text = say("x_dm_closed", reply_language(member.get("lang") or "en"), who=who,
-                   link=me.compose_link).strip()
+        lang = self.service.reply_language(member.get("lang") or "en")
+        text = self.service.say("x_dm_closed", lang, who=who, link=me.compose_link).strip()
         log.info("X: user %s does not accept DMs; asked publicly to DM us", p["user_id"])
         return await self._post(item_id, text, p.get("reply_to"))
 

@@ -14,7 +14,6 @@ import time
 import requests
 import tweepy
 
-from handlers.replies.texts import say
 from runtime.service import OutboxItem
 
 from .twitter_api import LimitHit, XApi, clock_time, describe_error
@@ -94,6 +93,6 @@ class Stoppages:
             store.set_cursor(persisted, "1")
         log.warning("X: polling stopped: %s", why)
         payload = {"op": "staff", "kind": "alert", "origin_channel": "twitter",
-                   "text": say("staff_channel_stopped", "en", channel="X", why=why, what=what)}
+                   "text": self.service.say("staff_channel_stopped", "en", channel="X", why=why, what=what)}
         item_id = store.add_outbox(self.service.staff_channel, payload)
         await self.dispatcher.deliver([OutboxItem(item_id, self.service.staff_channel, payload)])

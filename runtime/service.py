@@ -44,7 +44,6 @@ from handlers.model import (
     User,
     Warn,
 )
-from handlers.replies.texts import reply_language, say
 from store import Store
 
 from .history import StoreHistory, faq_key, reminder_key, unsettled_key
@@ -90,6 +89,13 @@ class SupportService:
         self._worker: ThreadPoolExecutor | None = None
         self.recent = RecentMessages()      # members' last messages: memory only, never stored
 
+    def say(self, key: str, lang: str, **values: object) -> str:
+        """A sentence in the running knowledge's words (the operator's overrides included)."""
+        return self.kb.texts.say(key, lang, **values)
+
+    def reply_language(self, lang: str) -> str:
+        return self.kb.texts.reply_language(lang)
+
     # --- /reload: load off the event loop, then swap ----------------------------------------
 
     def load_files(self) -> Knowledge | str:
@@ -115,10 +121,10 @@ class SupportService:
         """Staff hear what a change of the files on disk did."""
         if isinstance(outcome, Knowledge):
             log.info("files changed on disk: reloaded, %d FAQ entries", len(outcome.faq))
-            text = say("staff_reloaded_on_change", "en", entries=len(outcome.faq))
+            text = self.say("staff_reloaded_on_change", "en", entries=len(outcome.faq))
         else:
             log.warning("files changed on disk but were refused: %s", outcome)
-            text = say("staff_reload_refused_on_change", "en", error=outcome)
+            text = self.say("staff_reload_refused_on_change", "en", error=outcome)
         payload = {"op": "staff", "text": text, "kind": "alert", "origin_channel": RUNTIME}
         item_id = self.store.add_outbox(self.staff_channel, payload, None, self.clock())
         return [OutboxItem(item_id, self.staff_channel, payload)]
@@ -130,10 +136,10 @@ class SupportService:
         words = p.get("lang", "en")
         if isinstance(outcome, Knowledge):
             log.info("reloaded: config and %d FAQ entries from %s", len(outcome.faq), outcome.faq.source)
-            text = say("reloaded", words, entries=len(outcome.faq))
+            text = self.say("reloaded", words, entries=len(outcome.faq))
         else:
             log.warning("reload refused, the running config and FAQ stay: %s", outcome)
-            text = say("reload_failed", words, error=outcome)
+            text = self.say("reload_failed", words, error=outcome)
         payload = {**p["confirm"], "text": text, "check": "reload"}
         item_id = self.store.add_outbox(p["confirm_channel"], payload, None, self.clock())
         return [OutboxItem(item_id, p["confirm_channel"], payload)]
@@ -204,7 +210,7 @@ class SupportService:
 
     def _materialize(self, message: Message, decision: Decision, now: float) -> list[OutboxItem]:
         items: list[OutboxItem] = []
-        words = reply_language(decision.lang)
+        words = self.reply_language(decision.lang)
         for action in decision.actions:
             for channel, payload, ref in self._payloads(message, decision, action, words, now):
                 payload.setdefault("check", action.check)
@@ -335,7 +341,7 @@ class SupportService:
         out: list[tuple[str, dict[str, Any], str | None]] = []
         base = {"chat_id": message.chat_id, "reply_to": message.message_id,
                 "thread_id": message.thread_id, "user_id": subject.id}
-        note = "" if created else say("ticket_added", words, ref=ref)
+        note = "" if created else self.say("ticket_added", words, ref=ref)
         self.store.bump("tickets_opened" if created else "tickets_added_to")
         if action.announce_public and message.public:
             out.append((message.channel, {**base, "op": "reply",
@@ -346,10 +352,10 @@ class SupportService:
                                           "text": action.announce_private.format(ref=ref) +
                                           (f" {note}" if note else "")}, ref))
         icon = "🆘" if ticket.priority == "urgent" else "🎫"
-        staff = say("staff_ticket", "en", icon=icon, ref=ref, priority=ticket.priority,
-                    state="new" if created else "updated", channel=message.channel,
-                    user=subject.handle, topic=ticket.topic, reason=_clean(decision, action.reason),
-                    summary=ticket.summary, link=origin.link or "-")
+        staff = self.say("staff_ticket", "en", icon=icon, ref=ref, priority=ticket.priority,
+                         state="new" if created else "updated", channel=message.channel,
+                         user=subject.handle, topic=ticket.topic, reason=_clean(decision, action.reason),
+                         summary=ticket.summary, link=origin.link or "-")
         out.append((self.staff_channel, {"op": "staff", "text": staff, "kind": "ticket", "ref": ref,
                                          "origin_channel": message.channel}, ref))
         return out
@@ -366,8 +372,8 @@ class SupportService:
             return []
         if reopen:
             self.store._event(action.ref, message.user.handle, "reopened", "member wrote again", now)
-        text = say("staff_member_wrote", "en", ref=ticket.ref, user=message.user.handle,
-                   state=" (reopened)" if reopen else "", text=clean[:800])
+        text = self.say("staff_member_wrote", "en", ref=ticket.ref, user=message.user.handle,
+                        state=" (reopened)" if reopen else "", text=clean[:800])
         return [(self.staff_channel, {"op": "staff", "text": text, "kind": "ticket",
                                       "ref": ticket.ref, "origin_channel": message.channel}, ticket.ref)]
 
@@ -378,9 +384,9 @@ class SupportService:
         what = ("I am leaving it." if leaving else
                 "I only remove leaked secrets and scams there; I answer nothing and obey no "
                 "command." if policy == "safety" else "I ignore everything said there.")
-        text = say("staff_unmanaged_group", "en", title=redact(title)[:80] or "(no title)",
-                   chat=chat_id, what=what,
-                   added_by=f", added by {added_by.handle} (id {added_by.id})" if added_by else "")
+        text = self.say("staff_unmanaged_group", "en", title=redact(title)[:80] or "(no title)",
+                        chat=chat_id, what=what,
+                        added_by=f", added by {added_by.handle} (id {added_by.id})" if added_by else "")
         payload = {"op": "staff", "kind": "unmanaged-group", "origin_channel": channel, "text": text}
         with self.store.atomic():
             item_id = self.store.add_outbox(self.staff_channel, payload, None, self.clock())
@@ -393,7 +399,7 @@ class SupportService:
         and staff hear that it may not have."""
         if not item.ref or item.payload.get("op") == "staff":
             return []
-        text = say("staff_maybe_delivered", "en", ref=item.ref)
+        text = self.say("staff_maybe_delivered", "en", ref=item.ref)
         payload = {"op": "staff", "kind": "alert", "text": text, "ref": item.ref,
                    "origin_channel": item.channel}
         item_id = self.store.add_outbox(self.staff_channel, payload, item.ref, self.clock())
@@ -410,8 +416,8 @@ class SupportService:
         now = self.clock()
         user_id = str(p.get("user_id") or "")
         member = self.store.user(item.channel, user_id) or {}
-        words = reply_language(member.get("lang") or "en")
-        who = f"@{member['username']}" if member.get("username") else say("topic_general", words)
+        words = self.reply_language(member.get("lang") or "en")
+        who = f"@{member['username']}" if member.get("username") else self.say("topic_general", words)
         origin = str(p.get("chat_id") or "")
         public_origin = bool(origin) and origin != user_id and not origin.startswith("dm") \
             and bool(p.get("reply_to"))
@@ -427,7 +433,7 @@ class SupportService:
                 out.append((item.channel, {
                     "op": "handoff", "chat_id": origin, "reply_to": p["reply_to"],
                     "thread_id": p.get("thread_id"), "user_id": user_id, "public": True,
-                    "token": token, "text": say("dm_unreachable_public", words, who=who),
+                    "token": token, "text": self.say("dm_unreachable_public", words, who=who),
                     "not_before": at,
                     # X has no buttons: its hand-off tries the DM once more, then asks publicly
                     # with a compose link.
@@ -437,10 +443,10 @@ class SupportService:
                 items = [OutboxItem(self.store.add_outbox(ch, payload, ref, now), ch, payload, ref)
                          for ch, payload, ref in out]
                 return items   # a stranger's group: staff are not paged for what happens there
-            what = say("staff_dm_failed_button" if public_origin else "staff_dm_failed_nothing", "en")
-            staff = say("staff_dm_failed", "en", user=member.get("username") and f"@{member['username']}"
-                        or f"user {user_id}", ref=f" about {item.ref}" if item.ref else "",
-                        error=redact(error)[:120], what=what)
+            what = self.say("staff_dm_failed_button" if public_origin else "staff_dm_failed_nothing", "en")
+            staff = self.say("staff_dm_failed", "en", user=member.get("username") and f"@{member['username']}"
+                             or f"user {user_id}", ref=f" about {item.ref}" if item.ref else "",
+                             error=redact(error)[:120], what=what)
             out.append((self.staff_channel, {"op": "staff", "kind": "alert", "text": staff,
                                              "origin_channel": item.channel, "ref": item.ref,
                                              "unreachable_of": item.id}, item.ref))
@@ -460,9 +466,9 @@ class SupportService:
                 late = int((now - (ticket.first_response_due or now)) // 60)
                 payload = {"op": "staff", "kind": "overdue", "ref": ticket.ref,
                            "origin_channel": ticket.channel,
-                           "text": say("staff_overdue", "en", ref=ticket.ref, priority=ticket.priority,
-                                       user=ticket.username or ticket.user_id, minutes=late,
-                                       topic=ticket.topic)}
+                           "text": self.say("staff_overdue", "en", ref=ticket.ref, priority=ticket.priority,
+                                            user=ticket.username or ticket.user_id, minutes=late,
+                                            topic=ticket.topic)}
                 item_id = self.store.add_outbox(self.staff_channel, payload, ticket.ref, now)
             items.append(OutboxItem(item_id, self.staff_channel, payload, ticket.ref))
         return items
