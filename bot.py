@@ -20,18 +20,25 @@ def _load(args: argparse.Namespace):
     from handlers.answering.faq import load_faq
     from handlers.config import load_config
     from handlers.context import Knowledge
+    from handlers.tables import load_tables
 
     config = load_config(args.config)
+    tables = load_tables(config)   # the overlays the config names, checked like the config
     faq = load_faq(args.faq or config.resolve(config.faq_file))
-    return config, faq, Knowledge.build(config, faq)
+    return config, faq, Knowledge.build(config, faq, tables=tables)
 
 
 def cmd_check_config(args: argparse.Namespace) -> int:
-    config, faq, _ = _load(args)
+    config, faq, kb = _load(args)
     print(f"{args.config}: ok ({config.brand.name}; {len(config.official.telegram)} Telegram and "
           f"{len(config.official.twitter)} X official accounts)")
     print(f"{faq.source}: ok ({len(faq)} entries; languages "
           f"{', '.join(sorted({lang for e in faq.entries for lang in e.answer}))})")
+    vocabulary = kb.tables.vocabulary
+    print(f"vocabulary: packs {', '.join(config.vocabulary.packs)} "
+          f"({len(vocabulary.concepts)} concepts)")
+    for what, path in config.overlays().items():
+        print(f"{path}: ok ({what} overlay)")
     for line in access_summary(config):
         print(line)
     return 0

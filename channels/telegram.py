@@ -58,7 +58,6 @@ from handlers.config import Config  # noqa: E402
 from handlers.detectors.redaction import redact  # noqa: E402
 from handlers.model import Message, User  # noqa: E402
 from handlers.platforms import PLATFORMS  # noqa: E402
-from handlers.replies.texts import say  # noqa: E402
 from runtime.outgoing import (  # noqa: E402
     BanMember,
     HandoffPost,
@@ -498,7 +497,8 @@ class TelegramChannel(Channel):
         if action.token and self.bot_username:
             url = create_deep_linked_url(self.bot_username, action.token)
             lang = "zh" if any("\u4e00" <= ch <= "\u9fff" for ch in action.text) else "en"
-            markup = InlineKeyboardMarkup([[InlineKeyboardButton(say("button_dm", lang), url=url)]])
+            button = InlineKeyboardButton(self.service.say("button_dm", lang), url=url)
+            markup = InlineKeyboardMarkup([[button]])
         sent = await self._send(int(action.chat_id), action.text, action.reply_to, action.thread_id,
                                 markup)
         if action.user_started and action.private_text and self.config.telegram.handoff_dm_directly:
@@ -549,7 +549,7 @@ class TelegramChannel(Channel):
         if not self.staff_chat:
             log.warning("could not %s in %s: %s", op, action.chat_id, reason)
             return
-        text = say("staff_cannot", "en", op=op, chat=action.chat_id, user=action.user_id,
+        text = self.service.say("staff_cannot", "en", op=op, chat=action.chat_id, user=action.user_id,
                    check=action.check, reason=reason)
         with contextlib.suppress(TelegramError):
             await self.app.bot.send_message(chat_id=int(self.staff_chat), text=text)

@@ -24,7 +24,6 @@ from typing import Any
 import requests
 import tweepy
 
-from handlers.replies.texts import reply_language, say
 from runtime.outgoing import HandoffPost, Post, PrivateMessage, RemoveMessage
 from runtime.ports import Channel, Delivered, DeliveryError, OutboxItem, handles
 
@@ -231,7 +230,8 @@ class TwitterChannel(Channel):
         me = await self._identity()
         member = self.service.member("twitter", action.user_id)
         who = f"@{member['username']}" if member.get("username") else ""
-        text = say("x_dm_closed", reply_language(member.get("lang") or "en"), who=who,
+        lang = self.service.reply_language(member.get("lang") or "en")
+        text = self.service.say("x_dm_closed", lang, who=who,
                    link=me.compose_link).strip()
         log.info("X: user %s does not accept DMs; asked publicly to DM us", action.user_id)
         return Delivered(await self._post(item.id, text, action.reply_to))

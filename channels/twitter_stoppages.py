@@ -14,8 +14,6 @@ import time
 import requests
 import tweepy
 
-from handlers.replies.texts import say
-
 from .twitter_api import LimitHit, XApi, clock_time, describe_error
 
 log = logging.getLogger("bot.twitter")
@@ -92,6 +90,6 @@ class Stoppages:
             self.service.set_cursor(persisted, "1")
         log.warning("X: polling stopped: %s", why)
         item = self.service.staff_alert(
-            say("staff_channel_stopped", "en", channel="X", why=why, what=what), "twitter",
+            self.service.say("staff_channel_stopped", "en", channel="X", why=why, what=what), "twitter",
             priority="urgent")
         await self.dispatcher.deliver([item])

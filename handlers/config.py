@@ -21,6 +21,7 @@ from pydantic import (
     model_validator,
 )
 
+from handlers.answering.lexicon import DEFAULT_PACKS, pack_names
 from handlers.loading import ConfigError, describe_errors, read_yaml
 
 
@@ -192,6 +193,31 @@ class Twitter(Strict):
     user_id: AccountId | None = None           # our account id (else asked once with get_me)
 
 
+OverlayPath = Annotated[StrictStr, Field(min_length=1)]
+
+
+class VocabularySettings(Strict):
+    """What the matcher understands: the shipped domain packs, and the operator's own words."""
+
+    packs: list[StrictStr] = Field(default_factory=lambda: list(DEFAULT_PACKS), min_length=1)
+    overlay: OverlayPath | None = None         # a file adding patterns and concepts
+
+    @field_validator("packs")
+    @classmethod
+    def _shipped(cls, value: list[str]) -> list[str]:
+        known = pack_names()
+        for name in value:
+            if name not in known:
+                raise ValueError(f"no domain pack {name!r} (shipped: {', '.join(known)})")
+        if len(set(value)) != len(value):
+            raise ValueError("a pack is named twice")
+        return value
+
+
+class ImpersonationSettings(Strict):
+    roles_overlay: OverlayPath | None = None   # a file adding role, fan and generic words
+
+
 class Config(Strict):
     brand: Brand
     official: Official = Field(default_factory=Official)
@@ -207,6 +233,9 @@ class Config(Strict):
     safety: Safety = Field(default_factory=Safety)
     telegram: Telegram = Field(default_factory=Telegram)
     twitter: Twitter = Field(default_factory=Twitter)
+    vocabulary: VocabularySettings = Field(default_factory=VocabularySettings)
+    impersonation: ImpersonationSettings = Field(default_factory=ImpersonationSettings)
+    texts_overlay: OverlayPath | None = None   # a file overriding the bot's sentences
     _base_dir: str = PrivateAttr(default="")
 
     @property
@@ -251,6 +280,16 @@ class Config(Strict):
         if self.database == ":memory:":
             return None
         return self.resolve(self.database).parent / "cache"
+
+    def brand_names(self) -> tuple[str, ...]:
+        """The brand's own names: what "{brand}" stands for in the vocabulary."""
+        return (self.brand.name, *self.brand.aliases)
+
+    def overlays(self) -> dict[str, Path]:
+        """The operator's word overlays this config names, by what they change, resolved."""
+        named = {"vocabulary": self.vocabulary.overlay, "roles": self.impersonation.roles_overlay,
+                 "texts": self.texts_overlay}
+        return {what: self.resolve(path) for what, path in named.items() if path}
 
     def official_for(self, platform: str) -> list[OfficialAccount]:
         return list(getattr(self.official, platform, []) or [])

@@ -1,16 +1,19 @@
-"""What a decision is made with: the operator's knowledge (config, FAQ, indexes) and the
-recent activity the runtime remembers. Shared by the core and the command parser."""
+"""What a decision is made with: the operator's knowledge (config, FAQ, word tables, indexes)
+and the recent activity the runtime remembers. Shared by the core and the command parser."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from handlers.answering.analysis import Lexicon, compiled
 from handlers.answering.faq import Faq
 from handlers.answering.matcher import FaqMatcher
 from handlers.config import Config
 from handlers.detectors.safety import SafetyKit
 from handlers.model import Earlier, Message
+from handlers.replies.texts import Texts
+from handlers.tables import Tables, shipped_tables
 
 
 class State(Protocol):
@@ -61,19 +64,41 @@ class NoHistory:
 NO_HISTORY = NoHistory()
 
 
+def matcher_lexicon(config: Config, tables: Tables) -> Lexicon:
+    """The vocabulary the matcher reads with: the tables' packs and overlay, "{brand}" filled
+    in with the config's brand names. Its fingerprint is part of the FAQ index's cache key."""
+    return compiled(tables.vocabulary.with_brand(config.brand_names()))
+
+
 @dataclass
 class Knowledge:
-    """Config, FAQ and the indexes built from them; rebuilt on /reload."""
+    """Config, FAQ, word tables and the indexes built from them; rebuilt on /reload."""
 
     config: Config
     faq: Faq
     matcher: FaqMatcher
     safety: SafetyKit
+    tables: Tables
+
+    @property
+    def texts(self) -> Texts:
+        """The bot's sentences, with the operator's overrides."""
+        return self.tables.texts
 
     @classmethod
-    def build(cls, config: Config, faq: Faq, index: dict[str, Any] | None = None) -> Knowledge:
-        """`index`: a `FaqMatcher.index_state()` of this very FAQ, to skip re-analysing it."""
-        names = (config.brand.name, *config.brand.aliases,
+    def build(cls, config: Config, faq: Faq, index: dict[str, Any] | None = None,
+              tables: Tables | None = None) -> Knowledge:
+        """`index`: a `FaqMatcher.index_state()` of this very FAQ and vocabulary, to skip
+        re-analysing it. `tables`: the word tables with the config's overlays
+        (`handlers.tables.load_tables`); without them, the shipped ones, and then the config
+        must name no overlay (it would be silently ignored)."""
+        if tables is None:
+            if config.overlays():
+                raise ValueError("the config names word overlays: load them with "
+                                 "handlers.tables.load_tables(config) and pass tables=")
+            tables = shipped_tables(config)
+        names = (*config.brand_names(),
                  *(a.username for a in config.official.telegram),
                  *(a.username for a in config.official.twitter))
-        return cls(config, faq, FaqMatcher(faq, tuple(names), index), SafetyKit(config))
+        matcher = FaqMatcher(faq, tuple(names), index, matcher_lexicon(config, tables))
+        return cls(config, faq, matcher, SafetyKit(config, tables.roles, tables.texts), tables)

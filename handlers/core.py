@@ -29,7 +29,7 @@ from handlers.model import (
     Warn,
 )
 from handlers.platforms import platform
-from handlers.replies.texts import reply_language, say
+from handlers.replies.texts import Texts
 from handlers.text import MAX_TEXT_CHARS, bounded, strip_leading_handles
 
 
@@ -55,7 +55,8 @@ def decide(message: Message, kb: Knowledge, state: State = NO_HISTORY) -> Decisi
     match = kb.matcher.match(text, addressed=message.addressed)
     analysis = match.analysis
     lang = analysis.lang
-    words = reply_language(lang)
+    texts = kb.texts
+    words = texts.reply_language(lang)
     intent = read_intent(analysis)
     safety = assess(message, kb.safety, on_domain=match.anchored, earlier=state.recent(message))
 
@@ -68,7 +69,7 @@ def decide(message: Message, kb: Knowledge, state: State = NO_HISTORY) -> Decisi
                           settings.private_threshold, blocked_by=blocked)
     entry = choice.entry
     findings = [*safety.findings, Finding("faq-match", "faq", choice.reason)]
-    faq_text = answer_text(entry, lang, kb.faq)[0] if entry else None
+    faq_text = answer_text(entry, lang, kb.faq, texts)[0] if entry else None
 
     strikes = state.strikes(message) if (safety.scam or safety.impersonator) else 0
     safety_plan = plan(message, safety, kb.safety, words, strikes,
@@ -81,24 +82,24 @@ def decide(message: Message, kb: Knowledge, state: State = NO_HISTORY) -> Decisi
     if not safety_plan.handled and not (message.public and safety.scam):
         if entry is not None and message.public and safety.sensitive and not quiet:
             actions.append(sensitive_handoff(message, words, faq_text, entry.id,
-                                             _handoff_intro(message, words)))
+                                             _handoff_intro(message, words, texts), texts))
         elif entry is not None and not quiet:
             earlier = state.earlier_answer(message, entry.id) if message.public else None
-            actions += faq_actions(entry, message, lang, kb.faq, earlier)
+            actions += faq_actions(entry, message, lang, kb.faq, earlier, texts)
         elif entry is None and not quiet:
             if message.public and safety.sensitive and (intent.asks or intent.needs_human or safety.data):
                 actions.append(sensitive_handoff(message, words, None, "account",
-                                                 _handoff_intro(message, words)))
+                                                 _handoff_intro(message, words, texts), texts))
             else:
                 actions += _unanswered(message, text, intent, words, kb, state, match.anchored)
         elif entry is not None:
             findings.append(Finding("answer-mode", "intent",
                                     "not addressed to the bot, or reply budget spent"))
     if not message.public:
-        actions = _onto_open_ticket(message, actions, words, state)
+        actions = _onto_open_ticket(message, actions, words, state, texts)
         if message.forwarded_from is not None:
             actions += _forwarded_report(message, kb, safety, words)
-    actions = _with_reminder(message, actions, intent, words, state)
+    actions = _with_reminder(message, actions, intent, words, state, texts)
     return Decision(faq=entry.id if entry else None, lang=lang, sensitive=safety.sensitive,
                     secret=safety.secret, scam=safety.scam, urgent=bool(safety.urgent),
                     impersonator=safety.impersonator, findings=tuple(findings),
@@ -120,7 +121,7 @@ def _decide_unmanaged(message: Message, kb: Knowledge, state: State) -> Decision
         return Decision(reason="no text")
     match = kb.matcher.match(text, addressed=False)
     safety = assess(message, kb.safety, on_domain=match.anchored, earlier=state.recent(message))
-    words = reply_language(match.analysis.lang)
+    words = kb.texts.reply_language(match.analysis.lang)
     strikes = state.strikes(message) if (safety.scam or safety.impersonator) else 0
     actions = [a for a in plan(message, safety, kb.safety, words, strikes).actions
                if isinstance(a, _GUEST_ACTIONS)]
@@ -131,7 +132,8 @@ def _decide_unmanaged(message: Message, kb: Knowledge, state: State) -> Decision
                     strict_redaction=safety.window_phrase, withhold_text=safety.fragment)
 
 
-def _onto_open_ticket(message: Message, actions: list, words: str, state: State) -> list:
+def _onto_open_ticket(message: Message, actions: list, words: str, state: State,
+                      texts: Texts) -> list:
     """A member with an open (or recently closed) ticket who writes privately is continuing
     that case: the message goes to the ticket and the staff chat, instead of a new ticket or
     a "no answer" reply. A closed ticket reopens."""
@@ -146,7 +148,7 @@ def _onto_open_ticket(message: Message, actions: list, words: str, state: State)
     relay = Relay(check="open-ticket", ref=ref, status=status)
     if any(isinstance(a, Reply) for a in kept):
         return [*kept, relay]
-    return [*kept, relay, Reply(check="open-ticket", text=say(key, words, ref=ref))]
+    return [*kept, relay, Reply(check="open-ticket", text=texts.say(key, words, ref=ref))]
 
 
 _ALREADY_REMINDS = ("dm first", "dm you first", "主动私信")
@@ -167,6 +169,7 @@ def _decide_join(message: Message, kb: Knowledge, state: State) -> Decision:
 def _forwarded_report(message: Message, kb: Knowledge, safety, words: str) -> list:
     """A member forwarded a DM they received: moderators hear about a scam or a fake account,
     and the member hears whether the sender is one of us."""
+    say = kb.texts.say
     sender = message.forwarded_from
     verdict = kb.safety.impersonation.check(sender, "telegram")
     official = any(a.id == sender.id for a in kb.config.official.telegram)
@@ -184,7 +187,8 @@ def _forwarded_report(message: Message, kb: Knowledge, safety, words: str) -> li
     return out
 
 
-def _with_reminder(message: Message, actions: list, intent, words: str, state: State) -> list:
+def _with_reminder(message: Message, actions: list, intent, words: str, state: State,
+                   texts: Texts) -> list:
     """Someone asking for help in public gets, with the answer, the once-a-day reminder that
     staff never DM first: the people who ask in public are the ones scammers DM."""
     if not message.public or not intent.asks or state.reminded_recently(message):
@@ -192,14 +196,15 @@ def _with_reminder(message: Message, actions: list, intent, words: str, state: S
     said = " ".join(getattr(a, "text", "") or getattr(a, "public_text", "") for a in actions).lower()
     if any(p in said for p in _ALREADY_REMINDS):
         return actions
+    reminder = texts.say("reminder", words)
     out = []
     added = False
     for action in actions:
         if not added and isinstance(action, Reply) and action.text:
-            action = replace(action, text=f"{action.text}\n\n{say('reminder', words)}")
+            action = replace(action, text=f"{action.text}\n\n{reminder}")
             added = True
         elif not added and isinstance(action, HandOff) and action.public_text:
-            action = replace(action, public_text=f"{action.public_text}\n\n{say('reminder', words)}")
+            action = replace(action, public_text=f"{action.public_text}\n\n{reminder}")
             added = True
         out.append(action)
     if added:
@@ -215,15 +220,16 @@ def _may_answer(message: Message, kb: Knowledge) -> bool:
 def _unanswered(message: Message, text: str, intent, words: str, kb: Knowledge,
                 state: State, on_domain: bool = True) -> list:
     """No FAQ answer: hand off, open a ticket, say what we can do, or stay silent."""
+    say = kb.texts.say
     asked_for_human = wants_human(text)
     if message.public:
         # Off-topic chatter ("can you check my voicemail") is not a case for our team.
         if asked_for_human and (on_domain or message.addressed):
             return [HandOff(check="asks-human", public_text=say("handoff_human", words),
-                            private_text=_handoff_intro(message, words), topic="human")]
+                            private_text=_handoff_intro(message, words, kb.texts), topic="human")]
         if intent.needs_human and on_domain:
             return [HandOff(check="case-action", public_text=say("handoff_public", words),
-                            private_text=_handoff_intro(message, words), topic="account")]
+                            private_text=_handoff_intro(message, words, kb.texts), topic="account")]
         return []
     if asked_for_human or intent.needs_human:
         return [OpenTicket(check="asks-human" if asked_for_human else "case-action",
@@ -241,6 +247,7 @@ def _unanswered(message: Message, text: str, intent, words: str, kb: Knowledge,
     return [Reply(check="no-answer", text=say("dm_unmatched", words))]
 
 
-def _handoff_intro(message: Message, words: str) -> str:
+def _handoff_intro(message: Message, words: str, texts: Texts) -> str:
+    say = texts.say
     place = say(platform(message.channel).place_key, words)
     return say("handoff_private", words, place=place, topic=say("topic_general", words))

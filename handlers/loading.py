@@ -118,8 +118,12 @@ def _plain_load(text: str) -> Any:
     return root
 
 
-def describe_errors(path: str | Path, exc: ValidationError, raw: Any, entry_list: str = "") -> str:
-    """One line per problem: `faq.yaml: entry 3 (id 'x'), field answer: Field required`."""
+def describe_errors(path: str | Path, exc: ValidationError, raw: Any, entry_list: str = "",
+                    entry_map: str = "", noun: str = "entry", see: str = "config.example.yaml") -> str:
+    """One line per problem: `faq.yaml: entry 3 (id 'x'), field answer: Field required`.
+
+    `entry_list`: the key of a list of entries with ids (named by position and id);
+    `entry_map`: the key of a mapping of named entries (named `<noun> 'name'`)."""
     lines = []
     for err in exc.errors():
         loc = list(err["loc"])
@@ -129,10 +133,15 @@ def describe_errors(path: str | Path, exc: ValidationError, raw: Any, entry_list
             entry_id = _entry_id(raw, entry_list, index)
             where = f"entry {index + 1}" + (f" (id {entry_id!r})" if entry_id else "")
             loc = loc[2:]
+        elif entry_map and len(loc) >= 2 and loc[0] == entry_map and isinstance(loc[1], str):
+            where = f"{noun} {loc[1]!r}"
+            loc = loc[2:]
+            if loc == ["[key]"]:
+                loc = ["name"]
         field = _dotted(loc)
         message = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
-            message = "unknown key (check the spelling; see config.example.yaml)"
+            message = f"unknown key (check the spelling; see {see})"
         elif err["type"] == "missing":
             message = "required but missing"
         parts = [p for p in (where, f"field {field}" if field else "") if p]

@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from handlers.config import Config
+from handlers.context import Knowledge
 from handlers.detectors.redaction import redact, redact_secrets
 from handlers.model import Command, Decision, Message
-from handlers.replies.texts import reply_language, say
+from handlers.replies.texts import Texts
 from store import Store, Ticket, normalize_reference
 
 from .outgoing import Outgoing, Post, PrivateMessage, StaffPost, answer
@@ -23,10 +24,10 @@ Planned = tuple[str, Outgoing, "str | None"]
 
 
 class CommandRunner:
-    def __init__(self, store: Store, config: Callable[[], Config], staff_channel: str,
+    def __init__(self, store: Store, knowledge: Callable[[], Knowledge], staff_channel: str,
                  health: Callable[[], list[str]] = list) -> None:
         self.store = store
-        self._config = config          # the knowledge in force (a /reload swaps it)
+        self._knowledge = knowledge    # the knowledge in force (a /reload swaps it)
         self.staff_channel = staff_channel
         self.health = health
 
@@ -35,13 +36,20 @@ class CommandRunner:
         handler = getattr(self, f"cmd_{action.command}", None)
         if handler is None:   # the core validated it: a command without a runner is a bug
             raise ValueError(f"no runner for the command /{action.command}")
-        return handler(message, action, reply_language(decision.lang), now)
+        return handler(message, action, self.reply_language(decision.lang), now)
 
     # --- helpers -----------------------------------------------------------------------------
 
     @property
     def config(self) -> Config:
-        return self._config()
+        return self._knowledge().config
+
+    def say(self, key: str, lang: str, **values: object) -> str:
+        """A sentence in the running knowledge's words (the operator's overrides included)."""
+        return self._knowledge().texts.say(key, lang, **values)
+
+    def reply_language(self, lang: str) -> str:
+        return self._knowledge().texts.reply_language(lang)
 
     def _reply(self, message: Message, text: str, private: bool = False) -> Planned:
         """Answer in the same chat; moderator output asked for in public goes privately (the
@@ -64,7 +72,7 @@ class CommandRunner:
         return self.store.ticket(ref) if ref else None
 
     def _changed(self, ticket: Ticket, what: str, actor: str) -> Planned:
-        return self._staff(say("staff_ticket_changed", "en", ref=ticket.ref, what=what, actor=actor),
+        return self._staff(self.say("staff_ticket_changed", "en", ref=ticket.ref, what=what, actor=actor),
                            ticket.ref, ticket.channel, priority="routine")
 
     # --- member commands -----------------------------------------------------------------------
@@ -76,24 +84,24 @@ class CommandRunner:
         self.store.note_user(message.channel, message.user.id, message.user.username, started=True)
         status, row = self.store.claim_handoff(action.args[0], message.user.id, now)
         if status == "ok" and row:
-            return [self._reply(message, row["context"] or say("handoff_resumed", words))]
+            return [self._reply(message, row["context"] or self.say("handoff_resumed", words))]
         key = {"used": "handoff_used", "expired": "handoff_expired"}.get(status, "handoff_unknown")
-        return [self._reply(message, say(key, words))]
+        return [self._reply(message, self.say(key, words))]
 
     def cmd_ticket(self, message: Message, action: Command, words: str, now: float) -> list[Planned]:
         """A member's own tickets; a reference that is not theirs reveals nothing."""
         if message.public:
-            return [self._reply(message, say("ticket_in_private", words))]
+            return [self._reply(message, self.say("ticket_in_private", words))]
         if action.args:
             ticket = self._ticket(action.args[0])
             if ticket is None or ticket.user_id != message.user.id or ticket.channel != message.channel:
-                return [self._reply(message, say("ticket_not_found", words))]
-            return [self._reply(message, describe_ticket(ticket, words))]
+                return [self._reply(message, self.say("ticket_not_found", words))]
+            return [self._reply(message, describe_ticket(ticket, words, self._knowledge().texts))]
         tickets = self.store.tickets_of(message.channel, message.user.id)
         if not tickets:
-            return [self._reply(message, say("no_tickets", words))]
-        lines = [describe_ticket(t, words, short=True) for t in tickets]
-        return [self._reply(message, say("your_tickets", words) + "\n" + "\n".join(lines))]
+            return [self._reply(message, self.say("no_tickets", words))]
+        lines = [describe_ticket(t, words, self._knowledge().texts, short=True) for t in tickets]
+        return [self._reply(message, self.say("your_tickets", words) + "\n" + "\n".join(lines))]
 
     # --- moderator commands --------------------------------------------------------------------
 
@@ -107,14 +115,14 @@ class CommandRunner:
         elif action.param("username"):
             known = self.store.user_by_username(message.channel, action.param("username"))
             if known is None:
-                return [self._reply(message, say("escalate_unknown_user", words,
+                return [self._reply(message, self.say("escalate_unknown_user", words,
                                                  name=action.param("username")), private=True)]
             subject_id, subject_name = known["user_id"], known["username"]
             summary = ""
         else:
             seen = self.store.message_by_link(action.param("link"))
             if seen is None:
-                return [self._reply(message, say("escalate_unknown_link", words), private=True)]
+                return [self._reply(message, self.say("escalate_unknown_link", words), private=True)]
             subject_id, subject_name = seen["user_id"], seen["username"]
             origin_chat, origin_id, link = seen["chat_id"], seen["message_id"], seen["link"]
             summary = ""
@@ -130,9 +138,9 @@ class CommandRunner:
             origin_message_id=origin_id, opened_by=f"mod:{message.user.handle}",
             reopen_window=self.config.tickets.reopen_window_hours * 3600, now=now)
         self.store.bump("tickets_opened" if created else "tickets_added_to")
-        member_words = reply_language(lang)
-        who = f"@{subject_name}" if subject_name else say("topic_general", words)
-        note = "" if created else " " + say("ticket_added", member_words, ref=ticket.ref)
+        member_words = self.reply_language(lang)
+        who = f"@{subject_name}" if subject_name else self.say("topic_general", words)
+        note = "" if created else " " + self.say("ticket_added", member_words, ref=ticket.ref)
         out = []
         public_origin = message.public or (target is None and origin_id is not None)
         if public_origin:
@@ -141,14 +149,15 @@ class CommandRunner:
                                               reply_to=origin_id or message.message_id,
                                               thread_id=message.thread_id if message.public else None,
                                               user_id=subject_id or "", public=True,
-                                              text=say("escalated_public", member_words,
+                                              text=self.say("escalated_public", member_words,
                                                        ref=ticket.ref, who=who)), ticket.ref))
         if not message.public:
-            out.append(self._reply(message, say("mod_done", words, ref=ticket.ref,
+            out.append(self._reply(message, self.say("mod_done", words, ref=ticket.ref,
                                                 what=f"opened for {who}" if created else
                                                 f"added to the open ticket of {who}")))
-        out.append(self._to_member(ticket, say("escalated_private", member_words, ref=ticket.ref) + note))
-        staff = say("staff_ticket", "en", icon="🆘" if priority == "urgent" else "🎫", ref=ticket.ref,
+        told = self.say("escalated_private", member_words, ref=ticket.ref) + note
+        out.append(self._to_member(ticket, told))
+        staff = self.say("staff_ticket", "en", icon="🆘" if priority == "urgent" else "🎫", ref=ticket.ref,
                     priority=ticket.priority, state="new" if created else "updated",
                     channel=ticket.channel, user=who, topic=ticket.topic,
                     reason=f"{redact(reason)} (by {message.user.handle})", summary=ticket.summary,
@@ -162,20 +171,20 @@ class CommandRunner:
         tickets = self.store.list_tickets(which, assignee=message.user.username or message.user.id,
                                           now=now)
         if not tickets:
-            return [self._reply(message, say("mod_list_empty", words, which=which), private=True)]
+            return [self._reply(message, self.say("mod_list_empty", words, which=which), private=True)]
         lines = "\n".join(
             f"{t.ref} [{t.priority}] {t.status} · {t.username or t.user_id} · {t.topic} · "
             f"{_age(now - t.created_at)}" + (f" · @{t.assignee}" if t.assignee else "") +
             (" · overdue" if t.first_response_at is None and t.first_response_due
              and t.first_response_due < now else "")
             for t in tickets)
-        return [self._reply(message, say("mod_list", words, which=which, count=len(tickets),
+        return [self._reply(message, self.say("mod_list", words, which=which, count=len(tickets),
                                          lines=lines), private=True)]
 
     def _with_ticket(self, message: Message, action: Command, words: str):
         ticket = self._ticket(action.param("ref"))
         if ticket is None:
-            return None, [self._reply(message, say("no_such_ticket", words, ref=action.param("ref")),
+            return None, [self._reply(message, self.say("no_such_ticket", words, ref=action.param("ref")),
                                       private=True)]
         return ticket, []
 
@@ -185,7 +194,7 @@ class CommandRunner:
             return problem
         ticket = self.store.assign_ticket(ticket.ref, action.param("assignee"), message.user.handle, now)
         what = f"assigned to @{action.param('assignee')}"
-        return [self._reply(message, say("mod_done", words, ref=ticket.ref, what=what), private=True),
+        return [self._reply(message, self.say("mod_done", words, ref=ticket.ref, what=what), private=True),
                 self._changed(ticket, what, message.user.handle)]
 
     def cmd_reply(self, message: Message, action: Command, words: str, now: float) -> list[Planned]:
@@ -203,13 +212,13 @@ class CommandRunner:
         text = redact_secrets(text)
         ticket = self.store.add_ticket_message(ticket.ref, actor, "out", text, now,
                                                first_response=True, new_status="pending")
-        member_words = reply_language(ticket.lang or "en")
+        member_words = self.reply_language(ticket.lang or "en")
         # Not resent after a timeout: a staff answer twice confuses; staff are told instead.
-        out = [self._to_member(ticket, say("staff_reply_to_member", member_words, ref=ticket.ref,
+        out = [self._to_member(ticket, self.say("staff_reply_to_member", member_words, ref=ticket.ref,
                                            text=text), resend_on_timeout=False),
                self._changed(ticket, "answered (waiting on the member)", actor)]
         if confirm_to is not None:
-            out.insert(0, self._reply(confirm_to, say("mod_done", words, ref=ticket.ref,
+            out.insert(0, self._reply(confirm_to, self.say("mod_done", words, ref=ticket.ref,
                                                       what="sent to the member"), private=True))
         return out
 
@@ -219,7 +228,7 @@ class CommandRunner:
             return problem
         note = redact_secrets(action.param("text"))
         self.store.add_ticket_message(ticket.ref, message.user.handle, "note", note, now)
-        return [self._reply(message, say("mod_done", words, ref=ticket.ref, what="note added"),
+        return [self._reply(message, self.say("mod_done", words, ref=ticket.ref, what="note added"),
                             private=True),
                 self._changed(ticket, f"note: {redact(note)[:300]}", message.user.handle)]
 
@@ -229,11 +238,12 @@ class CommandRunner:
             return problem
         note = redact_secrets(action.param("note"))    # the member hears it: never a secret
         ticket = self.store.set_ticket_status(ticket.ref, "closed", message.user.handle, note, now)
-        member_words = reply_language(ticket.lang or "en")
+        member_words = self.reply_language(ticket.lang or "en")
         hours = int(self.config.tickets.reopen_window_hours)
-        told = say("closed_to_member", member_words, ref=ticket.ref,
+        told = self.say("closed_to_member", member_words, ref=ticket.ref,
                    note=f" {note}" if note else "", hours=hours)
-        return [self._reply(message, say("mod_done", words, ref=ticket.ref, what="closed"), private=True),
+        done = self.say("mod_done", words, ref=ticket.ref, what="closed")
+        return [self._reply(message, done, private=True),
                 self._to_member(ticket, told),
                 self._changed(ticket, "closed" + (f": {redact(note)[:200]}" if note else ""),
                               message.user.handle)]
@@ -243,9 +253,10 @@ class CommandRunner:
         if ticket is None:
             return problem
         ticket = self.store.set_ticket_status(ticket.ref, "open", message.user.handle, "", now)
-        member_words = reply_language(ticket.lang or "en")
-        return [self._reply(message, say("mod_done", words, ref=ticket.ref, what="reopened"), private=True),
-                self._to_member(ticket, say("reopened_to_member", member_words, ref=ticket.ref)),
+        member_words = self.reply_language(ticket.lang or "en")
+        done = self.say("mod_done", words, ref=ticket.ref, what="reopened")
+        return [self._reply(message, done, private=True),
+                self._to_member(ticket, self.say("reopened_to_member", member_words, ref=ticket.ref)),
                 self._changed(ticket, "reopened", message.user.handle)]
 
     def cmd_stats(self, message: Message, action: Command, words: str, now: float) -> list[Planned]:
@@ -254,7 +265,7 @@ class CommandRunner:
         tickets = self.store.count_tickets()
         overdue = len(self.store.list_tickets("overdue", now=now, limit=1000))
         ticket_line = ", ".join(f"{k} {v}" for k, v in sorted(tickets.items())) or "none"
-        text = say("stats", words, counters=shown, tickets=f"{ticket_line}; overdue {overdue}")
+        text = self.say("stats", words, counters=shown, tickets=f"{ticket_line}; overdue {overdue}")
         lines = self.health()
         if lines:
             text += "\n" + "\n".join(lines)
@@ -269,12 +280,12 @@ def _age(seconds: float) -> str:
     return f"{hours} h" if hours < 48 else f"{hours // 24} d"
 
 
-def describe_ticket(ticket: Ticket, words: str, short: bool = False) -> str:
-    status = say(f"status_{ticket.status}", words)
+def describe_ticket(ticket: Ticket, words: str, texts: Texts, short: bool = False) -> str:
+    status = texts.say(f"status_{ticket.status}", words)
     if short:
         return f"{ticket.ref} · {status} · {ticket.topic}"
-    return say("ticket_detail", words, ref=ticket.ref, status=status, topic=ticket.topic,
-               priority=ticket.priority)
+    return texts.say("ticket_detail", words, ref=ticket.ref, status=status, topic=ticket.topic,
+                     priority=ticket.priority)
 
 
 __all__ = ["CommandRunner", "describe_ticket"]

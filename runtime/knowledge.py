@@ -1,11 +1,14 @@
-"""Loading config, FAQ and the index built from them, with the index cached by content.
+"""Loading config, word tables, FAQ and the index built from them, with the index cached by
+content.
 
 Indexing a FAQ of thousands of entries takes seconds; the index depends only on the FAQ file's
-bytes and on the code that builds it. So it is kept on disk under a key made of exactly those
-(a hash of the file, of the indexing code, and of the Python version), and a restart or a
-/reload of an unchanged FAQ takes a fraction of a second. An edited FAQ has another key: it is
-never served from a stale cache. A cache file that is damaged, from another version or
-unreadable is ignored and rebuilt; a cache that cannot be written only costs speed.
+bytes, on the vocabulary it is read with (domain packs, the operator's vocabulary overlay and
+the brand's names) and on the code that builds it. So it is kept on disk under a key made of
+exactly those (a hash of the file, of the vocabulary, of the indexing code, and of the Python
+version), and a restart or a /reload of an unchanged FAQ takes a fraction of a second. An
+edited FAQ or overlay has another key: it is never served from a stale cache. A cache file
+that is damaged, from another version or unreadable is ignored and rebuilt; a cache that
+cannot be written only costs speed.
 
 Loading is blocking work (file reads, parsing, indexing): the runtime runs it in a worker
 thread, never on the event loop. Nothing here touches the store.
@@ -31,12 +34,13 @@ from handlers import loading, text
 from handlers.answering import analysis, faq, lexicon, matcher
 from handlers.answering.faq import faq_from_records, faq_records, parse_faq
 from handlers.config import Config, load_config
-from handlers.context import Knowledge
-from handlers.loading import parse_yaml, read_bytes
+from handlers.context import Knowledge, matcher_lexicon
+from handlers.loading import ConfigError, parse_yaml, read_bytes
+from handlers.tables import Tables, load_tables
 
 log = logging.getLogger("bot.knowledge")
 
-CACHE_FORMAT = b"faq-index 1\n"   # first line of every cache file; bump if the layout changes
+CACHE_FORMAT = b"faq-index 2\n"   # first line of every cache file; bump if the layout changes
 KEEP_FILES = 4                     # cache files kept: the current FAQ and a few recent versions
 # The modules whose code decides what the index holds: any change to them is a new key.
 _INDEX_CODE = (analysis, faq, lexicon, loading, matcher, text)
@@ -44,8 +48,8 @@ _INDEX_CODE = (analysis, faq, lexicon, loading, matcher, text)
 
 @dataclass(frozen=True)
 class KnowledgeFiles:
-    """Where the knowledge comes from: the config file and (optionally) an FAQ overriding the
-    config's `faq_file`. `load()` may run in any thread."""
+    """Where the knowledge comes from: the config file, the overlays it names and (optionally)
+    an FAQ overriding the config's `faq_file`. `load()` may run in any thread."""
 
     config_path: str | Path
     faq_path: str | Path | None = None
@@ -53,11 +57,29 @@ class KnowledgeFiles:
     cache_dir: str | Path | None = None   # None: the config's cache folder
 
     def load(self) -> Knowledge:
-        """Read and validate both files and build the knowledge; raises ConfigError naming the
+        """Read and validate every file and build the knowledge; raises ConfigError naming the
         file, entry and field of a problem."""
         config = load_config(self.config_path)
-        faq_path = Path(self.faq_path) if self.faq_path else config.resolve(config.faq_file)
-        return build_knowledge(config, faq_path, read_bytes(faq_path), self._cache(config))
+        tables = load_tables(config)
+        faq_path = self._faq(config)
+        return build_knowledge(config, faq_path, read_bytes(faq_path), self._cache(config), tables)
+
+    def _faq(self, config: Config) -> Path:
+        return Path(self.faq_path) if self.faq_path else config.resolve(config.faq_file)
+
+    def watched(self, kb: Knowledge | None = None) -> tuple[Path, ...]:
+        """The files a change of which is a reason to reload: the config, the FAQ and the
+        overlays, as the config on disk names them now (so an overlay that was refused, or
+        newly named, is watched too), plus those `kb` was read from."""
+        paths = [Path(self.config_path)]
+        try:
+            config = load_config(self.config_path)
+            paths += [self._faq(config), *config.overlays().values()]
+        except ConfigError:
+            pass
+        if kb is not None:
+            paths += [Path(kb.faq.source), *map(Path, kb.tables.files)]
+        return tuple(dict.fromkeys(paths))
 
     def _cache(self, config: Config) -> IndexCache | None:
         if not self.use_cache:
@@ -72,29 +94,32 @@ def load_knowledge(config_path: str | Path, faq_path: str | Path | None = None,
 
 
 def build_knowledge(config: Config, faq_path: Path, data: bytes,
-                    cache: IndexCache | None) -> Knowledge:
-    """Knowledge from the FAQ file's bytes: from the cache when it holds this exact content,
-    else parsed, validated and indexed (and then stored in the cache)."""
+                    cache: IndexCache | None, tables: Tables) -> Knowledge:
+    """Knowledge from the FAQ file's bytes and the word tables: from the cache when it holds
+    an index of this exact content and vocabulary, else parsed, validated and indexed (and
+    then stored in the cache)."""
     source = str(faq_path)
-    key = cache_key(data)
+    key = cache_key(data, matcher_lexicon(config, tables).fingerprint)
     stored = cache.get(key) if cache else None
     if stored is not None:
         try:
             return Knowledge.build(config, faq_from_records(stored["entries"], source),
-                                   index=stored["index"])
+                                   index=stored["index"], tables=tables)
         except Exception as exc:  # noqa: BLE001 - any fault in a cached index means: rebuild
             log.warning("FAQ index cache for %s unusable (%s: %s); rebuilding it", source,
                         type(exc).__name__, exc)
-    kb = Knowledge.build(config, parse_faq(parse_yaml(data, faq_path), source))
+    kb = Knowledge.build(config, parse_faq(parse_yaml(data, faq_path), source), tables=tables)
     if cache:
         cache.put(key, {"entries": faq_records(kb.faq), "index": kb.matcher.index_state()})
     return kb
 
 
-def cache_key(data: bytes) -> str:
-    """The FAQ's bytes, the indexing code and the interpreter: what the index depends on."""
+def cache_key(data: bytes, vocabulary: str) -> str:
+    """The FAQ's bytes, the vocabulary's fingerprint, the indexing code and the interpreter:
+    what the index depends on."""
     digest = hashlib.sha256(CACHE_FORMAT)
     digest.update(_code_version().encode())
+    digest.update(vocabulary.encode() + b"\n")
     digest.update(data)
     return digest.hexdigest()
 

@@ -35,6 +35,7 @@ class RuntimeActions(Channel):
         self.deliver = deliver
         self._lock = asyncio.Lock()            # one reload at a time on the event loop...
         self._blocking = threading.Lock()      # ...and in the console, which has no loop
+        self._paths: tuple[Path, ...] = ()     # what `watch` looks at
 
     @handles(ReloadFiles)
     async def reload_files(self, action: ReloadFiles, item: OutboxItem) -> None:
@@ -52,12 +53,13 @@ class RuntimeActions(Channel):
             return outcome
 
     async def watch(self, stop: asyncio.Event, every: float) -> None:
-        """Until `stop`: every `every` seconds, reload if the config or the FAQ file changed
-        on disk (size or modification time; the content decides what the reload does). A
-        change is reloaded once it has stayed the same for one more look, so a file caught
-        half-written by an editor is not read."""
+        """Until `stop`: every `every` seconds, reload if the config, the FAQ or one of the
+        word overlays the config names changed on disk (size or modification time; the
+        content decides what the reload does). A change is reloaded once it has stayed the
+        same for one more look, so a file caught half-written by an editor is not read."""
         if self.service.files is None or every <= 0:
             return
+        self._paths = await asyncio.to_thread(self.service.files.watched, self.service.kb)
         seen = self._signature()
         changed = None
         while not stop.is_set():
@@ -71,15 +73,16 @@ class RuntimeActions(Channel):
                 continue
             changed = None
             outcome = await self.reload()
-            seen = self._signature()   # the FAQ may be another file now; a refused file
-            if self.deliver is not None:   # is not tried again until it changes
+            # The FAQ or an overlay may be another file now; a refused file is not tried
+            # again until it changes.
+            self._paths = await asyncio.to_thread(self.service.files.watched, self.service.kb)
+            seen = self._signature()
+            if self.deliver is not None:
                 await self.deliver(self.service.reload_notice(outcome))
 
     def _signature(self) -> tuple:
-        files = self.service.files
-        paths = (Path(files.config_path), Path(self.service.kb.faq.source))
         out = []
-        for path in paths:
+        for path in self._paths:
             try:
                 st = os.stat(path)
                 out.append((str(path), st.st_mtime_ns, st.st_size))

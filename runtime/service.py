@@ -44,7 +44,6 @@ from handlers.model import (
     Warn,
 )
 from handlers.platforms import platform
-from handlers.replies.texts import reply_language, say
 from store import Store
 
 from .commands import CommandRunner, Planned
@@ -85,9 +84,16 @@ class SupportService:
         self.files = files                  # where /reload reads config and FAQ from
         # Moderator commands that need the store (tickets, stats); `health` is one line per
         # running channel, for /stats.
-        self.commands = CommandRunner(store, lambda: self.kb.config, staff_channel, health)
+        self.commands = CommandRunner(store, lambda: self.kb, staff_channel, health)
         self._worker: ThreadPoolExecutor | None = None
         self.recent = RecentMessages()      # members' last messages: memory only, never stored
+
+    def say(self, key: str, lang: str, **values: object) -> str:
+        """A sentence in the running knowledge's words (the operator's overrides included)."""
+        return self.kb.texts.say(key, lang, **values)
+
+    def reply_language(self, lang: str) -> str:
+        return self.kb.texts.reply_language(lang)
 
     # --- /reload: load off the event loop, then swap ----------------------------------------
 
@@ -114,10 +120,10 @@ class SupportService:
         """Staff hear what a change of the files on disk did."""
         if isinstance(outcome, Knowledge):
             log.info("files changed on disk: reloaded, %d FAQ entries", len(outcome.faq))
-            text = say("staff_reloaded_on_change", "en", entries=len(outcome.faq))
+            text = self.say("staff_reloaded_on_change", "en", entries=len(outcome.faq))
         else:
             log.warning("files changed on disk but were refused: %s", outcome)
-            text = say("staff_reload_refused_on_change", "en", error=outcome)
+            text = self.say("staff_reload_refused_on_change", "en", error=outcome)
         post = StaffPost(text=text, topic="alert", origin_channel=RUNTIME, priority="routine")
         return [self._add(self.staff_channel, post, None, self.clock())]
 
@@ -129,10 +135,10 @@ class SupportService:
         words = reload.lang
         if isinstance(outcome, Knowledge):
             log.info("reloaded: config and %d FAQ entries from %s", len(outcome.faq), outcome.faq.source)
-            text = say("reloaded", words, entries=len(outcome.faq))
+            text = self.say("reloaded", words, entries=len(outcome.faq))
         else:
             log.warning("reload refused, the running config and FAQ stay: %s", outcome)
-            text = say("reload_failed", words, error=outcome)
+            text = self.say("reload_failed", words, error=outcome)
         confirm = reload.confirm.replace(text=text, check="reload")
         return [self._add(reload.confirm_channel, confirm, None, self.clock())]
 
@@ -204,7 +210,7 @@ class SupportService:
         return OutboxItem(self.store.add_outbox(channel, action.to_row(), ref, now), channel, action, ref)
 
     def _materialize(self, message: Message, decision: Decision, now: float) -> list[OutboxItem]:
-        words = reply_language(decision.lang)
+        words = self.reply_language(decision.lang)
         items: list[OutboxItem] = []
         for action in decision.actions:
             for channel, out, ref in self._outgoing(message, decision, action, words, now):
@@ -337,7 +343,7 @@ class SupportService:
         out: list[Planned] = []
         here = {"chat_id": message.chat_id, "reply_to": message.message_id,
                 "thread_id": message.thread_id, "user_id": subject.id}
-        note = "" if created else " " + say("ticket_added", words, ref=ref)
+        note = "" if created else " " + self.say("ticket_added", words, ref=ref)
         self.store.bump("tickets_opened" if created else "tickets_added_to")
         if action.announce_public and message.public:
             out.append((message.channel, Post(**here, public=True,
@@ -346,7 +352,7 @@ class SupportService:
             out.append((message.channel, PrivateMessage(
                 **here, text=action.announce_private.format(ref=ref) + note), ref))
         urgent = ticket.priority == "urgent"
-        staff = say("staff_ticket", "en", icon="🆘" if urgent else "🎫", ref=ref,
+        staff = self.say("staff_ticket", "en", icon="🆘" if urgent else "🎫", ref=ref,
                     priority=ticket.priority, state="new" if created else "updated",
                     channel=message.channel, user=subject.handle, topic=ticket.topic,
                     reason=_clean(decision, action.reason), summary=ticket.summary,
@@ -368,7 +374,7 @@ class SupportService:
             return []
         if reopen:
             self.store.ticket_event(action.ref, message.user.handle, "reopened", "member wrote again", now)
-        text = say("staff_member_wrote", "en", ref=ticket.ref, user=message.user.handle,
+        text = self.say("staff_member_wrote", "en", ref=ticket.ref, user=message.user.handle,
                    state=" (reopened)" if reopen else "", text=clean[:800])
         return [(self.staff_channel, StaffPost(text=text, topic="ticket", ref=ticket.ref,
                                                origin_channel=message.channel,
@@ -422,7 +428,7 @@ class SupportService:
         what = ("I am leaving it." if leaving else
                 "I only remove leaked secrets and scams there; I answer nothing and obey no "
                 "command." if policy == "safety" else "I ignore everything said there.")
-        text = say("staff_unmanaged_group", "en", title=redact(title)[:80] or "(no title)",
+        text = self.say("staff_unmanaged_group", "en", title=redact(title)[:80] or "(no title)",
                    chat=chat_id, what=what,
                    added_by=f", added by {added_by.handle} (id {added_by.id})" if added_by else "")
         post = StaffPost(topic="unmanaged-group", origin_channel=channel, text=text)
@@ -437,7 +443,7 @@ class SupportService:
         and staff hear that it may not have."""
         if not item.ref or isinstance(item.action, StaffPost):
             return []
-        text = say("staff_maybe_delivered", "en", ref=item.ref)
+        text = self.say("staff_maybe_delivered", "en", ref=item.ref)
         post = StaffPost(topic="alert", text=text, ref=item.ref, origin_channel=item.channel)
         return [self._add(self.staff_channel, post, item.ref, self.clock())]
 
@@ -453,8 +459,8 @@ class SupportService:
         now = self.clock()
         user_id = str(refused.user_id or "")
         member = self.member(item.channel, user_id)
-        words = reply_language(member.get("lang") or "en")
-        who = f"@{member['username']}" if member.get("username") else say("topic_general", words)
+        words = self.reply_language(member.get("lang") or "en")
+        who = f"@{member['username']}" if member.get("username") else self.say("topic_general", words)
         origin = str(refused.chat_id or "")
         public_origin = bool(origin) and origin != user_id and not origin.startswith("dm") \
             and bool(refused.reply_to)
@@ -473,13 +479,13 @@ class SupportService:
                 out.append((item.channel, HandoffPost(
                     chat_id=origin, reply_to=refused.reply_to, thread_id=refused.thread_id,
                     user_id=user_id, public=True, token=token,
-                    text=say("dm_unreachable_public", words, who=who), not_before=at,
+                    text=self.say("dm_unreachable_public", words, who=who), not_before=at,
                     private_text=text, unreachable_of=item.id, check="dm-refused"), item.ref))
             if not (public_origin and not self.kb.config.manages(item.channel, origin)):
                 # (A stranger's group: staff are not paged for what happens there.)
-                what = say("staff_dm_failed_button" if public_origin else "staff_dm_failed_nothing",
+                what = self.say("staff_dm_failed_button" if public_origin else "staff_dm_failed_nothing",
                            "en")
-                staff = say("staff_dm_failed", "en",
+                staff = self.say("staff_dm_failed", "en",
                             user=member.get("username") and f"@{member['username']}"
                             or f"user {user_id}", ref=f" about {item.ref}" if item.ref else "",
                             error=redact(error)[:120], what=what)
@@ -501,7 +507,7 @@ class SupportService:
                 late = int((now - (ticket.first_response_due or now)) // 60)
                 post = StaffPost(topic="overdue", ref=ticket.ref, origin_channel=ticket.channel,
                                  priority="urgent" if ticket.priority == "urgent" else "normal",
-                                 text=say("staff_overdue", "en", ref=ticket.ref,
+                                 text=self.say("staff_overdue", "en", ref=ticket.ref,
                                           priority=ticket.priority,
                                           user=ticket.username or ticket.user_id, minutes=late,
                                           topic=ticket.topic))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from channels.twitter_text import split_for_x, weighted_length
 from handlers.answering.choice import answer_text
 from handlers.answering.faq import load_faq
-from handlers.replies.texts import say
+from handlers.replies.texts import SHIPPED, say
 
 from .conftest import FAQ
 
@@ -51,7 +51,7 @@ def test_every_shipped_faq_answer_fits_with_its_link_in_both_languages():
     faq = load_faq(FAQ)
     for entry in faq.entries:
         for lang in ("en", "zh"):
-            text, link = answer_text(entry, lang, faq)
+            text, link = answer_text(entry, lang, faq, SHIPPED)
             parts = split_for_x(f"{text}\n\n{say('reminder', lang)}")
             assert len(parts) <= 3 and all(weighted_length(p) <= 280 for p in parts), entry.id
             assert link is None or any(link in p for p in parts), entry.id

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 import sys
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from threading import Lock
 
 from mnemonic import Mnemonic
 
-from handlers.answering.lexicon import CONCEPTS, QUESTION_CUES_EN, QUESTION_CUES_ZH, STOPWORDS_EN
+from handlers.answering.lexicon import DEFAULT_PACKS, Vocabulary, shipped_vocabulary
 from handlers.text import (
     detect_language,
     expand_negations,
@@ -25,7 +26,6 @@ _QUESTION_EN = re.compile(
     r"\b(?:how|what|why|where|which|when)\b(?! a | an )|\b(?:can|could|should|do|does|did|is|are)"
     r" (?:i|you|we|it|there|they|my)\b|\bany ?(?:one|body) know\b|\bwondering\b")
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff])不\1")  # 够不够, 是不是, 要不要: a yes/no question
-_STOP_STEMS = frozenset(stem(w) for w in STOPWORDS_EN) | STOPWORDS_EN
 _HAN_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _UNCOVERED = re.compile(rb"\x00+")
 
@@ -45,16 +45,27 @@ class Analysis:
                 *map("b:".__add__, self.bigrams)}
 
 
-class _PhraseIndex:
-    """English phrases as stem tuples, longest first per first token; Chinese as substrings.
+class Lexicon:
+    """A vocabulary compiled for matching: English phrases as stem tuples, longest first per
+    first token; Chinese as substrings; the kind of each concept; stopwords and cues.
 
-    Each phrase maps to {concept: strong?}; "~" in the lexicon marks a weak form.
+    Each phrase maps to {concept: strong?}; "~" in the vocabulary marks a weak form. Built once
+    per vocabulary (see `compiled`), then only read.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        self.vocabulary = vocabulary
+        self.fingerprint = vocabulary.fingerprint
+        self.kinds = {name: c.kind for name, c in vocabulary.concepts.items()}
+        self.context = vocabulary.context_concepts
+        self.topic_features = frozenset("c:" + n for n, k in self.kinds.items() if k == "topic")
+        self.stopwords = vocabulary.stopwords_en
+        self.stop_stems = frozenset(stem(w) for w in self.stopwords) | self.stopwords
+        self.cues_en = vocabulary.question_cues_en
+        self.cues_zh = vocabulary.question_cues_zh
         en: dict[tuple[str, ...], dict[str, bool]] = defaultdict(dict)
         zh: dict[str, dict[str, bool]] = defaultdict(dict)
-        for name, concept in CONCEPTS.items():
+        for name, concept in vocabulary.concepts.items():
             for phrase in concept.en:
                 strong = not phrase.startswith("~")
                 key = tuple(t if t == "*" else ("=" + t[1:]) if t.startswith("=") else stem(t)
@@ -84,7 +95,7 @@ class _PhraseIndex:
         self.zh_lengths = {ch: tuple(sorted(ns, reverse=True)) for ch, ns in lengths.items()}
         self.zh_first_pattern = re.compile("[" + "".join(re.escape(ch) for ch in sorted(lengths))
                                            + "]" if lengths else "(?!)")
-        self.surface = frozenset(t.lstrip("=") for c in CONCEPTS.values() for p in c.en
+        self.surface = frozenset(t.lstrip("=") for c in vocabulary.concepts.values() for p in c.en
                                  for t in _phrase_tokens(p.lstrip("~")))
 
 
@@ -100,7 +111,32 @@ def _phrase_tokens(phrase: str) -> list[str]:
     return out
 
 
-_INDEX = _PhraseIndex()
+_COMPILED: OrderedDict[str, Lexicon] = OrderedDict()
+_COMPILED_LOCK = Lock()
+
+
+def compiled(vocabulary: Vocabulary) -> Lexicon:
+    """The Lexicon of a vocabulary, shared by every matcher built with the same words (a
+    /reload of an unchanged vocabulary, the tests' many Knowledge builds): a few kept."""
+    key = vocabulary.fingerprint
+    with _COMPILED_LOCK:
+        found = _COMPILED.get(key)
+        if found is not None:
+            _COMPILED.move_to_end(key)
+            return found
+    lexicon = Lexicon(vocabulary)
+    with _COMPILED_LOCK:
+        _COMPILED[key] = lexicon
+        while len(_COMPILED) > 8:
+            _COMPILED.popitem(last=False)
+    return lexicon
+
+
+def shipped_lexicon() -> Lexicon:
+    """The shipped packs' vocabulary, without brand names (for tools and tests)."""
+    return compiled(shipped_vocabulary(DEFAULT_PACKS))
+
+
 _COMMON_EN = frozenset(Mnemonic("english").wordlist)
 
 
@@ -121,10 +157,10 @@ class Speller:
     letter, to the closest domain word. Shorter words are too often other real words.
     """
 
-    def __init__(self, extra_words: set[str] | frozenset[str] = frozenset()) -> None:
-        targets = {w for w in _INDEX.surface | set(extra_words)
+    def __init__(self, lexicon: Lexicon, extra_words: set[str] | frozenset[str] = frozenset()) -> None:
+        targets = {w for w in lexicon.surface | set(extra_words)
                    if w.isalpha() and 6 <= len(w) <= MAX_CORRECTED_LETTERS + 2}
-        self.known = {stem(w) for w in targets} | targets | _COMMON_EN | _STOP_STEMS
+        self.known = {stem(w) for w in targets} | targets | _COMMON_EN | lexicon.stop_stems
         self.deletes: dict[str, set[str]] = defaultdict(set)
         for target in targets:
             for variant in _deletes(target, 2 if len(target) >= 9 else 1):
@@ -176,22 +212,22 @@ def _levenshtein(a: str, b: str) -> int:
     return previous[-1]
 
 
-def analyze(text: str, speller: Speller | None = None,
+def analyze(text: str, lexicon: Lexicon, speller: Speller | None = None,
             max_corrections: int = MAX_CORRECTIONS) -> Analysis:
     """Concepts, residual words and bigrams of a message (or of an FAQ question)."""
     clean, had_link = _clean(text)
     tokens = [t for t in words(clean) if t.isascii()]
     result = Analysis(text=clean, lang=detect_language(clean))
-    concepts = _scan(clean, tokens, had_link, speller, result.strong, result.residual,
+    concepts = _scan(lexicon, clean, tokens, had_link, speller, result.strong, result.residual,
                      result.bigrams, max_corrections)
     result.concepts = dict(concepts)
     result.question = bool("?" in clean or _QUESTION_EN.search(clean) or _A_NOT_A.search(clean)
-                           or (tokens[:1] and tokens[0] in QUESTION_CUES_EN)
-                           or any(cue in clean for cue in QUESTION_CUES_ZH))
+                           or (tokens[:1] and tokens[0] in lexicon.cues_en)
+                           or any(cue in clean for cue in lexicon.cues_zh))
     return result
 
 
-def features_of(text: str, speller: Speller | None = None,
+def features_of(text: str, lexicon: Lexicon, speller: Speller | None = None,
                 normalized: str | None = None) -> frozenset[str]:
     """What the matcher indexes for an FAQ text: `analyze(text).features()`, without the
     language and question detection an FAQ entry does not need (this runs for every text
@@ -199,8 +235,8 @@ def features_of(text: str, speller: Speller | None = None,
     clean, had_link = _clean(text, normalized)
     residual: list[str] = []
     bigrams: set[str] = set()
-    concepts = _scan(clean, [t for t in words(clean) if t.isascii()], had_link, speller, set(),
-                     residual, bigrams)
+    concepts = _scan(lexicon, clean, [t for t in words(clean) if t.isascii()], had_link, speller,
+                     set(), residual, bigrams)
     # Interned: the same few thousand features recur across an FAQ's texts, so the index
     # holds (and its cache stores) one copy of each.
     return frozenset(map(sys.intern, [*map("c:".__add__, concepts), *map("w:".__add__, residual),
@@ -215,7 +251,7 @@ def _clean(text: str, normalized: str | None = None) -> tuple[str, bool]:
     return expand_negations(clean), had_link
 
 
-def _scan(clean: str, tokens: list[str], had_link: bool, speller: Speller | None,
+def _scan(lexicon: Lexicon, clean: str, tokens: list[str], had_link: bool, speller: Speller | None,
           strong: set[str], residual: list[str], bigrams: set[str],
           max_corrections: int = MAX_CORRECTIONS) -> dict[str, int]:
     """Concepts found (with how often), filling in the strong ones, residual words and bigrams."""
@@ -232,21 +268,21 @@ def _scan(clean: str, tokens: list[str], had_link: bool, speller: Speller | None
                 stems.append(speller.stem_of(tok))
             else:
                 stems.append(stem(tok))
-    _match_english(tokens, stems, concepts, strong, residual)
-    _match_chinese(clean, concepts, strong, bigrams)
-    if had_link:  # a link is part of what the message is about ("is this site real?")
+    _match_english(lexicon, tokens, stems, concepts, strong, residual)
+    _match_chinese(lexicon, clean, concepts, strong, bigrams)
+    if had_link and "website" in lexicon.kinds:  # a link is part of what the message is about
         concepts["website"] += 1
     return concepts
 
 
-def _match_english(tokens: list[str], stems: list[str], concepts: dict[str, int],
-                   strong: set[str], residual: list[str]) -> None:
+def _match_english(lexicon: Lexicon, tokens: list[str], stems: list[str],
+                   concepts: dict[str, int], strong: set[str], residual: list[str]) -> None:
     """Longest phrase first, left to right; the words no phrase explains become residual.
 
     This runs for every word of every FAQ text at load and of every message, so the words
     that start no phrase at all (most of them) are found with one lookup each in C."""
-    by_first = _INDEX.by_first
-    exact = list(map(_INDEX.by_exact.get, tokens))
+    by_first = lexicon.by_first
+    exact = list(map(lexicon.by_exact.get, tokens))
     by_stem = list(map(by_first.get, stems))
     count = len(tokens)
     done = 0   # words before this one are explained or residual already
@@ -281,46 +317,47 @@ def _match_english(tokens: list[str], stems: list[str], concepts: dict[str, int]
                     break
         if not matched:
             continue
-        _residual(tokens, stems, done, i, residual)
+        _residual(lexicon, tokens, stems, done, i, residual)
         for j, k in enumerate(matched_key):
             if k == "*":
-                _match_one(tokens[i + j], stems[i + j], concepts, strong, residual)
+                _match_one(lexicon, tokens[i + j], stems[i + j], concepts, strong, residual)
         done = i + matched
-    _residual(tokens, stems, done, count, residual)
+    _residual(lexicon, tokens, stems, done, count, residual)
 
 
-def _residual(tokens: list[str], stems: list[str], start: int, end: int,
+def _residual(lexicon: Lexicon, tokens: list[str], stems: list[str], start: int, end: int,
               residual: list[str]) -> None:
     """The meaningful words among tokens[start:end] (no stopwords, no bare numbers)."""
-    residual.extend([stems[j] for j in range(start, end) if stems[j] not in _STOP_STEMS
-                     and tokens[j] not in STOPWORDS_EN and not tokens[j].isdigit()])
+    stop_stems, stopwords = lexicon.stop_stems, lexicon.stopwords
+    residual.extend([stems[j] for j in range(start, end) if stems[j] not in stop_stems
+                     and tokens[j] not in stopwords and not tokens[j].isdigit()])
 
 
-def _match_one(token: str, stem_: str, concepts: dict[str, int], strong: set[str],
-               residual: list[str]) -> None:
+def _match_one(lexicon: Lexicon, token: str, stem_: str, concepts: dict[str, int],
+               strong: set[str], residual: list[str]) -> None:
     """A single word on its own (the one under a "*" in a phrase)."""
     for first in ("=" + token, stem_):
-        for key, names, _ in _INDEX.by_first.get(first, ()):
+        for key, names, _ in lexicon.by_first.get(first, ()):
             if len(key) == 1:
                 for name, is_strong in names:
                     concepts[name] += 1
                     if is_strong:
                         strong.add(name)
                 return
-    if stem_ not in _STOP_STEMS and token not in STOPWORDS_EN and not token.isdigit():
+    if stem_ not in lexicon.stop_stems and token not in lexicon.stopwords and not token.isdigit():
         residual.append(stem_)
 
 
-def _match_chinese(text: str, concepts: dict[str, int], strong: set[str],
+def _match_chinese(lexicon: Lexicon, text: str, concepts: dict[str, int], strong: set[str],
                    bigrams: set[str]) -> None:
     if text.isascii():
         return  # every Chinese phrase and every Han character is outside ASCII
     covered = bytearray(len(text))   # 1 where a phrase was found
-    zh = _INDEX.zh
-    zh_lengths = _INDEX.zh_lengths
+    zh = lexicon.zh
+    zh_lengths = lexicon.zh_lengths
     size = len(text)
     # Only positions holding the first character of some phrase are looked up.
-    for m in _INDEX.zh_first_pattern.finditer(text):
+    for m in lexicon.zh_first_pattern.finditer(text):
         i = m.start()
         for length in zh_lengths[m.group()]:
             if i + length > size:

@@ -8,7 +8,7 @@ from handlers.answering.faq import Faq, FaqEntry
 from handlers.answering.intent import Intent
 from handlers.answering.matcher import Match
 from handlers.model import HandOff, Message, PointToEarlier, Reply
-from handlers.replies.texts import reply_language, say
+from handlers.replies.texts import Texts
 
 # A second entry this close to the first means the matcher cannot tell them apart.
 MIN_MARGIN = 0.03
@@ -47,23 +47,24 @@ def choose_entry(match: Match, intent: Intent, message: Message, public_threshol
                                  f"(covers {best.query_coverage:.0%} of the message)")
 
 
-def answer_text(entry: FaqEntry, lang: str, faq: Faq) -> tuple[str, str | None]:
+def answer_text(entry: FaqEntry, lang: str, faq: Faq, texts: Texts) -> tuple[str, str | None]:
     """The entry's answer in the asker's language (else the FAQ's first), with its link."""
     used, text = entry.answer_in(lang, faq.default_language)
     link = entry.links[0] if entry.links else None
     if link and link not in text:
-        text = f"{text}\n{say('more', used, link=link)}"
+        text = f"{text}\n{texts.say('more', used, link=link)}"
     return text, link
 
 
 def faq_actions(entry: FaqEntry, message: Message, lang: str, faq: Faq,
-                earlier: str | None) -> list:
+                earlier: str | None, texts: Texts) -> list:
     """Reply, point to the earlier answer, or hand off to a DM for a `private` entry."""
-    text, link = answer_text(entry, lang, faq)
+    text, link = answer_text(entry, lang, faq, texts)
     check = "faq-match"
     if not message.public:
         return [Reply(check=check, text=text, link=link, faq_id=entry.id)]
-    words = reply_language(lang)
+    say = texts.say
+    words = texts.reply_language(lang)
     if entry.private:
         return [HandOff(check=check, public_text=say("private_pointer", words),
                         private_text=text, topic=entry.id, summary="")]

@@ -16,9 +16,15 @@ from dataclasses import dataclass
 from itertools import chain
 from typing import Any
 
-from handlers.answering.analysis import Analysis, Speller, analyze, features_of
+from handlers.answering.analysis import (
+    Analysis,
+    Lexicon,
+    Speller,
+    analyze,
+    features_of,
+    shipped_lexicon,
+)
 from handlers.answering.faq import Faq, FaqEntry
-from handlers.answering.lexicon import CONCEPTS, CONTEXT_CONCEPTS
 from handlers.text import normalize, stem, words
 
 KIND_WEIGHT = {"topic": 1.0, "aspect": 0.55, "generic": 0.12, "noise": 0.0}
@@ -60,7 +66,8 @@ class _EntryIndex:
 
     def __init__(self, entry: FaqEntry, strong: frozenset[str], weak: frozenset[str],
                  questions: list[frozenset[str]], keywords: list[frozenset[str]],
-                 core: frozenset[str] | None = None) -> None:
+                 core: frozenset[str] | None = None,
+                 topic_features: frozenset[str] = frozenset()) -> None:
         self.entry = entry
         self.strong = strong
         self.weak = weak
@@ -70,13 +77,12 @@ class _EntryIndex:
         # withdrawal-time entry). A message that shares none of them is about something else.
         if core is None:
             docs = questions + keywords
-            counts = Counter(f for doc in docs for f in doc if f in _TOPIC_FEATURES)
+            counts = Counter(f for doc in docs for f in doc if f in topic_features)
             core = frozenset(f for f, n in counts.items() if n * 2 >= len(docs))
         self.core = core
 
 
-_TOPIC_FEATURES = frozenset("c:" + name for name, c in CONCEPTS.items() if c.kind == "topic")
-INDEX_FORMAT = 1   # bump when the shape of `index_state()` changes
+INDEX_FORMAT = 2   # bump when the shape of `index_state()` changes
 
 
 class FaqMatcher:
@@ -85,11 +91,16 @@ class FaqMatcher:
     Everything derived from the FAQ alone can be exported with `index_state()` (plain data)
     and handed back as `index=` to skip the analysis of every entry: the loader keeps it in a
     cache keyed by the FAQ's bytes and the code, so an unchanged FAQ loads in a fraction of a
-    second."""
+    second.
+
+    `lexicon`: the compiled vocabulary (domain packs, the operator's overlay and the brand's
+    names); by default the shipped packs without any brand name."""
 
     def __init__(self, faq: Faq, context_terms: tuple[str, ...] = (),
-                 index: dict[str, Any] | None = None) -> None:
+                 index: dict[str, Any] | None = None, lexicon: Lexicon | None = None) -> None:
         self.faq = faq
+        self.lexicon = lexicon = lexicon or shipped_lexicon()
+        self._kind_weight = {name: KIND_WEIGHT[kind] for name, kind in lexicon.kinds.items()}
         # The brand's own names: a message that names them is about this exchange.
         self.context_terms = tuple(t for t in (normalize(x).strip() for x in context_terms)
                                    if len(t) >= 3 or (t and not t.isascii()))
@@ -108,7 +119,7 @@ class FaqMatcher:
         normalized = {t: normalize(t) for t in texts}
         every_word = set(chain.from_iterable(map(words, normalized.values())))
         self.vocabulary = frozenset(w for w in every_word if w.isascii())
-        self.speller = Speller(self.vocabulary)
+        self.speller = Speller(self.lexicon, self.vocabulary)
         # The operator's own multi-word or Chinese keywords ("support email", "资金费率"):
         # finding one whole is an unambiguous sign the message is about this FAQ's domain.
         phrases = {normalize(k).strip() for e in faq.entries for ks in e.keywords.values()
@@ -125,7 +136,8 @@ class FaqMatcher:
         def features(text: str) -> frozenset[str]:
             found = seen.get(text)
             if found is None:
-                found = seen[text] = features_of(text, self.speller, normalized.get(text))
+                found = seen[text] = features_of(text, self.lexicon, self.speller,
+                                                 normalized.get(text))
             return found
 
         for entry in faq.entries:
@@ -135,7 +147,8 @@ class FaqMatcher:
             if entry.category:
                 strong |= features(entry.category.replace("-", " "))
             weak = frozenset().union(*(features(a) for a in entry.answer.values())) - strong
-            self.entries.append(_EntryIndex(entry, strong, weak, questions, keywords))
+            self.entries.append(_EntryIndex(entry, strong, weak, questions, keywords,
+                                            topic_features=self.lexicon.topic_features))
             df.update(strong)
             weak_df.update(weak)
         n = max(len(faq.entries), 1)
@@ -158,6 +171,7 @@ class FaqMatcher:
         frozenset, dict): enough to rebuild this matcher without analysing a single text."""
         return {
             "format": INDEX_FORMAT,
+            "lexicon": self.lexicon.fingerprint,
             "ids": [ix.entry.id for ix in self.entries],
             "vocabulary": self.vocabulary,
             "anchor_token_phrases": self.anchor_token_phrases,
@@ -171,10 +185,12 @@ class FaqMatcher:
         }
 
     def _restore(self, faq: Faq, index: dict[str, Any]) -> None:
-        if index.get("format") != INDEX_FORMAT or index["ids"] != [e.id for e in faq.entries]:
-            raise ValueError("the index was built from another FAQ or by another version")
+        if index.get("format") != INDEX_FORMAT or index["ids"] != [e.id for e in faq.entries] \
+                or index.get("lexicon") != self.lexicon.fingerprint:
+            raise ValueError("the index was built from another FAQ or vocabulary, or by another "
+                             "version")
         self.vocabulary = frozenset(index["vocabulary"])
-        self.speller = Speller(self.vocabulary)
+        self.speller = Speller(self.lexicon, self.vocabulary)
         self.anchor_token_phrases = frozenset(index["anchor_token_phrases"])
         self.anchor_han_phrases = frozenset(index["anchor_han_phrases"])
         self.anchor_han_lengths = sorted({len(p) for p in self.anchor_han_phrases})
@@ -194,7 +210,7 @@ class FaqMatcher:
         kind, _, value = feature.partition(":")
         idf = self.idf.get(feature)
         if kind == "c":
-            base = KIND_WEIGHT[CONCEPTS[value].kind]
+            base = self._kind_weight[value]
             return base * (idf / self.max_idf if idf else 1.0)
         if kind == "w":
             return WORD_WEIGHT * idf / self.max_idf if idf else UNKNOWN_WORD_WEIGHT
@@ -204,15 +220,16 @@ class FaqMatcher:
         """Is the message recognisably about this domain? Weak words alone ("close", "app",
         "fake") are not enough; an unambiguous term, the brand, a coin, or being addressed
         directly (a DM, a mention, a reply to the bot) is."""
-        topics = {c for c in analysis.concepts if CONCEPTS[c].kind == "topic"}
-        strong_aspects = {c for c in analysis.strong if CONCEPTS[c].kind == "aspect"}
+        kinds = self.lexicon.kinds
+        topics = {c for c in analysis.concepts if kinds[c] == "topic"}
+        strong_aspects = {c for c in analysis.strong if kinds[c] == "aspect"}
         if topics & analysis.strong:
             return True
         if strong_aspects and len(topics | strong_aspects) >= 2:
             return True
         if not topics and not strong_aspects:
             return False
-        if addressed or any(c in analysis.strong for c in CONTEXT_CONCEPTS):
+        if addressed or any(c in analysis.strong for c in self.lexicon.context):
             return True
         if len(topics) >= 3:
             return True
@@ -237,7 +254,7 @@ class FaqMatcher:
     def match(self, text: str, analysis: Analysis | None = None, limit: int = 3,
               addressed: bool = False) -> Match:
         # A question fits in a few sentences; the rest of a long message is not what it asks.
-        analysis = analysis or analyze(text[:MATCH_CHARS], self.speller)
+        analysis = analysis or analyze(text[:MATCH_CHARS], self.lexicon, self.speller)
         if not self.anchored(analysis, addressed):
             return Match(analysis, (), 0.0, anchored=False)
         weights = {f: self.weight(f) for f in analysis.features()}
@@ -258,7 +275,8 @@ class FaqMatcher:
                 for i in self.entry_postings.get(f, ()):
                     votes[i] = votes.get(i, 0.0) + w * 0.5
         shortlist = sorted(votes, key=lambda i: (-votes[i], i))[:CANDIDATES]
-        query_topics = [f for f in weights if f in _TOPIC_FEATURES]
+        topic_features = self.lexicon.topic_features
+        query_topics = [f for f in weights if f in topic_features]
         scored = []
         for i in shortlist:
             ix = self.entries[i]

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from handlers.model import Command, Decision, Finding, HandOff, Message, OpenTicket, Reload, Reply
 from handlers.platforms import platform
-from handlers.replies.texts import reply_language, say
+from handlers.replies.texts import Texts
 from handlers.text import detect_language
 
 if TYPE_CHECKING:
@@ -41,7 +41,8 @@ def parse(text: str) -> tuple[str, str] | None:
 def decide_command(message: Message, kb: Knowledge, state: State) -> Decision:
     parsed = parse(message.text)
     lang = detect_language(message.text)
-    words = reply_language(lang)
+    say = kb.texts.say
+    words = kb.texts.reply_language(lang)
     if parsed is None:
         return Decision(lang=lang, reason="not a command")
     name, rest = parsed
@@ -73,7 +74,7 @@ def decide_command(message: Message, kb: Knowledge, state: State) -> Decision:
             text += "\n" + say("help_mod", words)
         return done(Reply(check="command", text=text))
     if name == "human":
-        return done(_human(message, words))
+        return done(_human(message, words, kb.texts))
     if name == "verify":
         return done(_verify(message, rest, kb, words))
     if name == "ticket" and rest and not _REF.match(rest.split()[0]):
@@ -149,7 +150,8 @@ def _moderator_params(name: str, rest: str, message: Message) -> tuple[dict, str
     return params, ""
 
 
-def _human(message: Message, words: str):
+def _human(message: Message, words: str, texts: Texts):
+    say = texts.say
     if message.public:
         return HandOff(check="asks-human", public_text=say("handoff_human", words),
                        private_text=say("handoff_private", words, place=say("place_group", words),
@@ -163,6 +165,7 @@ def _verify(message: Message, rest: str, kb: Knowledge, words: str) -> Reply:
     """Says plainly whether an account is official staff, with the list of real accounts."""
     from handlers.model import User
 
+    say = kb.texts.say
     args = rest.split()
     if len(args) != 1 or not _HANDLE.match(args[0]):
         return Reply(check="usage", text=say("usage", words, usage=USAGE["verify"]))

@@ -9,11 +9,14 @@ each naming itself in the finding and saying why it fired:
 
 - ``lookalike-username`` / ``lookalike-name``: a near copy of an official account's username or
   display name, or of the brand's full name (edit distance on the folded key, role words allowed
-  as a suffix: ``NebulaEx_Admin_Official``).
+  as a suffix: ``AcmeEx_Admin_Official``).
 - ``staff-claim``: a role word ("support", "admin", "客服", "官方", ...) in the same name as the
-  brand or one of its aliases ("星云交易所" also yields "星云" and its pinyin).
+  brand or one of its aliases ("顶点交易所" also yields "顶点" and its pinyin).
 
-Fans ("Nebula Watcher", "星云老用户") and role words without the brand ("admin_anna") pass.
+Fans ("Acme Watcher", "顶点老用户") and role words without the brand ("admin_anna") pass.
+
+The role words, fan words and generic words are data: data/roles.yaml, with the operator's
+additions (config `impersonation.roles_overlay`) merged in by `RoleWords.with_overlay`.
 """
 
 from __future__ import annotations
@@ -23,14 +26,18 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from dataclasses import field as dataclass_field
 from functools import lru_cache
-from typing import NamedTuple
+from pathlib import Path
+from typing import Annotated, NamedTuple
 
 import disarm
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictStr, ValidationError
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
 from handlers.config import Config, OfficialAccount
+from handlers.loading import ConfigError, describe_errors, read_yaml
 from handlers.model import Finding, User
 
 log = logging.getLogger(__name__)
@@ -38,39 +45,9 @@ log = logging.getLogger(__name__)
 LABEL = "impersonator"
 MAX_FIELD = 256   # platforms cap names far lower (Telegram 64+64, X 50); keeps check() bounded
 
-# Role words by canonical role. Latin words must match a whole word or a whole segment of a
-# glued username ("NebulaExSupport"), so "supportive" and "moderate" never count.
-ROLES: dict[str, tuple[str, ...]] = {
-    "support": ("support", "suport", "supp", "help", "helpdesk", "helpline", "hotline", "care",
-                "helpcenter", "helpcentre", "supportcenter", "customersupport", "cs", "helper",
-                "customercare", "service", "services", "customerservice", "desk", "assist",
-                "assistance", "assistant", "agent", "rep", "representative", "soporte",
-                "suporte", "ayuda", "ajuda", "destek", "hilfe", "kundendienst", "kundenservice",
-                "servicio", "atendimento", "поддержка",
-                "客服", "技术支持", "技術支持", "客户服务", "客戶服務", "服务中心", "服務中心",
-                "助手", "助理", "专员", "專員", "サポート", "고객센터", "kefu"),
-    "admin": ("admin", "admins", "adm", "administrator", "administrators", "админ",
-              "администратор", "管理员", "管理員", "管理组", "管理組", "管理者", "관리자", "guanliyuan"),
-    "mod": ("mod", "mods", "moderator", "moderators", "moderation", "модератор", "版主", "群主",
-            "운영자"),
-    "official": ("official", "officials", "offical", "oficial", "officiel", "offcl", "verified",
-                 "hq", "официальный", "官方", "认证", "認證", "公式", "공식", "guanfang"),
-    "staff": ("team", "staff", "employee", "ambassador", "dev", "devs", "developer", "developers", "运营",
-              "營運", "運営", "团队", "團隊", "工作人员", "工作人員", "スタッフ"),
-    "security": ("security", "verification", "verify", "recovery", "refund", "refunds",
-                 "compliance", "kyc", "安全中心"),
-    "exec": ("ceo", "cto", "coo", "cfo", "founder", "cofounder", "manager", "经理", "經理",
-             "创始人", "創始人"),
-    "bot": ("bot",),
-}
-# Words that say "not staff": a role word in the same name is then not a claim.
-FAN_WORDS = ("fan", "fans", "fanclub", "fanpage", "unofficial", "parody", "粉丝", "粉絲", "爱好者",
-             "愛好者", "非官方")
+ROLES_FILE = Path(__file__).resolve().parent / "data" / "roles.yaml"
+FORMAT_DOC = "handlers/detectors/data/roles.yaml"   # named in error messages
 NEGATORS = frozenset({"not", "non", "un", "no"})
-# Generic words a brand name carries ("Nebula Exchange"); stripping them yields the short brand.
-GENERIC = ("exchange", "ex", "exch", "global", "international", "intl", "pro", "app", "wallet",
-           "finance", "labs", "group", "markets", "交易所", "交易平台", "平台", "钱包", "錢包", "集团",
-           "集團", "科技", "国际", "國際", "全球")
 # A check mark next to the brand imitates the platform's verification badge.
 BADGES = re.compile("[\u2705\u2714\u2611\u2713]")
 
@@ -78,8 +55,8 @@ _CJK = "\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-
        "\U00020000-\U0002ebef"
 _TOKEN = re.compile(rf"[{_CJK}]+|[^\W_{_CJK}]+")
 _CJK_CHAR = re.compile(rf"[{_CJK}]")
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-HJ-Z])")           # "NebulaExSupport"; never before I (≡ l)
-_PIPE = re.compile(r"(?<![^\W\d_])[|¦]|[|¦](?![^\W\d_])")  # "Kate | Mod" separates, "Nebu|a" is l
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-HJ-Z])")           # "AcmeExSupport"; never before I (≡ l)
+_PIPE = re.compile(r"(?<![^\W\d_])[|¦]|[|¦](?![^\W\d_])")  # "Kate | Mod" separates, "Ac|me" is l
 _LEET = re.compile(r"(?<![0-9])(?:(?<=[^\W\d_])[013457$]|[013457$](?=[^\W\d_]))(?![0-9])")
 _LEET_AT = re.compile(r"(?<=[^\W\d_])@(?=[^\W\d_])")
 _LEET_MAP = str.maketrans("013457$@", "oleastsa")
@@ -133,13 +110,84 @@ def _is_cjk(token: str) -> bool:
     return not token[:1].isascii() and bool(_CJK_CHAR.match(token))
 
 
-_GENERIC_LATIN = frozenset(_key(g) for g in GENERIC if not _is_cjk(g))
-_GENERIC_CJK = tuple(sorted((_key(g) for g in GENERIC if _is_cjk(g)), key=len, reverse=True))
+# --- the words, from data/roles.yaml and the operator's overlay -------------------------------
 
 
-def _cjk_stem(word: str) -> str:
-    """"星云交易所" -> "星云": the name without a generic suffix (two characters at least)."""
-    for suffix in _GENERIC_CJK:
+def _word(value: str) -> str:
+    if not fold(value):
+        raise ValueError(f"{value!r}: no letter or digit in it")
+    return value
+
+
+def _role_name(value: str) -> str:
+    if not re.fullmatch(r"[a-z][a-z0-9_]{0,39}", value):
+        raise ValueError(f"{value!r}: a role name is lower-case letters, digits and '_'")
+    return value
+
+
+def _none_is_empty(value: object) -> object:
+    return {} if value is None else value
+
+
+Word = Annotated[StrictStr, AfterValidator(_word)]
+
+
+class RolesFile(BaseModel):
+    """roles.yaml, or an operator's overlay in the same format: every key optional."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    version: int = Field(1, ge=1, le=1)
+    roles: Annotated[dict[Annotated[StrictStr, AfterValidator(_role_name)], list[Word]],
+                     BeforeValidator(_none_is_empty)] = Field(default_factory=dict)
+    fan_words: list[Word] = Field(default_factory=list)
+    generic: list[Word] = Field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RoleWords:
+    """Role words by canonical role, fan words and generic words, in file order."""
+
+    roles: Mapping[str, tuple[str, ...]] = dataclass_field(default_factory=dict)
+    fan_words: tuple[str, ...] = ()
+    generic: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+
+    def with_overlay(self, raw: object, source: str) -> RoleWords:
+        """These words and those of `raw` (parsed YAML from `source`): a role named in both
+        gets the new words too, a new role name adds a role. ConfigError naming the file,
+        role and field of every problem."""
+        if raw is None:
+            raw = {}
+        if not isinstance(raw, dict):
+            raise ConfigError(f"{source}: expected a mapping with 'roles' at the top")
+        try:
+            parsed = RolesFile.model_validate(raw)
+        except ValidationError as exc:
+            raise ConfigError(describe_errors(source, exc, raw, entry_map="roles", noun="role",
+                                              see=FORMAT_DOC)) from None
+        roles = dict(self.roles)
+        for canon, words in parsed.roles.items():
+            roles[canon] = tuple(dict.fromkeys((*roles.get(canon, ()), *words)))
+        return RoleWords(roles, tuple(dict.fromkeys((*self.fan_words, *parsed.fan_words))),
+                         tuple(dict.fromkeys((*self.generic, *parsed.generic))),
+                         (*self.sources, source))
+
+
+def load_roles(path: str | Path = ROLES_FILE, base: RoleWords | None = None) -> RoleWords:
+    """The words of a roles file (on top of `base`, for an overlay)."""
+    return (base or RoleWords()).with_overlay(read_yaml(path), str(path))
+
+
+@lru_cache(maxsize=1)
+def shipped_roles() -> RoleWords:
+    """data/roles.yaml, read once per process."""
+    return load_roles()
+
+
+def _stem_without(word: str, suffixes: Sequence[str]) -> str:
+    """"顶点交易所" -> "顶点": the name without a generic suffix (two characters at least)."""
+    for suffix in suffixes:
         if word.endswith(suffix) and len(word) - len(suffix) >= 2:
             return word[:-len(suffix)]
     return word
@@ -154,7 +202,7 @@ def near(candidate: str, target: str) -> int | None:
 
     Short targets (under 10 characters) admit one edit inside the word, a swap of neighbours
     or a doubled letter: an imitator keeps the first and last letters a reader anchors on,
-    while "nebulae" is a word of its own, not a typo of "nebulaex".
+    while a real word one letter from the brand ("acmes" next to "acmeex") is not a typo.
     """
     if candidate == target:
         return 0
@@ -179,7 +227,7 @@ class NameShape(NamedTuple):
     core: str                       # the words that are not role words or numbers
     words: tuple[str, ...]          # non-role words, for fuzzy brand matching
     brand: str | None               # the brand term named, as configured
-    roles: tuple[str, ...]          # role words claimed, as written in ROLES
+    roles: tuple[str, ...]          # role words claimed, folded
     fan: bool                       # says it is a fan / unofficial
 
 
@@ -195,7 +243,7 @@ class _Official:
 def _targets(account: OfficialAccount, username: NameShape,
              name: NameShape) -> tuple[tuple[str, str, int, str, str, str], ...]:
     """What a look-alike is compared with, best evidence first. A display name only counts
-    when it names the brand: copying "Kate" is not copying "Kate | Nebula Mod"."""
+    when it names the brand: copying "Kate" is not copying "Kate | Acme Mod"."""
     handle = "@" + account.username
     targets = [("username", username.key, "lookalike-username", "username", handle),
                ("name", username.key, "lookalike-name", "display name", handle)]
@@ -210,7 +258,11 @@ class ImpersonationChecker:
     """Decides whether an account imitates one of the brand's official accounts."""
 
     def __init__(self, official: Mapping[str, Sequence[OfficialAccount]],
-                 brand_names: Iterable[str]) -> None:
+                 brand_names: Iterable[str], words: RoleWords | None = None) -> None:
+        words = words or shipped_roles()
+        self._generic_latin = frozenset(_key(g) for g in words.generic if not _is_cjk(g))
+        self._generic_cjk = tuple(sorted((_key(g) for g in words.generic if _is_cjk(g)),
+                                         key=len, reverse=True))
         self._brand_full: dict[str, str] = {}      # folded full brand name -> as configured
         self._brand: dict[str, str] = {}           # every folded brand key -> as configured
         self._cjk_sounds: list[tuple[frozenset[str], str, str]] = []   # (characters, pinyin, term)
@@ -218,13 +270,14 @@ class ImpersonationChecker:
         for term in (t for t in brand_names if isinstance(t, str) and t.strip()):
             self._add_brand(term, brand_tokens)
         self._role: dict[str, tuple[str, str]] = {}    # folded role word -> (as written, canonical)
-        for canon, words in ROLES.items():
-            for word in words:
+        for canon, role_words in words.roles.items():
+            for word in role_words:
                 folded = _key(word)
                 if folded and folded not in brand_tokens and folded not in self._brand:
                     self._role.setdefault(folded, (word, canon))
-        self._fan = frozenset(_key(w) for w in FAN_WORDS if not _is_cjk(w))
-        self._cjk_fan = _alternation(_key(w) for w in FAN_WORDS if _is_cjk(w)) or re.compile("(?!)")
+        self._fan = frozenset(_key(w) for w in words.fan_words if not _is_cjk(w))
+        self._cjk_fan = _alternation(_key(w) for w in words.fan_words if _is_cjk(w)) or \
+            re.compile("(?!)")
         self._cjk_role = _alternation(k for k in self._role if _is_cjk(k))
         self._cjk_brand = _alternation(k for k in self._brand if _is_cjk(k))
         self._vocab = {k: "role" for k in self._role if not _is_cjk(k)}
@@ -251,11 +304,11 @@ class ImpersonationChecker:
         self._everyone = [e for entries in self._official.values() for e in entries]
 
     @classmethod
-    def from_config(cls, config: Config) -> ImpersonationChecker:
+    def from_config(cls, config: Config, words: RoleWords | None = None) -> ImpersonationChecker:
         """Built from `config.official` (telegram, twitter) and `config.brand`."""
         return cls({"telegram": config.official_for("telegram"),
                     "twitter": config.official_for("twitter")},
-                   [config.brand.name, *config.brand.aliases])
+                   [config.brand.name, *config.brand.aliases], words)
 
     # --- the vocabulary -------------------------------------------------------------------
 
@@ -266,13 +319,14 @@ class ImpersonationChecker:
         key = "".join(words)
         self._brand.setdefault(key, term)
         brand_tokens.update(words)
-        stems = [_cjk_stem(w) if _is_cjk(w) else w for w in words if w not in _GENERIC_LATIN]
+        stems = [_stem_without(w, self._generic_cjk) if _is_cjk(w) else w for w in words
+                 if w not in self._generic_latin]
         stem = "".join(stems)
-        if stem != key:     # "Nebula Exchange", "星云交易所": the company's full name
+        if stem != key:     # "Acme Exchange", "顶点交易所": the company's full name
             self._brand_full.setdefault(key, term)
             if len(stem) >= 4 or (stem and _is_cjk(stem)):
                 self._brand.setdefault(stem, term)
-        for word in stems:      # "星云" is also written "xingyun"
+        for word in stems:      # "顶点" is also written "dingdian"
             if _is_cjk(word):
                 pinyin = _key(disarm.transliterate(word).replace(" ", ""))
                 if len(pinyin) >= 5 and pinyin.isascii():
@@ -353,12 +407,12 @@ class ImpersonationChecker:
                 roles += [w for k, w in parts if k == "role"]
                 brand = self._brand[next(w for k, w in parts if k == "brand")]
         if brand and not plain and BADGES.search(text[:MAX_FIELD]):
-            roles.append("\u2705")     # "Nebula ✅": the brand itself, with a verified badge
+            roles.append("\u2705")     # "Acme ✅": the brand itself, with a verified badge
         return NameShape(key, "".join(core), tuple(plain), brand, tuple(roles), fan)
 
     def _sounds_like_brand(self, words: Sequence[str]) -> str | None:
-        """"星雲" (traditional) for "星云": same pinyin and a character in common, so "幸运"
-        ("lucky", also "xingyun") does not pass for the brand."""
+        """The brand's Chinese name in another script (traditional for simplified): same pinyin
+        and a character in common, so a mere homophone does not pass for the brand."""
         for word in words:
             if not word.isascii() and _CJK_CHAR.match(word):
                 for characters, pinyin, term in self._cjk_sounds:
@@ -409,7 +463,7 @@ class ImpersonationChecker:
                     detail = (f"{what} skeleton matches {shown}" if edits == 0 else
                               f"{what} skeleton {edits} edit{'s' * (edits > 1)} from {shown}")
                 elif rank == 0 and (extra := self._role_suffix(mine, theirs)) is not None:
-                    # "NebulaEx_Care" extends @NebulaEx, but imitates whichever account holds
+                    # "AcmeEx_Care" extends @AcmeEx, but imitates whichever account holds
                     # the role it claims: rank it last and let _closest name the account.
                     edits, rank, imitated = 1, last, None
                     detail = f"username is {shown} plus {extra!r}"

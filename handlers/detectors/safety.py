@@ -13,7 +13,7 @@ from functools import cached_property, lru_cache
 from handlers.config import Config
 from handlers.detectors import chinese_seeds
 from handlers.detectors.credentials import Secret, find_secrets
-from handlers.detectors.impersonation import AccountVerdict, ImpersonationChecker
+from handlers.detectors.impersonation import AccountVerdict, ImpersonationChecker, RoleWords
 from handlers.detectors.personal_data import Data, find_personal_data
 from handlers.detectors.scams import BrandMarks, brand_marks, find_scams, registrable
 from handlers.detectors.sensitivity import own_case
@@ -34,7 +34,7 @@ from handlers.model import (
     Warn,
 )
 from handlers.platforms import platform
-from handlers.replies.texts import say
+from handlers.replies.texts import SHIPPED, Texts
 from handlers.text import canonical
 
 # Personal data that only matters on an exchange (a TxID, an address, a UID) marks a message
@@ -48,13 +48,16 @@ _HONEYPOT = re.compile(
 
 
 class SafetyKit:
-    """What the safety checks need from config, prepared once per (re)load."""
+    """What the safety checks need from config and the word tables, prepared once per (re)load.
+    `texts`: the sentences its warnings are said in (the shipped ones by default)."""
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, roles: RoleWords | None = None,
+                 texts: Texts | None = None) -> None:
         self.config = config
+        self.texts = texts or SHIPPED
         chinese_seeds.prepare()
         self.marks: BrandMarks = brand_marks(config)
-        self.impersonation = ImpersonationChecker.from_config(config)
+        self.impersonation = ImpersonationChecker.from_config(config, roles)
         self.ignore_emails = frozenset(e.lower() for e in [config.brand.support_email] if e)
         self.ignore_domains = frozenset(self.marks.domains)
         official = [a for accounts in (config.official.telegram, config.official.twitter)
@@ -279,6 +282,7 @@ def plan(message: Message, result: SafetyResult, kit: SafetyKit, lang: str, stri
          faq_text: str | None = None) -> SafetyPlan:
     """The actions for what the checks found (SPEC §2), before any FAQ answer."""
     config = kit.config
+    say = kit.texts.say
     dry_run, scam_steps, imp_steps = config.safety.for_chat(message.chat_id)
     out = SafetyPlan()
     who = message.user.handle
@@ -319,6 +323,7 @@ def plan(message: Message, result: SafetyResult, kit: SafetyKit, lang: str, stri
 
 def _secret_actions(message: Message, result: SafetyResult, kit: SafetyKit, lang: str,
                     dry_run: bool, base: dict, faq_text: str | None) -> list:
+    say = kit.texts.say
     kind = _secret_kind(result.secrets)
     what = say(f"secret_{kind}", lang)
     steps = say(f"secret_steps_{kind}", lang)
@@ -368,6 +373,7 @@ def _secret_kind(secrets: list[Secret]) -> str:
 def _moderate(message: Message, step: str, check: str, kit: SafetyKit, lang: str, dry_run: bool,
               base: dict, why: str, warning: str, staff_key: str) -> list:
     """Warning in the thread + staff alert always; then the graduated step."""
+    say = kit.texts.say
     minutes = int(kit.config.safety.mute_minutes)
     step_actions: list = []
     where = platform(message.channel)
@@ -388,6 +394,7 @@ def _moderate(message: Message, step: str, check: str, kit: SafetyKit, lang: str
 
 
 def _urgent_actions(message: Message, result: SafetyResult, kit: SafetyKit, lang: str) -> list:
+    say = kit.texts.say
     check = result.urgent.check if result.urgent else "takeover"
     public = say("urgent_public", lang, ref="{ref}") if message.public else ""
     private = say("urgent_private", lang, ref="{ref}")
@@ -404,11 +411,11 @@ def _short(why: str, lang: str) -> str:
 
 
 def sensitive_handoff(message: Message, lang: str, faq_text: str | None, topic: str,
-                      intro: str) -> HandOff:
+                      intro: str, texts: Texts = SHIPPED) -> HandOff:
     """Public: a short reply that repeats none of the member's data, plus the way to a DM."""
-    public = say("handoff_public", lang)
+    public = texts.say("handoff_public", lang)
     if faq_text:
-        public = f"{faq_text}\n\n{say('private_pointer', lang)}"
+        public = f"{faq_text}\n\n{texts.say('private_pointer', lang)}"
     return HandOff(check="sensitive", public_text=public, private_text=intro, topic=topic)
 
 
