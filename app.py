@@ -61,12 +61,14 @@ class App:
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(sig, stop.set)
         started: list[Channel] = []
+        # Before any channel starts: what a crash cut off mid-send is settled first, never an
+        # item the new run has just begun sending.
+        self.service.recover_interrupted()
         try:
             for name, channel in self.channels.items():
                 await channel.start()
                 started.append(channel)
                 log.info("%s channel running", name)
-            self.service.recover_interrupted()
             await self.dispatcher.retry_pending()   # decided before a restart, not yet done
             maintenance = asyncio.create_task(self.dispatcher.run_maintenance(stop))
             watcher = asyncio.create_task(self.dispatcher.runtime.watch(

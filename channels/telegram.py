@@ -20,6 +20,7 @@ from typing import Any
 # Opt in to PTB's coming timedelta values (RetryAfter.retry_after); handled either way below.
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
+from aiolimiter import AsyncLimiter  # noqa: E402
 from telegram import (  # noqa: E402
     ChatPermissions,
     InlineKeyboardButton,
@@ -40,7 +41,6 @@ from telegram.error import (  # noqa: E402
     TimedOut,
 )
 from telegram.ext import (  # noqa: E402
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -72,6 +72,7 @@ from runtime.service import SupportService  # noqa: E402
 
 log = logging.getLogger("bot.telegram")
 UNMANAGED_REPORTS_PER_HOUR = 10
+GLOBAL_PER_SECOND = 25   # under Telegram's ~30 messages a second per bot
 ALLOWED_UPDATES = ["message", "edited_message", "chat_member", "my_chat_member", "callback_query"]
 
 
@@ -97,6 +98,7 @@ class TelegramChannel(Channel):
         self._poller: asyncio.Task | None = None
         self._report_times: list[float] = []
         self.staff_chat = str(config.telegram.staff_chat_id) if config.telegram.staff_chat_id else None
+        self._global_limit = AsyncLimiter(GLOBAL_PER_SECOND, 1)
         self.state = "not started"
 
     # --- start and stop ------------------------------------------------------------------------
@@ -109,12 +111,13 @@ class TelegramChannel(Channel):
                                httpx_kwargs={"trust_env": False})
         updates_request = HTTPXRequest(read_timeout=settings.poll_timeout + 10,
                                        httpx_kwargs={"trust_env": False})
-        # Updates are handled concurrently: a send waiting on the rate limiter (20 messages a
-        # minute per group) must not hold up every other member's update behind it. Each
-        # decision is still one store transaction, so budgets and cooldowns stay exact.
+        # Updates are handled concurrently: one member's slow send must not hold up every
+        # other member's update. Each decision is still one store transaction, so budgets and
+        # cooldowns stay exact. No rate limiter inside the library: a call queued there would
+        # count as "being sent" and a crash would drop it; the dispatcher keeps the per-chat
+        # budgets and `admit` the global one before an item is marked as sending.
         builder = (ApplicationBuilder().token(self.token).request(request)
                    .get_updates_request(updates_request)
-                   .rate_limiter(AIORateLimiter(max_retries=2))
                    .concurrent_updates(64))
         if settings.api_base_url:
             base = settings.api_base_url.rstrip("/")
@@ -448,6 +451,11 @@ class TelegramChannel(Channel):
             return admins
 
     # --- outgoing -------------------------------------------------------------------------------
+
+    async def admit(self, item: OutboxItem) -> None:
+        """Telegram takes about 30 messages a second from one bot: wait for a place before the
+        item is marked as being sent (a crash while waiting loses nothing)."""
+        await self._global_limit.acquire()
 
     async def execute(self, item: OutboxItem) -> Delivered | None:
         """One outbox item through its `@handles` method; Telegram's refusals become

@@ -231,8 +231,7 @@ class TwitterChannel(Channel):
         member = self.service.member("twitter", action.user_id)
         who = f"@{member['username']}" if member.get("username") else ""
         lang = self.service.reply_language(member.get("lang") or "en")
-        text = self.service.say("x_dm_closed", lang, who=who,
-                   link=me.compose_link).strip()
+        text = self.service.say("x_dm_closed", lang, who=who, link=me.compose_link).strip()
         log.info("X: user %s does not accept DMs; asked publicly to DM us", action.user_id)
         return Delivered(await self._post(item.id, text, action.reply_to))
 

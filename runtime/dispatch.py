@@ -16,7 +16,6 @@ from collections import deque
 from collections.abc import Iterable
 
 from handlers.detectors.redaction import redact
-from handlers.replies.texts import say
 
 from .outgoing import PRIORITIES, HandoffPost, Post, PrivateMessage, StaffPost
 from .ports import Channel, Delivered, DeliveryError, OutboxItem, handles
@@ -34,12 +33,23 @@ WINDOW = 62.0                    # the per-chat budget's minute, with a margin
 ALARM_AFTER = 5 * 60             # a must-arrive item failing this long raises the alarm
 
 
-DIGEST_LINE = 160                # characters of each post folded into a digest
+DIGEST_LINE = 400                # characters of each post folded into a digest
 DIGEST_TEXT = 3800               # a digest stays one Telegram message
 
 
 def must_arrive(item: OutboxItem) -> bool:
     return bool(item.ref) or isinstance(item.action, StaffPost)
+
+
+def urgency(item: OutboxItem) -> int:
+    """Which waiting item takes a free place first (lower first): urgent staff posts and the
+    chat's safety warnings, then answers and ordinary staff posts, then routine ones."""
+    action = item.action
+    if isinstance(action, StaffPost):
+        return PRIORITIES.get(action.priority, 1)
+    if isinstance(action, Post) and not action.quote:
+        return 0   # a warning to the chat: never behind the answers queued before it
+    return 1
 
 
 def backoff(attempts: int) -> float:
@@ -107,6 +117,7 @@ class Dispatcher:
             # Booked places are a plan; what was really sent in the last minute decides.
             self._wake_at(item, wait)
             return []
+        await channel.admit(item)
         self.service.begin(item)   # committed first: a crash mid-send is known on restart
         try:
             delivered = await channel.execute(item)
@@ -214,8 +225,7 @@ class Dispatcher:
                     continue
                 ready.append(item)
             ready = self._fold_staff_backlog(ready)
-            ready.sort(key=lambda i: (PRIORITIES.get(i.action.priority, 1)
-                                      if isinstance(i.action, StaffPost) else 1, i.id))
+            ready.sort(key=lambda i: (urgency(i), i.id))
             for item in ready:
                 await self.deliver([item])
 
@@ -240,7 +250,10 @@ class Dispatcher:
         assert budget is not None
         key, limit = budget
         room = limit - len(self._recent(key))
-        routine = [i for i in staff if i.action.priority != "urgent" and i.action.topic != "digest"]
+        # Ticket posts stay single (staff answer a member by replying to the ticket's own post),
+        # and so do urgent ones; alerts about no ticket are what a digest can carry.
+        routine = [i for i in staff if i.action.priority != "urgent" and not i.action.ref
+                   and i.action.topic != "digest"]
         if len(staff) <= room or len(routine) < 2:
             return ready
         folded: list[OutboxItem] = []
@@ -256,7 +269,7 @@ class Dispatcher:
         if len(folded) < 2:
             return ready
         digest = self.service.fold_into_digest(
-            staff[0].channel, folded, say("staff_digest", "en", count=len(folded)) + "\n" +
+            staff[0].channel, folded, self.service.say("staff_digest", "en", count=len(folded)) + "\n" +
             "\n".join(lines))
         log.warning("staff chat busy: %d staff posts folded into one digest (outbox %s)",
                     len(folded), digest.id)

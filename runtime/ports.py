@@ -89,6 +89,10 @@ class Channel:
             raise UnsupportedOutgoing(f"the {self.name} channel cannot carry out {action.kind!r}")
         return getattr(self, name)
 
+    async def admit(self, item: OutboxItem) -> None:
+        """Wait until the platform may take the item (a global rate limit); called before the
+        item is marked as being sent, so a crash while waiting loses nothing."""
+
     async def execute(self, item: OutboxItem) -> Delivered | None:
         """Carry out one outbox item; raises DeliveryError when the platform refuses."""
         result = self.method_for(item.action)(item.action, item)

@@ -69,6 +69,8 @@ if TYPE_CHECKING:
     from .knowledge import KnowledgeFiles
 
 log = logging.getLogger("bot.service")
+# Done again after a crash cut them off: they must arrive, or a second time changes nothing.
+RESENT_AFTER_CRASH = (StaffPost, HandoffPost, RemoveMessage, RestrictMember, BanMember)
 # The outbox "channel" of actions the runtime carries out itself (a /reload), not a platform.
 RUNTIME = "runtime"
 
@@ -263,7 +265,9 @@ class SupportService:
                 return []
             warning = Post(**here, public=message.public, text=action.text, quote=False,
                            merge=merge)
-            return [(ch, self._book(message, warning, now, droppable=False) or warning, None)]
+            # Not booked behind the answers already waiting: the dispatcher gives a warning
+            # the chat's next free place.
+            return [(ch, warning, None)]
         if isinstance(action, Restrict):
             return [(ch, RestrictMember(chat_id=message.chat_id, user_id=message.user.id,
                                         seconds=action.seconds), None)]
@@ -285,19 +289,18 @@ class SupportService:
             return [(RUNTIME, ReloadFiles(lang=words, confirm_channel=channel, confirm=confirm), None)]
         raise TypeError(f"no outgoing form for the core action {action.name!r}")
 
-    def _book(self, message: Message, out: Outgoing, now: float,
-              droppable: bool = True) -> Outgoing | None:
+    def _book(self, message: Message, out: Outgoing, now: float) -> Outgoing | None:
         """A public post takes a place in the chat's budget: now, or later (`not_before`; the
         dispatcher waits). An answer that would wait longer than `stale_after_minutes` is
         dropped, and the log says so: None then."""
         if not message.public:
             return out
         answering = self.kb.config.answering
-        max_wait = answering.stale_after_minutes * 60 if droppable else None
         at = self.store.reserve_slot(message.channel, message.chat_id, now,
-                                     answering.replies_per_minute, max_wait)
+                                     answering.replies_per_minute,
+                                     answering.stale_after_minutes * 60)
         if at is None:
-            log.warning("%s: chat %s is over its reply budget for more than %.0f min: %s to msg %s "
+            log.warning("%s: chat %s is over its reply budget for more than %g min: %s to msg %s "
                         "dropped as stale", message.channel, message.chat_id,
                         answering.stale_after_minutes, out.kind, message.message_id)
             return None
@@ -518,10 +521,24 @@ class SupportService:
         self.store.begin_outbox(item.id)
 
     def recover_interrupted(self) -> None:
-        resent, dropped = self.store.recover_interrupted()
-        if resent or dropped:
-            log.warning("after a restart: %d ticket announcement(s) will be sent again, %d reply(ies) "
-                        "cut off mid-send were dropped rather than risk answering twice", resent, dropped)
+        """After a crash, what was cut off mid-send: sent again when it must arrive (a ticket
+        reference, a staff post, a member's way to a private chat) or when doing it twice is
+        harmless (removing, muting, banning); an answer or a private message is dropped
+        rather than said twice."""
+        resend, drop = [], []
+        for row in self.store.interrupted_outbox():
+            try:
+                action = from_row(row["payload"])
+            except (UnknownOutgoing, TypeError):
+                drop.append(row["id"])
+                continue
+            again = row["ref"] or isinstance(action, RESENT_AFTER_CRASH)
+            (resend if again else drop).append(row["id"])
+        self.store.settle_interrupted(resend, drop)
+        if resend or drop:
+            log.warning("after a restart: %d action(s) cut off mid-send will be done again (ticket "
+                        "announcements, staff posts, hand-offs, removals); %d answer(s) were "
+                        "dropped rather than risk saying them twice", len(resend), len(drop))
 
     def pending(self, channel: str | None = None) -> list[tuple[OutboxItem, dict[str, Any]]]:
         """Actions decided but not yet carried out (before a crash, waiting for the budget, or

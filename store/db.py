@@ -178,16 +178,19 @@ class Store(TicketStore):
         self._exec("UPDATE outbox SET status = 'sending', attempts = attempts + 1 WHERE id = ?",
                    (item_id,))
 
-    def recover_interrupted(self) -> tuple[int, int]:
-        """After a crash: actions cut off mid-send. Ticket announcements and staff posts (they
-        carry a ticket reference) are sent again — better twice than lost; anything else is
-        dropped, so a member is never answered twice. Returns (resent, dropped)."""
+    def interrupted_outbox(self) -> list[dict[str, Any]]:
+        """Actions a crash cut off mid-send: the platform may or may not have them."""
+        rows = self._rows("SELECT * FROM outbox WHERE status = 'sending' ORDER BY id")
+        for row in rows:
+            row["payload"] = json.loads(row["payload"])
+        return rows
+
+    def settle_interrupted(self, resend: list[int], drop: list[int]) -> None:
         with self.atomic():
-            resent = self.db.execute("UPDATE outbox SET status = 'pending' WHERE status = 'sending' "
-                                     "AND ref IS NOT NULL").rowcount
-            dropped = self.db.execute("UPDATE outbox SET status = 'interrupted' "
-                                      "WHERE status = 'sending'").rowcount
-        return resent, dropped
+            for item_id in resend:
+                self.db.execute("UPDATE outbox SET status = 'pending' WHERE id = ?", (item_id,))
+            for item_id in drop:
+                self.db.execute("UPDATE outbox SET status = 'interrupted' WHERE id = ?", (item_id,))
 
     def finish_outbox(self, item_id: int, status: str = "done", error: str = "") -> None:
         self._exec("UPDATE outbox SET status = ?, last_error = ?, "

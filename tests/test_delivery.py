@@ -145,12 +145,16 @@ def test_a_busy_staff_chat_gets_the_urgent_post_first_and_the_rest_in_one_digest
                 fake.send_message(bot.group, FakeTelegram.user(600 + i, f"helpdesk_{i}"),
                                   f"withdrawal problems? DM me, I'm support #{i}")
             await fake.settle()
+            asked = fake.send_message(bot.group, FakeTelegram.user(640, "carol"),
+                                      "my deposit never arrived, it's been a week")
+            fake.send_message(bot.group, ADMIN, "/escalate", reply_to=asked)
             fake.send_message(bot.group, ALICE, "someone just withdrew all my USDT and I didn't "
                                                 "do it!! help")
 
             def everything_told() -> bool:
                 told = "\n".join(c.params["text"] for c in staff_calls(fake))
-                return "🆘" in told and all(f"helpdesk_{i}" in told for i in range(8))
+                return "🆘" in told and "@carol" in told and \
+                    all(f"helpdesk_{i}" in told for i in range(8))
 
             await fake.wait_for(everything_told, timeout=40)
             calls = staff_calls(fake)
@@ -162,5 +166,27 @@ def test_a_busy_staff_chat_gets_the_urgent_post_first_and_the_rest_in_one_digest
             digest = next(i for i, t in enumerate(texts) if t.startswith("📋"))
             assert urgent < digest     # the emergency did not wait behind routine alerts
             assert texts[digest].count("helpdesk_") >= 2
-            assert len(calls) < 9      # folded, not one post per alert
+            assert len(calls) < 10     # folded, not one post per alert
+            # A ticket keeps a post of its own: staff answer the member by replying to it.
+            assert any(t.startswith("🎫") and "@carol" in t for t in texts)
+            assert "@carol" not in texts[digest]
+    run(scenario())
+
+
+def test_a_scam_warning_takes_the_chats_next_free_place_before_waiting_answers(tmp_path):
+    async def scenario():
+        async with running_bot(tmp_path, answering={"replies_per_minute": 3}) as (fake, bot):
+            bot.app.dispatcher.window = 4.0    # Telegram's minute, shortened for the test
+            asked = [fake.send_message(bot.group, FakeTelegram.user(200 + i, f"m{i}"), q)
+                     for i, q in enumerate(QUESTIONS[:6])]
+            await fake.settle()
+            fake.send_message(bot.group, FakeTelegram.user(650, "helpdesk_x"),
+                              "withdrawal problems? DM me, I'm support")
+            await fake.wait_for(lambda: any("scam" in p["text"] for p in _group_posts(fake)),
+                                timeout=20)
+            answered = {(p.get("reply_parameters") or {}).get("message_id")
+                        for p in _group_posts(fake)}
+            # Three answers went at once; the other three wait for their booked places, and
+            # the warning did not queue behind them.
+            assert len([m for m in asked if m["message_id"] in answered]) == 3
     run(scenario())

@@ -126,3 +126,26 @@ def test_a_scammer_on_x_is_hidden_never_muted(service):
     for earlier in range(3):   # the strikes that would delete, mute, then ban on Telegram
         names += decide(scam, service.kb, Strikes(earlier)).action_names
     assert "hide" in names and not {"restrict", "ban", "delete"} & set(names)
+
+
+def test_after_a_crash_mid_send_what_must_arrive_is_sent_again_and_answers_are_not(tmp_path):
+    kb = Knowledge.build(load_config(CONFIG), load_faq(FAQ))
+    store = Store(tmp_path / "bot.db")
+    cut_off = {
+        "answer": Post(chat_id="-100", text="an answer", reply_to="5"),
+        "announce": PrivateMessage(user_id="42", text="ticket SUP-7K3QX9"),
+        "button": HandoffPost(chat_id="-100", text="tap to continue privately", reply_to="6"),
+        "removal": RemoveMessage(chat_id="-100", message_id="7"),
+    }
+    ids = {name: store.add_outbox("telegram", action.to_row(),
+                                  ref="SUP-7K3QX9" if name == "announce" else None)
+           for name, action in cut_off.items()}
+    queued = store.add_outbox("telegram", Post(chat_id="-100", text="queued").to_row())
+    for item_id in ids.values():
+        store.begin_outbox(item_id)    # the process dies during these sends
+    store.close()
+    store = Store(tmp_path / "bot.db")
+    SupportService(kb, store).recover_interrupted()
+    pending = {row["id"] for row in store.pending_outbox()}
+    assert pending == {ids["announce"], ids["button"], ids["removal"], queued}
+    store.close()

@@ -97,14 +97,3 @@ def test_one_open_ticket_per_user_and_topic(tmp_path):
     assert kinds == ["opened", "added"]
 
 
-def test_after_a_crash_mid_send_replies_are_dropped_and_ticket_news_is_resent(tmp_path):
-    store = Store(tmp_path / "bot.db")
-    reply = store.add_outbox("telegram", {"op": "reply", "text": "an answer"})
-    announce = store.add_outbox("telegram", {"op": "dm", "text": "ticket SUP-7K3QX9"}, ref="SUP-7K3QX9")
-    never_started = store.add_outbox("telegram", {"op": "reply", "text": "queued"})
-    store.begin_outbox(reply)          # the process dies during these two sends
-    store.begin_outbox(announce)
-    store.close()
-    store = Store(tmp_path / "bot.db")
-    assert store.recover_interrupted() == (1, 1)
-    assert {row["id"] for row in store.pending_outbox()} == {announce, never_started}
