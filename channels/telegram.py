@@ -467,7 +467,7 @@ class TelegramChannel(Channel):
             retry = exc.retry_after
             seconds = retry.total_seconds() if hasattr(retry, "total_seconds") else float(retry)
             raise DeliveryError(f"rate limited by Telegram for {seconds:.0f} s",
-                                retry_after=seconds) from None
+                                retry_after=seconds, rate_limited=True) from None
         except Forbidden as exc:
             private = isinstance(action, PrivateMessage) or not getattr(action, "public", True)
             raise DeliveryError(f"forbidden: {exc.message}", permanent=True,
@@ -479,10 +479,9 @@ class TelegramChannel(Channel):
         except InvalidToken as exc:
             raise DeliveryError(f"invalid token: {exc.message}", permanent=True) from None
         except TimedOut as exc:   # Telegram may have sent it and answered too late
-            raise DeliveryError(f"timed out: {exc.message}", retry_after=2.0,
-                                maybe_sent=True) from None
+            raise DeliveryError(f"timed out: {exc.message}", maybe_sent=True) from None
         except NetworkError as exc:   # 5xx, connection refused or reset
-            raise DeliveryError(f"network: {exc.message}", retry_after=2.0) from None
+            raise DeliveryError(f"network: {exc.message}") from None
 
     @handles(Post)
     async def post(self, action: Post, item: OutboxItem) -> Delivered:

@@ -142,7 +142,8 @@ class TwitterChannel(Channel):
         try:
             delivered = await super().execute(item)
         except LimitHit as hit:
-            raise DeliveryError(str(hit), retry_after=max(1.0, hit.until - time.time())) from hit
+            raise DeliveryError(str(hit), retry_after=max(1.0, hit.until - time.time()),
+                                rate_limited=True) from hit
         except (tweepy.TweepyException, requests.RequestException) as exc:
             error = _delivery_error(exc)
             action = item.action

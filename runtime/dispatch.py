@@ -139,7 +139,8 @@ class Dispatcher:
                     # Never leave a member believing a DM is waiting: a public button, and staff know.
                     return self.service.member_unreachable(item, str(exc))
             else:
-                delay = max(exc.retry_after or 0.0, backoff(self.service.store.outbox_attempts(item.id)))
+                delay = exc.retry_after if exc.rate_limited and exc.retry_after is not None else \
+                    max(exc.retry_after or 0.0, backoff(self.service.store.outbox_attempts(item.id)))
                 log.warning("outbox %s (%s) will be retried in %.0f s: %s", item.id, what, delay,
                             redact(str(exc)))
                 self.service.failed(item, str(exc), permanent=False)

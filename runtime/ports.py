@@ -39,10 +39,13 @@ class DeliveryError(Exception):
     (a timeout) are retried only when they must arrive: a ticket reference."""
 
     def __init__(self, message: str, permanent: bool = False, retry_after: float | None = None,
-                 maybe_sent: bool = False, unreachable: bool = False):
+                 maybe_sent: bool = False, unreachable: bool = False, rate_limited: bool = False):
         super().__init__(message)
         self.permanent = permanent
+        # At least this long before the next try; with `rate_limited`, the platform's own
+        # answer (HTTP 429): exactly this long, not the backoff's longer wait.
         self.retry_after = retry_after
+        self.rate_limited = rate_limited
         # The platform did not answer in time: the call may well have gone through.
         self.maybe_sent = maybe_sent
         # The member cannot be messaged privately (never started the bot, blocked it, DMs
