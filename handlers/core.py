@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from handlers.answering.choice import answer_text, choose_entry, faq_actions
+import numpy as np
+
+from handlers.answering.choice import answer_text, choose_entry, choose_ranked, faq_actions
 from handlers.answering.intent import read_intent, wants_human
+from handlers.answering.semantic import rank
 from handlers.commands.slash import decide_command
 from handlers.context import NO_HISTORY, Knowledge, State
 from handlers.detectors.safety import SafetyResult, assess, plan, sensitive_handoff
@@ -30,11 +33,13 @@ from handlers.model import (
 )
 from handlers.platforms import platform
 from handlers.replies.texts import Texts
-from handlers.text import MAX_TEXT_CHARS, bounded, strip_leading_handles
+from handlers.text import MAX_TEXT_CHARS, bounded, han_count, strip_leading_handles
 
 
-def decide(message: Message, kb: Knowledge, state: State = NO_HISTORY) -> Decision:
-    """Everything the bot concludes about one message, and what it should do."""
+def decide(message: Message, kb: Knowledge, state: State = NO_HISTORY,
+           vector: np.ndarray | None = None) -> Decision:
+    """Everything the bot concludes about one message, and what it should do. `vector`: the
+    message's sentence embedding (the runtime computes it; see `needs_embedding`)."""
     if message.user.is_bot:
         return Decision(reason="sent by a bot: never answered")
     if message.public and not message.managed:
@@ -52,7 +57,8 @@ def decide(message: Message, kb: Knowledge, state: State = NO_HISTORY) -> Decisi
     if bare.startswith("/"):   # "@brand /escalate …" on X is still a command
         return decide_command(replace(message, text=bare) if bare != text else message, kb, state)
 
-    match = kb.matcher.match(text, addressed=message.addressed)
+    semantic = vector is not None and kb.semantic is not None and kb.abstention is not None
+    match = kb.matcher.match(text, addressed=message.addressed, gate=not semantic)
     analysis = match.analysis
     lang = analysis.lang
     texts = kb.texts
@@ -67,6 +73,11 @@ def decide(message: Message, kb: Knowledge, state: State = NO_HISTORY) -> Decisi
                else "asks for a human" if wants_human(text) else "")
     choice = choose_entry(match, intent, message, settings.public_threshold,
                           settings.private_threshold, blocked_by=blocked)
+    if semantic:
+        # The word matcher's pick is one signal; the learned model decides.
+        ranked = rank(kb.semantic, kb.abstention, vector, kb.matcher, match, intent,
+                      message.public, _length(text), choice.entry.id if choice.entry else None)
+        choice = choose_ranked(ranked, kb.abstention, message.public, blocked, lexical=choice)
     entry = choice.entry
     findings = [*safety.findings, Finding("faq-match", "faq", choice.reason)]
     faq_text = answer_text(entry, lang, kb.faq, texts)[0] if entry else None
@@ -245,6 +256,19 @@ def _unanswered(message: Message, text: str, intent, words: str, kb: Knowledge,
         return [OpenTicket(check="unsettled", topic="unanswered", reason="the bot could not answer",
                            announce_private=say("ticket_unsettled", words))]
     return [Reply(check="no-answer", text=say("dm_unmatched", words))]
+
+
+def needs_embedding(message: Message) -> bool:
+    """Whether the core may use the message's embedding: not for what cannot be a question or
+    a scam (commands, empty or emoji-only text, joins, bots), so no encoder time is spent."""
+    text = strip_leading_handles((message.text or "").strip()).strip()
+    return bool(text) and not text.startswith("/") and not message.joined and \
+        not message.user.is_bot and any(ch.isalnum() for ch in text)
+
+
+def _length(text: str) -> int:
+    """Words, counting two Chinese characters as one."""
+    return max(len(text.split()), han_count(text) // 2)
 
 
 def _handoff_intro(message: Message, words: str, texts: Texts) -> str:

@@ -13,9 +13,12 @@ import json
 import logging
 import math
 import re
+from collections.abc import Callable
 from typing import Any
 
-from handlers.core import NO_HISTORY, Knowledge, decide
+import numpy as np
+
+from handlers.core import NO_HISTORY, Knowledge, decide, needs_embedding
 from handlers.model import Message, User
 
 log = logging.getLogger(__name__)
@@ -32,14 +35,16 @@ class BadLine(ValueError):
     """The input line does not follow the contract; the message says how."""
 
 
-def triage_line(line: str | bytes, kb: Knowledge, explain: bool = False) -> dict[str, Any]:
-    """Judge one input line; never raises (bad input, or a bug, answers with an error line)."""
+def triage_line(line: str | bytes, kb: Knowledge, explain: bool = False,
+                embed: Callable[[str], np.ndarray | None] | None = None) -> dict[str, Any]:
+    """Judge one input line; never raises (bad input, or a bug, answers with an error line).
+    `embed`: the runtime's sentence encoder, for semantic FAQ matching."""
     row_id: Any = None
     try:
         row = _parse(line)
         row_id = _row_id(row)
         if "text" in row:
-            return _message_result(row_id, _message(row, kb), kb, explain)
+            return _message_result(row_id, _message(row, kb), kb, explain, embed)
         if "user" in row:
             return _user_result(row_id, row, kb)
         raise BadLine("a message needs 'text'; an account check needs 'user' and 'platform'")
@@ -142,9 +147,11 @@ def _mentions_us(text: str, channel: str, kb: Knowledge) -> bool:
     return any(word.lower().rstrip(".,:;!?") in handles for word in text.split() if word.startswith("@"))
 
 
-def _message_result(row_id: Any, message: Message, kb: Knowledge,
-                    explain: bool = False) -> dict[str, Any]:
-    decision = decide(message, kb, NO_HISTORY)
+def _message_result(row_id: Any, message: Message, kb: Knowledge, explain: bool = False,
+                    embed: Callable[[str], np.ndarray | None] | None = None) -> dict[str, Any]:
+    vector = embed(message.text) if embed and kb.semantic is not None and \
+        needs_embedding(message) else None
+    decision = decide(message, kb, NO_HISTORY, vector)
     result = {
         "id": row_id,
         "faq": decision.faq,

@@ -37,6 +37,7 @@ from handlers.config import Config, load_config
 from handlers.context import Knowledge, matcher_lexicon
 from handlers.loading import ConfigError, parse_yaml, read_bytes
 from handlers.tables import Tables, load_tables
+from runtime.embedding import with_semantics
 
 log = logging.getLogger("bot.knowledge")
 
@@ -62,7 +63,8 @@ class KnowledgeFiles:
         config = load_config(self.config_path)
         tables = load_tables(config)
         faq_path = self._faq(config)
-        return build_knowledge(config, faq_path, read_bytes(faq_path), self._cache(config), tables)
+        kb = build_knowledge(config, faq_path, read_bytes(faq_path), self._cache(config), tables)
+        return with_semantics(kb, self._cache_folder(config))
 
     def _faq(self, config: Config) -> Path:
         return Path(self.faq_path) if self.faq_path else config.resolve(config.faq_file)
@@ -82,10 +84,13 @@ class KnowledgeFiles:
         return tuple(dict.fromkeys(paths))
 
     def _cache(self, config: Config) -> IndexCache | None:
+        folder = self._cache_folder(config)
+        return IndexCache(folder) if folder else None
+
+    def _cache_folder(self, config: Config) -> Path | None:
         if not self.use_cache:
             return None
-        folder = Path(self.cache_dir) if self.cache_dir else config.cache_path()
-        return IndexCache(folder) if folder else None
+        return Path(self.cache_dir) if self.cache_dir else config.cache_path()
 
 
 def load_knowledge(config_path: str | Path, faq_path: str | Path | None = None,

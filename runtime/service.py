@@ -19,7 +19,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
-from handlers.core import Knowledge, decide
+from handlers.core import Knowledge, decide, needs_embedding
 from handlers.detectors.redaction import redact
 from handlers.loading import ConfigError
 from handlers.model import (
@@ -47,6 +47,7 @@ from handlers.platforms import platform
 from store import Store
 
 from .commands import CommandRunner, Planned
+from .embedding import embed_message
 from .history import StoreHistory, faq_key, reminder_key, unsettled_key
 from .outgoing import (
     BanMember,
@@ -161,7 +162,9 @@ class SupportService:
         now = self.clock()
         kb = self.kb   # read once: a /reload swapping it meanwhile never mixes old and new
         history = StoreHistory(self.store, kb.config, now, self.recent)
-        decision = decide(message, kb, history)
+        vector = embed_message(kb.config.embedding, message.text) \
+            if kb.semantic is not None and needs_embedding(message) else None
+        decision = decide(message, kb, history, vector)
         self.recent.add(message, now)
         key = update_key or f"{message.chat_id}:{message.message_id}" + (":e" if message.edited else "")
         with self.store.atomic():

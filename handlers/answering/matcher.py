@@ -111,6 +111,7 @@ class FaqMatcher:
             self._build(faq)
         else:
             self._restore(faq, index)
+        self._position = {ix.entry.id: i for i, ix in enumerate(self.entries)}
 
     def _build(self, faq: Faq) -> None:
         # Each distinct text is normalised and analysed once per build: categories, keywords
@@ -202,6 +203,23 @@ class FaqMatcher:
         self.entry_postings = index["postings"]
         self.question_totals = index["question_totals"]
 
+    def coverage(self, analysis: Analysis, entry_id: str) -> tuple[float, float]:
+        """How much of the message an entry's questions and answer speak to: (the covered
+        share of the message's weight, the weight of the heaviest word it never mentions).
+        A near miss ("can I *sell* on P2P?" next to an entry on buying) leaves a heavy word out."""
+        ix = self.entries[self._position[entry_id]]
+        total = covered = missing = 0.0
+        for feature in analysis.features():
+            w = self.weight(feature)
+            total += w
+            if feature in ix.strong:
+                covered += w
+            elif feature in ix.weak:
+                covered += ANSWER_CREDIT * w
+            else:
+                missing = max(missing, w)
+        return (covered / total if total else 0.0), missing
+
     def weight(self, feature: str) -> float:
         cached = self._weights.get(feature)
         return cached if cached is not None else self._weight(feature)
@@ -252,15 +270,19 @@ class FaqMatcher:
         return False
 
     def match(self, text: str, analysis: Analysis | None = None, limit: int = 3,
-              addressed: bool = False) -> Match:
+              addressed: bool = False, gate: bool = True) -> Match:
+        """The best entries by shared words and concepts. With `gate`, a message the domain
+        pack does not recognise gets none; without, they are scored anyway (the semantic
+        path weighs `anchored` as one signal among others)."""
         # A question fits in a few sentences; the rest of a long message is not what it asks.
         analysis = analysis or analyze(text[:MATCH_CHARS], self.lexicon, self.speller)
-        if not self.anchored(analysis, addressed):
+        anchored = self.anchored(analysis, addressed)
+        if not anchored and gate:
             return Match(analysis, (), 0.0, anchored=False)
         weights = {f: self.weight(f) for f in analysis.features()}
         total = sum(weights.values())
         if not total:
-            return Match(analysis, (), 0.0)
+            return Match(analysis, (), 0.0, anchored=anchored)
         # Stage 1: rare features name the plausible entries (a feature half the FAQ shares
         # says little about which one); stage 2 scores those few exactly.
         rare_limit = max(8, len(self.entries) // 8)
@@ -305,7 +327,7 @@ class FaqMatcher:
             scored.append(Candidate(ix.entry, score, query_cov))
         scored.sort(key=lambda c: (-c.score, c.entry.id))
         top = tuple(scored[:limit])
-        return Match(analysis, top, top[0].score if top else 0.0)
+        return Match(analysis, top, top[0].score if top else 0.0, anchored=anchored)
 
 
 def _entry_texts(entry: FaqEntry) -> list[str]:

@@ -1,0 +1,193 @@
+"""Semantic retrieval over the operator's example questions, fused with the lexical matcher,
+and a learned, calibrated decision whether the best entry really answers the message.
+
+Every FAQ question (both languages) is an example; a message's embedding (computed by the
+runtime before the core decides) is compared with all of them, and each entry scores the
+similarity of its closest example. A few candidates, the semantic and the lexical top ones,
+are then described by features (similarity, margins, lexical overlap, question-ness, own-case
+wording, public or private, language, length) and a logistic model trained on the project's
+corpus (`python bot.py train`) gives each the probability that it answers the message. The
+best one is answered when that probability clears the threshold set on held-out data for
+public or private answers. The domain pack only adds features: no message is unanswerable
+for lacking a pack word.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from handlers.answering.faq import FaqEntry
+from handlers.answering.intent import Intent
+from handlers.answering.matcher import FaqMatcher, Match
+
+MODEL_FILE = Path(__file__).resolve().parent / "data" / "abstention.json"
+CANDIDATES = 3
+
+FEATURES = ("bias", "sem", "sem_margin", "sem_top", "sem_gap2", "sem_z", "ans", "ans_z", "lex",
+            "lex_top", "lex_pick", "covers", "misses",
+            "lex_margin", "lex_cov", "agree", "anchored", "asks", "case", "small_talk", "public",
+            "zh", "short", "long", "sem_x_asks", "sem_x_lex")
+
+
+@dataclass(frozen=True)
+class SemanticIndex:
+    """The embeddings of every example question, and which entry each belongs to."""
+
+    vectors: np.ndarray              # (examples, dim) float32, L2-normalised
+    owner: np.ndarray                # (examples,) entry index of each example
+    answers: np.ndarray              # (answers, dim): each entry's answer in each language
+    answer_owner: np.ndarray
+    entries: tuple[FaqEntry, ...]
+    model_id: str
+
+    def entry_scores(self, vector: np.ndarray) -> np.ndarray:
+        """Per entry, the cosine similarity of its closest example question."""
+        return self._best(self.vectors @ vector, self.owner)
+
+    def answer_scores(self, vector: np.ndarray) -> np.ndarray:
+        """Per entry, how well its answer (as a passage) fits the message as a query: an
+        answer that never says what was asked scores low even when the questions look alike."""
+        return self._best(self.answers @ vector, self.answer_owner)
+
+    def _best(self, sims: np.ndarray, owner: np.ndarray) -> np.ndarray:
+        best = np.full(len(self.entries), -1.0, dtype=np.float32)
+        np.maximum.at(best, owner, sims)
+        return best
+
+
+def examples(entries: tuple[FaqEntry, ...]) -> tuple[list[str], np.ndarray]:
+    """Every example question of every entry (all languages), and the entry each belongs to."""
+    texts: list[str] = []
+    owner: list[int] = []
+    for i, entry in enumerate(entries):
+        for questions in entry.questions.values():
+            for q in questions:
+                texts.append(q)
+                owner.append(i)
+    return texts, np.asarray(owner, dtype=np.int64)
+
+
+def answer_texts(entries: tuple[FaqEntry, ...]) -> tuple[list[str], np.ndarray]:
+    """Every entry's answer in every language, and the entry each belongs to."""
+    texts: list[str] = []
+    owner: list[int] = []
+    for i, entry in enumerate(entries):
+        for answer in entry.answer.values():
+            texts.append(answer)
+            owner.append(i)
+    return texts, np.asarray(owner, dtype=np.int64)
+
+
+def build_index(entries: tuple[FaqEntry, ...], vectors: np.ndarray, answer_vectors: np.ndarray,
+                model_id: str) -> SemanticIndex:
+    """`vectors`, `answer_vectors`: the embeddings of `examples(entries)[0]` and of
+    `answer_texts(entries)[0]`, in those orders."""
+    _texts, owner = examples(entries)
+    _answers, answer_owner = answer_texts(entries)
+    if len(owner) != len(vectors) or len(answer_owner) != len(answer_vectors):
+        raise ValueError(f"{len(vectors)} vectors for {len(owner)} example questions")
+    return SemanticIndex(np.asarray(vectors, dtype=np.float32), owner,
+                         np.asarray(answer_vectors, dtype=np.float32), answer_owner, entries,
+                         model_id)
+
+
+@dataclass(frozen=True)
+class AbstentionModel:
+    weights: tuple[float, ...]
+    public_threshold: float
+    private_threshold: float
+    # The word matcher's own pick is kept unless the model gives it less than this: two
+    # deciders that fail differently (the rules know the operator's keywords and the domain
+    # pack, the model knows paraphrases), the model able to veto the rules.
+    lexical_veto: float = 1.0
+    trained_on: str = ""
+
+    @classmethod
+    def load(cls, path: Path = MODEL_FILE) -> AbstentionModel:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        if tuple(raw["features"]) != FEATURES:
+            raise ValueError(f"{path}: trained on other features; run `python bot.py train`")
+        return cls(tuple(float(w) for w in raw["weights"]), float(raw["public_threshold"]),
+                   float(raw["private_threshold"]), float(raw.get("lexical_veto", 1.0)),
+                   raw.get("trained_on", ""))
+
+    def probability(self, features: tuple[float, ...]) -> float:
+        z = sum(w * x for w, x in zip(self.weights, features, strict=True))
+        return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
+
+
+@dataclass(frozen=True)
+class Scored:
+    entry: FaqEntry
+    features: tuple[float, ...]
+    probability: float
+
+
+def describe(index: SemanticIndex, vector: np.ndarray, matcher: FaqMatcher, match: Match,
+             intent: Intent, public: bool, words: int,
+             lex_pick: str | None = None) -> list[tuple[FaqEntry, tuple[float, ...]]]:
+    """The candidate entries of one message and their features (the same for training and
+    for deciding). `lex_pick`: the entry the word matcher's own rules would answer with."""
+    sem = index.entry_scores(vector)
+    ans = index.answer_scores(vector)
+    ans_mean, ans_spread = float(ans.mean()), float(ans.std()) or 1.0
+    order = np.argsort(-sem, kind="stable")
+    lexical = {c.entry.id: c for c in match.candidates}
+    lex_best = match.candidates[0].score if match.candidates else 0.0
+    ids = [index.entries[i].id for i in order[:CANDIDATES]]
+    ids += [c.entry.id for c in match.candidates[:CANDIDATES] if c.entry.id not in ids]
+    if lex_pick and lex_pick not in ids:
+        ids.append(lex_pick)
+    ids += [index.entries[i].id for i in np.argsort(-ans, kind="stable")[:1]
+            if index.entries[i].id not in ids]
+    position = {e.id: i for i, e in enumerate(index.entries)}
+    top_sem = float(sem[order[0]]) if len(order) else 0.0
+    second_sem = float(sem[order[1]]) if len(order) > 1 else 0.0
+    third_sem = float(sem[order[2]]) if len(order) > 2 else 0.0
+    zh = 1.0 if match.analysis.lang == "zh" else 0.0
+    # How far an entry stands out from the rest of this FAQ for this message: raw cosine
+    # similarities of e5 crowd together, and a long or chatty message is "similar" to all.
+    spread = float(sem.std()) or 1.0
+    mean = float(sem.mean())
+    out = []
+    for entry_id in ids:
+        i = position[entry_id]
+        s = float(sem[i])
+        other = second_sem if i == order[0] else top_sem
+        lex = lexical[entry_id].score if entry_id in lexical else 0.0
+        lex_other = max((c.score for c in match.candidates if c.entry.id != entry_id), default=0.0)
+        asks = 1.0 if intent.asks else 0.0
+        features = (
+            1.0, s, s - other, 1.0 if i == order[0] else 0.0, top_sem - third_sem,
+            (s - mean) / spread, float(ans[i]), (float(ans[i]) - ans_mean) / ans_spread,
+            lex, 1.0 if lex and lex == lex_best else 0.0, 1.0 if entry_id == lex_pick else 0.0,
+            *matcher.coverage(match.analysis, entry_id),
+            lex - lex_other,
+            lexical[entry_id].query_coverage if entry_id in lexical else 0.0,
+            1.0 if (i == order[0] and match.candidates and match.candidates[0].entry.id == entry_id)
+            else 0.0,
+            1.0 if match.anchored else 0.0, asks, 1.0 if intent.needs_human else 0.0,
+            1.0 if intent.small_talk else 0.0, 1.0 if public else 0.0, zh,
+            1.0 if words <= 3 else 0.0, 1.0 if words >= 40 else 0.0, s * asks, s * lex)
+        out.append((index.entries[i], features))
+    return out
+
+
+def rank(index: SemanticIndex, model: AbstentionModel, vector: np.ndarray, matcher: FaqMatcher,
+         match: Match, intent: Intent, public: bool, words: int,
+         lex_pick: str | None = None) -> list[Scored]:
+    """Candidates, most probable first."""
+    scored = [Scored(entry, f, model.probability(f))
+              for entry, f in describe(index, vector, matcher, match, intent, public, words,
+                                       lex_pick)]
+    scored.sort(key=lambda c: (-c.probability, c.entry.id))
+    return scored
+
+
+__all__ = ["FEATURES", "AbstentionModel", "Scored", "SemanticIndex", "answer_texts",
+           "build_index", "describe", "examples", "rank"]
