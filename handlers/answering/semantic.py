@@ -28,7 +28,7 @@ from handlers.answering.matcher import FaqMatcher, Match
 MODEL_FILE = Path(__file__).resolve().parent / "data" / "abstention.json"
 CANDIDATES = 3
 
-FEATURES = ("bias", "sem", "sem_margin", "sem_top", "sem_gap2", "sem_z", "ans", "ans_z", "lex",
+FEATURES = ("bias", "sem", "sem_margin", "crowd", "margin_room", "sem_top", "sem_gap2", "sem_z", "ans", "ans_z", "lex",
             "lex_top", "lex_pick", "covers", "misses",
             "lex_margin", "lex_cov", "agree", "anchored", "asks", "case", "small_talk", "public",
             "zh", "short", "long", "sem_x_asks", "sem_x_lex")
@@ -44,6 +44,18 @@ class SemanticIndex:
     answer_owner: np.ndarray
     entries: tuple[FaqEntry, ...]
     model_id: str
+    crowd: np.ndarray | None = None  # per entry: similarity of its nearest other entry
+
+    def __post_init__(self) -> None:
+        # How close each entry's questions sit to another entry's: a margin of 0.02 is small
+        # in an FAQ of far-apart topics and large among close neighbours.
+        centroids = np.zeros((len(self.entries), self.vectors.shape[1]), dtype=np.float32)
+        np.add.at(centroids, self.owner, self.vectors)
+        centroids /= np.maximum(np.linalg.norm(centroids, axis=1, keepdims=True), 1e-12)
+        sims = centroids @ centroids.T
+        np.fill_diagonal(sims, -1.0)
+        object.__setattr__(self, "crowd", sims.max(axis=1) if len(self.entries) > 1
+                           else np.zeros(len(self.entries), dtype=np.float32))
 
     def entry_scores(self, vector: np.ndarray) -> np.ndarray:
         """Per entry, the cosine similarity of its closest example question."""
@@ -163,7 +175,8 @@ def describe(index: SemanticIndex, vector: np.ndarray, matcher: FaqMatcher, matc
         lex_other = max((c.score for c in match.candidates if c.entry.id != entry_id), default=0.0)
         asks = 1.0 if intent.asks else 0.0
         features = (
-            1.0, s, s - other, 1.0 if i == order[0] else 0.0, top_sem - third_sem,
+            1.0, s, s - other, float(index.crowd[i]), (s - other) / max(1e-3, 1.0 - float(index.crowd[i])),
+            1.0 if i == order[0] else 0.0, top_sem - third_sem,
             (s - mean) / spread, float(ans[i]), (float(ans[i]) - ans_mean) / ans_spread,
             lex, 1.0 if lex and lex == lex_best else 0.0, 1.0 if entry_id == lex_pick else 0.0,
             *matcher.coverage(match.analysis, entry_id),
