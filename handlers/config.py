@@ -16,13 +16,12 @@ from pydantic import (
     StrictBool,
     StrictInt,
     StrictStr,
-    ValidationError,
     field_validator,
     model_validator,
 )
 
 from handlers.answering.lexicon import DEFAULT_PACKS, pack_names
-from handlers.loading import ConfigError, describe_errors, read_yaml
+from handlers.loading import read_yaml, validated
 
 
 def _id_to_str(value: object) -> object:
@@ -355,14 +354,7 @@ def _token_value(data: object, prefix: str, seen: set[int] | None = None) -> str
 
 
 def parse_config(raw: object, source: str = "config.yaml", base_dir: str = "") -> Config:
-    if raw is None:
-        raw = {}
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{source}: expected a mapping of keys at the top")
-    try:
-        config = Config.model_validate(raw)
-    except ValidationError as exc:
-        raise ConfigError(describe_errors(source, exc, raw)) from None
+    config = validated(Config, raw, source, "keys")
     config._base_dir = base_dir
     return config
 

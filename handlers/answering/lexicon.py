@@ -45,10 +45,9 @@ from pydantic import (
     ConfigDict,
     Field,
     StrictStr,
-    ValidationError,
 )
 
-from handlers.loading import ConfigError, describe_errors, read_yaml
+from handlers.loading import ConfigError, read_yaml, validated
 from handlers.text import normalize, words
 
 HERE = Path(__file__).resolve().parent
@@ -178,15 +177,8 @@ class Vocabulary:
     def merged(self, raw: object, source: str) -> Vocabulary:
         """This vocabulary with a pack or overlay added (parsed YAML from `source`). Raises
         ConfigError naming the file, concept and field of every problem."""
-        if raw is None:
-            raw = {}
-        if not isinstance(raw, dict):
-            raise ConfigError(f"{source}: expected a mapping with 'concepts' at the top")
-        try:
-            parsed = VocabularyFile.model_validate(raw)
-        except ValidationError as exc:
-            raise ConfigError(describe_errors(source, exc, raw, entry_map="concepts",
-                                              noun="concept", see=FORMAT_DOC)) from None
+        parsed = validated(VocabularyFile, raw, source, "'concepts'", entry_map="concepts",
+                           noun="concept", see=FORMAT_DOC)
         problems = []
         concepts = dict(self.concepts)
         for name, spec in parsed.concepts.items():

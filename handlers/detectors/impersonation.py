@@ -32,12 +32,12 @@ from pathlib import Path
 from typing import Annotated, NamedTuple
 
 import disarm
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictStr, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictStr
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
 from handlers.config import Config, OfficialAccount
-from handlers.loading import ConfigError, describe_errors, read_yaml
+from handlers.loading import read_yaml, validated
 from handlers.model import Finding, User
 
 log = logging.getLogger(__name__)
@@ -157,15 +157,8 @@ class RoleWords:
         """These words and those of `raw` (parsed YAML from `source`): a role named in both
         gets the new words too, a new role name adds a role. ConfigError naming the file,
         role and field of every problem."""
-        if raw is None:
-            raw = {}
-        if not isinstance(raw, dict):
-            raise ConfigError(f"{source}: expected a mapping with 'roles' at the top")
-        try:
-            parsed = RolesFile.model_validate(raw)
-        except ValidationError as exc:
-            raise ConfigError(describe_errors(source, exc, raw, entry_map="roles", noun="role",
-                                              see=FORMAT_DOC)) from None
+        parsed = validated(RolesFile, raw, source, "'roles'", entry_map="roles", noun="role",
+                           see=FORMAT_DOC)
         roles = dict(self.roles)
         for canon, words in parsed.roles.items():
             roles[canon] = tuple(dict.fromkeys((*roles.get(canon, ()), *words)))
