@@ -21,17 +21,12 @@ from pydantic import (
 )
 
 from handlers.answering.lexicon import DEFAULT_PACKS, pack_names
-from handlers.loading import read_yaml, validated
+from handlers.loading import none_is_empty, read_yaml, validated
 
 
 def _id_to_str(value: object) -> object:
     # Telegram ids are numbers, X ids are numeric strings; both are kept as strings.
     return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
-
-
-def _none_is_empty(value: object) -> object:
-    # "chats:" with only comments under it parses as null: read it as "none configured".
-    return {} if value is None else value
 
 
 def _none_is_list(value: object) -> object:
@@ -87,7 +82,7 @@ class Answering(Strict):
     reminder_hours: Positive = 24
     replies_per_minute: StrictInt = Field(6, ge=1, le=60)
     stale_after_minutes: Positive = 5    # an answer waiting for the budget longer is dropped
-    chats: Annotated[dict[AccountId, ChatOverride], BeforeValidator(_none_is_empty)] = Field(
+    chats: Annotated[dict[AccountId, ChatOverride], BeforeValidator(none_is_empty)] = Field(
         default_factory=dict)
 
     def mode_for(self, chat_id: str) -> str:
@@ -141,7 +136,7 @@ class Safety(Strict):
     impersonator_steps: list[Step] = Field(default_factory=lambda: ["warn", "mute", "ban"],
                                            min_length=1)
     mute_minutes: Positive = 60
-    chats: Annotated[dict[AccountId, SafetyChat], BeforeValidator(_none_is_empty)] = Field(
+    chats: Annotated[dict[AccountId, SafetyChat], BeforeValidator(none_is_empty)] = Field(
         default_factory=dict)
 
     def for_chat(self, chat_id: str) -> tuple[bool, list[str], list[str]]:

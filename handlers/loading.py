@@ -120,6 +120,12 @@ def _plain_load(text: str) -> Any:
     return root
 
 
+def none_is_empty(value: object) -> object:
+    """A key with nothing (or only comments) under it parses as null: read it as an empty
+    mapping ("none configured")."""
+    return {} if value is None else value
+
+
 def validated(model: type[M], raw: object, source: str | Path, top: str,
               empty_ok: bool = True, **describe: Any) -> M:
     """`raw` (parsed YAML from `source`) validated as `model`; ConfigError with one line per

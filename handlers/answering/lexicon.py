@@ -47,7 +47,7 @@ from pydantic import (
     StrictStr,
 )
 
-from handlers.loading import ConfigError, read_yaml, validated
+from handlers.loading import ConfigError, none_is_empty, read_yaml, validated
 from handlers.text import normalize, words
 
 HERE = Path(__file__).resolve().parent
@@ -123,10 +123,6 @@ def _split_words(value: object) -> object:
     return value.split() if isinstance(value, str) else [] if value is None else value
 
 
-def _none_is_empty(value: object) -> object:
-    return {} if value is None else value
-
-
 def _concept_name(value: str) -> str:
     if not re.fullmatch(r"[a-z][a-z0-9_]{0,39}", value):
         raise ValueError(f"{value!r}: a concept name is lower-case letters, digits and '_'")
@@ -152,7 +148,7 @@ class VocabularyFile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     version: int = Field(1, ge=1, le=1)
-    concepts: Annotated[dict[Name, ConceptSpec], BeforeValidator(_none_is_empty)] = Field(
+    concepts: Annotated[dict[Name, ConceptSpec], BeforeValidator(none_is_empty)] = Field(
         default_factory=dict)
     context_concepts: WordList = Field(default_factory=list)
     stopwords_en: WordList = Field(default_factory=list)

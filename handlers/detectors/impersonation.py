@@ -37,7 +37,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
 from handlers.config import Config, OfficialAccount
-from handlers.loading import read_yaml, validated
+from handlers.loading import none_is_empty, read_yaml, validated
 from handlers.model import Finding, User
 
 log = logging.getLogger(__name__)
@@ -125,10 +125,6 @@ def _role_name(value: str) -> str:
     return value
 
 
-def _none_is_empty(value: object) -> object:
-    return {} if value is None else value
-
-
 Word = Annotated[StrictStr, AfterValidator(_word)]
 
 
@@ -139,7 +135,7 @@ class RolesFile(BaseModel):
 
     version: int = Field(1, ge=1, le=1)
     roles: Annotated[dict[Annotated[StrictStr, AfterValidator(_role_name)], list[Word]],
-                     BeforeValidator(_none_is_empty)] = Field(default_factory=dict)
+                     BeforeValidator(none_is_empty)] = Field(default_factory=dict)
     fan_words: list[Word] = Field(default_factory=list)
     generic: list[Word] = Field(default_factory=list)
 

@@ -19,7 +19,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictStr
 
-from handlers.loading import ConfigError, read_yaml, validated
+from handlers.loading import ConfigError, none_is_empty, read_yaml, validated
 
 TEXTS_FILE = Path(__file__).resolve().parent / "texts.yaml"
 FORMAT_DOC = "handlers/replies/texts.yaml"   # named in error messages
@@ -63,14 +63,10 @@ def _language(value: str) -> str:
     return value
 
 
-def _none_is_empty(value: object) -> object:
-    return {} if value is None else value
-
-
 Key = Annotated[StrictStr, AfterValidator(_key)]
 Language = Annotated[StrictStr, AfterValidator(_language)]
 Template = Annotated[StrictStr, Field(min_length=1), AfterValidator(_template)]
-Sentences = Annotated[dict[Key, dict[Language, Template]], BeforeValidator(_none_is_empty)]
+Sentences = Annotated[dict[Key, dict[Language, Template]], BeforeValidator(none_is_empty)]
 
 
 class TextsFile(BaseModel):
