@@ -43,6 +43,7 @@ from telegram.error import (  # noqa: E402
 from telegram.ext import (  # noqa: E402
     Application,
     ApplicationBuilder,
+    BaseUpdateProcessor,
     CallbackQueryHandler,
     ChatMemberHandler,
     ContextTypes,
@@ -79,6 +80,40 @@ ALLOWED_UPDATES = ["message", "edited_message", "chat_member", "my_chat_member",
 MAX_TEXT = PLATFORMS["telegram"].max_text
 
 
+class InOrderPerSender(BaseUpdateProcessor):
+    """Concurrent updates, except that one sender's updates in one chat run one after another:
+    a double-tapped /start link or two quick questions are answered in the order they were
+    sent. Waiting updates hold a slot of `max_concurrent_updates`, hence the generous bound."""
+
+    def __init__(self, max_concurrent_updates: int) -> None:
+        super().__init__(max_concurrent_updates)
+        # sender -> [lock, updates holding or awaiting it]; dropped when the count is 0
+        self._queues: dict[tuple[int, int], list] = {}
+
+    async def do_process_update(self, update: object, coroutine: Any) -> None:
+        chat = getattr(update, "effective_chat", None)
+        user = getattr(update, "effective_user", None)
+        if chat is None:
+            await coroutine
+            return
+        key = (chat.id, user.id if user else 0)
+        entry = self._queues.setdefault(key, [asyncio.Lock(), 0])
+        entry[1] += 1
+        try:
+            async with entry[0]:   # asyncio.Lock wakes waiters first come, first served
+                await coroutine
+        finally:
+            entry[1] -= 1
+            if entry[1] == 0:
+                del self._queues[key]
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to free."""
+
+
 class TelegramChannel(Channel):
     name = "telegram"
 
@@ -112,13 +147,14 @@ class TelegramChannel(Channel):
         updates_request = HTTPXRequest(read_timeout=settings.poll_timeout + 10,
                                        httpx_kwargs={"trust_env": False})
         # Updates are handled concurrently: one member's slow send must not hold up every
-        # other member's update. Each decision is still one store transaction, so budgets and
-        # cooldowns stay exact. No rate limiter inside the library: a call queued there would
+        # other member's update; one member's own messages in one chat keep their order.
+        # Each decision is still one store transaction, so budgets and cooldowns stay exact.
+        # No rate limiter inside the library: a call queued there would
         # count as "being sent" and a crash would drop it; the dispatcher keeps the per-chat
         # budgets and `admit` the global one before an item is marked as sending.
         builder = (ApplicationBuilder().token(self.token).request(request)
                    .get_updates_request(updates_request)
-                   .concurrent_updates(64))
+                   .concurrent_updates(InOrderPerSender(256)))
         if settings.api_base_url:
             base = settings.api_base_url.rstrip("/")
             builder = builder.base_url(base if base.endswith("/bot") else base + "/bot")

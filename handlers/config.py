@@ -16,23 +16,17 @@ from pydantic import (
     StrictBool,
     StrictInt,
     StrictStr,
-    ValidationError,
     field_validator,
     model_validator,
 )
 
 from handlers.answering.lexicon import DEFAULT_PACKS, pack_names
-from handlers.loading import ConfigError, describe_errors, read_yaml
+from handlers.loading import none_is_empty, read_yaml, validated
 
 
 def _id_to_str(value: object) -> object:
     # Telegram ids are numbers, X ids are numeric strings; both are kept as strings.
     return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
-
-
-def _none_is_empty(value: object) -> object:
-    # "chats:" with only comments under it parses as null: read it as "none configured".
-    return {} if value is None else value
 
 
 def _none_is_list(value: object) -> object:
@@ -88,7 +82,7 @@ class Answering(Strict):
     reminder_hours: Positive = 24
     replies_per_minute: StrictInt = Field(6, ge=1, le=60)
     stale_after_minutes: Positive = 5    # an answer waiting for the budget longer is dropped
-    chats: Annotated[dict[AccountId, ChatOverride], BeforeValidator(_none_is_empty)] = Field(
+    chats: Annotated[dict[AccountId, ChatOverride], BeforeValidator(none_is_empty)] = Field(
         default_factory=dict)
 
     def mode_for(self, chat_id: str) -> str:
@@ -142,7 +136,7 @@ class Safety(Strict):
     impersonator_steps: list[Step] = Field(default_factory=lambda: ["warn", "mute", "ban"],
                                            min_length=1)
     mute_minutes: Positive = 60
-    chats: Annotated[dict[AccountId, SafetyChat], BeforeValidator(_none_is_empty)] = Field(
+    chats: Annotated[dict[AccountId, SafetyChat], BeforeValidator(none_is_empty)] = Field(
         default_factory=dict)
 
     def for_chat(self, chat_id: str) -> tuple[bool, list[str], list[str]]:
@@ -373,14 +367,7 @@ def _token_value(data: object, prefix: str, seen: set[int] | None = None) -> str
 
 
 def parse_config(raw: object, source: str = "config.yaml", base_dir: str = "") -> Config:
-    if raw is None:
-        raw = {}
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{source}: expected a mapping of keys at the top")
-    try:
-        config = Config.model_validate(raw)
-    except ValidationError as exc:
-        raise ConfigError(describe_errors(source, exc, raw)) from None
+    config = validated(Config, raw, source, "keys")
     config._base_dir = base_dir
     return config
 

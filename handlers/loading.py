@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
+
+M = TypeVar("M", bound=BaseModel)
 
 
 class ConfigError(Exception):
@@ -116,6 +118,27 @@ def _plain_load(text: str) -> Any:
             stack[-1][0][stack[-1][1]] = value
             stack[-1][1] = _NO_KEY
     return root
+
+
+def none_is_empty(value: object) -> object:
+    """A key with nothing (or only comments) under it parses as null: read it as an empty
+    mapping ("none configured")."""
+    return {} if value is None else value
+
+
+def validated(model: type[M], raw: object, source: str | Path, top: str,
+              empty_ok: bool = True, **describe: Any) -> M:
+    """`raw` (parsed YAML from `source`) validated as `model`; ConfigError with one line per
+    problem (`describe_errors`' options in `describe`). `top` says what the file's top level
+    should hold; an empty file is an empty mapping where `empty_ok`."""
+    if raw is None and empty_ok:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{source}: expected a mapping with {top} at the top")
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(describe_errors(source, exc, raw, **describe)) from None
 
 
 def describe_errors(path: str | Path, exc: ValidationError, raw: Any, entry_list: str = "",

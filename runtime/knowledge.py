@@ -24,7 +24,7 @@ import marshal
 import os
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -56,10 +56,15 @@ class KnowledgeFiles:
     faq_path: str | Path | None = None
     use_cache: bool = True
     cache_dir: str | Path | None = None   # None: the config's cache folder
+    # Size and modification time of each file as it was just before the last load read it:
+    # a file edited while the bot was starting differs from this and is reloaded.
+    stamps_at_load: dict[str, tuple] = field(default_factory=dict, compare=False, repr=False)
 
     def load(self) -> Knowledge:
         """Read and validate every file and build the knowledge; raises ConfigError naming the
         file, entry and field of a problem."""
+        self.stamps_at_load.clear()
+        self.stamps_at_load.update((stamp[0], stamp) for stamp in file_stamps(self.watched()))
         config = load_config(self.config_path)
         tables = load_tables(config)
         faq_path = self._faq(config)
@@ -91,6 +96,18 @@ class KnowledgeFiles:
         if not self.use_cache:
             return None
         return Path(self.cache_dir) if self.cache_dir else config.cache_path()
+
+
+def file_stamps(paths: tuple[Path, ...]) -> tuple[tuple, ...]:
+    """(path, modification time, size) of each file; None, None for one that is missing."""
+    out = []
+    for path in paths:
+        try:
+            st = os.stat(path)
+            out.append((str(path), st.st_mtime_ns, st.st_size))
+        except OSError:
+            out.append((str(path), None, None))
+    return tuple(out)
 
 
 def load_knowledge(config_path: str | Path, faq_path: str | Path | None = None,

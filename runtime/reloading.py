@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import threading
 from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 
 from handlers.context import Knowledge
 
+from .knowledge import file_stamps
 from .outgoing import ReloadFiles
 from .ports import Channel, OutboxItem, handles
 from .service import RUNTIME, SupportService
@@ -59,8 +59,11 @@ class RuntimeActions(Channel):
         same for one more look, so a file caught half-written by an editor is not read."""
         if self.service.files is None or every <= 0:
             return
-        self._paths = await asyncio.to_thread(self.service.files.watched, self.service.kb)
-        seen = self._signature()
+        files = self.service.files
+        self._paths = await asyncio.to_thread(files.watched, self.service.kb)
+        # Compared with the files as they were when read, so an edit made while the bot was
+        # starting is not taken for the state in force.
+        seen = tuple(files.stamps_at_load.get(now[0], now) for now in self._signature())
         changed = None
         while not stop.is_set():
             with contextlib.suppress(TimeoutError):
@@ -81,14 +84,7 @@ class RuntimeActions(Channel):
                 await self.deliver(self.service.reload_notice(outcome))
 
     def _signature(self) -> tuple:
-        out = []
-        for path in self._paths:
-            try:
-                st = os.stat(path)
-                out.append((str(path), st.st_mtime_ns, st.st_size))
-            except OSError:
-                out.append((str(path), None, None))
-        return tuple(out)
+        return file_stamps(self._paths)
 
     def execute_blocking(self, item: OutboxItem) -> list[OutboxItem]:
         """The same for the console channel, which runs no event loop: the reload happens in

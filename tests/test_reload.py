@@ -10,6 +10,7 @@ import contextlib
 import os
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -45,14 +46,18 @@ def write_config(folder: Path, fake: FakeTelegram, reload_check_seconds: float =
 
 
 @contextlib.asynccontextmanager
-async def bot_on_files(folder: Path, reload_check_seconds: float = 0):
+async def bot_on_files(folder: Path, reload_check_seconds: float = 0,
+                       while_starting: Callable[[], None] | None = None):
     """The bot as `python bot.py run` starts it: config and FAQ read from files (so /reload
-    can read them again), the FAQ index cache in the folder."""
+    can read them again), the FAQ index cache in the folder. `while_starting` runs between
+    reading the files and serving, as an operator's edit during start-up would."""
     fake = await FakeTelegram().start()
     group = fake.group(GROUP_ID, admins=[ADMIN_ID])
     fake.group(STAFF_ID, title="Aurora staff")
     files = KnowledgeFiles(write_config(folder, fake, reload_check_seconds))
     kb = files.load()
+    if while_starting is not None:
+        while_starting()
     app = App(kb, files, telegram_token=fake.token)
     service = app.service
     stop = asyncio.Event()
@@ -225,6 +230,22 @@ def test_a_changed_file_on_disk_is_reloaded_and_staff_hear_it(tmp_path):
             fake.send_message(fake.private_chat(ALICE), ALICE, TWO_FA)
             await fake.wait_for(lambda: len(to_chat(fake, ALICE["id"])) == 2, timeout=10)
             assert TWO_FA_LINK + "?v=2" in to_chat(fake, ALICE["id"])[1].params["text"]
+    run(scenario())
+
+
+def test_an_faq_edited_while_the_bot_starts_is_reloaded(tmp_path):
+    shutil.copy(FAQ, tmp_path / "faq.yaml")
+
+    def operator_edits() -> None:
+        edit_faq(tmp_path / "faq.yaml", TWO_FA_LINK, TWO_FA_LINK + "?v=2")
+
+    async def scenario():
+        async with bot_on_files(tmp_path, reload_check_seconds=0.2,
+                                while_starting=operator_edits) as (fake, bot):
+            await fake.wait_for(lambda: to_chat(fake, STAFF_ID), timeout=30)
+            fake.send_message(fake.private_chat(ALICE), ALICE, TWO_FA)
+            await fake.wait_for(lambda: to_chat(fake, ALICE["id"]), timeout=10)
+            assert TWO_FA_LINK + "?v=2" in to_chat(fake, ALICE["id"])[0].params["text"]
     run(scenario())
 
 

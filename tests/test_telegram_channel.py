@@ -57,6 +57,25 @@ def test_sensitive_question_gets_a_deep_link_and_start_carries_the_context(tmp_p
     run(scenario())
 
 
+def test_one_members_messages_are_answered_in_the_order_she_sent_them(tmp_path):
+    """Updates run concurrently, but one member's messages in one chat are handled in order:
+    a slow send for her first question must not let her second answer jump ahead of it."""
+    async def scenario():
+        async with running_bot(tmp_path) as (fake, bot):
+            fake.send_message(fake.private_chat(ALICE), ALICE, "/start")   # she can be DMed
+            await fake.settle()
+            fake.answer_slowly("sendMessage", 1.0)
+            fake.send_message(bot.group, ALICE, "my withdrawal of 2 ETH is stuck for 3 days, "
+                                                "UID 39920017, why?")
+            fake.send_message(bot.group, ALICE, "how do I reset my 2FA? lost my phone")
+            await fake.settle()
+            pointer, dm, answer = fake.sent("sendMessage")[1:]
+            assert pointer["chat_id"] == str(GROUP_ID) and "39920017" not in pointer["text"]
+            assert dm["chat_id"] == "101"
+            assert answer["chat_id"] == str(GROUP_ID) and "help.aurora.example" in answer["text"]
+    run(scenario())
+
+
 def test_leaked_seed_phrase_is_deleted_warned_without_the_phrase_and_dmd(tmp_path):
     phrase = Mnemonic("english").generate(128)
 

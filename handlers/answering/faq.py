@@ -6,9 +6,9 @@ import re
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr, field_validator
 
-from handlers.loading import ConfigError, describe_errors, read_yaml
+from handlers.loading import ConfigError, read_yaml, validated
 
 _LANG = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?$")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -90,12 +90,8 @@ class Faq:
 
 def parse_faq(raw: object, source: str = "faq.yaml") -> Faq:
     """Validate parsed YAML; raises ConfigError naming the file, entry and field."""
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{source}: expected a mapping with 'version' and 'entries' at the top")
-    try:
-        parsed = FaqFile.model_validate(raw)
-    except ValidationError as exc:
-        raise ConfigError(describe_errors(source, exc, raw, entry_list="entries")) from None
+    parsed = validated(FaqFile, raw, source, "'version' and 'entries'", empty_ok=False,
+                       entry_list="entries")
     seen: dict[str, int] = {}
     problems = []
     for index, entry in enumerate(parsed.entries, start=1):

@@ -45,10 +45,9 @@ from pydantic import (
     ConfigDict,
     Field,
     StrictStr,
-    ValidationError,
 )
 
-from handlers.loading import ConfigError, describe_errors, read_yaml
+from handlers.loading import ConfigError, none_is_empty, read_yaml, validated
 from handlers.text import normalize, words
 
 HERE = Path(__file__).resolve().parent
@@ -124,10 +123,6 @@ def _split_words(value: object) -> object:
     return value.split() if isinstance(value, str) else [] if value is None else value
 
 
-def _none_is_empty(value: object) -> object:
-    return {} if value is None else value
-
-
 def _concept_name(value: str) -> str:
     if not re.fullmatch(r"[a-z][a-z0-9_]{0,39}", value):
         raise ValueError(f"{value!r}: a concept name is lower-case letters, digits and '_'")
@@ -153,7 +148,7 @@ class VocabularyFile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     version: int = Field(1, ge=1, le=1)
-    concepts: Annotated[dict[Name, ConceptSpec], BeforeValidator(_none_is_empty)] = Field(
+    concepts: Annotated[dict[Name, ConceptSpec], BeforeValidator(none_is_empty)] = Field(
         default_factory=dict)
     context_concepts: WordList = Field(default_factory=list)
     stopwords_en: WordList = Field(default_factory=list)
@@ -178,15 +173,8 @@ class Vocabulary:
     def merged(self, raw: object, source: str) -> Vocabulary:
         """This vocabulary with a pack or overlay added (parsed YAML from `source`). Raises
         ConfigError naming the file, concept and field of every problem."""
-        if raw is None:
-            raw = {}
-        if not isinstance(raw, dict):
-            raise ConfigError(f"{source}: expected a mapping with 'concepts' at the top")
-        try:
-            parsed = VocabularyFile.model_validate(raw)
-        except ValidationError as exc:
-            raise ConfigError(describe_errors(source, exc, raw, entry_map="concepts",
-                                              noun="concept", see=FORMAT_DOC)) from None
+        parsed = validated(VocabularyFile, raw, source, "'concepts'", entry_map="concepts",
+                           noun="concept", see=FORMAT_DOC)
         problems = []
         concepts = dict(self.concepts)
         for name, spec in parsed.concepts.items():

@@ -32,12 +32,12 @@ from pathlib import Path
 from typing import Annotated, NamedTuple
 
 import disarm
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictStr, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictStr
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
 from handlers.config import Config, OfficialAccount
-from handlers.loading import ConfigError, describe_errors, read_yaml
+from handlers.loading import none_is_empty, read_yaml, validated
 from handlers.model import Finding, User
 
 log = logging.getLogger(__name__)
@@ -125,10 +125,6 @@ def _role_name(value: str) -> str:
     return value
 
 
-def _none_is_empty(value: object) -> object:
-    return {} if value is None else value
-
-
 Word = Annotated[StrictStr, AfterValidator(_word)]
 
 
@@ -139,7 +135,7 @@ class RolesFile(BaseModel):
 
     version: int = Field(1, ge=1, le=1)
     roles: Annotated[dict[Annotated[StrictStr, AfterValidator(_role_name)], list[Word]],
-                     BeforeValidator(_none_is_empty)] = Field(default_factory=dict)
+                     BeforeValidator(none_is_empty)] = Field(default_factory=dict)
     fan_words: list[Word] = Field(default_factory=list)
     generic: list[Word] = Field(default_factory=list)
 
@@ -157,15 +153,8 @@ class RoleWords:
         """These words and those of `raw` (parsed YAML from `source`): a role named in both
         gets the new words too, a new role name adds a role. ConfigError naming the file,
         role and field of every problem."""
-        if raw is None:
-            raw = {}
-        if not isinstance(raw, dict):
-            raise ConfigError(f"{source}: expected a mapping with 'roles' at the top")
-        try:
-            parsed = RolesFile.model_validate(raw)
-        except ValidationError as exc:
-            raise ConfigError(describe_errors(source, exc, raw, entry_map="roles", noun="role",
-                                              see=FORMAT_DOC)) from None
+        parsed = validated(RolesFile, raw, source, "'roles'", entry_map="roles", noun="role",
+                           see=FORMAT_DOC)
         roles = dict(self.roles)
         for canon, words in parsed.roles.items():
             roles[canon] = tuple(dict.fromkeys((*roles.get(canon, ()), *words)))

@@ -17,9 +17,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictStr, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictStr
 
-from handlers.loading import ConfigError, describe_errors, read_yaml
+from handlers.loading import ConfigError, none_is_empty, read_yaml, validated
 
 TEXTS_FILE = Path(__file__).resolve().parent / "texts.yaml"
 FORMAT_DOC = "handlers/replies/texts.yaml"   # named in error messages
@@ -63,14 +63,10 @@ def _language(value: str) -> str:
     return value
 
 
-def _none_is_empty(value: object) -> object:
-    return {} if value is None else value
-
-
 Key = Annotated[StrictStr, AfterValidator(_key)]
 Language = Annotated[StrictStr, AfterValidator(_language)]
 Template = Annotated[StrictStr, Field(min_length=1), AfterValidator(_template)]
-Sentences = Annotated[dict[Key, dict[Language, Template]], BeforeValidator(_none_is_empty)]
+Sentences = Annotated[dict[Key, dict[Language, Template]], BeforeValidator(none_is_empty)]
 
 
 class TextsFile(BaseModel):
@@ -114,15 +110,8 @@ class Texts:
     def with_overlay(self, raw: object, source: str) -> Texts:
         """These sentences with the operator's overrides (parsed YAML from `source`); raises
         ConfigError naming the file, text and language of every problem."""
-        if raw is None:
-            raw = {}
-        if not isinstance(raw, dict):
-            raise ConfigError(f"{source}: expected a mapping with 'texts' at the top")
-        try:
-            parsed = TextsOverlay.model_validate(raw)
-        except ValidationError as exc:
-            raise ConfigError(describe_errors(source, exc, raw, entry_map="texts", noun="text",
-                                              see=FORMAT_DOC)) from None
+        parsed = validated(TextsOverlay, raw, source, "'texts'", entry_map="texts", noun="text",
+                           see=FORMAT_DOC)
         problems = []
         table = {lang: dict(sentences) for lang, sentences in self.table.items()}
         for key, sentences in parsed.texts.items():
@@ -162,12 +151,8 @@ def _placeholder_problem(template: str, needed: frozenset[str],
 
 def parse_texts(raw: object, source: str) -> Texts:
     """The shipped sentences from parsed YAML; ConfigError naming file, text and language."""
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{source}: expected a mapping with 'languages', 'member' and 'staff'")
-    try:
-        parsed = TextsFile.model_validate(raw)
-    except ValidationError as exc:
-        raise ConfigError(describe_errors(source, exc, raw, see=FORMAT_DOC)) from None
+    parsed = validated(TextsFile, raw, source, "'languages', 'member' and 'staff'",
+                       empty_ok=False, see=FORMAT_DOC)
     languages = tuple(dict.fromkeys(parsed.languages))
     problems = []
     if DEFAULT_LANGUAGE not in languages:
