@@ -77,7 +77,7 @@ def decide(message: Message, kb: Knowledge, state: State = NO_HISTORY,
         # The word matcher's pick is one signal; the learned model decides.
         ranked = rank(kb.semantic, kb.abstention, vector, kb.matcher, match, intent,
                       message.public, _length(text), choice.entry.id if choice.entry else None)
-        choice = choose_ranked(ranked, kb.abstention, message.public, blocked, lexical=choice)
+        choice = choose_ranked(ranked, kb.abstention, message.public, blocked)
     entry = choice.entry
     findings = [*safety.findings, Finding("faq-match", "faq", choice.reason)]
     faq_text = answer_text(entry, lang, kb.faq, texts)[0] if entry else None

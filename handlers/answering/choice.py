@@ -49,20 +49,15 @@ def choose_entry(match: Match, intent: Intent, message: Message, public_threshol
 
 
 def choose_ranked(ranked: list[Scored], model: AbstentionModel, public: bool,
-                  blocked_by: str = "", lexical: FaqChoice | None = None) -> FaqChoice:
+                  blocked_by: str = "") -> FaqChoice:
     """The learned decision: the most probable entry, if its probability clears the threshold
-    held-out data set for public (or private) answers; else the word matcher's pick, unless
-    the model all but rules it out."""
+    held-out data set for public (or private) answers."""
     if blocked_by:
         return FaqChoice(None, blocked_by)
     if not ranked:
         return FaqChoice(None, "the FAQ has no example questions")
     best = ranked[0]
     threshold = model.public_threshold if public else model.private_threshold
-    if best.probability < threshold and lexical is not None and lexical.entry is not None:
-        pick = next((c for c in ranked if c.entry.id == lexical.entry.id), None)
-        if pick is not None and pick.probability >= model.lexical_veto:
-            return FaqChoice(pick.entry, f"{lexical.reason}; model p={pick.probability:.2f}")
     if best.probability < threshold:
         return FaqChoice(None, f"unsure: best {best.entry.id} at p={best.probability:.2f} < "
                                f"{threshold:.2f}")

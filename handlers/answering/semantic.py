@@ -14,7 +14,6 @@ for lacking a pack word.
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,8 +27,8 @@ from handlers.answering.matcher import FaqMatcher, Match
 MODEL_FILE = Path(__file__).resolve().parent / "data" / "abstention.json"
 CANDIDATES = 3
 
-FEATURES = ("bias", "sem", "sem_margin", "crowd", "margin_room", "sem_top", "sem_gap2", "sem_z", "ans", "ans_z", "lex",
-            "lex_top", "lex_pick", "covers", "misses",
+FEATURES = ("bias", "sem", "sem_margin", "crowd", "margin_room", "sem_top", "sem_gap2", "sem_z",
+            "ans", "ans_z", "lex", "lex_top", "lex_pick", "covers", "misses",
             "lex_margin", "lex_cov", "agree", "anchored", "asks", "case", "small_talk", "public",
             "zh", "short", "long", "sem_x_asks", "sem_x_lex")
 
@@ -109,27 +108,49 @@ def build_index(entries: tuple[FaqEntry, ...], vectors: np.ndarray, answer_vecto
 
 
 @dataclass(frozen=True)
+class Tree:
+    """One regression tree of the boosted model, as flat arrays: node i splits on
+    `feature[i]` (go left when the value is ≤ `threshold[i]`) unless `leaf[i]`."""
+
+    feature: tuple[int, ...]
+    threshold: tuple[float, ...]
+    left: tuple[int, ...]
+    right: tuple[int, ...]
+    value: tuple[float, ...]
+    leaf: tuple[bool, ...]
+
+    def __call__(self, x: tuple[float, ...]) -> float:
+        i = 0
+        while not self.leaf[i]:
+            i = self.left[i] if x[self.feature[i]] <= self.threshold[i] else self.right[i]
+        return self.value[i]
+
+
+@dataclass(frozen=True)
 class AbstentionModel:
-    weights: tuple[float, ...]
+    """Gradient-boosted trees over the candidate features (`tools/train_abstention.py`): the
+    probability that a candidate entry answers the message, and the thresholds held-out data
+    set for public and private answers."""
+
+    baseline: float
+    trees: tuple[Tree, ...]
     public_threshold: float
     private_threshold: float
-    # The word matcher's own pick is kept unless the model gives it less than this: two
-    # deciders that fail differently (the rules know the operator's keywords and the domain
-    # pack, the model knows paraphrases), the model able to veto the rules.
-    lexical_veto: float = 1.0
     trained_on: str = ""
 
     @classmethod
-    def load(cls, path: Path = MODEL_FILE) -> AbstentionModel:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-        if tuple(raw["features"]) != FEATURES:
-            raise ValueError(f"{path}: trained on other features; run `python bot.py train`")
-        return cls(tuple(float(w) for w in raw["weights"]), float(raw["public_threshold"]),
-                   float(raw["private_threshold"]), float(raw.get("lexical_veto", 1.0)),
-                   raw.get("trained_on", ""))
+    def from_dict(cls, raw: dict, source: str = "abstention model") -> AbstentionModel:
+        if tuple(raw.get("features", ())) != FEATURES:
+            raise ValueError(f"{source}: trained on other features; run "
+                             "`python tools/train_abstention.py`")
+        trees = tuple(Tree(tuple(t["feature"]), tuple(t["threshold"]), tuple(t["left"]),
+                           tuple(t["right"]), tuple(t["value"]), tuple(map(bool, t["leaf"])))
+                      for t in raw["trees"])
+        return cls(float(raw["baseline"]), trees, float(raw["public_threshold"]),
+                   float(raw["private_threshold"]), raw.get("trained_on", ""))
 
     def probability(self, features: tuple[float, ...]) -> float:
-        z = sum(w * x for w, x in zip(self.weights, features, strict=True))
+        z = self.baseline + sum(tree(features) for tree in self.trees)
         return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
 
 
