@@ -217,6 +217,9 @@ class EmbeddingSettings(Strict):
     url: StrictStr | None = None
     model: StrictStr = "multilingual-e5-small"
     timeout_seconds: Positive = 5
+    # Embeddings of FAQ texts, keyed by model and text; None: the user's cache folder
+    # (~/.cache/community-support-bot/embeddings.sqlite), shared by every FAQ on the machine.
+    cache_file: StrictStr | None = None
 
     @model_validator(mode="after")
     def _endpoint_has_url(self) -> EmbeddingSettings:

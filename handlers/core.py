@@ -12,11 +12,12 @@ import numpy as np
 
 from handlers.answering.choice import answer_text, choose_entry, choose_ranked, faq_actions
 from handlers.answering.intent import read_intent, wants_human
-from handlers.answering.semantic import rank
+from handlers.answering.semantic import FEATURES, rank
 from handlers.commands.slash import decide_command
 from handlers.context import NO_HISTORY, Knowledge, State
 from handlers.detectors.safety import SafetyResult, assess, plan, sensitive_handoff
 from handlers.model import (
+    Candidate,
     Decision,
     Delete,
     Finding,
@@ -73,6 +74,7 @@ def decide(message: Message, kb: Knowledge, state: State = NO_HISTORY,
                else "asks for a human" if wants_human(text) else "")
     choice = choose_entry(match, intent, message, settings.public_threshold,
                           settings.private_threshold, blocked_by=blocked)
+    ranked: list = []
     if semantic:
         # The word matcher's pick is one signal; the learned model decides.
         ranked = rank(kb.semantic, kb.abstention, vector, kb.matcher, match, intent,
@@ -115,7 +117,10 @@ def decide(message: Message, kb: Knowledge, state: State = NO_HISTORY,
                     secret=safety.secret, scam=safety.scam, urgent=bool(safety.urgent),
                     impersonator=safety.impersonator, findings=tuple(findings),
                     actions=tuple(actions), confidence=match.confidence, reason=choice.reason,
-                    strict_redaction=safety.window_phrase, withhold_text=safety.fragment)
+                    strict_redaction=safety.window_phrase, withhold_text=safety.fragment,
+                    candidates=tuple(Candidate(c.entry.id, c.probability, c.features[1],
+                                               c.features[FEATURES.index("lex")])
+                                     for c in ranked[:3]))
 
 
 # What the bot may do as a guest in a group the operator does not run: protect the member who

@@ -210,6 +210,17 @@ class Reload(Action):
 
 
 @dataclass(frozen=True)
+class Candidate:
+    """An FAQ entry the model weighed: the probability that it answers the message, the
+    similarity of its closest example question and its word-match score."""
+
+    faq: str
+    probability: float
+    similarity: float
+    lexical: float
+
+
+@dataclass(frozen=True)
 class Decision:
     """Everything the core concluded about one message."""
 
@@ -230,6 +241,8 @@ class Decision:
     # The whole message is a piece of a secret sent bit by bit (a few recovery words after
     # others, the password after "my password is"): store and relay none of its text.
     withhold_text: bool = False
+    # The FAQ entries the learned model weighed, most probable first (for `triage --explain`).
+    candidates: tuple[Candidate, ...] = ()
 
     @property
     def action_names(self) -> list[str]:

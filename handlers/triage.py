@@ -169,6 +169,14 @@ def _message_result(row_id: Any, message: Message, kb: Knowledge, explain: bool 
         result["findings"] = [{"check": f.check, "label": f.label, "detail": f.detail}
                               for f in decision.findings]
         result["checks"] = [a.check for a in decision.actions]
+        # Why this entry, or why none: the model's top candidates against the threshold.
+        result["faq_reason"] = decision.reason
+        if kb.abstention is not None:
+            result["threshold"] = (kb.abstention.public_threshold if message.public
+                                   else kb.abstention.private_threshold)
+        result["candidates"] = [{"faq": c.faq, "p": round(c.probability, 3),
+                                 "similarity": round(c.similarity, 3),
+                                 "lexical": round(c.lexical, 3)} for c in decision.candidates]
     return result
 
 

@@ -14,11 +14,13 @@ calls them: the runtime embeds a message before the core decides, so `handlers/`
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
 import logging
 import os
+import sqlite3
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -28,6 +30,7 @@ from typing import Protocol
 
 import httpx
 import numpy as np
+import pybreaker
 
 from handlers.answering.semantic import (
     MODEL_FILE,
@@ -42,6 +45,7 @@ from handlers.context import Knowledge
 log = logging.getLogger("bot.embedding")
 MAX_CHARS = 512          # what the encoder sees of a message: bounds its cost (e5 reads 512 tokens)
 PREFIX = "query: "
+BATCH_TIMEOUT = 60.0     # seconds for one batch of FAQ texts (a message waits `timeout_seconds`)
 
 
 class EmbeddingError(RuntimeError):
@@ -111,6 +115,7 @@ class EndpointEmbedder:
         self.model = model
         self.model_id = f"endpoint/{model}"
         self.batch = batch
+        self.timeout = timeout
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
         # trust_env off: proxy variables must not reroute member messages.
         self._client = httpx.Client(timeout=timeout, headers=headers, trust_env=False)
@@ -121,8 +126,12 @@ class EndpointEmbedder:
         for start in range(0, len(wanted), self.batch):
             chunk = wanted[start:start + self.batch]
             try:
+                # A member's message waits at most `timeout`; indexing the FAQ at start or
+                # on /reload sends whole batches, which a busy server may take longer over.
                 response = self._client.post(f"{self.url}/v1/embeddings",
-                                             json={"model": self.model, "input": chunk})
+                                             json={"model": self.model, "input": chunk},
+                                             timeout=self.timeout if len(chunk) == 1
+                                             else max(self.timeout, BATCH_TIMEOUT))
                 response.raise_for_status()
                 data = sorted(response.json()["data"], key=lambda d: d["index"])
                 rows += [d["embedding"] for d in data]
@@ -137,37 +146,68 @@ class EndpointEmbedder:
 
 
 class VectorCache:
-    """Embeddings of the FAQ's example questions on disk, one file per model, keyed by text:
-    a restart or a /reload embeds only the questions that are new."""
+    """Embeddings on disk, keyed by model and text, in one SQLite file shared by every FAQ
+    and bot on the machine: a restart, a /reload or another FAQ embeds only texts never seen.
+    A damaged or unwritable file costs speed, never the start."""
 
-    def __init__(self, folder: str | Path, model_id: str) -> None:
-        digest = hashlib.sha256(model_id.encode()).hexdigest()[:16]
-        self.path = Path(folder) / f"vectors-{digest}.npz"
+    def __init__(self, path: str | Path, model_id: str) -> None:
+        self.path = Path(path)
+        self.model_id = model_id
 
     def embed(self, embedder: Embedder, texts: Sequence[str], passage: bool = False) -> np.ndarray:
-        known: dict[str, np.ndarray] = {}
-        try:
-            with np.load(self.path, allow_pickle=False) as data:
-                known = dict(zip(data["texts"].tolist(), data["vectors"], strict=True))
-        except (OSError, ValueError, KeyError):
-            pass   # no cache yet, or unreadable: rebuilt below
-        missing = [t for t in dict.fromkeys(texts) if t not in known]
-        if missing:
-            log.info("embedding %d FAQ question(s) not in the cache", len(missing))
-            for text, row in zip(missing, embedder.embed(missing, passage), strict=True):
-                known[text] = row
-            keep = list(dict.fromkeys(texts))
-            try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                tmp = self.path.with_suffix(".tmp.npz")
-                np.savez(tmp, texts=np.array(keep, dtype=str),
-                         vectors=np.stack([known[t] for t in keep]))
-                tmp.replace(self.path)
-            except OSError as exc:
-                log.warning("could not write the embedding cache %s: %s", self.path, exc)
         if not texts:
             return np.zeros((0, 384), np.float32)
+        model = f"{self.model_id}/{'passage' if passage else 'query'}"
+        keys = {t: hashlib.sha256(t.encode("utf-8")).hexdigest() for t in dict.fromkeys(texts)}
+        known = self._read(model, keys)
+        missing = [t for t in keys if t not in known]
+        if missing:
+            log.info("embedding %d text(s) not in the cache", len(missing))
+            rows = embedder.embed(missing, passage)
+            known.update(zip(missing, rows, strict=True))
+            self._write(model, [(keys[t], known[t]) for t in missing])
         return np.stack([known[t] for t in texts]).astype(np.float32)
+
+    def _connect(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, timeout=30)
+        db.execute("PRAGMA journal_mode=WAL")   # several bots or test workers at once
+        db.execute("CREATE TABLE IF NOT EXISTS vectors (model TEXT, key TEXT, vector BLOB, "
+                   "PRIMARY KEY (model, key))")
+        return db
+
+    def _read(self, model: str, keys: dict[str, str]) -> dict[str, np.ndarray]:
+        by_key = {k: t for t, k in keys.items()}
+        found: dict[str, np.ndarray] = {}
+        try:
+            with contextlib.closing(self._connect()) as db:
+                wanted = list(by_key)
+                for start in range(0, len(wanted), 500):
+                    chunk = wanted[start:start + 500]
+                    for key, blob in db.execute(
+                            f"SELECT key, vector FROM vectors WHERE model = ? AND key IN "
+                            f"({','.join('?' * len(chunk))})", [model, *chunk]):
+                        row = np.frombuffer(blob, dtype=np.float32)
+                        if row.size:
+                            found[by_key[key]] = row
+        except (sqlite3.Error, OSError, ValueError) as exc:
+            log.warning("embedding cache %s not readable (%s): embedding again", self.path, exc)
+        return found
+
+    def _write(self, model: str, rows: list[tuple[str, np.ndarray]]) -> None:
+        try:
+            with contextlib.closing(self._connect()) as db, db:
+                db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)",
+                               [(model, key, np.asarray(v, np.float32).tobytes())
+                                for key, v in rows])
+        except (sqlite3.Error, OSError) as exc:
+            log.warning("could not write the embedding cache %s: %s", self.path, exc)
+
+
+def shared_cache_file() -> Path:
+    """Where embeddings are kept unless the config says otherwise: the user's cache folder."""
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "community-support-bot" / "embeddings.sqlite"
 
 
 _EMBEDDERS: dict[tuple, Embedder] = {}
@@ -191,14 +231,28 @@ def embedder_for(settings: EmbeddingSettings) -> Embedder | None:
         return _EMBEDDERS[key]
 
 
+# An endpoint that failed is not asked again for a while: with a 5 s timeout, asking it for
+# every message of a busy group would hold each decision up by the timeout.
+_BREAKERS: dict[tuple, pybreaker.CircuitBreaker] = {}
+RETRY_ENDPOINT_AFTER = 30.0
+
+
 def embed_message(settings: EmbeddingSettings, text: str) -> np.ndarray | None:
-    """One message's embedding, or None (encoder off or failing: the core answers lexically,
-    and the log says why)."""
+    """One message's embedding, or None (encoder off, failing, or failed within the last
+    RETRY_ENDPOINT_AFTER seconds: the core answers from words alone, and the log says why)."""
+    embedder = embedder_for(settings)
+    if embedder is None:
+        return None
+    key = (settings.provider, settings.url, settings.model)
+    with _EMBEDDERS_LOCK:
+        breaker = _BREAKERS.setdefault(key, pybreaker.CircuitBreaker(
+            fail_max=1, reset_timeout=RETRY_ENDPOINT_AFTER, throw_new_error_on_trip=False))
     try:
-        embedder = embedder_for(settings)
-        return embedder.embed([text])[0] if embedder else None
+        return breaker.call(embedder.embed, [text])[0]
+    except pybreaker.CircuitBreakerError:
+        return None   # said once when it opened
     except EmbeddingError as exc:
-        log.warning("message answered without the encoder: %s", exc)
+        log.warning("answering from words alone for %.0f s: %s", RETRY_ENDPOINT_AFTER, exc)
         return None
 
 
@@ -217,9 +271,10 @@ def with_semantics(kb: Knowledge, cache_folder: Path | None,
         texts, _owner = examples(entries)
         answers, _answer_owner = answer_texts(entries)
         if cache_folder:
-            vectors = VectorCache(cache_folder, embedder.model_id).embed(embedder, texts)
-            answer_vectors = VectorCache(cache_folder, embedder.model_id + "/passages").embed(
-                embedder, answers, passage=True)
+            cache = VectorCache(kb.config.resolve(settings.cache_file) if settings.cache_file
+                                else shared_cache_file(), embedder.model_id)
+            vectors = cache.embed(embedder, texts)
+            answer_vectors = cache.embed(embedder, answers, passage=True)
         else:
             vectors, answer_vectors = embedder.embed(texts), embedder.embed(answers, passage=True)
     except EmbeddingError as exc:

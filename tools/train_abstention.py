@@ -64,16 +64,17 @@ class Example:
     kind: str = ""
 
 
-def load_domain(folder: Path) -> list[Example]:
-    files = KnowledgeFiles(folder / "config.yaml", use_cache=True, cache_dir=CACHE,
+def load_domain(folder: Path, every: int = 1, cache: Path = CACHE) -> list[Example]:
+    """Every `every`-th message of one community, embedded, matched and described."""
+    files = KnowledgeFiles(folder / "config.yaml", use_cache=True, cache_dir=cache,
                            answer_model=None)
     kb = files.load()
     if kb.semantic is None:
         raise SystemExit(f"{folder}: no semantic index (is the encoder configured?)")
     rows = [json.loads(line) for line in (folder / "messages.jsonl").read_text("utf-8").splitlines()
-            if line.strip()]
+            if line.strip()][::every]
     embedder = embedder_for(kb.config.embedding)
-    vectors = VectorCache(CACHE, f"{embedder.model_id}/messages/{folder.name}").embed(
+    vectors = VectorCache(cache / "embeddings.sqlite", embedder.model_id).embed(
         embedder, [r["text"] for r in rows])
     out = []
     for row, vector in zip(rows, vectors, strict=True):
