@@ -6,7 +6,16 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from handlers.answering.lint import Probe
+    from handlers.context import Knowledge
+    from runtime.knowledge import KnowledgeFiles
 
 HERE = Path(__file__).resolve().parent
 
@@ -29,7 +38,12 @@ def _load(args: argparse.Namespace):
 
 
 def cmd_check_config(args: argparse.Namespace) -> int:
-    config, faq, kb = _load(args)
+    from runtime.knowledge import KnowledgeFiles
+
+    # Loaded as `run` loads it: the same checks, and the FAQ's questions embedded (cached).
+    files = KnowledgeFiles(args.config, args.faq)
+    kb = files.load()
+    config, faq = kb.config, kb.faq
     print(f"{args.config}: ok ({config.brand.name}; {len(config.official.telegram)} Telegram and "
           f"{len(config.official.twitter)} X official accounts)")
     print(f"{faq.source}: ok ({len(faq)} entries; languages "
@@ -41,7 +55,48 @@ def cmd_check_config(args: argparse.Namespace) -> int:
         print(f"{path}: ok ({what} overlay)")
     for line in access_summary(config):
         print(line)
+    for line in faq_advice(kb, files):
+        print(line, flush=True)
     return 0
+
+
+def faq_advice(kb: Knowledge, files: KnowledgeFiles) -> Iterator[str]:
+    """The FAQ lint's lines for the operator: what it checks, then one block per warning.
+    Warnings never fail the check: the FAQ works, it could work better."""
+    from handlers.answering.lint import lint
+    from runtime.embedding import vector_cache_file
+    from runtime.probes import load_probes
+
+    faq = kb.faq
+    probes: list[Probe] = []
+    vectors: np.ndarray | None = None
+    if kb.semantic is None:
+        why = ("the sentence encoder is off (embedding.provider: none)"
+               if kb.config.embedding.provider == "none"
+               else "the sentence encoder could not be used (see the log line above)")
+        yield f"FAQ check: overlapping and too-broad entries not checked: {why}."
+    elif kb.abstention is None:
+        yield ("FAQ check: too-broad entries not checked: the answer-or-abstain model is missing "
+               "(see the log line above).")
+    else:
+        yield ("FAQ check: probing each entry with messages it should not answer (group chatter "
+               "and other communities' questions from corpus/; the first run embeds them)...")
+        loaded = load_probes(faq.source, kb.config.embedding,
+                             vector_cache_file(kb.config) if files.cache_folder(kb.config) else None)
+        if loaded is None:
+            yield "FAQ check: too-broad entries not checked: no probe messages (see the log)."
+        else:
+            probes, vectors = loaded
+    warnings = lint(kb, probes, vectors)
+    for w in warnings:
+        which = (f'entry "{w.entries[0]}"' if len(w.entries) == 1 else
+                 "entries " + " and ".join(f'"{e}"' for e in w.entries))
+        yield f"warning: {faq.source}, {which}: {w.problem}."
+        for line in w.evidence:
+            yield f"    {line}"
+        yield f"  What to do: {w.advice}."
+    yield (f"FAQ check: {len(warnings)} warning{'s' if len(warnings) != 1 else ''}"
+           if warnings else "FAQ check: no warnings")
 
 
 def access_summary(config) -> list[str]:

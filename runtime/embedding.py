@@ -39,7 +39,7 @@ from handlers.answering.semantic import (
     build_index,
     examples,
 )
-from handlers.config import EmbeddingSettings
+from handlers.config import Config, EmbeddingSettings
 from handlers.context import Knowledge
 
 log = logging.getLogger("bot.embedding")
@@ -234,6 +234,13 @@ class VectorCache:
             log.warning("could not write the embedding cache %s: %s", self.path, exc)
 
 
+def vector_cache_file(config: Config) -> Path:
+    """The embedding cache this config uses: `embedding.cache_file` (relative to the config)
+    or the shared one."""
+    name = config.embedding.cache_file
+    return config.resolve(name) if name else shared_cache_file()
+
+
 def shared_cache_file() -> Path:
     """Where embeddings are kept unless the config says otherwise: the user's cache folder."""
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
@@ -301,8 +308,7 @@ def with_semantics(kb: Knowledge, cache_folder: Path | None,
         texts, _owner = examples(entries)
         answers, _answer_owner = answer_texts(entries)
         if cache_folder:
-            cache = VectorCache(kb.config.resolve(settings.cache_file) if settings.cache_file
-                                else shared_cache_file(), embedder.model_id)
+            cache = VectorCache(vector_cache_file(kb.config), embedder.model_id)
             vectors = cache.embed(embedder, texts)
             answer_vectors = cache.embed(embedder, answers, passage=True)
         else:

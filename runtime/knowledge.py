@@ -71,7 +71,7 @@ class KnowledgeFiles:
         tables = load_tables(config)
         faq_path = self._faq(config)
         kb = build_knowledge(config, faq_path, read_bytes(faq_path), self._cache(config), tables)
-        return with_semantics(kb, self._cache_folder(config), self.answer_model)
+        return with_semantics(kb, self.cache_folder(config), self.answer_model)
 
     def _faq(self, config: Config) -> Path:
         return Path(self.faq_path) if self.faq_path else config.resolve(config.faq_file)
@@ -91,10 +91,11 @@ class KnowledgeFiles:
         return tuple(dict.fromkeys(paths))
 
     def _cache(self, config: Config) -> IndexCache | None:
-        folder = self._cache_folder(config)
+        folder = self.cache_folder(config)
         return IndexCache(folder) if folder else None
 
-    def _cache_folder(self, config: Config) -> Path | None:
+    def cache_folder(self, config: Config) -> Path | None:
+        """Where the FAQ index and embeddings are cached (None: not cached)."""
         if not self.use_cache:
             return None
         return Path(self.cache_dir) if self.cache_dir else config.cache_path()

@@ -136,7 +136,8 @@ def test_brand_is_required(tmp_path):
 
 
 def test_check_config_command_reports_ok():
-    result = run_cli("check-config", "--config", str(CONFIG), "--faq", str(FAQ))
+    # With a cold cache (data/cache) check-config first embeds the FAQ and its probe messages.
+    result = run_cli("check-config", "--config", str(CONFIG), "--faq", str(FAQ), timeout=300)
     assert result.returncode == 0, result.stderr
     assert "ok" in result.stdout and "entries" in result.stdout
 
@@ -170,8 +171,14 @@ def test_a_token_inside_any_config_value_is_refused_by_check_config(tmp_path, ke
     assert "Traceback" not in result.stderr
 
 
+# The configs below turn the encoder off: they are about the config, and the FAQ checks that
+# need the encoder (test_faq_lint.py) would embed the whole FAQ in each test's own folder.
+NO_ENCODER = "embedding: {provider: none}\n"
+
+
 def test_ordinary_urls_and_ids_are_not_mistaken_for_tokens(tmp_path):
     path = write(tmp_path, "config.yaml", """
+        embedding: {provider: none}
         brand: {name: X, help_center: "https://help.example/hc/en-us/articles/360000123456-How-to"}
         telegram: {api_base_url: "http://127.0.0.1:8081/bot", managed_groups: [-1001234567890]}
         official: {twitter: [{id: "1500000000000000001", username: x}]}
@@ -182,13 +189,14 @@ def test_ordinary_urls_and_ids_are_not_mistaken_for_tokens(tmp_path):
 
 def test_check_config_explains_who_may_command_the_bot(tmp_path):
     path = write(tmp_path, "config.yaml", """
+        embedding: {provider: none}
         brand: {name: X}
         telegram: {staff_chat_id: -1009999, managed_groups: [-1001234567890]}
         moderators: {telegram: [42]}
         """)
     out = run_cli("check-config", "--config", str(path), "--faq", str(FAQ)).stdout
     assert "-1001234567890" in out and "-1009999" in out and "ignored" in out
-    empty = write(tmp_path, "empty.yaml", "brand: {name: X}\n")
+    empty = write(tmp_path, "empty.yaml", NO_ENCODER + "brand: {name: X}\n")
     out = run_cli("check-config", "--config", str(empty), "--faq", str(FAQ)).stdout
     assert "no managed groups" in out.lower()
 

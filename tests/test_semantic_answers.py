@@ -178,6 +178,7 @@ class FakeEmbeddings:
 
 @pytest.fixture
 def endpoint(encoder):
+    KnowledgeFiles(CONFIG, FAQ).load()   # the shipped FAQ's vectors in the server's cache
     fake = FakeEmbeddings(encoder)
     embedding._BREAKERS.clear()
     yield fake

@@ -189,8 +189,9 @@ def test_a_bad_overlay_is_refused_naming_file_entry_and_field(tmp_path, key, nam
 def test_check_config_validates_the_overlays_it_names(tmp_path):
     write(tmp_path / "my-words.yaml", VAULT_OVERLAY)
     write(tmp_path / "my-texts.yaml", {"texts": {"reminder": {"en": "Staff never DM first."}}})
+    # The encoder off: this is about the overlays (the FAQ checks have test_faq_lint.py).
     config = make_config(tmp_path, vocabulary={"overlay": "my-words.yaml"},
-                         texts_overlay="my-texts.yaml")
+                         texts_overlay="my-texts.yaml", embedding={"provider": "none"})
     out = run_cli("check-config", "--config", str(config))
     assert out.returncode == 0, out.stderr
     assert "my-words.yaml: ok (vocabulary overlay)" in out.stdout

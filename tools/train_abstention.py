@@ -42,7 +42,13 @@ sys.path.insert(0, str(ROOT))
 
 from handlers.answering.choice import choose_entry  # noqa: E402
 from handlers.answering.intent import read_intent  # noqa: E402
-from handlers.answering.semantic import FEATURES, MODEL_FILE, AbstentionModel, describe  # noqa: E402
+from handlers.answering.semantic import (  # noqa: E402
+    FEATURES,
+    MODEL_FILE,
+    NEAR_VERBATIM,
+    AbstentionModel,
+    describe,
+)
 from handlers.core import _length  # noqa: E402
 from handlers.model import Message, User  # noqa: E402
 from runtime.embedding import VectorCache, embedder_for  # noqa: E402
@@ -166,6 +172,10 @@ def threshold(examples: list[Example], model: AbstentionModel, target: float) ->
 
 def decision(example: Example, model: AbstentionModel) -> str | None:
     """What the bot answers (as handlers.answering.choice.choose_ranked)."""
+    if example.candidates:
+        closest, features = max(example.candidates, key=lambda c: c[1][1])
+        if features[1] >= NEAR_VERBATIM:
+            return closest
     entry, p = best(example, model)
     return entry if p >= (model.public_threshold if example.public else
                           model.private_threshold) else None

@@ -331,10 +331,16 @@ def _b58_keys(text: str) -> list[Secret]:
 
 # --- API secrets, passwords, codes ---------------------------------------------------------
 
+# What an API secret and a one-time code are called (regex alternations; the FAQ lint reuses
+# them to find answers that ask members for one).
+API_SECRET_LABELS = (r"api[ _-]?secret|secret[ _-]?key|secretkey|api[ _-]?key|apikey|access[ _-]?key|"
+                     r"api[ _-]?token|access[ _-]?token|bearer|passphrase|"
+                     r"\bsecret\b|私钥|密钥|api\s*密钥")
+CODE_WORDS = (r"2fa|two[- ]factor|otp|one[- ]time|authenticator|google auth\w*|ga|sms|texts?|"
+              r"texted|verification|verify|confirm\w*|security|login|auth")
+CODE_WORDS_ZH = r"验证码|校验码|动态码|谷歌|短信"
 _API_SECRET = re.compile(
-    r"(?i)(?:api[ _-]?secret|secret[ _-]?key|secretkey|api[ _-]?key|apikey|access[ _-]?key|"
-    r"api[ _-]?token|access[ _-]?token|bearer|passphrase|"
-    r"\bsecret\b|私钥|密钥|api\s*密钥)\s*(?:is|was|=|:|：|是|为)?\s*[\"'`]?"
+    rf"(?i)(?:{API_SECRET_LABELS})\s*(?:is|was|=|:|：|是|为)?\s*[\"'`]?"
     r"([A-Za-z0-9+/=_\-]{16,})")
 _PASSWORD = re.compile(
     r"(?i)(?:password|passwd|passcode|pass\s*word|\bpwd\b|\bpw\b|\bpass\b|登录密码|资金密码|交易密码|"
@@ -348,9 +354,8 @@ rejected accepted saved stored safe unsafe compromised leaked stolen hacked forg
 definitely definitely still now also really very being getting been
 """.split())
 _CODE = re.compile(
-    r"(?i)(?:\b(?:2fa|two[- ]factor|otp|one[- ]time|authenticator|google auth\w*|ga|sms|texts?|"
-    r"texted|verification|verify|confirm\w*|security|login|auth|(?:the|my|this|that) code|"
-    r"code\s*(?:is|was|:)|codes? i (?:got|received|get))(?!\w)|验证码|校验码|动态码|谷歌|短信)"
+    rf"(?i)(?:\b(?:{CODE_WORDS}|(?:the|my|this|that) code|"
+    rf"code\s*(?:is|was|:)|codes? i (?:got|received|get))(?!\w)|{CODE_WORDS_ZH})"
     r"[^\n\d]{0,32}?(?<!\d)(\d{4,8}|\d{3}[ -]\d{3})(?!\d)"
     r"(?!\s?(?:u\b|usdt|usd|usdc|btc|eth|%|k\b|x\b|元|块|刀|个|美元|枚|万|\.\d))")
 _CODE_NEGATIVE = re.compile(r"(?i)anti[- ]?phishing|防钓鱼|order|uid|订单|ticket|工单|\$|usdt|btc|eth|"

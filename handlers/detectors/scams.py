@@ -23,11 +23,28 @@ def _rx(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
 
+# The words of asking for secrets and of sending people to a private chat, as regex
+# alternations. The FAQ lint (handlers/answering/lint.py) looks for the same requests in the
+# operator's own answers, where typing a password into the app is fine and handing it over is
+# not: hence the two kinds of verbs.
+SECRET_WORDS = (r"seed|phrase|12[- ]word|24[- ]word|recovery|private key|mnemonic|password|2fa|otp|"
+                r"secret|keys")
+SECRET_WORDS_ZH = r"助记词|私钥|密码|验证码"
+HAND_OVER_VERBS = r"send|share|submit|provide|give|drop|post"
+TYPE_IN_VERBS = r"enter|type|paste|verify|validate|confirm|sync|import"
+HAND_OVER_ZH = r"发给我|提供|提交"
+TYPE_IN_ZH = r"输入|填写|导入"
+CONTACT_VERBS = r"dm|pm|message|contact|reach out to|write to|text|chat with|talk to"
+PRIVATE_CHAT_ZH = r"私聊我|私信我|加我|联系我|找我私聊"
+STAFF_ROLES = r"admin|moderator|official|support agent|support staff|customer (?:support|service)"
+STAFF_ROLES_ZH = r"客服|管理员|官方|工作人员|内部|客服经理|技术"
+
+
 # "DM me" is how fake support starts; "text me" or "contact me" only counts with a clear
 # offer to handle someone's account or funds.
 _CONTACT_ME = _rx(
     r"\b(?:dm|pm|inbox)\s+me\b|\bmy (?:dm|inbox|pm)s? (?:is|are) open\b|\bdm\s+(?:me )?(?:directly|now|"
-    r"asap)\b|私聊我|私信我|加我|联系我|找我私聊|私\s*我|dm\s*我|pm\s*我|加我(?:私聊|微信|电报|tg)")
+    rf"asap)\b|{PRIVATE_CHAT_ZH}|私\s*我|dm\s*我|pm\s*我|加我(?:私聊|微信|电报|tg)")
 _CONTACT_ME_WEAK = _rx(r"\b(?:message|msg|text|contact|whatsapp|telegram|write to|reach out to)\s+me\b")
 _SUPPORT_WORDS = _rx(
     r"\b(?:support|help|assist\w*|issue|problem|withdraw\w*|deposit\w*|fix|resolve|sort|"
@@ -36,17 +53,14 @@ _SUPPORT_WORDS = _rx(
 _ACCOUNT_OFFER = _rx(
     r"\b(?:your|ur)\b[^.!?\n]{0,20}\b(?:withdraw\w*|deposit\w*|account|wallet|funds|transaction|"
     r"issue|problem)|\b(?:i|we) (?:can|will|'ll) (?:help|fix|resolve|sort|recover|unlock)\b")
-_DM_HANDLE = _rx(r"\b(?:dm|pm|message|contact|reach out to|write to|text|chat with|talk to)\s+"
-                 r"(@[A-Za-z0-9_]{3,32})")
+_DM_HANDLE = _rx(rf"\b(?:{CONTACT_VERBS})\s+(@[A-Za-z0-9_]{{3,32}})")
 _ASKS_SECRET = _rx(
-    r"\b(?:send|share|submit|enter|provide|give|type|paste|verify|validate|confirm|sync|import|"
-    r"drop|post)\b[^.!?\n]{0,25}\b(?:your|ur|the|their)\b[^.!?\n]{0,15}"
-    r"(?:seed|phrase|12[- ]word|24[- ]word|recovery|private key|mnemonic|password|2fa|otp|"
-    r"secret|keys)|"
+    rf"\b(?:{HAND_OVER_VERBS}|{TYPE_IN_VERBS})\b[^.!?\n]{{0,25}}\b(?:your|ur|the|their)\b"
+    rf"[^.!?\n]{{0,15}}(?:{SECRET_WORDS})|"
     r"\b(?:wallet (?:validation|verification|sync|synchroni[sz]ation|rectification)|"
     r"(?:validate|verify|sync|synchroni[sz]e|rectify|authenticate) (?:your|ur) (?:wallet|account|"
     r"assets))\b|"
-    r"(?:发给我|提供|输入|提交|填写|导入)[^。！？\n]{0,10}(?:助记词|私钥|密码|验证码)|"
+    rf"(?:{HAND_OVER_ZH}|{TYPE_IN_ZH})[^。！？\n]{{0,10}}(?:{SECRET_WORDS_ZH})|"
     r"(?:验证|核实|同步|激活)(?:你的|您的)?钱包")
 _COIN = r"(?:eth|btc|usdt|usdc|bnb|sol|xrp|trx|doge|crypto|tokens?|coins?)"
 _GIVEAWAY = _rx(
@@ -71,11 +85,11 @@ _GUARANTEED = _rx(
     r"weekly|per week|monthly)|\d+\s?% win rate|win rate|100x gem|pump group|vip signals?|"
     r"signals? group)\b|稳赚|保本|日收益|包赚|翻倍|带单群|喊单群|内幕消息")
 _STAFF_CLAIM = _rx(
-    r"\b(?:admin|moderator|mod) here\b|\bi(?:'m| am) (?:an? |the )?(?:admin|moderator|official|"
-    r"support agent|support staff|customer (?:support|service))\b|\bi(?:'m| am) from (?:the )?"
+    rf"\b(?:admin|moderator|mod) here\b|\bi(?:'m| am) (?:an? |the )?(?:{STAFF_ROLES})\b|"
+    r"\bi(?:'m| am) from (?:the )?"
     r"(?:support|official|admin|customer service|security) team\b|\b(?:official|support) team here\b|"
     r"\b(?:customer )?support here\b|"
-    r"我是[^，。！\n]{0,8}(?:客服|管理员|官方|工作人员|内部|客服经理|技术)|(?:客服|官方)(?:经理|专员)|"
+    rf"我是[^，。！\n]{{0,8}}(?:{STAFF_ROLES_ZH})|(?:客服|官方)(?:经理|专员)|"
     r"内部\s*staff")
 _HANDLE = re.compile(r"(?<![\w.])@([A-Za-z0-9_]{4,32})")
 _REPORTING = _rx(
