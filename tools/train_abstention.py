@@ -45,7 +45,6 @@ from handlers.answering.intent import read_intent  # noqa: E402
 from handlers.answering.semantic import (  # noqa: E402
     FEATURES,
     MODEL_FILE,
-    NEAR_VERBATIM,
     AbstentionModel,
     describe,
 )
@@ -172,10 +171,6 @@ def threshold(examples: list[Example], model: AbstentionModel, target: float) ->
 
 def decision(example: Example, model: AbstentionModel) -> str | None:
     """What the bot answers (as handlers.answering.choice.choose_ranked)."""
-    if example.candidates:
-        closest, features = max(example.candidates, key=lambda c: c[1][1])
-        if features[1] >= NEAR_VERBATIM:
-            return closest
     entry, p = best(example, model)
     return entry if p >= (model.public_threshold if example.public else
                           model.private_threshold) else None

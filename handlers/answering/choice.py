@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from handlers.answering.faq import Faq, FaqEntry
 from handlers.answering.intent import Intent
 from handlers.answering.matcher import Match
-from handlers.answering.semantic import NEAR_VERBATIM, AbstentionModel, Scored
+from handlers.answering.semantic import AbstentionModel, Scored
 from handlers.model import HandOff, Message, PointToEarlier, Reply
 from handlers.replies.texts import Texts
 
@@ -56,10 +56,6 @@ def choose_ranked(ranked: list[Scored], model: AbstentionModel, public: bool,
         return FaqChoice(None, blocked_by)
     if not ranked:
         return FaqChoice(None, "the FAQ has no example questions")
-    closest = max(ranked, key=lambda c: (c.features[1], -ranked.index(c)))
-    if closest.features[1] >= NEAR_VERBATIM:
-        return FaqChoice(closest.entry, f"{closest.entry.id}: asked almost as one of its example "
-                                        f"questions (similarity {closest.features[1]:.2f})")
     best = ranked[0]
     threshold = model.public_threshold if public else model.private_threshold
     if best.probability < threshold:
