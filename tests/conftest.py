@@ -20,6 +20,17 @@ CONFIG = ROOT / "config.example.yaml"
 FAQ = ROOT / "faq.yaml"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Before any test (once, in the main process, not in each xdist worker): embed the shipped
+    FAQ into the shared embedding cache, as a first `python bot.py run` would. Tests that start
+    the bot in a subprocess then start in seconds, not after half a minute of embedding."""
+    if hasattr(config, "workerinput"):
+        return
+    from runtime.knowledge import KnowledgeFiles
+
+    KnowledgeFiles(CONFIG, FAQ).load()
+
+
 @pytest.fixture(scope="session")
 def kb() -> Knowledge:
     return Knowledge.build(load_config(CONFIG), load_faq(FAQ))
