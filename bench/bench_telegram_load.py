@@ -2,7 +2,7 @@
 """Load test (also run by tests/test_telegram_load.py): N group messages from M users through
 the real python-telegram-bot against the fake Bot API server.
 
-    python bench/bench_telegram_load.py [--messages 2000] [--users 200] [--rate 400]
+    python bench/bench_telegram_load.py [--messages 2000] [--users 200] [--rate 400] [--encoder]
 
 Reports updates/s, p50/p99 from an update being available to the bot's first API call about
 it, errors, lost updates, and the most replies the bot sent to the group in any minute.
@@ -27,18 +27,20 @@ QUESTIONS = ["how do I turn on 2FA?", "what are the withdrawal fees?", "提币�
              "my deposit has not arrived after 2 hours, what should I check?"]
 CHATTER = ["gm fam", "btc to the moon 🚀", "lol", "anyone trading eth today?", "新人报道",
            "this market is wild", "thanks admin!", "wen lambo", "gn everyone", "哈哈哈"]
+TAILS = ["pls", "thx", "anyone?", "😅", "请问", "guys", "again", "today"]
 SCAMS = ["withdrawal problems? DM me, I'm from the support team", "🎁 AIRDROP: connect your wallet "
          "at aurora-airdrop.app to claim 500 USDT"]
 
 
-async def load(messages: int = 2000, users: int = 200, rate: float = 400.0, quiet: bool = False) -> dict:
+async def load(messages: int = 2000, users: int = 200, rate: float = 400.0, quiet: bool = False,
+               encoder: bool = False) -> dict:
     from tests.fake_telegram import FakeTelegram
     from tests.telegram_harness import start_bot
 
     rng = random.Random(7)
     fake = await FakeTelegram().start()
     with tempfile.TemporaryDirectory() as tmp:
-        bot = await start_bot(fake, Path(tmp) / "bot.db")
+        bot = await start_bot(fake, Path(tmp) / "bot.db", encoder=encoder)
         members = [FakeTelegram.user(10_000 + i, f"member{i}", f"Member {i}") for i in range(users)]
         scammers = [FakeTelegram.user(90_000 + i, f"helper{i}", "Helper") for i in range(5)]
         pushed_at: dict[int, float] = {}
@@ -51,6 +53,8 @@ async def load(messages: int = 2000, users: int = 200, rate: float = 400.0, quie
                 user, text = rng.choice(members), rng.choice(QUESTIONS)
             else:
                 user, text = rng.choice(members), rng.choice(CHATTER)
+            if encoder:   # every text new: each message pays for its embedding
+                text = f"{text} {rng.choice(TAILS)} {i}"
             msg = fake.send_message(bot.group, user, text)
             pushed_at[msg["message_id"]] = time.monotonic()
             if rate and i % 20 == 19:
@@ -103,8 +107,10 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=2000)
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--rate", type=float, default=400.0, help="messages per second pushed")
+    parser.add_argument("--encoder", action="store_true",
+                        help="with the sentence encoder; every message text is made unique")
     args = parser.parse_args()
-    asyncio.run(load(args.messages, args.users, args.rate))
+    asyncio.run(load(args.messages, args.users, args.rate, encoder=args.encoder))
 
 
 if __name__ == "__main__":

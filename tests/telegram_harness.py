@@ -14,6 +14,7 @@ from app import App
 from handlers.answering.faq import load_faq
 from handlers.config import parse_config
 from handlers.context import Knowledge
+from runtime.embedding import with_semantics
 
 from .conftest import CONFIG, FAQ
 from .fake_telegram import FakeTelegram
@@ -49,11 +50,16 @@ def make_config(fake: FakeTelegram, db: Path, **overrides) -> object:
     return parse_config(raw)
 
 
-async def start_bot(fake: FakeTelegram, db: Path, **overrides) -> Bot:
+async def start_bot(fake: FakeTelegram, db: Path, encoder: bool = False, **overrides) -> Bot:
+    """The bot as `bot.py run` starts it; `encoder` adds the sentence encoder and the learned
+    answer model (most tests leave it out: they are about the platform, not about matching)."""
     group = fake.group(GROUP_ID, admins=[ADMIN_ID])
     fake.group(STAFF_ID, title="Aurora staff")
     config = make_config(fake, db, **overrides)
-    app = App(Knowledge.build(config, load_faq(FAQ)), telegram_token=fake.token)
+    kb = Knowledge.build(config, load_faq(FAQ))
+    if encoder:
+        kb = with_semantics(kb, config.cache_path())
+    app = App(kb, telegram_token=fake.token)
     service = app.service
     stop = asyncio.Event()
     task = asyncio.create_task(app.serve(stop))

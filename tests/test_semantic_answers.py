@@ -284,7 +284,7 @@ def test_a_damaged_model_file_stops_the_bot_at_start_naming_the_file(tmp_path):
 @pytest.mark.parametrize("text", ["a" + "\u0301" * 5000, "ab3f9" * 1000,
                                   "提币" * 2500, "withdraw " * 2000])
 def test_the_encoder_reads_a_bounded_part_of_any_message(encoder, text):
-    # Its cost grows with tokens: whatever a member sends, it reads at most ~MAX_TOKENS.
+    # Its cost grows with tokens: whatever a member sends, it reads at most MAX_TOKENS.
     read = encoder._within_tokens(embedding._bounded([text])[0])
     assert encoder._model.token_count(read, True) <= embedding.MAX_TOKENS
 

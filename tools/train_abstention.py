@@ -212,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
         examples = read_features()
     else:
         examples = []
-        for folder in sorted(p for p in CORPUS.iterdir() if (p / "messages.jsonl").exists()):
+        for folder in sorted(p for p in CORPUS.iterdir() if (p / "faq.yaml").exists()):
             examples += load_domain(folder)
         write_features(examples)
     by_split: dict[str, list[Example]] = defaultdict(list)
