@@ -11,6 +11,7 @@ from handlers.answering.faq import Faq
 from handlers.answering.matcher import FaqMatcher
 from handlers.answering.semantic import AbstentionModel, SemanticIndex
 from handlers.config import Config
+from handlers.detectors.heads import SafetyHeads
 from handlers.detectors.safety import SafetyKit
 from handlers.model import Earlier, Message
 from handlers.replies.texts import Texts
@@ -84,6 +85,8 @@ class Knowledge:
     # (no encoder configured, or it failed) the core answers from the lexical matcher alone.
     semantic: SemanticIndex | None = None
     abstention: AbstentionModel | None = None
+    # The learned safety heads (they read the same embedding); None without the encoder.
+    heads: SafetyHeads | None = None
 
     @property
     def texts(self) -> Texts:

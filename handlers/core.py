@@ -15,7 +15,13 @@ from handlers.answering.intent import read_intent, wants_human
 from handlers.answering.semantic import FEATURES, rank
 from handlers.commands.slash import decide_command
 from handlers.context import NO_HISTORY, Knowledge, State
-from handlers.detectors.safety import SafetyResult, assess, plan, sensitive_handoff
+from handlers.detectors.safety import (
+    SafetyResult,
+    add_learned,
+    assess,
+    plan,
+    sensitive_handoff,
+)
 from handlers.model import (
     Candidate,
     Decision,
@@ -66,6 +72,8 @@ def decide(message: Message, kb: Knowledge, state: State = NO_HISTORY,
     words = texts.reply_language(lang)
     intent = read_intent(analysis)
     safety = assess(message, kb.safety, on_domain=match.anchored, earlier=state.recent(message))
+    if vector is not None and kb.heads is not None:
+        safety = add_learned(safety, message, kb.safety, kb.heads, vector)
 
     settings = kb.config.matching
     # Someone who asks for a person gets one, even if an FAQ entry is about contacting support;
@@ -117,7 +125,7 @@ def decide(message: Message, kb: Knowledge, state: State = NO_HISTORY,
                     secret=safety.secret, scam=safety.scam, urgent=bool(safety.urgent),
                     impersonator=safety.impersonator, findings=tuple(findings),
                     actions=tuple(actions), confidence=match.confidence, reason=choice.reason,
-                    strict_redaction=safety.window_phrase, withhold_text=safety.fragment,
+                    strict_redaction=safety.window_phrase, withhold_text=safety.withheld,
                     candidates=tuple(Candidate(c.entry.id, c.probability, c.features[1],
                                                c.features[FEATURES.index("lex")])
                                      for c in ranked[:3]))
@@ -145,7 +153,7 @@ def _decide_unmanaged(message: Message, kb: Knowledge, state: State) -> Decision
                     scam=safety.scam, urgent=bool(safety.urgent), impersonator=safety.impersonator,
                     findings=tuple(safety.findings), actions=tuple(actions),
                     reason="a group the operator does not manage: safety only",
-                    strict_redaction=safety.window_phrase, withhold_text=safety.fragment)
+                    strict_redaction=safety.window_phrase, withhold_text=safety.withheld)
 
 
 def _onto_open_ticket(message: Message, actions: list, words: str, state: State,

@@ -591,7 +591,7 @@ def _clean(decision: Decision, text: str | None) -> str:
 
 def _member_text(decision: Decision, text: str | None) -> str:
     """The member's own words as stored or relayed: none of them when the message is a piece of
-    a secret sent bit by bit."""
+    a secret sent bit by bit, or a secret only a learned head saw."""
     if decision.withhold_text and text:
-        return "[withheld: looked like a piece of a secret]"
+        return "[withheld: looked like a secret]"
     return _clean(decision, text)

@@ -10,9 +10,12 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
+import numpy as np
+
 from handlers.config import Config
 from handlers.detectors import chinese_seeds
 from handlers.detectors.credentials import Secret, find_secrets
+from handlers.detectors.heads import LABELS, SafetyHeads
 from handlers.detectors.impersonation import AccountVerdict, ImpersonationChecker, RoleWords
 from handlers.detectors.personal_data import Data, find_personal_data
 from handlers.detectors.scams import BrandMarks, brand_marks, find_scams, registrable
@@ -92,6 +95,7 @@ class SafetyResult:
     earlier_parts: tuple[Earlier, ...] = ()   # the member's earlier messages holding the secret
     window_phrase: bool = False               # their recent messages together hold a seed phrase
     fragment: bool = False                    # this message is a piece of a secret sent bit by bit
+    learned: dict[str, Finding] = field(default_factory=dict)   # what the heads added (label: why)
 
     @property
     def secret(self) -> bool:
@@ -99,7 +103,13 @@ class SafetyResult:
 
     @property
     def scam(self) -> bool:
-        return bool(self.scams) or self.honeypot
+        return bool(self.scams) or self.honeypot or "scam" in self.learned
+
+    @property
+    def withheld(self) -> bool:
+        """None of the text may be kept: a piece of a secret, or a secret only a head saw (no
+        pattern knows where it is, so no redaction could mask it)."""
+        return self.fragment or "secret" in self.learned
 
     @property
     def impersonator(self) -> bool:
@@ -113,7 +123,7 @@ class SafetyResult:
             return True
         if self.scam:
             return False
-        return bool(self.data or self.own_case)
+        return bool(self.data or self.own_case or "sensitive" in self.learned)
 
     @property
     def findings(self) -> list[Finding]:
@@ -125,6 +135,7 @@ class SafetyResult:
                                                    "help move the funds (the classic gas trap)"))
         if self.account and self.account.finding:
             out.append(self.account.finding)
+        out += [f for label, f in self.learned.items() if label != "secret"]   # secret: in secrets
         return out
 
 
@@ -156,6 +167,35 @@ def assess(message: Message, kit: SafetyKit, on_domain: bool,
         result.honeypot = bool(seeds) and message.public and bool(_HONEYPOT.search(text))
     urgent = find_urgency(text)
     result.urgent = urgent if (urgent and not result.scam) else None
+    return result
+
+
+def add_learned(result: SafetyResult, message: Message, kit: SafetyKit, heads: SafetyHeads,
+                vector: np.ndarray) -> SafetyResult:
+    """The heads' judgement added to the rules': a label the rules did not raise is raised
+    when its head's probability reaches the threshold held-out data set. Never a scam for
+    the official accounts or a moderator (the rules exempt them too)."""
+    rules = (result.scam, bool(result.urgent), result.sensitive, result.secret, message.public)
+    result.__dict__.pop("sensitive", None)   # cached before the heads spoke
+    for label, p in heads.scores(vector, rules).items():
+        threshold = heads.heads[label].threshold
+        if p < threshold or rules[LABELS.index(label)]:
+            continue
+        if label == "scam" and (kit.is_official(message) or message.moderator):
+            continue
+        if label == "urgent" and result.scam:
+            continue
+        finding = Finding(f"learned-{label}", label,
+                          f"the {label} model: p={p:.2f} (threshold {threshold:.2f})")
+        result.learned[label] = finding
+        if label == "scam":
+            result.urgent = None   # as the rules: a scam's story of a hacked account is bait
+        elif label == "urgent":
+            result.urgent = finding
+        elif label == "secret":
+            text = message.text or ""
+            result.secrets.append(Secret(0, len(text), finding))
+    result.__dict__.pop("sensitive", None)
     return result
 
 
@@ -334,7 +374,7 @@ def _secret_actions(message: Message, result: SafetyResult, kit: SafetyKit, lang
         if faq_text:
             text = f"{text}\n\n{faq_text}"
         return [Reply(check=check, text=text)]
-    if dry_run:
+    if dry_run and kit.config.safety.dry_run_covers_secrets:
         return [NotifyStaff(check=check, kind="alert", text=say(
             "staff_dry_run", "en", actions="delete the message and DM the author", why=detail, **base))]
     dm = say("secret_dm", lang, what=what, steps=steps)

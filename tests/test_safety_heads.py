@@ -1,0 +1,131 @@
+"""The learned safety heads beside the rules: what they add, what they never do, and how they
+are shipped (the real sentence encoder; the messages are written for this test)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from handlers.core import decide
+from handlers.detectors.heads import HEADS_FILE, LABELS, SafetyHeads
+from handlers.model import Message, User
+from runtime import embedding
+from runtime.embedding import embed_message, with_semantics
+from runtime.knowledge import KnowledgeFiles
+
+from .conftest import CONFIG, FAQ
+
+
+@pytest.fixture(scope="module")
+def kb():
+    return KnowledgeFiles(CONFIG, FAQ).load()
+
+
+def judge(kb, text: str, public: bool = True, learned: bool = True, **fields):
+    message = Message(channel="telegram", chat_id="-100" if public else "7", message_id="1",
+                      user=fields.pop("user", User("7", "member")), text=text, public=public,
+                      **fields)
+    vector = embed_message(kb.config.embedding, text) if learned else None
+    return decide(message, kb, vector=vector)
+
+
+def checks(decision, label: str) -> set[str]:
+    return {f.check for f in decision.findings if f.label == label}
+
+
+def test_the_shipped_heads_load_with_the_bot_and_read_its_encoders_vectors(kb):
+    assert kb.heads is not None
+    assert set(kb.heads.heads) == set(LABELS)
+    assert kb.heads.embedding_model == embedding.embedder_for(kb.config.embedding).model_id
+
+
+# Scams in forms the word rules were never written for: support "reachable" elsewhere, a helper
+# asking for screenshots and the registered email, recovery testimonials, wallet "re-validation"
+# notices. Written for this test, none from the training corpus.
+UNSEEN_SCAMS = [
+    "Hi all, if your withdrawal is pending the help desk can fix it fast, just message Tom "
+    "on WhatsApp at +44 7700 900 412, he sorted mine in ten minutes",
+    "admins are offline on weekends so I can help you myself, send me a screenshot of your "
+    "balance page and the email you registered with and I will escalate it",
+    "I lost 3 BTC to a fake site and thought it was gone forever, then Recovery Expert Dan "
+    "got every coin back for me in 48 hours. Look him up, he is legit!!",
+    "钱包需要重新验证，请所有用户今晚12点前在验证页面重新绑定钱包，否则资产将被冻结",
+    "Recovered my stolen USDT thanks to @cyber_recovery_pro, I was skeptical but they got it "
+    "all back. DM them if you got scammed",
+    "【重要通知】系统升级，请所有用户在24小时内通过以下链接同步钱包，逾期未同步的账户将被冻结",
+    "URGENT: all wallets must be re-validated after the network upgrade, connect yours at the "
+    "validation portal before midnight",
+]
+
+
+def test_the_scam_head_catches_most_scams_the_rules_miss_and_says_so(kb):
+    missed_by_rules = [t for t in UNSEEN_SCAMS if not judge(kb, t, learned=False).scam]
+    assert len(missed_by_rules) >= 5       # the forms the rules were not written for
+    caught = [judge(kb, t) for t in missed_by_rules]
+    caught = [d for d in caught if d.scam]
+    # On the corpus's blind split the rules with the head catch about 4 scams in 5.
+    assert len(caught) >= len(missed_by_rules) / 2
+    for decision in caught:
+        assert "learned-scam" in checks(decision, "scam")
+        assert "delete" in decision.action_names           # acted on like any scam
+    for text in UNSEEN_SCAMS:                                # what the rules catch stays caught
+        if judge(kb, text, learned=False).scam:
+            assert judge(kb, text).scam
+
+
+EVERYDAY = [
+    "careful everyone, someone pretending to be support just DMed me asking for my seed, "
+    "admins never DM first",
+    "is the guy offering recovery services in this chat legit? sounds too good",
+    "withdrawals have been pending for 3 hours again, this is ridiculous",
+    "gm! what a week, btc finally moving",
+    "最近群里骗子好多，大家小心，官方不会私聊",
+    "how long does a withdrawal to an external wallet usually take?",
+]
+
+
+@pytest.mark.parametrize("text", EVERYDAY)
+def test_warnings_complaints_and_questions_are_not_scams(kb, text):
+    decision = judge(kb, text)
+    assert not decision.scam and not decision.secret and not decision.urgent
+
+
+def test_an_official_account_or_a_moderator_is_never_called_a_scammer_by_a_head(kb):
+    text = UNSEEN_SCAMS[1]
+    assert judge(kb, text).scam                     # from a member, the head flags it
+    assert not judge(kb, text, moderator=True).scam
+    official = kb.config.official.telegram[0]
+    assert not judge(kb, text, user=User(str(official.id), official.username)).scam
+
+
+def test_a_secret_only_a_head_saw_is_deleted_and_none_of_its_text_is_kept(kb, monkeypatch):
+    # A head that fires on this message (the real one has its own threshold): the core must
+    # treat the whole text as secret, since no pattern knows where the secret is.
+    text = "my backup words are on the note: maple river candle ocean stone window"
+    real = kb.heads.heads["secret"]
+    heads = SafetyHeads({**kb.heads.heads, "secret": type(real)(
+        "secret", real.weights, 50.0, 0.5)}, kb.heads.embedding_model)
+    from dataclasses import replace
+
+    decision = judge(replace(kb, heads=heads), text)
+    assert decision.secret and decision.withhold_text
+    assert any(a.name == "delete" for a in decision.actions)
+    assert "learned-secret" in {f.check for f in decision.findings}
+
+
+def test_heads_trained_on_another_encoders_vectors_are_not_used(kb, tmp_path, caplog):
+    raw = json.loads(HEADS_FILE.read_text(encoding="utf-8"))
+    raw["embedding_model"] = "endpoint/some-other-model/ends-512c-40c-ids"
+    foreign = tmp_path / "safety_heads.json"
+    foreign.write_text(json.dumps(raw), encoding="utf-8")
+    with caplog.at_level("WARNING"):
+        assert with_semantics(kb, kb.config.cache_path(), heads_file=foreign).heads is None
+    assert "the rules judge alone" in caplog.text
+
+
+def test_a_damaged_heads_file_stops_the_bot_at_start_naming_the_file(tmp_path):
+    broken = tmp_path / "safety_heads.json"
+    broken.write_text('{"heads": {}}', encoding="utf-8")
+    with pytest.raises(RuntimeError, match=r"safety_heads\.json.*cannot be read"):
+        embedding.load_heads(broken)

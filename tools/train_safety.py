@@ -1,0 +1,198 @@
+"""Train the safety heads (scam, urgent, sensitive, secret) on the project's corpus.
+
+    python tools/train_safety.py            # embeds what the cache lacks, fits, writes the heads
+
+Rows: `corpus/safety/messages.jsonl` (messages written blind by five writers, each labelled for
+the four flags; writers a1-a3 give the train and validation splits, b1-b2 the blind split), plus
+the FAQ corpus's train and validation messages as everyday ham: none is a scam; off-topic chat
+is none of the four; a member's own case ("account") is sensitive.
+
+Each message is embedded as the bot embeds it and judged by the rules (`handlers.core.decide`
+without heads); a logistic regression per label reads the embedding and the rules' flags. The
+threshold of each head is chosen on out-of-fold probabilities (5 folds over train and
+validation): the lowest at which the messages the head adds to the rules keep the label's
+target precision. The blind split is only reported.
+
+Deterministic: fixed order, hash-chosen folds, lbfgs, one thread. Same corpus, same file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import numpy as np  # noqa: E402
+import yaml  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from handlers.answering.faq import load_faq  # noqa: E402
+from handlers.config import parse_config  # noqa: E402
+from handlers.context import Knowledge  # noqa: E402
+from handlers.core import decide  # noqa: E402
+from handlers.detectors.heads import HEADS_FILE, LABELS, RULE_FEATURES  # noqa: E402
+from handlers.model import Message, User  # noqa: E402
+from runtime.embedding import VectorCache, embedder_for  # noqa: E402
+
+CORPUS = ROOT / "corpus"
+CACHE = CORPUS / ".cache"
+SAFETY = CORPUS / "safety" / "messages.jsonl"
+# Precision of what each head adds to the rules, on held-out rows. A scam or a secret gets a
+# message deleted, so their heads must be surer.
+TARGET = {"scam": 0.95, "urgent": 0.90, "sensitive": 0.90, "secret": 0.97}
+FOLDS = 5
+# Regularisation tried per label; the one with the best out-of-fold F1 is kept (the embedding's
+# coordinates are small, so weak regularisation suits it).
+C_GRID = (1.0, 4.0, 16.0, 64.0, 256.0)
+
+
+@dataclass
+class Row:
+    text: str
+    public: bool
+    split: str
+    labels: dict[str, bool | None]   # None: this row says nothing about the label
+    safety: bool                     # from the safety corpus (thresholds are judged on these)
+
+
+def corpus_rows() -> list[Row]:
+    rows = []
+    for line in SAFETY.read_text("utf-8").splitlines():
+        if line.strip():
+            r = json.loads(line)
+            rows.append(Row(r["text"], bool(r["public"]), r["split"],
+                            {label: bool(r[label]) for label in LABELS}, True))
+    for folder in sorted(p for p in CORPUS.iterdir() if (p / "faq.yaml").exists()):
+        for line in (folder / "messages.jsonl").read_text("utf-8").splitlines():
+            r = json.loads(line) if line.strip() else None
+            if not r or r["split"] == "blind":
+                continue
+            kind = r.get("kind", "")
+            labels: dict[str, bool | None] = {"scam": False, "urgent": None, "sensitive": None,
+                                              "secret": None}
+            if kind == "offtopic":
+                labels = dict.fromkeys(LABELS, False)
+            elif kind == "account":
+                labels["sensitive"] = True
+            rows.append(Row(r["text"], bool(r["public"]), r["split"], labels, False))
+    return rows
+
+
+def rules_kb() -> Knowledge:
+    """The shipped config and FAQ, without heads: what the rules alone conclude."""
+    raw = yaml.safe_load((ROOT / "config.example.yaml").read_text("utf-8"))
+    raw["database"] = ":memory:"
+    return Knowledge.build(parse_config(raw), load_faq(ROOT / "faq.yaml"))
+
+
+def rule_flags(kb: Knowledge, rows: list[Row]) -> np.ndarray:
+    out = []
+    for i, row in enumerate(rows):
+        message = Message(channel="telegram", chat_id="-100" if row.public else "7",
+                          message_id=str(i), user=User("7", "member"), text=row.text,
+                          public=row.public)
+        d = decide(message, kb)
+        out.append([d.scam, d.urgent, d.sensitive, d.secret, row.public])
+    return np.asarray(out, dtype=np.float64)
+
+
+def fold(text: str) -> int:
+    return int(hashlib.sha256(text.encode("utf-8")).hexdigest(), 16) % FOLDS
+
+
+def fit(x: np.ndarray, y: np.ndarray, c: float):
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(C=c, max_iter=5000, solver="lbfgs").fit(x, y)
+
+
+MIN_ADDED = 5   # a threshold is not judged on fewer additions than this
+
+
+def threshold(p: np.ndarray, rule: np.ndarray, y: np.ndarray, target: float) -> float:
+    """The lowest threshold at which what the head adds to the rules (messages the rules left
+    alone) keeps precision >= target."""
+    chosen = 1.0
+    alone = ~rule.astype(bool)
+    for t in sorted(set(np.round(p[alone], 4)), reverse=True):
+        added = alone & (p >= t)
+        if added.sum() >= MIN_ADDED and y[added].mean() >= target:
+            chosen = float(t)
+    return chosen
+
+
+def prf(flagged: np.ndarray, y: np.ndarray) -> dict:
+    tp = int((flagged & y).sum())
+    fp = int((flagged & ~y).sum())
+    fn = int((~flagged & y).sum())
+    p = tp / (tp + fp) if tp + fp else 1.0
+    r = tp / (tp + fn) if tp + fn else 1.0
+    return {"precision": round(p, 3), "recall": round(r, 3),
+            "f1": round(2 * p * r / (p + r), 3) if p + r else 0.0, "tp": tp, "fp": fp, "fn": fn}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--out", default=str(HEADS_FILE))
+    args = parser.parse_args(argv)
+    rows = corpus_rows()
+    kb = rules_kb()
+    embedder = embedder_for(kb.config.embedding)
+    vectors = VectorCache(CACHE / "embeddings.sqlite", embedder.model_id).embed(
+        embedder, [r.text for r in rows])
+    rules = rule_flags(kb, rows)
+    x = np.hstack([vectors.astype(np.float64), rules])
+    learn = np.array([r.split in ("train", "validation") for r in rows])
+    blind = np.array([r.split == "blind" and r.safety for r in rows])
+    safety = np.array([r.safety for r in rows])
+    folds = np.array([fold(r.text) for r in rows])
+    # The heads read this encoder's vectors only: another model's are in another space.
+    out: dict = {"embedding_model": embedder.model_id, "rule_features": list(RULE_FEATURES),
+                 "heads": {}, "figures": {}}
+    for k, label in enumerate(LABELS):
+        known = np.array([r.labels[label] is not None for r in rows])
+        y = np.array([bool(r.labels[label]) for r in rows])
+        use = learn & known
+        # Judged on the safety corpus and the FAQ corpus's everyday messages (a group is mostly
+        # those), not on its members' own cases: easy positives that would flatter the head.
+        judged = use & (safety | ~y)
+        rule = rules[judged, k].astype(bool)
+        tried = []
+        for c in C_GRID:
+            oof = np.zeros(len(rows))
+            for f in range(FOLDS):
+                train, held = use & (folds != f), use & (folds == f)
+                oof[held] = fit(x[train], y[train], c).predict_proba(x[held])[:, 1]
+            t = threshold(oof[judged], rule, y[judged], TARGET[label])
+            held_out = prf(rule | (oof[judged] >= t), y[judged])
+            tried.append((held_out["f1"], -c, c, t, held_out))
+        _, _, c, t, held_out = max(tried)
+        model = fit(x[use], y[use], c)
+        p_blind = model.predict_proba(x[blind])[:, 1]
+        out["heads"][label] = {"weights": [round(float(w), 6) for w in model.coef_[0]],
+                               "bias": round(float(model.intercept_[0]), 6), "threshold": t,
+                               "C": c}
+        out["figures"][label] = {
+            "held_out_folds": held_out,
+            "blind_rules": prf(rules[blind, k].astype(bool), y[blind]),
+            "blind_rules_or_head": prf(rules[blind, k].astype(bool) | (p_blind >= t), y[blind]),
+        }
+    out["trained_on"] = (f"{int(learn.sum())} messages ({int((learn & safety).sum())} from the "
+                         f"safety corpus), logistic regression, C from {C_GRID} by {FOLDS}-fold F1")
+    Path(args.out).write_text(json.dumps(out, ensure_ascii=False) + "\n", "utf-8")
+    print(json.dumps(out["figures"], indent=1))
+    print(f"thresholds: {({k: v['threshold'] for k, v in out['heads'].items()})}; "
+          f"written to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
