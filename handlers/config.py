@@ -131,6 +131,9 @@ class Safety(Strict):
     step repeats). A warning in the chat and a staff alert come with every step."""
 
     dry_run: StrictBool = False
+    # Dry run is for actions against members; a member's leaked secret is still removed unless
+    # the operator opts out here.
+    dry_run_covers_secrets: StrictBool = False
     window_hours: Positive = 24
     scam_steps: list[Step] = Field(default_factory=lambda: ["delete", "mute", "ban"], min_length=1)
     impersonator_steps: list[Step] = Field(default_factory=lambda: ["warn", "mute", "ban"],

@@ -125,12 +125,22 @@ def test_graduated_policy_delete_then_mute_then_ban(service):
     assert "ban" in steps[2]
 
 
-def test_dry_run_only_reports_to_staff(tmp_path, config_file):
+def test_dry_run_only_reports_actions_against_members_but_still_removes_a_leaked_secret(
+        tmp_path, config_file):
     path = config_file(CONFIG.read_text(encoding="utf-8") + "\nsafety:\n  dry_run: true\n")
     kb = Knowledge.build(load_config(path), load_faq(FAQ))
     d = decide(msg("DM me for withdrawal support, I'm an admin", SCAMMER), kb)
     assert d.scam and d.action_names == ["notify_staff"]
     assert d.actions[0].text.startswith("[dry run] would delete")
+    # Dry run is about actions against members; the member who leaked a phrase is protected.
+    d = decide(msg(f"my phrase {PHRASE}"), kb)
+    assert d.secret and "delete" in d.action_names and "dm" in d.action_names
+
+
+def test_an_operator_can_make_dry_run_cover_leaked_secrets_too(tmp_path, config_file):
+    path = config_file(CONFIG.read_text(encoding="utf-8") +
+                       "\nsafety:\n  dry_run: true\n  dry_run_covers_secrets: true\n")
+    kb = Knowledge.build(load_config(path), load_faq(FAQ))
     d = decide(msg(f"my phrase {PHRASE}"), kb)
     assert d.secret and d.action_names == ["notify_staff"]
 
