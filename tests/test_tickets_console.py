@@ -99,6 +99,14 @@ def test_verify_tells_real_from_fake(config_file):
     assert "@random_person is NOT one of our accounts" in out
 
 
+def test_verify_knows_the_brands_accounts_on_the_other_platform(config_file):
+    # On Telegram (the console speaks as Telegram), the brand's real X account is real, not
+    # "a fake"; a look-alike of it is still an imitation.
+    out = console(config_file(), "/verify @AuroraEx_Support", "/verify @AuroraEx_Supp0rt").stdout
+    assert "@AuroraEx_Support is our official account on X (Twitter), not here" in out
+    assert "@AuroraEx_Supp0rt is NOT one of our accounts" in out
+
+
 def test_no_ticket_lost_and_no_reference_announced_twice_across_a_crash(config_file):
     path = config_file()
     crashed = console(path, ":dm", "human", env={"BOT_CRASH_AT": "before-send"}, check=False)

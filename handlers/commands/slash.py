@@ -175,6 +175,14 @@ def _verify(message: Message, rest: str, kb: Knowledge, words: str) -> Reply:
     listed = ", ".join(f"@{a.username}" for a in accounts) or kb.config.brand.name
     if any(a.username.lower() == username.lower() for a in accounts):
         return Reply(check="verify", text=say("verify_official", words, name=username, accounts=listed))
+    # The brand's account on the other platform is real too: say where it is, not "fake"
+    # (a look-alike of it here is still an imitation, below).
+    for other in ("telegram", "twitter"):
+        if other != accounts_of and any(a.username.lower() == username.lower()
+                                        for a in kb.config.official_for(other)):
+            return Reply(check="verify", text=say(
+                "verify_official_elsewhere", words, name=username, accounts=listed,
+                where=say(f"platform_{other}", words)))
     verdict = kb.safety.impersonation.check(User(id="?", username=username, name=""), accounts_of)
     key = "verify_imitation" if verdict.impersonator and verdict.resembles else "verify_not_official"
     return Reply(check="verify", text=say(key, words, name=username, accounts=listed,
