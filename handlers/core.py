@@ -15,6 +15,7 @@ from handlers.answering.intent import read_intent, wants_human
 from handlers.answering.semantic import FEATURES, rank
 from handlers.commands.slash import decide_command
 from handlers.context import NO_HISTORY, Knowledge, State
+from handlers.detectors.complaints import complaint
 from handlers.detectors.safety import (
     SafetyResult,
     add_learned,
@@ -116,6 +117,14 @@ def decide(message: Message, kb: Knowledge, state: State = NO_HISTORY,
         elif entry is not None:
             findings.append(Finding("answer-mode", "intent",
                                     "not addressed to the bot, or reply budget spent"))
+    if message.public and message.addressed and platform(message.channel).complaints_to_staff \
+            and not (safety.scam or safety.impersonator):
+        angry = complaint(text)
+        if angry:
+            findings.append(angry)
+            actions.append(NotifyStaff(check="complaint", kind="report", text=texts.say(
+                "staff_complaint", "en", user=message.user.handle, channel=message.channel,
+                why=angry.detail, link=message.link or "")))
     if not message.public:
         actions = _onto_open_ticket(message, actions, words, state, texts)
         if message.forwarded_from is not None:

@@ -16,11 +16,14 @@ class Platform:
     dm_after_start: bool   # a member can be messaged only after they opened the private chat
     max_text: int          # characters in one post (X counts weighted characters: its adapter threads)
     buttons: bool          # inline buttons (a deep link to the private chat)
+    # Public posts are the brand's reputation in front of everyone: angry complaints about
+    # it reach staff (on X; a Telegram group has its own moderators watching).
+    complaints_to_staff: bool = False
 
 
 PLATFORMS: dict[str, Platform] = {
     "telegram": Platform("telegram", "delete", True, True, "place_group", True, 4096, True),
-    "twitter": Platform("twitter", "hide", False, False, "place_x", False, 280, False),
+    "twitter": Platform("twitter", "hide", False, False, "place_x", False, 280, False, True),
     # The console plays a Telegram group on a terminal.
     "console": Platform("telegram", "delete", True, True, "place_group", False, 4096, False),
 }

@@ -151,3 +151,23 @@ def test_edited_message_is_checked_again(service):
                      text="hello all, DM me for withdrawal support", edited=True)
     items = service.handle(edited)
     assert items and any(i.action.kind == "remove" for i in items)
+
+
+def test_an_angry_public_complaint_on_x_reaches_staff_with_its_link_and_nothing_is_posted(kb):
+    for text in ("@AuroraEx withdrawals down again?? #scam this exchange is a joke",
+                 "@AuroraEx 又卡了，提币三小时还没到账，垃圾平台"):
+        message = Message(channel="twitter", chat_id="x", message_id="9", user=ALICE, text=text,
+                          public=True, mentions_bot=True, link="https://x.com/alice/status/9")
+        d = decide(message, kb)
+        staff = [a for a in d.actions if a.name == "notify_staff" and a.check == "complaint"]
+        assert len(staff) == 1 and "https://x.com/alice/status/9" in staff[0].text
+        assert "@alice" in staff[0].text
+        assert not d.scam and "warn" not in d.action_names     # a member, not a scammer
+
+
+def test_complaints_in_a_telegram_group_and_polite_questions_on_x_are_not_reported(kb):
+    group = decide(msg("withdrawals down again?? #scam this exchange is a joke"), kb)
+    assert "complaint" not in {a.check for a in group.actions}
+    polite = Message(channel="twitter", chat_id="x", message_id="9", user=ALICE, public=True,
+                     text="@AuroraEx how long do withdrawals usually take?", mentions_bot=True)
+    assert "complaint" not in {a.check for a in decide(polite, kb).actions}
