@@ -126,6 +126,14 @@ class SafetyChat(Strict):
     impersonator_steps: list[Step] | None = None
 
 
+class Reports(Strict):
+    """Members' /report: staff hear of the first; this many different members within the
+    window hide the message pending review (0: never hidden, staff decide)."""
+
+    hide_after: int = Field(default=3, ge=0)
+    window_minutes: Positive = 10
+
+
 class Safety(Strict):
     """Graduated moderation: the nth offence within the window takes the nth step (the last
     step repeats). A warning in the chat and a staff alert come with every step."""
@@ -248,6 +256,7 @@ class Config(Strict):
     tickets: Tickets = Field(default_factory=Tickets)
     handoff: Handoff = Field(default_factory=Handoff)
     safety: Safety = Field(default_factory=Safety)
+    reports: Reports = Field(default_factory=Reports)
     telegram: Telegram = Field(default_factory=Telegram)
     twitter: Twitter = Field(default_factory=Twitter)
     vocabulary: VocabularySettings = Field(default_factory=VocabularySettings)

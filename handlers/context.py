@@ -40,6 +40,9 @@ class State(Protocol):
     def recent(self, message: Message) -> tuple[Earlier, ...]:
         """The member's last few messages in this chat before this one, oldest first."""
 
+    def reporters(self, message: Message) -> frozenset[str]:
+        """Who has /report-ed this message within the reports window (user ids)."""
+
 
 class NoHistory:
     """No memory at all: what `triage` uses, so each line is judged on its own."""
@@ -61,6 +64,9 @@ class NoHistory:
 
     def recent(self, message: Message) -> tuple[Earlier, ...]:
         return ()
+
+    def reporters(self, message: Message) -> frozenset[str]:
+        return frozenset()
 
 
 NO_HISTORY = NoHistory()

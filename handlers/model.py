@@ -145,6 +145,14 @@ class Remind(Action):
 
 
 @dataclass(frozen=True)
+class Report(Action):
+    """Record a member's report of a message (the runtime stores who reported it, when)."""
+
+    name: ClassVar[str] = "report"
+    message_id: str = ""
+
+
+@dataclass(frozen=True)
 class NotifyStaff(Action):
     name: ClassVar[str] = "notify_staff"
     text: str = ""

@@ -51,3 +51,8 @@ class StoreHistory:
 
     def recent(self, message: Message) -> tuple[Earlier, ...]:
         return self._recent.earlier(message, self.now) if self._recent else ()
+
+    def reporters(self, message: Message) -> frozenset[str]:
+        since = self.now - self.config.reports.window_minutes * 60
+        return self.store.reporters_since(message.channel, message.chat_id, message.message_id,
+                                          since)

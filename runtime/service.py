@@ -38,6 +38,7 @@ from handlers.model import (
     Reload,
     Remind,
     Reply,
+    Report,
     Restrict,
     SendPrivate,
     User,
@@ -276,6 +277,9 @@ class SupportService:
                                         seconds=action.seconds), None)]
         if isinstance(action, Ban):
             return [(ch, BanMember(chat_id=message.chat_id, user_id=message.user.id), None)]
+        if isinstance(action, Report):
+            self.store.add_report(ch, message.chat_id, action.message_id, message.user.id, now)
+            return []
         if isinstance(action, NotifyStaff):
             return [(self.staff_channel, StaffPost(text=_clean(decision, action.text),
                                                    topic=action.kind, origin_channel=ch), None)]

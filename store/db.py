@@ -224,6 +224,23 @@ class Store(TicketStore):
                         "AND user_id = ? AND at >= ?", (channel, str(chat_id), str(user_id), since))
         return int(row["n"]) if row else 0
 
+    # --- members' reports of a message --------------------------------------------------
+
+    def add_report(self, channel: str, chat_id: str, message_id: str, reporter_id: str,
+                   now: float | None = None) -> None:
+        """One report per member and message (a second /report of the same member is not
+        counted twice)."""
+        self._exec("INSERT OR IGNORE INTO reports (channel, chat_id, message_id, reporter_id, at) "
+                   "VALUES (?, ?, ?, ?, ?)", (channel, str(chat_id), str(message_id),
+                                              str(reporter_id), now or time.time()))
+
+    def reporters_since(self, channel: str, chat_id: str, message_id: str,
+                        since: float) -> frozenset[str]:
+        rows = self._rows("SELECT reporter_id FROM reports WHERE channel = ? AND chat_id = ? AND "
+                         "message_id = ? AND at >= ?", (channel, str(chat_id), str(message_id),
+                                                        since))
+        return frozenset(r["reporter_id"] for r in rows)
+
     # --- authors of recent public messages (for /escalate with a message link) ------------
 
     def remember_message(self, channel: str, chat_id: str, message_id: str, user_id: str,

@@ -68,7 +68,15 @@ def _v2(db: Database) -> None:
     db.execute("CREATE INDEX seen_messages_at ON seen_messages (at)")
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2]
+def _v3(db: Database) -> None:
+    # Members' /report of a message: who reported it and when (never the text).
+    db.execute("""CREATE TABLE reports (
+        channel TEXT NOT NULL, chat_id TEXT NOT NULL, message_id TEXT NOT NULL,
+        reporter_id TEXT NOT NULL, at REAL NOT NULL,
+        PRIMARY KEY (channel, chat_id, message_id, reporter_id))""")
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3]
 
 
 def migrate(db: Database) -> int:

@@ -10,7 +10,20 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from handlers.model import Command, Decision, Finding, HandOff, Message, OpenTicket, Reload, Reply
+from handlers.model import (
+    Command,
+    Decision,
+    Delete,
+    Finding,
+    HandOff,
+    Hide,
+    Message,
+    NotifyStaff,
+    OpenTicket,
+    Reload,
+    Reply,
+    Report,
+)
 from handlers.platforms import platform
 from handlers.replies.texts import Texts
 from handlers.text import detect_language
@@ -77,6 +90,8 @@ def decide_command(message: Message, kb: Knowledge, state: State) -> Decision:
         return done(_human(message, words, kb.texts))
     if name == "verify":
         return done(_verify(message, rest, kb, words))
+    if name == "report":
+        return done(*_report(message, kb, state, words))
     if name == "ticket" and rest and not _REF.match(rest.split()[0]):
         return done(Reply(check="usage", text=say("usage", words, usage=USAGE["ticket"])))
     if name in ("start", "ticket"):
@@ -99,6 +114,7 @@ USAGE = {
     "stats": "/stats",
     "ticket": "/ticket [REF]",
     "verify": "/verify @username",
+    "report": "/report (as a reply to the message, in the group)",
 }
 
 
@@ -159,6 +175,36 @@ def _human(message: Message, words: str, texts: Texts):
                        topic="human")
     return OpenTicket(check="asks-human", topic="human", reason="asked for a human",
                       announce_private=say("ticket_opened", words))
+
+
+def _report(message: Message, kb: Knowledge, state: State, words: str) -> list:
+    """A member reports a message: staff hear of the first report with a link; when
+    `reports.hide_after` different members reported it within the window, it is taken out
+    of view pending the moderators' review."""
+    say = kb.texts.say
+    target = message.reply_to
+    if not message.public or target is None or target.message_id == message.message_id:
+        return [Reply(check="usage", text=say("usage", words, usage=USAGE["report"]))]
+    if target.user.is_bot or kb.safety.is_official(target):
+        return [Reply(check="report-official", text=say("report_official", words))]
+    earlier = state.reporters(target)
+    if message.user.id in earlier:
+        return [Reply(check="report", text=say("report_thanks", words))]
+    count = len(earlier) + 1
+    base = {"user": message.user.handle, "author": target.user.handle,
+            "channel": message.channel, "text": target.text or "", "link": target.link or ""}
+    actions: list = [Report(check="report", message_id=target.message_id),
+                     Reply(check="report", text=say("report_thanks", words))]
+    limit = kb.config.reports.hide_after
+    if count == 1:
+        actions.append(NotifyStaff(check="report", kind="report",
+                                   text=say("staff_report", "en", **base)))
+    if limit and count == limit:
+        remove = Hide if platform(message.channel).removes == "hide" else Delete
+        actions.append(remove(check="report", message_id=target.message_id))
+        actions.append(NotifyStaff(check="report", kind="report",
+                                   text=say("staff_report_hidden", "en", count=count, **base)))
+    return actions
 
 
 def _verify(message: Message, rest: str, kb: Knowledge, words: str) -> Reply:
