@@ -56,9 +56,10 @@ def sample(rows: list[dict], sizes: dict[str, int] = SAMPLE) -> list[Probe]:
 
 
 def read_corpus(corpus: Path = CORPUS) -> list[dict]:
-    """Every row of every community's messages.jsonl, with its community's name added."""
+    """Every row of every community's messages.jsonl (a community: a folder with its own FAQ;
+    the safety corpus has none), with its community's name added."""
     rows = []
-    for path in sorted(corpus.glob("*/messages.jsonl")):
+    for path in sorted(p.parent / "messages.jsonl" for p in corpus.glob("*/faq.yaml")):
         with path.open(encoding="utf-8") as lines:
             for line in lines:
                 if line.strip():

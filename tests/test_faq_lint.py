@@ -194,7 +194,7 @@ def test_the_probe_sample_is_fixed_and_spread_over_communities_and_languages():
     assert len(probes) == 400
     assert {p.kind for p in probes} == {"offtopic", "uncovered"}
     communities = {p.community for p in probes}
-    assert communities == {path.parent.name for path in CORPUS.glob("*/messages.jsonl")}
+    assert communities == {path.parent.name for path in CORPUS.glob("*/faq.yaml")}
     assert any(any("\u4e00" <= ch <= "\u9fff" for ch in p.text) for p in probes)
     assert all(isinstance(p, Probe) and p.text.strip() for p in probes)
     assert own_community(CORPUS / "wallet" / "faq.yaml") == "wallet"

@@ -200,7 +200,7 @@ def test_the_bot_answers_through_an_embeddings_endpoint_like_in_process(tmp_path
                                                                          monkeypatch):
     monkeypatch.setenv("EMBEDDING_API_KEY", "sk-test")
     kb = KnowledgeFiles(endpoint_config(tmp_path, endpoint.url)).load()
-    assert kb.semantic is not None and kb.semantic.model_id == "endpoint/e5-small/cut-40c"
+    assert kb.semantic is not None and kb.semantic.model_id == "endpoint/e5-small/ends-512c-40c-ids"
     assert endpoint.calls[0]["path"] == "/v1/embeddings"
     assert endpoint.calls[0]["auth"] == "Bearer sk-test" and endpoint.calls[0]["model"] == "e5-small"
     assert ask(kb, "how long do withdrawals take") == "withdrawal-time"
