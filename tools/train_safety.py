@@ -5,7 +5,9 @@
 Rows: `corpus/safety/messages.jsonl` (messages written blind by five writers, each labelled for
 the four flags; writers a1-a3 give the train and validation splits, b1-b2 the blind split), plus
 the FAQ corpus's train and validation messages as everyday ham: none is a scam; off-topic chat
-is none of the four; a member's own case ("account") is sensitive.
+is none of the four; a member's own case ("account") is sensitive. `corpus/everyday/` (personal
+chat between friends, family and colleagues, written blind: "call me when you get this", "send
+me the photos") is none of the four: a group's chatter looks like that, not like support.
 
 Each message is embedded as the bot embeds it and judged by the rules (`handlers.core.decide`
 without heads); a logistic regression per label reads the embedding and the rules' flags. The
@@ -45,6 +47,7 @@ from runtime.embedding import VectorCache, embedder_for  # noqa: E402
 CORPUS = ROOT / "corpus"
 CACHE = CORPUS / ".cache"
 SAFETY = CORPUS / "safety" / "messages.jsonl"
+EVERYDAY = CORPUS / "everyday" / "messages.jsonl"   # personal chat: none of the four labels
 # Precision of what each head adds to the rules, on held-out rows. A scam or a secret gets a
 # message deleted, so their heads must be surer.
 TARGET = {"scam": 0.95, "urgent": 0.90, "sensitive": 0.90, "secret": 0.97}
@@ -70,6 +73,11 @@ def corpus_rows() -> list[Row]:
             r = json.loads(line)
             rows.append(Row(r["text"], bool(r["public"]), r["split"],
                             {label: bool(r[label]) for label in LABELS}, True))
+    if EVERYDAY.exists():
+        for line in EVERYDAY.read_text("utf-8").splitlines():
+            if line.strip():
+                r = json.loads(line)
+                rows.append(Row(r["text"], True, "train", dict.fromkeys(LABELS, False), False))
     for folder in sorted(p for p in CORPUS.iterdir() if (p / "faq.yaml").exists()):
         for line in (folder / "messages.jsonl").read_text("utf-8").splitlines():
             r = json.loads(line) if line.strip() else None
