@@ -8,6 +8,7 @@ spans (for redaction) and a Finding whose detail never contains the secret.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 import unicodedata
@@ -353,15 +354,6 @@ short case fine ok okay working reset changed locked blocked fine good bad missi
 rejected accepted saved stored safe unsafe compromised leaked stolen hacked forgotten correct
 definitely definitely still now also really very being getting been
 """.split())
-_CODE = re.compile(
-    rf"(?i)(?:\b(?:{CODE_WORDS}|(?:the|my|this|that) code|"
-    rf"code\s*(?:is|was|:)|codes? i (?:got|received|get))(?!\w)|{CODE_WORDS_ZH})"
-    r"[^\n\d]{0,32}?(?<!\d)(\d{4,8}|\d{3}[ -]\d{3})(?!\d)"
-    r"(?!\s?(?:u\b|usdt|usd|usdc|btc|eth|%|k\b|x\b|元|块|刀|个|美元|枚|万|\.\d))")
-_CODE_NEGATIVE = re.compile(r"(?i)anti[- ]?phishing|防钓鱼|order|uid|订单|ticket|工单|\$|usdt|btc|eth|"
-                            r"referral|invite|promo|coupon|voucher|邀请|推荐|zip|postal|area|error|"
-                            r"status|http|错误码")
-
 
 def _api_secrets(text: str) -> list[Secret]:
     lowered = text.lower()
@@ -400,28 +392,221 @@ def _passwords(text: str) -> list[Secret]:
     return found
 
 
-_FOUR_DIGITS = re.compile(r"\d{3}")
-_SHORT_NUMBER = re.compile(r"(?i)\b(?:to|call|txt|text|ring|dial|on|at|or)\s*$")
+# --- one-time codes ------------------------------------------------------------------------
+
+# A code is read off one screen and typed into another, and members write it down however it
+# came out: "482913", "482 913", "482-917", "4 8 2 9 1 7", keycap emoji ("4️⃣8️⃣…"), Chinese
+# numerals ("四八二 九一三"), English words ("four eight two nine one three"). Full-width and
+# mathematical digits are ASCII already (canonical() is NFKC). _digit_view turns the other
+# forms into ASCII digits, keeping a map back to the text, so one set of rules reads them all.
+_ZH_NUMERALS = "零〇一二三四五六七八九幺"
+_ZH_DIGIT = {c: str(i) for i, c in enumerate("零一二三四五六七八九")} | {"〇": "0", "幺": "1"}
+_EN_DIGIT = {w: str(i) for i, w in enumerate(
+    "zero one two three four five six seven eight nine".split())}
+_EN_NUMBER = "|".join(_EN_DIGIT)
+# Chinese numerals and English number words count only four or more in a row (a code, not
+# "一直" or "one of the two").
+_DIGIT_FORMS = re.compile(
+    "(\\d)\ufe0f?\u20e3"
+    rf"|[{_ZH_NUMERALS}](?:[ \-]?[{_ZH_NUMERALS}]){{3,}}+"
+    rf"|(?i:\b(?:{_EN_NUMBER})(?:[\s,\-]++(?:{_EN_NUMBER})\b){{3,}}+)")
+_EN_NUMBER_OR_GAP = re.compile(rf"(?i)({_EN_NUMBER})|[\s,\-]+")
+
+
+def _digit_view(text: str) -> tuple[str, list[int] | None]:
+    """The text with written-out digits as ASCII digits, and where each character of the view
+    starts in `text` (one entry more: the end), or None when the view is the text."""
+    forms = list(_DIGIT_FORMS.finditer(text))
+    if not forms:
+        return text, None
+    parts: list[str] = []
+    starts: list[int] = []
+    pos = 0
+    for m in forms:
+        parts.append(text[pos:m.start()])
+        starts.extend(range(pos, m.start()))
+        if m.group(1) is not None:                      # a keycap: one digit
+            parts.append(m.group(1))
+            starts.append(m.start())
+        elif m.group()[0] in _ZH_DIGIT:                  # numerals: one character each
+            parts.append("".join(_ZH_DIGIT.get(c, c) for c in m.group()))
+            starts.extend(range(m.start(), m.end()))
+        else:                                            # words: a digit each, a space between
+            for w in _EN_NUMBER_OR_GAP.finditer(text, m.start(), m.end()):
+                parts.append(_EN_DIGIT[w.group(1).lower()] if w.group(1) else " ")
+                starts.append(w.start())
+        pos = m.end()
+    parts.append(text[pos:])
+    starts.extend(range(pos, len(text) + 1))
+    return "".join(parts), starts
+
+
+# Digit groups joined by single spaces or dashes, read whole (possessive: one pass, whatever
+# the length of the run); which runs are codes is decided in Python (_code_shape).
+_DIGIT_RUN = re.compile(r"(?<![A-Za-z0-9_.,\-#$£€¥/])\d++(?:[ \-–]\d++)*+(?![A-Za-z0-9_]|[.,]\d)")
+_GROUP_GAP = re.compile(r"[ \-–]")
+# What a code is called, in the sentence before it (or just after it: "381920, the sms code").
+_CODE_CUE = re.compile(
+    r"(?i)(?<![a-z])(?:2fa|2-?step|two[- ]?(?:factor|step)|mfa|otp|one[- ]?time|authenticator|"
+    r"google auth\w*|ga|sms|texts?|texted|verification|verify|verif\w*|confirm\w*|security|"
+    r"log-?in|sign-?in|auth|codes?)(?![a-z])"
+    r"|验证码|校验码|动态码|动态口令|验证器|身份验证|两步验证|二次验证|双重验证|谷歌|短信|安全码|"
+    r"(?:收到|发来|发过来)的?码|(?<![密号维请荐惠换误鱼源编代条页尺筹数乱解])码(?:是|为|:|：)")
+# Said of a code that is written in groups or spaced out (an amount or a phone number never
+# is "4 8 2 9 1 7"): "it sent me 903 518", "我说了 4 8 1 9 0 6".
+_CODE_CUE_WEAK = re.compile(
+    r"(?i)(?<![a-z])(?:sent me|sends me|texted me|it sent|(?:gave|told) (?:him|her|them)|"
+    r"read (?:it )?(?:out|to))(?![a-z])|收到了?|发来|显示|念了?|说了|告诉")
+_CODE_NEGATIVE = re.compile(
+    r"(?i)anti[- ]?phishing|防钓鱼|(?<![a-z])(?:order|uid|id|ticket|case|ref|reference|invoice|"
+    r"usdt|usdc|btc|eth|referral|invite|promo|coupon|voucher|gift|zip|postal|post ?code|area|"
+    r"error|status|score|points|balance|price|amount|phone number|ending|ends (?:in|with))(?![a-z])|"
+    r"http|[$£€¥]|订单|单号|编号|工单|邀请|推荐|优惠|兑换|错误码|余额|金额|价格|分数|号码|尾号|后.位")
+# A number followed by a unit is an amount, a time or a count, not a code.
+_CODE_UNIT = re.compile(
+    r"(?i)\s?(?:%|u\b|usdt|usdc|usd|btc|eth|k\b|x\b|gbp|eur|cny|rmb|jpy|yen|pounds?|quid|"
+    r"dollars?|euros?|sats?|pts|points|times|min|mins|minutes?|hours?|h\b|days?|s\b|secs?|"
+    r"seconds?|gb|mb|元|块|刀|个|美元|英镑|镑|磅|欧|日元|円|枚|万|次|条|天|小时|分(?!钟)|秒|年|月|日|号|"
+    r"人|位|倍|张|笔)")
+_SHORT_NUMBER = re.compile(r"(?i)\b(?:to|from|call|txt|text|ring|dial|on|at|or)\s*$")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_DIGIT_OR_BREAK = re.compile(r"[\d\n]")
+_DECIMAL = re.compile(r"\d[.,]\d")
+_CUE_REACH = 40           # characters between a cue and the code (no digit or line break between)
+_CUE_REACH_AFTER = 24
+
+
+def _code_shape(run: str) -> tuple[int, bool] | None:
+    """(digits, written in groups) when the run is shaped like a code: 4-8 digits, in one
+    group or in equal groups ("482 913", "4 8 2 9 1 7", "8812-4471")."""
+    sizes = [len(g) for g in _GROUP_GAP.split(run)]
+    total = sum(sizes)
+    if not 4 <= total <= 8 or len(set(sizes)) != 1:
+        return None
+    return total, len(sizes) > 1
+
+
+class _Cues:
+    """Every code word of the view, found in one pass per pattern; asked for the closest one
+    before a number (no digit or line break between)."""
+
+    def __init__(self, view: str) -> None:
+        self.view = view
+        self.strong = [(m.end(), m.start()) for m in _CODE_CUE.finditer(view)]
+        self.weak = sorted(self.strong + [(m.end(), m.start()) for m in _CODE_CUE_WEAK.finditer(view)])
+        self.strong_ends = [e for e, _ in self.strong]
+        self.weak_ends = [e for e, _ in self.weak]
+        self.negative = [(m.start(), m.end()) for m in _CODE_NEGATIVE.finditer(view)]
+        self.negative_starts = [a for a, _ in self.negative]
+
+    def negative_between(self, start: int, end: int) -> bool:
+        """Is a word of _CODE_NEGATIVE ("order", "余额", "$") wholly inside view[start:end]?"""
+        i = bisect.bisect_left(self.negative_starts, start)
+        return any(e <= end for _, e in self.negative[i:i + 4])
+
+    def before(self, start: int, grouped: bool) -> int | None:
+        """Where the cue closest before `start` begins, if one is near enough."""
+        cues, ends = (self.weak, self.weak_ends) if grouped else (self.strong, self.strong_ends)
+        i = bisect.bisect_right(ends, start) - 1
+        while i >= 0 and start - cues[i][0] <= _CUE_REACH:
+            if not _DIGIT_OR_BREAK.search(self.view, cues[i][0], start):
+                return cues[i][1]
+            i -= 1
+        return None
 
 
 def _codes(text: str) -> list[Secret]:
-    if not _FOUR_DIGITS.search(text):
-        return []
+    view, starts = _digit_view(text)
     found = []
-    for m in _CODE.finditer(text):
-        window = text[max(0, m.start(1) - 12):m.end(1) + 4]
-        context = text[max(0, m.start() - 20):m.end()]
-        before = text[max(0, m.start(1) - 8):m.start(1)]
-        if _CODE_NEGATIVE.search(context) or re.search(r"\d[.,]\d", window) or \
-                _SHORT_NUMBER.search(before):   # "text FA to 87121": a number to text, not a code
+    cues: _Cues | None = None
+    for m in _DIGIT_RUN.finditer(view):
+        shape = _code_shape(m.group())
+        if shape is None:
             continue
-        digits = sum(ch.isdigit() for ch in m.group(1))
-        found.append(Secret(m.start(1), m.end(1), Finding(
-            "2fa-code", "secret", f"a {digits}-digit code next to a 2FA/SMS/verification word")))
+        digits, grouped = shape
+        if not grouped and digits == 4 and _YEAR.fullmatch(m.group()):
+            continue   # "2fa since 2021"
+        if _CODE_UNIT.match(view, m.end()):
+            continue   # "5000镑", "104 250 USDT", "300000 points"
+        cues = cues or _Cues(view)
+        cue_at = cues.before(m.start(), grouped)
+        if cue_at is None:
+            after = view[m.end():m.end() + _CUE_REACH_AFTER].split("\n")[0]
+            later = _CODE_CUE.search(after)
+            if later is None or any(ch.isdigit() for ch in after[:later.start()]):
+                continue
+            cue_at = m.start()
+        window = view[max(0, m.start() - 12):m.end() + 4]
+        if cues.negative_between(max(0, cue_at - 20), m.end()) or _DECIMAL.search(window) or \
+                _SHORT_NUMBER.search(view[max(0, m.start() - 8):m.start()]):
+            continue   # an order number, an amount, "text FA to 87121"
+        start, end = (m.start(), m.end()) if starts is None else (starts[m.start()], starts[m.end()])
+        how = "written in groups " if grouped else ""
+        found.append(Secret(start, end, Finding(
+            "2fa-code", "secret", f"a {digits}-digit code {how}next to a 2FA/SMS/verification word")))
+    return found + _backup_codes(text) + _setup_keys(text)
+
+
+_BACKUP_CUE = re.compile(r"(?i)(?:backup|recovery|rescue|emergency|one[- ]?time)[ -]?codes?|"
+                         r"备用码|恢复码|备份码|救援码|紧急码|备用验证码")
+_BACKUP_CODE = re.compile(r"(?<![A-Za-z0-9])(?:[A-Za-z0-9]{4,5}[- ][A-Za-z0-9]{4,5}|\d{6,10})"
+                          r"(?![A-Za-z0-9])")
+
+
+def _backup_codes(text: str) -> list[Secret]:
+    """A list of 2FA backup codes: two or more code-shaped tokens after "backup codes"."""
+    found = []
+    end = 0
+    for cue in _BACKUP_CUE.finditer(text):
+        if cue.start() < end:
+            continue
+        codes = [c for c in _BACKUP_CODE.finditer(text, cue.end(), min(len(text), cue.end() + 400))
+                 if sum(ch.isdigit() for ch in c.group()) >= 4]
+        if len(codes) >= 2:
+            end = codes[-1].end()
+            found.append(Secret(codes[0].start(), end, Finding(
+                "2fa-code", "secret", f"{len(codes)} 2FA backup codes")))
     return found
 
 
-CHECKS = (_word_seeds, _chinese_seeds, _hex_keys, _b58_keys, _api_secrets, _passwords, _codes)
+_SETUP_KEY_CUE = re.compile(r"(?i)2fa|two[- ]?factor|authenticator|totp|(?:backup|setup|secret|recovery) key|"
+                            r"谷歌验证|身份验证器|验证器|备份密钥|密钥")
+_BASE32_KEY = re.compile(r"(?<![A-Za-z0-9])(?:[A-Z2-7]{4}(?: [A-Z2-7]{4}){3,7}|[A-Z2-7]{16,32})"
+                         r"(?![A-Za-z0-9])")
+
+
+def _setup_keys(text: str) -> list[Secret]:
+    """An authenticator's setup key (base32, often in groups of four) after a 2FA word: whoever
+    has it makes the codes."""
+    found = []
+    for m in _BASE32_KEY.finditer(text):
+        key = m.group().replace(" ", "")
+        if sum(ch.isdigit() for ch in key) < 2 or sum(ch.isalpha() for ch in key) < 4:
+            continue
+        if _SETUP_KEY_CUE.search(text, max(0, m.start() - 80), m.start()):
+            found.append(Secret(m.start(), m.end(), Finding(
+                "2fa-code", "secret", f"a {len(key)}-character authenticator setup key")))
+    return found
+
+
+_ALNUM_CODE = re.compile(
+    r"(?i:(?:e-?mail|sms|text|verification|login|sign-?in|2fa|otp|security|confirmation)\s+code)"
+    r"\s*(?:is|was|:|：|=)?\s*[\"'“]?([A-Z0-9]{2,6}-[A-Z0-9]{3,8}|[A-Z0-9]{6,10})(?![A-Za-z0-9])")
+
+
+def _letter_codes(text: str) -> list[Secret]:
+    """Codes with letters ("email code is TLY-58K2QZ")."""
+    found = []
+    for m in _ALNUM_CODE.finditer(text):
+        code = m.group(1)
+        if sum(ch.isdigit() for ch in code) >= 2 and sum(ch.isalpha() for ch in code) >= 2:
+            found.append(Secret(m.start(1), m.end(1), Finding(
+                "2fa-code", "secret", "a code of letters and digits next to 'email/SMS code'")))
+    return found
+
+
+CHECKS = (_word_seeds, _chinese_seeds, _hex_keys, _b58_keys, _api_secrets, _passwords, _codes,
+          _letter_codes)
 _KEY_CHECKS = (_hex_keys, _b58_keys)   # need a token of 50+ characters
 
 
