@@ -90,9 +90,62 @@ def test_numbers_that_are_not_codes_stay_unflagged(text):
     assert checks(text) == []
 
 
+# --- passwords and PINs ----------------------------------------------------------------------
+
+PASSWORDS = [   # (message, the password in it)
+    ("password is Maple!Tree88 why does it fail", "Maple!Tree88"),
+    ("i changed the pw to Otter_2291 yesterday and now the app logs me out", "Otter_2291"),
+    ("my passwd: r0ckyRoad and it still says invalid", "r0ckyRoad"),
+    ("I tried my password (Lighthouse_42) three times and got locked", "Lighthouse_42"),
+    ("password for the app is the usual one, bluefin77, but it says wrong", "bluefin77"),
+    ("want to change the password from Harbor2020 to something longer", "Harbor2020"),
+    ("is \"Tango#Vixen7\" strong enough as a password?", "Tango#Vixen7"),
+    ("someone got into my account and changed the password, I reset it to Quokka!5150 now",
+     "Quokka!5150"),
+    ("密码改成了 Hb@2024xyz 还是登不上", "Hb@2024xyz"),
+    ("我设置的密码是 qiuqiu1988 为啥错误", "qiuqiu1988"),
+    ("登录密码我记得就是我名字加生日 zhangmin0704 怎么不对", "zhangmin0704"),
+    ("资金密码设成 246810 了，提币还是提示错误", "246810"),
+    ("PIN 码是 9031，ATM 不认", "9031"),
+    ("my card pin is 5512 now, changed it yesterday", "5512"),
+    ("set the passcode to 440912 and now face id wont work", "440912"),
+    ("卡的 PIN 改为 6027 以后还是提示错误", "6027"),
+    ("新 password 设成 Kq!pw7788x 了，对方还在线", "Kq!pw7788x"),
+]
+
+
+@pytest.mark.parametrize("text, password", PASSWORDS)
+def test_a_password_or_pin_mentioned_in_passing_is_flagged_and_masked(text, password):
+    assert "password" in checks(text)
+    assert_masked(text, password)
+
+
+@pytest.mark.parametrize("text", [
+    "password must be 8-20 characters with 1 number",
+    "I forgot my password again, how do I reset it",
+    "changed my password last week, still get logged out every 10min",
+    "my password stopped working after the v3.2.1 update",
+    "reset my password twice, ticket KST-48213, nobody answered",
+    "password reset email went to my old address chen@example.com",
+    "is 1Password a good password manager for this?",
+    "got a \"password reset requested\" email from kestrel that I never asked for",
+    "I entered a wrong password several times and now it is locked",
+    "PIN pad on the ATM looked weird so I cancelled",
+    "they pinned the post about 2fa, read it",
+    "bought the season pass twice?? can I get one refunded",
+    "密码错误3次后账户锁定24小时吗",
+    "修改密码后多久能提币",
+    "支付密码是6位数字吗",
+    "改了密码为什么不能提币？",
+    "admins will never ask for your password or PIN, report anyone who does",
+])
+def test_talk_about_passwords_without_one_stays_unflagged(text):
+    assert checks(text) == []
+
+
 # --- what is stored and logged -------------------------------------------------------------
 
-def test_codes_written_out_reach_no_table_or_log_line(tmp_path, caplog):
+def test_codes_and_passwords_in_passing_reach_no_table_or_log_line(tmp_path, caplog):
     from handlers.answering.faq import parse_faq
     from handlers.config import parse_config
     from handlers.context import Knowledge
@@ -108,12 +161,14 @@ def test_codes_written_out_reach_no_table_or_log_line(tmp_path, caplog):
     user = User(id="7", username="alice")
     texts = ["human",
              "the code from the sms is 6 1 9 0 4 2 and it keeps failing",
-             "验证码是 三八一 七二九"]
+             "验证码是 三八一 七二九",
+             "I typed my password (Gannet_7731) twice and now it says locked",
+             "PIN 改成 4096 了还是不对"]
     with caplog.at_level(logging.DEBUG):
         for i, text in enumerate(texts):
             service.handle(Message(channel="console", chat_id="dm:alice", message_id=str(i),
                                    user=user, text=text, public=False))
     dump = "\n".join(store.db.iterdump()) + "\n" + caplog.text
     assert "alice" in dump                          # the conversation was stored...
-    for secret in ("6 1 9 0 4 2", "619042", "三八一 七二九"):
+    for secret in ("6 1 9 0 4 2", "619042", "三八一 七二九", "Gannet_7731", "4096"):
         assert secret not in dump                   # ...without the secrets

@@ -343,16 +343,11 @@ CODE_WORDS_ZH = r"验证码|校验码|动态码|谷歌|短信"
 _API_SECRET = re.compile(
     rf"(?i)(?:{API_SECRET_LABELS})\s*(?:is|was|=|:|：|是|为)?\s*[\"'`]?"
     r"([A-Za-z0-9+/=_\-]{16,})")
-_PASSWORD = re.compile(
-    r"(?i)(?:password|passwd|passcode|pass\s*word|\bpwd\b|\bpw\b|\bpass\b|登录密码|资金密码|交易密码|"
-    r"密码|口令)(?:\s*(?:is|was|=|:|：|是|为|就是|设的是|设成了?)\s*|\s+)[\"'`“]?([^\s\"'`”,，。]{4,64})")
-# Without "is"/":" the word after "password" is only a password when it looks like one.
-_LOOKS_LIKE_PASSWORD = re.compile(r"(?=.*\d)(?=.*[A-Za-z])|(?=.*[^A-Za-z0-9])(?=.*[A-Za-z0-9])")
 _NOT_A_PASSWORD = frozenset("""
 wrong incorrect correct right invalid expired weak strong not too the a an my same different long
 short case fine ok okay working reset changed locked blocked fine good bad missing required
 rejected accepted saved stored safe unsafe compromised leaked stolen hacked forgotten correct
-definitely definitely still now also really very being getting been
+definitely still now also really very being getting been literally actually just
 """.split())
 
 def _api_secrets(text: str) -> list[Secret]:
@@ -369,26 +364,117 @@ def _api_secrets(text: str) -> list[Secret]:
     return found
 
 
+# What a password (or a PIN) is called. "pass" and "pin" are also ordinary words ("bought the
+# pass", "pin the post"): they only count with "pass:" or a number after them.
+_PW_LABEL = re.compile(
+    r"(?i)(?<![a-z0-9!@#$%^&*_+=~.\-])(?:(?P<pw>pass\s?words?|passwd|pwd|pw)|(?P<pass>pass)|"
+    r"(?P<pin>pin(?:\s?code)?|passcode|pin码))(?![a-z])"
+    r"|(?P<zh>密码|密碼|口令)")
+# A password's characters: ASCII letters, digits and the symbols people put in them.
+_PW_TOKEN = re.compile(r"[A-Za-z0-9!@#$%^&*_+=~.\-]+")
+# What joins "password" to the password itself: "is", "was", "to" (changed it to), "from",
+# "it's", ":", "是", "改成", "设的是" …
+_PW_STATED = re.compile(
+    r"(?i)(?:(?<![a-z])(?:is|was)|[=:：]|是|为|成|成了|改为|设的|设置的)\s*[\"'`“‘(（\[]?\s*$")
+# Weaker joins ("changed it to", "from", "now it's"): only a token that is no word follows.
+_PW_STATED_WEAK = re.compile(r"(?i)(?<![a-z])(?:to|from|it['’]?s|its|now)\s*[\"'`“‘(（\[]?\s*$")
+_PW_DIRECT = re.compile(r"\s*[:：=]?\s*[\"'`“‘(（\[]?\s*$")   # right after the label
+_PW_QUOTED_BEFORE = re.compile(r"[\"'`“‘]([^\s\"'`”’]{6,40})[\"'`”’]")
+# Tokens that carry letters and digits but are not passwords: versions, networks, durations,
+# ids, hashes, addresses, emails, links.
+_NOT_PW_ANYWHERE = (r"0x[0-9a-f]*|[0-9a-f]{16,}|.*@[a-z0-9-]+\.[a-z.]{2,}|(?:[a-z0-9-]+\.)+[a-z]{2,}")
+_NOT_PW_SHAPE = re.compile(
+    r"(?i)v?\d+(?:\.\d+)+[a-z]?|[a-z]{1,5}\d{1,4}[a-z]?|\d{1,4}[a-z]{1,5}|[a-z]{2,6}-\d[\d-]*|utc.*|gmt.*|"
+    rf"1password|{_NOT_PW_ANYWHERE}")
+_NOT_PW_STATED = re.compile(rf"(?i){_NOT_PW_ANYWHERE}")   # "password is AB12" is a password
+_LETTER_RE = re.compile(r"[A-Za-z]")
+_DIGIT_RE = re.compile(r"\d")
+_INNER_SYMBOL = re.compile(r"[A-Za-z0-9][!@#$%^&*_+=~][A-Za-z0-9]")
+# Right before a token: what names it as something else ("id DashZ_2", "user: x").
+_OTHER_LABEL = re.compile(r"(?i)(?<![a-z])(?:id|uid|user(?:\s?name)?|login|account|acc|email|e-mail|"
+                          r"ticket|order|case|ref)\s*[:：#=]?\s*$|用户名\s*[:：]?\s*$|账号\s*[:：]?\s*$")
+_PW_REACH = 90            # how far after "password" a password written in passing is looked for
+
+
+def _password_shape(token: str) -> bool:
+    """Does a token written near "password" look like one (not a word, a version, an id)?"""
+    if not 6 <= len(token) <= 40 or _NOT_PW_SHAPE.fullmatch(token):
+        return False
+    letters = _LETTER_RE.search(token)
+    if letters and _DIGIT_RE.search(token):
+        return True
+    # No digit: letters with a symbol inside and mixed case ("Qz!harbor_lamp").
+    return bool(letters and _INNER_SYMBOL.search(token) and not token.islower() and not token.isupper())
+
+
+def _stated_password(token: str, kind: str, words: bool) -> bool:
+    """A token right after "password is" / "PIN 改成": is it the password, not a word?
+    `words`: the join says so plainly ("is", ":"), so even a word can be the password."""
+    if token.isdigit():
+        return 4 <= len(token) <= 8 if kind == "pin" else 6 <= len(token) <= 16
+    if kind == "pin":
+        return False
+    plain = token.lower().rstrip("!?")
+    if plain in _NOT_A_PASSWORD or plain.startswith(("not", "incorrect", "wrong")):
+        return False
+    if plain.isalpha():   # a word: only an unusual one ("hunter", not "choose" or "gone")
+        return words and len(plain) >= 6 and plain not in _wordlists()["english"]
+    shapes = _NOT_PW_STATED if words else _NOT_PW_SHAPE
+    return len(token) >= 4 and not shapes.fullmatch(token) and bool(_LETTER_RE.search(token)
+                                                                     or _DIGIT_RE.search(token))
+
+
+def _password_window(text: str, label: re.Match[str], end: int) -> str:
+    """What follows the label, up to _PW_REACH characters (and not past `end`, the next label),
+    ending at the first line break after some text (a password in passing sits in its line)."""
+    window = text[label.end():min(end, label.end() + _PW_REACH)]
+    first = len(window) - len(window.lstrip())
+    cut = window.find("\n", first)
+    return window if cut < 0 else window[:cut]
+
+
 def _passwords(text: str) -> list[Secret]:
+    """Passwords and PINs: after "password is / pw: / 密码是 / PIN 改成" (any word that is
+    not an ordinary word), and written in passing within the same line ("my password is
+    definitely right (Sunflower#1987)", "密码我设的是…拼音 wanghua0612") when the token looks
+    like a password: letters and digits, not a version, an id, a link or an address."""
     lowered = text.lower()
-    if not any(t in lowered for t in ("pass", "pw", "密码", "口令")):
+    if not any(t in lowered for t in ("pass", "pw", "pin", "密码", "密碼", "口令")):
         return []
     found = []
-    for m in _PASSWORD.finditer(text):
-        token = m.group(1)
-        plain = token.lower().strip(".!?")
-        if plain in _NOT_A_PASSWORD or plain.startswith(("not", "incorrect", "wrong")):
-            continue
-        connector = m.group(0)[:m.start(1) - m.start(0)]
-        stated = re.search(r"(?i)\bis\b|\bwas\b|[=:：是为]|设", connector)
-        if not stated and not (len(token) >= 6 and _LOOKS_LIKE_PASSWORD.match(token)):
-            continue   # "password reset", "password change": words, not a password
-        if re.fullmatch(r"[a-z]+", token) and len(token) < 6:
-            continue   # "my password is weak/fine/gone": a word, not a password
-        if re.fullmatch(r"[\u4e00-\u9fff]+", token):
-            continue   # "密码 错误", "密码是对的": words, not a password
-        found.append(Secret(m.start(1), m.end(1), Finding(
-            "password", "secret", "a password written out after 'password is'")))
+    labels = list(_PW_LABEL.finditer(text))
+    for label, after in zip(labels, [*labels[1:], None]):
+        kind = label.lastgroup or "pw"
+        kind = "pw" if kind == "zh" else kind
+        window = _password_window(text, label, after.start() if after else len(text))
+        for m in _PW_TOKEN.finditer(window):
+            token = m.group().strip(".-")
+            if not token:
+                continue
+            start = label.end() + m.start() + m.group().find(token)
+            before = window[max(0, m.start() - 24):m.start()]   # the joins are short
+            direct = m.start() <= 24 and _PW_DIRECT.fullmatch(before) is not None
+            plainly = _PW_STATED.search(before) is not None
+            stated = plainly or direct or _PW_STATED_WEAK.search(before) is not None
+            if kind == "pass" and not (direct and re.search(r"[:：=]", before)):
+                break      # "pass" the word; "pass: x" the password
+            if kind == "pin" and not (token.isdigit() and stated):
+                continue   # a PIN is digits said to be the PIN
+            chunk = window[window.rfind(" ", 0, m.start()) + 1:m.end() + 1]
+            if "/" in chunk or _OTHER_LABEL.search(before):
+                continue   # part of a link or a path; "id DashZ_2"
+            if (stated and _stated_password(token, kind, plainly)) or \
+                    (kind == "pw" and _password_shape(token)):
+                found.append(Secret(start, start + len(token), Finding(
+                    "password", "secret", "a PIN written out" if kind == "pin" else
+                    "a password written out after 'password is'" if stated else
+                    "a password-like token next to 'password'")))
+        # "is 'Qz!88harbor_lamp' a good password?": a quoted password just before the word.
+        if kind == "pw" and label.start() > 0 and text[label.start() - 1] in " \"'`”’":
+            for q in _PW_QUOTED_BEFORE.finditer(text, max(0, label.start() - 40), label.start()):
+                if _password_shape(q.group(1)):
+                    found.append(Secret(q.start(1), q.end(1), Finding(
+                        "password", "secret", "a quoted password-like token before 'password'")))
     return found
 
 
