@@ -6,6 +6,7 @@ stay unflagged. Every sentence here was written for this file."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 
@@ -172,3 +173,36 @@ def test_codes_and_passwords_in_passing_reach_no_table_or_log_line(tmp_path, cap
     assert "alice" in dump                          # the conversation was stored...
     for secret in ("6 1 9 0 4 2", "619042", "三八一 七二九", "Gannet_7731", "4096"):
         assert secret not in dump                   # ...without the secrets
+
+
+# --- private keys in pieces, and the checksums that look like keys -------------------------
+
+KEY = hashlib.sha256(b"a key for the tests of this file").hexdigest()
+OTHER = hashlib.sha256(b"a download for the tests of this file").hexdigest()
+
+
+@pytest.mark.parametrize("text", [
+    f"my private key in two lines because the app wraps it:\n{KEY[:16]}\n{KEY[16:]}",
+    f"key split because of the chat limit\n0x{KEY[:32]}\n{KEY[32:]}\nwhy is it invalid?",
+    f"私钥分三行抄的：\n{KEY[:20]}\n{KEY[20:44]}\n{KEY[44:]}\n要合成一行吗",
+    "import says bad key: " + " ".join(KEY[i:i + 8] for i in range(0, 64, 8)),
+])
+def test_a_private_key_split_over_lines_or_groups_is_flagged_and_masked(text):
+    assert "private-key" in checks(text)
+    for masked in (redact(text), redact_secrets(text)):
+        bare = re.sub(r"[\s]|0x", "", masked)
+        assert not any(KEY[i:i + 12] in bare for i in range(0, 53, 4)), masked
+
+
+@pytest.mark.parametrize("text", [
+    f"sha256 of the apk from the site: {OTHER}",
+    f"Official checksum for OrbitDesktop-2.4.1.dmg:\n{OTHER}\nverify before installing",
+    f"$ shasum -a 256 orbit-cli-1.2.0.tar.gz\n{OTHER}  orbit-cli-1.2.0.tar.gz",
+    f"release page:\n{OTHER}  orbit-cli-1.2.0-linux-x64.tar.gz\nmine matches",
+    f"安装包的 SHA-256 校验值和官网一致：{OTHER}",
+    f"checksums don't match?\nsite: {OTHER}\nmine: {OTHER[:-1]}0",
+    f"the hash wrapped in my terminal:\n{OTHER[:32]}\n{OTHER[32:]}\nsame as the release notes",
+    f"txid 0x{OTHER} confirmed on etherscan but not credited",
+])
+def test_published_checksums_and_transaction_hashes_are_not_keys(text):
+    assert checks(text) == []

@@ -284,22 +284,85 @@ _TX_WORDS = re.compile(r"\btx\b|txid|tx id|tx hash|hash|transaction|trans\b|hash
 _B58_TOKEN = re.compile(r"(?<![1-9A-HJ-NP-Za-km-z])[1-9A-HJ-NP-Za-km-z]{50,112}(?![1-9A-HJ-NP-Za-km-z])")
 
 
+# A download's published digest: 64 hex digits next to these words are a checksum, not a key.
+_CHECKSUM_WORDS = re.compile(
+    r"(?i)sha-?(?:256|512|1)|sha256sum|checksums?|check sum|digest|md5|校验|哈希|散列|"
+    r"\.(?:dmg|apk|exe|msi|deb|rpm|pkg|zip|appimage|tar\.gz|tgz|iso)(?![a-z])")
+_STRONG_KEY_WORDS = re.compile(r"(?i)private|priv\b|私钥|密钥|导入|import|seed")
+
+
+def _not_a_key(text: str, start: int, end: int, checksum: bool, split: bool = False) -> str | None:
+    """Why 64 hex digits at text[start:end] are not a key (None: treat them as one).
+    `checksum`: the message speaks of checksums or downloads. `split`: written in pieces, which
+    a transaction hash copied from an explorer never is (the words around may be further off)."""
+    before = text[max(0, start - (160 if split else 40)):start]
+    after = text[end:end + 25]
+    keyish = _KEY_WORDS.search(before) or _KEY_WORDS.search(after)
+    strong = _STRONG_KEY_WORDS.search(before) or _STRONG_KEY_WORDS.search(after)
+    txish = _TX_WORDS.search(before) or _TX_WORDS.search(after)
+    if checksum and not strong:
+        return "checksum"
+    if text.startswith("0x", start) and not split:   # how transaction hashes are written
+        if not keyish or (txish and txish.start() > keyish.start()):
+            return "transaction"
+    elif txish and not keyish:
+        return "transaction"
+    return None
+
+
 def _hex_keys(text: str) -> list[Secret]:
-    """64 hex digits: a private key, unless the words around it say it is a transaction."""
+    """64 hex digits: a private key, unless the words around say it is a transaction or the
+    message is about a download's checksum."""
     found: list[Secret] = []
+    checksum: bool | None = None
     for m in _HEX64.finditer(text):
-        before = text[max(0, m.start() - 40):m.start()]
-        after = text[m.end():m.end() + 25]
-        keyish = _KEY_WORDS.search(before) or _KEY_WORDS.search(after)
-        txish = _TX_WORDS.search(before) or _TX_WORDS.search(after)
-        if m.group(1):   # 0x + 64 hex is how transaction hashes are written
-            if keyish and not (txish and txish.start() > (keyish.start() if keyish else 0)):
-                found.append(Secret(m.start(), m.end(), Finding(
-                    "private-key", "secret", "0x + 64 hex digits called a key")))
-        elif not txish or keyish:
-            found.append(Secret(m.start(), m.end(), Finding(
-                "private-key", "secret",
-                "64 hex digits" + (" called a key" if keyish else " with no sign of a transaction"))))
+        if checksum is None:
+            checksum = _CHECKSUM_WORDS.search(text) is not None
+        if _not_a_key(text, m.start(), m.end(), checksum):
+            continue
+        keyish = _KEY_WORDS.search(text, max(0, m.start() - 40), m.start()) or \
+            _KEY_WORDS.search(text[m.end():m.end() + 25])
+        found.append(Secret(m.start(), m.end(), Finding(
+            "private-key", "secret", ("0x + " if m.group(1) else "") + "64 hex digits" +
+            (" called a key" if keyish else " with no sign of a transaction"))))
+    return found
+
+
+# Hex chunks of a key copied in pieces: over two or three lines, or in groups of 8.
+_HEX_CHUNK = re.compile(r"(?<![0-9A-Za-z])(0x)?[0-9a-fA-F]{8,63}(?![0-9A-Za-z])")
+_CHUNK_GAP = re.compile(r"[ \t]*\r?\n?[ \t]*")
+
+
+def _split_hex_keys(text: str) -> list[Secret]:
+    """A private key split into chunks ("9b3e7d1c04af58e2" on one line, the other 48 digits on
+    the next; or eight groups of eight): consecutive chunks, only spaces or a line break
+    between, that make exactly 64 hex digits (0x only before the first), with letters and
+    digits mixed as in any random key."""
+    chunks = list(_HEX_CHUNK.finditer(text))
+    if len(chunks) < 2:
+        return []
+    found: list[Secret] = []
+    checksum = _CHECKSUM_WORDS.search(text) is not None
+    i = 0
+    while i < len(chunks):
+        total, j = 0, i
+        while j < len(chunks) and total < 64:
+            chunk = chunks[j]
+            if j > i and (chunk.group(1) or not _CHUNK_GAP.fullmatch(text, chunks[j - 1].end(),
+                                                                      chunk.start())):
+                break
+            total += len(chunk.group()) - (2 if chunk.group(1) else 0)
+            j += 1
+        if total == 64 and j - i >= 2:
+            start, end = chunks[i].start(), chunks[j - 1].end()
+            hexes = "".join(c.group()[2:] if c.group(1) else c.group() for c in chunks[i:j])
+            mixed = sum(ch.isdigit() for ch in hexes) >= 8 and sum(ch.isalpha() for ch in hexes) >= 8
+            if mixed and not _not_a_key(text, start, end, checksum, split=True):
+                found.append(Secret(start, end, Finding(
+                    "private-key", "secret", f"64 hex digits in {j - i} pieces")))
+                i = j
+                continue
+        i += 1
     return found
 
 
@@ -691,8 +754,8 @@ def _letter_codes(text: str) -> list[Secret]:
     return found
 
 
-CHECKS = (_word_seeds, _chinese_seeds, _hex_keys, _b58_keys, _api_secrets, _passwords, _codes,
-          _letter_codes)
+CHECKS = (_word_seeds, _chinese_seeds, _hex_keys, _split_hex_keys, _b58_keys, _api_secrets,
+          _passwords, _codes, _letter_codes)
 _KEY_CHECKS = (_hex_keys, _b58_keys)   # need a token of 50+ characters
 
 
