@@ -206,3 +206,41 @@ def test_a_private_key_split_over_lines_or_groups_is_flagged_and_masked(text):
 ])
 def test_published_checksums_and_transaction_hashes_are_not_keys(text):
     assert checks(text) == []
+
+
+# --- API secrets in configs, env files, code and curl ----------------------------------------
+
+API = [   # (message, the secret in it)
+    ('my bot config:\n{\n  "key": "orb_pub_7Fq2Lx9W",\n  "secret": "Hs8Kd2Lq9Wm4Np7Rt1Vx6Zb3"\n}',
+     "Hs8Kd2Lq9Wm4Np7Rt1Vx6Zb3"),
+    ("why does it say invalid signature?\nORBIT_API_KEY=orb_live_4Dk8Pq1M\n"
+     "ORBIT_CLIENT_SECRET=kQ92mZp1Lx7Rt4Vb8Nw3Hs6Dc0Fg5Ja", "kQ92mZp1Lx7Rt4Vb8Nw3Hs6Dc0Fg5Ja"),
+    ("settings.yaml\norbit:\n  app_secret: 'x9F2kL8mQ1wR7tY3uI6oP4aS0dG5hJ'\n  sandbox: false",
+     "x9F2kL8mQ1wR7tY3uI6oP4aS0dG5hJ"),
+    ("client = Orbit(apiKey='orb_pk_2Hn7', apiSecret='c0ffee9b1d2e3f4a5b6c7d8e9f0a1b2c')",
+     "c0ffee9b1d2e3f4a5b6c7d8e9f0a1b2c"),
+    ("aws creds leaking? aws_secret_access_key = Wq7Zp2Lk9Xv4Nb1Rt6Ys3Hd8Fg0Jm5Ca",
+     "Wq7Zp2Lk9Xv4Nb1Rt6Ys3Hd8Fg0Jm5Ca"),
+    ("curl -u sk_test_51Hx9Pq2Lm8Rt4Vb7Nw3Hs6D: https://api.orbit.example/v1/charges gives 401",
+     "sk_test_51Hx9Pq2Lm8Rt4Vb7Nw3Hs6D"),
+    ("pushed this to github by mistake, do I rotate? orb_live_sk_Tn4Vb8Xc2Lq6Wm0Zr3Yk7Hp",
+     "orb_live_sk_Tn4Vb8Xc2Lq6Wm0Zr3Yk7Hp"),
+]
+
+
+@pytest.mark.parametrize("text, secret", API)
+def test_an_api_secret_in_a_pasted_config_is_flagged_and_masked(text, secret):
+    assert "api-secret" in checks(text)
+    assert_masked(text, secret)
+
+
+@pytest.mark.parametrize("text", [
+    "where do I find my client secret in the dashboard?",
+    "api key permissions: which ones do I need for futures?",
+    'my config has "secret": "YOUR_SECRET_HERE" like the docs say, is that the problem?',
+    "export ORBIT_SECRET=$ORBIT_SECRET in the dockerfile does not work",
+    "the docs say to pass the secret as -u KEY: but I get 401",
+    "is the secret key the same thing as the api key?",
+])
+def test_talk_about_api_secrets_without_one_stays_unflagged(text):
+    assert checks(text) == []

@@ -413,17 +413,54 @@ rejected accepted saved stored safe unsafe compromised leaked stolen hacked forg
 definitely still now also really very being getting been literally actually just
 """.split())
 
+# A secret pasted in a config, an env file, JSON/YAML or code: a field whose name says secret
+# ("secret", "api_secret", "CLIENT_SECRET", "apiSecret", "SECRET_KEY", "passphrase",
+# "access_token"), an assignment, the value. Fields named key or id are left to the label
+# check below (an API key is public; the secret next to it is what signs).
+_SECRET_FIELD = re.compile(
+    r"(?i)(?:secret|passphrase|(?:access|auth|refresh|bot|api)[ _-]?token)(?:[ _-]?access)?"
+    r"(?:[ _-]?key)?(?![a-z0-9])[\"'`]?[ \t]{0,3}(?:=>|=|:|：)[ \t]{0,3}[\"'`]?"
+    r"([A-Za-z0-9+/=_\-.~]{16,200})")
+_CURL_USER = re.compile(r"(?<![A-Za-z0-9])(?:-u|--user)[ \t]+[\"']?([A-Za-z0-9_\-.]{12,200}):([^\s\"']*)")
+# A token whose own name says it is the secret one: sk_live_…, zw_live_sk_…, sf_sec_…, sk-…
+_LONG_TOKEN = re.compile(r"(?<![A-Za-z0-9_\-])[A-Za-z0-9_\-]{20,}+")
+_TOKEN_PART = re.compile(r"[_\-]")
+_SECRET_PARTS = frozenset({"sk", "rk", "sec", "secret"})
+_PUBLIC_MARK = re.compile(r"(?i)(?:^|[_\-])(?:pub|public|pk)(?:[_\-]|$)")
+_PLACEHOLDER = re.compile(r"(?i)your|xxxx|example|placeholder|changeme|here|process\.env|environ")
+
+
+def _secret_value(token: str) -> bool:
+    """Could this be the value of a secret (not a placeholder or a variable)?"""
+    return bool(_DIGIT_RE.search(token) and _LETTER_RE.search(token)) and not _PLACEHOLDER.search(token)
+
+
 def _api_secrets(text: str) -> list[Secret]:
     lowered = text.lower()
-    if not any(t in lowered for t in ("secret", "key", "token", "bearer", "passphrase", "私钥", "密钥")):
+    if not any(t in lowered for t in ("secret", "key", "token", "bearer", "passphrase", "私钥", "密钥",
+                                      "sk", "sec", "-u")):
         return []
     found = []
     for m in _API_SECRET.finditer(text):
         token = m.group(1)
-        if not (re.search(r"\d", token) and re.search(r"[A-Za-z]", token)):
-            continue
+        if not _secret_value(token) or _PUBLIC_MARK.search(token):
+            continue   # "api key: zw_live_pk_…" is the public half
         found.append(Secret(m.start(1), m.end(1), Finding(
             "api-secret", "secret", f"a {len(token)}-character key after an API key/secret label")))
+    for m in _SECRET_FIELD.finditer(text):
+        if _secret_value(m.group(1)):
+            found.append(Secret(m.start(1), m.end(1), Finding(
+                "api-secret", "secret", f"a {len(m.group(1))}-character value of a secret field")))
+    for m in _CURL_USER.finditer(text):
+        if _secret_value(m.group(1)):
+            found.append(Secret(m.start(1), m.end(2), Finding(
+                "api-secret", "secret", "a key passed as the user of curl -u")))
+    for m in _LONG_TOKEN.finditer(text):
+        *names, value = _TOKEN_PART.split(m.group())
+        if _SECRET_PARTS.intersection(n.lower() for n in names) and len(value) >= 12 and \
+                _secret_value(value):
+            found.append(Secret(m.start(), m.end(), Finding(
+                "api-secret", "secret", "a token named as a secret key (sk_…)")))
     return found
 
 
@@ -745,6 +782,8 @@ _ALNUM_CODE = re.compile(
 
 def _letter_codes(text: str) -> list[Secret]:
     """Codes with letters ("email code is TLY-58K2QZ")."""
+    if "code" not in text.lower():
+        return []
     found = []
     for m in _ALNUM_CODE.finditer(text):
         code = m.group(1)
