@@ -244,3 +244,41 @@ def test_an_api_secret_in_a_pasted_config_is_flagged_and_masked(text, secret):
 ])
 def test_talk_about_api_secrets_without_one_stays_unflagged(text):
     assert checks(text) == []
+
+
+# --- payment cards ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, secret", [
+    ("card 4111 1111 1111 1111 exp 12/26 cvv 123 keeps getting declined", "4111 1111 1111 1111"),
+    ("卡号 5555555555554444 有效期 08/27 安全码 901 为啥绑不上", "5555555555554444"),
+    ("my debit card 4000-0566-5566-5556, 03/28, 774 — top up fails", "4000-0566-5566-5556"),
+    ("used my other card 4921 3316 0042 8810 expiry 11/27 cvc 402, why rejected",   # checksum fails
+     "4921 3316 0042 8810"),
+])
+def test_a_card_number_posted_with_its_cvc_or_expiry_is_flagged_and_masked(text, secret):
+    assert "card-number" in checks(text)
+    assert_masked(text, secret)
+    for masked in (redact(text), redact_secrets(text)):
+        assert not re.search(r"(?<!\d)(?:123|901|774|402)(?!\d)", masked), masked   # the CVC too
+
+
+@pytest.mark.parametrize("text", [
+    "card ending 4471 got declined at the shop",
+    "my card expires 09/27, do I need a new one",
+    "order 4111 1111 1111 1111 shipped 12/26",            # no CVC, no expiry word
+    "the card number field wants 16 digits, mine has 15",
+])
+def test_card_talk_without_card_details_stays_unflagged(text):
+    assert checks(text) == []
+
+
+def test_a_card_posted_in_a_group_is_deleted_and_the_member_told_to_freeze_it(kb):
+    from handlers.core import decide
+    from handlers.model import Message, User
+
+    text = "pls help, card 4111 1111 1111 1111 exp 12/26 cvv 123 declined"
+    d = decide(Message(channel="telegram", chat_id="-100", message_id="1",
+                       user=User(id="101", username="alice", name="Alice"), text=text, public=True), kb)
+    assert d.secret and "delete" in d.action_names and "dm" in d.action_names
+    said = " ".join(str(getattr(a, "text", "")) for a in d.actions)
+    assert "Freeze that card" in said and "4111" not in said

@@ -793,8 +793,58 @@ def _letter_codes(text: str) -> list[Secret]:
     return found
 
 
+# --- payment cards --------------------------------------------------------------------------
+
+# 13-19 digits, in one run or in groups (spaces or dashes), read whole; the checksum (Luhn)
+# and the CVC or expiry next to it are checked in Python.
+_CARD_NUMBER = re.compile(r"(?<![\d.,])\d(?:[ \-]?\d){12,18}+(?![ \-]?\d)")
+_CARD_EXTRA = re.compile(
+    r"(?i)(?<![a-z])(?:cvc2?|cvv2?|csc|cid|security code|安全码|验证码|背面三位数?)\W{0,3}(\d{3,4})(?!\d)"
+    r"|(?<![\d/])(?:0[1-9]|1[0-2])\s?/\s?(?:\d{2}|20\d{2})(?![\d/])"
+    r"|(?i:exp(?:iry|ires|iration)?|valid (?:thru|until)|有效期|到期)\W{0,3}(?:0[1-9]|1[0-2])\W?\d{2,4}")
+
+
+_BARE_CVC = re.compile(r"[ ,;/]{1,3}\d{3,4}(?![\d/.,])")
+_CARD_WORD = re.compile(r"(?i)(?<![a-z])(?:card|visa|mastercard|amex|debit|credit)|卡")
+
+
+def _luhn(number: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(number)):
+        d = int(ch) * (2 if i % 2 else 1)
+        total += d - 9 if d > 9 else d
+    return total % 10 == 0
+
+
+def _cards(text: str) -> list[Secret]:
+    """A payment card number (its checksum holds) posted with its CVC or expiry date: all a
+    thief needs to pay online. The number, the date and the CVC are masked together."""
+    found = []
+    card_word: bool | None = None
+    for m in _CARD_NUMBER.finditer(text):
+        number = re.sub(r"\D", "", m.group())
+        extras = list(_CARD_EXTRA.finditer(text, m.end(), min(len(text), m.end() + 60)))
+        if not extras:
+            continue
+        # A number typed wrong (its checksum fails) is still a card's when the CVC or expiry
+        # is named and the message speaks of a card.
+        # A bare date ("03/28") says card only when the message does.
+        named = any(not e.group().lstrip()[:1].isdigit() for e in extras)
+        if card_word is None:
+            card_word = _CARD_WORD.search(text) is not None
+        if not (named and _luhn(number)) and not card_word:
+            continue
+        if not named and not _luhn(number):
+            continue
+        end = extras[-1].end()
+        cvc = _BARE_CVC.match(text, end)   # "03/28, 774": the CVC after the date
+        found.append(Secret(m.start(), cvc.end() if cvc else end, Finding(
+            "card-number", "secret", f"a {len(number)}-digit card number with its CVC or expiry")))
+    return found
+
+
 CHECKS = (_word_seeds, _chinese_seeds, _hex_keys, _split_hex_keys, _b58_keys, _api_secrets,
-          _passwords, _codes, _letter_codes)
+          _passwords, _codes, _letter_codes, _cards)
 _KEY_CHECKS = (_hex_keys, _b58_keys)   # need a token of 50+ characters
 
 
