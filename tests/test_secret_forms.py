@@ -282,3 +282,42 @@ def test_a_card_posted_in_a_group_is_deleted_and_the_member_told_to_freeze_it(kb
     assert d.secret and "delete" in d.action_names and "dm" in d.action_names
     said = " ".join(str(getattr(a, "text", "")) for a in d.actions)
     assert "Freeze that card" in said and "4111" not in said
+
+
+# --- Chinese phrases ---------------------------------------------------------------------------
+
+def han_triples_left(phrase: str, text: str) -> list[str]:
+    """Every 3 consecutive characters of the phrase still in the text (separators ignored)."""
+    bare = "".join(ch for ch in text if "\u4e00" <= ch <= "\u9fff")
+    return [phrase[i:i + 3] for i in range(len(phrase) - 2) if phrase[i:i + 3] in bare]
+
+
+@pytest.mark.parametrize("text, phrase", [
+    # Chosen by hand, so they read like words ("花草", "山川"); announced, they are still a phrase.
+    ("我的助记词：林海风雨花草树木山川日月 这样抄对吗", "林海风雨花草树木山川日月"),
+    ("钱包的十二个字是松竹梅兰江河湖海金银铜铁 导入提示无效", "松竹梅兰江河湖海金银铜铁"),
+    ("恢复短语是 麦田稻谷果园茶山竹林溪水，换手机后导不进去", "麦田稻谷果园茶山竹林溪水"),
+    ("1、麦 2、田 3、稻 4、谷 5、果 6、园 7、茶 8、山 9、竹 10、林 11、溪 12、水 第五个是果吗",
+     "麦田稻谷果园茶山竹林溪水"),
+    ("1.松 2.竹 3.梅 4.兰 5.江 6.河 7.湖 8.海 9.金 10.银 11.铜 12.铁", "松竹梅兰江河湖海金银铜铁"),
+])
+def test_a_chinese_phrase_announced_or_numbered_is_flagged_and_masked(text, phrase):
+    assert "seed-phrase" in checks(text)
+    for masked in (redact(text), redact_secrets(text)):
+        assert han_triples_left(phrase, masked) == [], masked
+
+
+@pytest.mark.parametrize("text", [
+    "助记词千万别截图 别存网盘 别发群里 抄在纸上锁起来",         # spaces as commas, four by four
+    "建议大家把助记词抄两份 放不同的地方 千万别拍照 别存网盘",
+    "各位用户请注意：旧版助记词格式即将停用，请勿在任何网站输入助记词。",
+    "助记词是什么意思，和密码有啥区别呢？",
+    "我的助记词是系统给的我自己没有改过",
+    "助记词：一定要抄在纸上不要拍照截图 这是官方的建议",
+    "备份助记词的时候 一个字一个字抄 千万别抄错 抄完再核对一遍",
+    "十二生肖：鼠 牛 虎 兔 龙 蛇 马 羊 猴 鸡 狗 猪 你属什么",
+    "今天的风景真好，山水之间心情舒畅，花草树木都很安静",
+    "官方人员绝不会索要密码、助记词、谷歌验证码或 API 密钥。",
+])
+def test_ordinary_chinese_about_phrases_stays_unflagged(text):
+    assert checks(text) == []
