@@ -321,3 +321,16 @@ def test_a_chinese_phrase_announced_or_numbered_is_flagged_and_masked(text, phra
 ])
 def test_ordinary_chinese_about_phrases_stays_unflagged(text):
     assert checks(text) == []
+
+
+# --- an English phrase with a word missing --------------------------------------------------
+
+@pytest.mark.parametrize("gap", ["?", "___", "(?)"])
+def test_a_phrase_with_a_forgotten_word_marked_is_still_a_phrase(gap):
+    from mnemonic import Mnemonic
+
+    words = Mnemonic("english").to_mnemonic(hashlib.sha256(b"forgotten").digest()[:16]).split()
+    text = f"lost one word of my recovery phrase: {' '.join(words[:5])} {gap} {' '.join(words[6:])}"
+    assert "seed-phrase" in checks(text)
+    masked = redact(text)
+    assert not any(" ".join(words[i:i + 2]) in masked for i in range(len(words) - 1)), masked

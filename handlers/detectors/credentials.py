@@ -139,8 +139,9 @@ _WORD = re.compile(r"(?:[^\W\d_]|[\u0300-\u036f\u3099\u309a])+")
 _FAST_WORD = re.compile(r"[^\W\d_]+")
 _COMBINING = re.compile(r"[\u0300-\u036f\u3099\u309a]")
 # Between two words of a written-down phrase: spaces, commas, line breaks, numbering ("3."),
-# dashes. Anything else (a sentence's other words) ends the run.
-_SEPARATOR = re.compile(r"[\s,;:|/\-–—.)(\]\[#\"'`*•·、，。\d]*")
+# dashes, and the marks of a forgotten word ("?", "___"). Anything else (a sentence's other
+# words) ends the run.
+_SEPARATOR = re.compile(r"[\s,;:|/\-–—.)(\]\[#\"'`*•·、，。\d?？_]*")
 _SEED_CONTEXT = re.compile(
     r"seed|phrase|mnemonic|recovery|secret words|backup words|wallet words|12 words|24 words|"
     r"\bwords\b|助记词|恢复词|种子|私钥|备份", re.IGNORECASE)
