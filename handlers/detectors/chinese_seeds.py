@@ -45,6 +45,7 @@ _REPEATED = math.log(1 / _LIST_SIZE) - math.log(0.25)
 _BARRIER = _LIST_SIZE       # a virtual character between two runs: no window spans it
 _KEY = _LIST_SIZE + 1       # pair key a * _KEY + b: the barrier's pairs are never a real pair's
 _CHECKSUM_BUDGET = 100      # checksum tests per message; past that, random stretches count
+_JUDGE_BUDGET = 32          # stretches judged one by one per message; past that, the same
 
 # Between two characters of one run: nothing, or what people put between the words of a
 # written-down phrase (spaces incl. full-width, commas, 、, numbering "3." / "(3)", dashes).
@@ -258,8 +259,8 @@ def _random_stretches(indices: list[int], starts: list[int], model: _Model,
                      for lo, hi in stretches if hi - lo <= _WALL])
     first_at = dict(zip(reversed(keys), range(len(keys) - 1, -1, -1))) if around else {}
     budget = [_CHECKSUM_BUDGET]
-    for a, b in around:
-        if budget[0] > 0:
+    for judged, (a, b) in enumerate(around):
+        if budget[0] > 0 and judged < _JUDGE_BUDGET:
             out += _judge(indices, keys, terms, first_at, a, b, model, context, budget, gaps, counts)
         else:   # a wall of random-reading stretches: not ordinary text, and no time to check
             out += [(lo, hi, f"{hi - lo} Chinese BIP39 characters in a row that read as no sentence; "

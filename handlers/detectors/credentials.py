@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import re
+import string
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -340,8 +341,8 @@ def _split_hex_keys(text: str) -> list[Secret]:
     between, that make exactly 64 hex digits (0x only before the first), with letters and
     digits mixed as in any random key."""
     chunks = list(_HEX_CHUNK.finditer(text))
-    if len(chunks) < 2:
-        return []
+    if len(chunks) < 2 or sum(not c.group().isdigit() for c in chunks) == 0:
+        return []   # a key's 64 hex digits hold letters: runs of digits alone are numbers
     found: list[Secret] = []
     checksum = _CHECKSUM_WORDS.search(text) is not None
     i = 0
@@ -396,6 +397,28 @@ def _b58_keys(text: str) -> list[Secret]:
 
 # --- API secrets, passwords, codes ---------------------------------------------------------
 
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+
+
+def _ascii_lower(text: str) -> str:
+    """Lower case for ASCII letters only: the same length, so positions stay those of `text`
+    (str.lower turns some letters into two characters)."""
+    lowered = text.lower()
+    return lowered if len(lowered) == len(text) else text.translate(_ASCII_LOWER)
+
+
+def _places(lowered: str, literals: tuple[str, ...]) -> list[int]:
+    """Where any of the literals occurs in the (lower-case) text, in order. A case-insensitive
+    alternation tried at every position costs milliseconds on a long message; str.find costs
+    microseconds, and the full pattern is then matched only there."""
+    places = []
+    for literal in literals:
+        at = lowered.find(literal)
+        while at >= 0:
+            places.append(at)
+            at = lowered.find(literal, at + 1)
+    return sorted(places)
+
 # What an API secret and a one-time code are called (regex alternations; the FAQ lint reuses
 # them to find answers that ask members for one).
 API_SECRET_LABELS = (r"api[ _-]?secret|secret[ _-]?key|secretkey|api[ _-]?key|apikey|access[ _-]?key|"
@@ -418,10 +441,11 @@ definitely still now also really very being getting been literally actually just
 # ("secret", "api_secret", "CLIENT_SECRET", "apiSecret", "SECRET_KEY", "passphrase",
 # "access_token"), an assignment, the value. Fields named key or id are left to the label
 # check below (an API key is public; the secret next to it is what signs).
-_SECRET_FIELD = re.compile(
-    r"(?i)(?:secret|passphrase|(?:access|auth|refresh|bot|api)[ _-]?token)(?:[ _-]?access)?"
+_SECRET_FIELD = re.compile(   # matched where "secret", "passphrase" or "token" stands
+    r"(?i)(?:secret|passphrase|token)(?:[ _-]?access)?"
     r"(?:[ _-]?key)?(?![a-z0-9])[\"'`]?[ \t]{0,3}(?:=>|=|:|：)[ \t]{0,3}[\"'`]?"
     r"([A-Za-z0-9+/=_\-.~]{16,200})")
+_TOKEN_FIELD = re.compile(r"(?:access|auth|refresh|bot|api|bearer|session)[ _-]?$")
 _CURL_USER = re.compile(r"(?<![A-Za-z0-9])(?:-u|--user)[ \t]+[\"']?([A-Za-z0-9_\-.]{12,200}):([^\s\"']*)")
 # A token whose own name says it is the secret one: sk_live_…, zw_live_sk_…, sf_sec_…, sk-…
 _LONG_TOKEN = re.compile(r"(?<![A-Za-z0-9_\-])[A-Za-z0-9_\-]{20,}+")
@@ -437,22 +461,24 @@ def _secret_value(token: str) -> bool:
 
 
 def _api_secrets(text: str) -> list[Secret]:
-    lowered = text.lower()
-    if not any(t in lowered for t in ("secret", "key", "token", "bearer", "passphrase", "私钥", "密钥",
-                                      "sk", "sec", "-u")):
-        return []
+    lowered = _ascii_lower(text)
     found = []
-    for m in _API_SECRET.finditer(text):
+    labelled = any(t in lowered for t in ("secret", "key", "token", "bearer", "passphrase", "私钥", "密钥"))
+    for m in _API_SECRET.finditer(text) if labelled else ():
         token = m.group(1)
         if not _secret_value(token) or _PUBLIC_MARK.search(token):
             continue   # "api key: zw_live_pk_…" is the public half
         found.append(Secret(m.start(1), m.end(1), Finding(
             "api-secret", "secret", f"a {len(token)}-character key after an API key/secret label")))
-    for m in _SECRET_FIELD.finditer(text):
+    for at in _places(lowered, ("secret", "passphrase", "token")):
+        m = _SECRET_FIELD.match(text, at)
+        if m is None or (lowered.startswith("token", at) and
+                         not _TOKEN_FIELD.search(lowered, max(0, at - 10), at)):
+            continue   # a token field only as access_token, bot_token …
         if _secret_value(m.group(1)):
             found.append(Secret(m.start(1), m.end(1), Finding(
                 "api-secret", "secret", f"a {len(m.group(1))}-character value of a secret field")))
-    for m in _CURL_USER.finditer(text):
+    for m in _CURL_USER.finditer(text) if ("-u" in text or "--user" in text) else ():
         if _secret_value(m.group(1)):
             found.append(Secret(m.start(1), m.end(2), Finding(
                 "api-secret", "secret", "a key passed as the user of curl -u")))
@@ -471,6 +497,7 @@ _PW_LABEL = re.compile(
     r"(?i)(?<![a-z0-9!@#$%^&*_+=~.\-])(?:(?P<pw>pass\s?words?|passwd|pwd|pw)|(?P<pass>pass)|"
     r"(?P<pin>pin(?:\s?code)?|passcode|pin码))(?![a-z])"
     r"|(?P<zh>密码|密碼|口令)")
+_PW_LITERALS = ("pass", "pw", "pin", "密码", "密碼", "口令")   # where a label can start
 # A password's characters: ASCII letters, digits and the symbols people put in them.
 _PW_TOKEN = re.compile(r"[A-Za-z0-9!@#$%^&*_+=~.\-]+")
 # What joins "password" to the password itself: "is", "was", "to" (changed it to), "from",
@@ -539,11 +566,12 @@ def _passwords(text: str) -> list[Secret]:
     not an ordinary word), and written in passing within the same line ("my password is
     definitely right (Sunflower#1987)", "密码我设的是…拼音 wanghua0612") when the token looks
     like a password: letters and digits, not a version, an id, a link or an address."""
-    lowered = text.lower()
+    lowered = _ascii_lower(text)
     if not any(t in lowered for t in ("pass", "pw", "pin", "密码", "密碼", "口令")):
         return []
     found = []
-    labels = list(_PW_LABEL.finditer(text))
+    labels = [m for at in _places(lowered, _PW_LITERALS) if (m := _PW_LABEL.match(text, at))]
+    labels = [m for i, m in enumerate(labels) if i == 0 or m.start() >= labels[i - 1].end()]
     for label, after in zip(labels, [*labels[1:], None]):
         kind = label.lastgroup or "pw"
         kind = "pw" if kind == "zh" else kind
@@ -557,8 +585,9 @@ def _passwords(text: str) -> list[Secret]:
             direct = m.start() <= 24 and _PW_DIRECT.fullmatch(before) is not None
             plainly = _PW_STATED.search(before) is not None
             stated = plainly or direct or _PW_STATED_WEAK.search(before) is not None
-            if kind == "pass" and not (direct and re.search(r"[:：=]", before)):
-                break      # "pass" the word; "pass: x" the password
+            if kind == "pass" and not (direct and re.search(r"[:：=]", before)) and \
+                    not (plainly and _password_shape(token)):
+                continue   # "pass" the word; "pass: x", "pass is Dragon88" the password
             if kind == "pin" and not (token.isdigit() and stated):
                 continue   # a PIN is digits said to be the PIN
             chunk = window[window.rfind(" ", 0, m.start()) + 1:m.end() + 1]
@@ -588,6 +617,7 @@ def _passwords(text: str) -> list[Secret]:
 # forms into ASCII digits, keeping a map back to the text, so one set of rules reads them all.
 _ZH_NUMERALS = "零〇一二三四五六七八九幺"
 _ZH_DIGIT = {c: str(i) for i, c in enumerate("零一二三四五六七八九")} | {"〇": "0", "幺": "1"}
+_ZH_TABLE = str.maketrans(_ZH_DIGIT)
 _EN_DIGIT = {w: str(i) for i, w in enumerate(
     "zero one two three four five six seven eight nine".split())}
 _EN_NUMBER = "|".join(_EN_DIGIT)
@@ -600,9 +630,19 @@ _DIGIT_FORMS = re.compile(
 _EN_NUMBER_OR_GAP = re.compile(rf"(?i)({_EN_NUMBER})|[\s,\-]+")
 
 
+_DIGIT_FORMS_HINT = re.compile(f"\u20e3|[{_ZH_NUMERALS}]")
+
+
+def _number_words(lowered: str) -> bool:
+    """Could the text hold four English number words in a row (a code spelled out)?"""
+    return sum(map(lowered.count, _EN_DIGIT)) >= 4
+
+
 def _digit_view(text: str) -> tuple[str, list[int] | None]:
     """The text with written-out digits as ASCII digits, and where each character of the view
     starts in `text` (one entry more: the end), or None when the view is the text."""
+    if (text.isascii() or not _DIGIT_FORMS_HINT.search(text)) and not _number_words(text.lower()):
+        return text, None
     forms = list(_DIGIT_FORMS.finditer(text))
     if not forms:
         return text, None
@@ -616,7 +656,7 @@ def _digit_view(text: str) -> tuple[str, list[int] | None]:
             parts.append(m.group(1))
             starts.append(m.start())
         elif m.group()[0] in _ZH_DIGIT:                  # numerals: one character each
-            parts.append("".join(_ZH_DIGIT.get(c, c) for c in m.group()))
+            parts.append(m.group().translate(_ZH_TABLE))
             starts.extend(range(m.start(), m.end()))
         else:                                            # words: a digit each, a space between
             for w in _EN_NUMBER_OR_GAP.finditer(text, m.start(), m.end()):
@@ -630,7 +670,11 @@ def _digit_view(text: str) -> tuple[str, list[int] | None]:
 
 # Digit groups joined by single spaces or dashes, read whole (possessive: one pass, whatever
 # the length of the run); which runs are codes is decided in Python (_code_shape).
-_DIGIT_RUN = re.compile(r"(?<![A-Za-z0-9_.,\-#$£€¥/])\d++(?:[ \-–]\d++)*+(?![A-Za-z0-9_]|[.,]\d)")
+# Not after a letter, a decimal point, a currency sign or an id's dash ("2FA-119047"); after
+# one letter and a dash it may be a code ("G-482913 is your verification code").
+# (canonical() turns "，" into ",", so a comma only ends a number before three digits.)
+_DIGIT_RUN = re.compile(r"(?<![A-Za-z0-9_#$£€¥/])(?<!\d[.,])(?<![A-Za-z0-9_]{2}-)(?<!\d-)"
+                        r"\d++(?:[ \-–]\d++)*+(?![A-Za-z0-9_]|\.\d|,\d{3}(?!\d))")
 _GROUP_GAP = re.compile(r"[ \-–]")
 # What a code is called, in the sentence before it (or just after it: "381920, the sms code").
 _CODE_CUE = re.compile(
@@ -658,7 +702,7 @@ _CODE_UNIT = re.compile(
 _SHORT_NUMBER = re.compile(r"(?i)\b(?:to|from|call|txt|text|ring|dial|on|at|or)\s*$")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _DIGIT_OR_BREAK = re.compile(r"[\d\n]")
-_DECIMAL = re.compile(r"\d[.,]\d")
+_DECIMAL = re.compile(r"\d\.\d|\d,\d{3}(?!\d)")
 _CUE_REACH = 40           # characters between a cue and the code (no digit or line break between)
 _CUE_REACH_AFTER = 24
 
@@ -682,6 +726,7 @@ class _Cues:
         self.strong = [(m.end(), m.start()) for m in _CODE_CUE.finditer(view)]
         self.weak = sorted(self.strong + [(m.end(), m.start()) for m in _CODE_CUE_WEAK.finditer(view)])
         self.strong_ends = [e for e, _ in self.strong]
+        self.strong_starts = [b for _, b in self.strong]
         self.weak_ends = [e for e, _ in self.weak]
         self.negative = [(m.start(), m.end()) for m in _CODE_NEGATIVE.finditer(view)]
         self.negative_starts = [a for a, _ in self.negative]
@@ -690,6 +735,12 @@ class _Cues:
         """Is a word of _CODE_NEGATIVE ("order", "余额", "$") wholly inside view[start:end]?"""
         i = bisect.bisect_left(self.negative_starts, start)
         return any(e <= end for _, e in self.negative[i:i + 4])
+
+    def after(self, end: int) -> bool:
+        """Is a code word just after `end` ("381920 is the sms code")?"""
+        i = bisect.bisect_left(self.strong_starts, end)
+        return i < len(self.strong_starts) and self.strong_starts[i] - end <= _CUE_REACH_AFTER and \
+            not _DIGIT_OR_BREAK.search(self.view, end, self.strong_starts[i])
 
     def before(self, start: int, grouped: bool) -> int | None:
         """Where the cue closest before `start` begins, if one is near enough."""
@@ -718,9 +769,7 @@ def _codes(text: str) -> list[Secret]:
         cues = cues or _Cues(view)
         cue_at = cues.before(m.start(), grouped)
         if cue_at is None:
-            after = view[m.end():m.end() + _CUE_REACH_AFTER].split("\n")[0]
-            later = _CODE_CUE.search(after)
-            if later is None or any(ch.isdigit() for ch in after[:later.start()]):
+            if not cues.after(m.end()):
                 continue
             cue_at = m.start()
         window = view[max(0, m.start() - 12):m.end() + 4]
@@ -742,6 +791,8 @@ _BACKUP_CODE = re.compile(r"(?<![A-Za-z0-9])(?:[A-Za-z0-9]{4,5}[- ][A-Za-z0-9]{4
 
 def _backup_codes(text: str) -> list[Secret]:
     """A list of 2FA backup codes: two or more code-shaped tokens after "backup codes"."""
+    if "code" not in text.lower() and "码" not in text:
+        return []
     found = []
     end = 0
     for cue in _BACKUP_CUE.finditer(text):
@@ -765,6 +816,9 @@ _BASE32_KEY = re.compile(r"(?<![A-Za-z0-9])(?:[A-Z2-7]{4}(?: [A-Z2-7]{4}){3,7}|[
 def _setup_keys(text: str) -> list[Secret]:
     """An authenticator's setup key (base32, often in groups of four) after a 2FA word: whoever
     has it makes the codes."""
+    lowered = _ascii_lower(text)
+    if not any(w in lowered for w in ("2fa", "factor", "auth", "totp", "key", "验证", "密钥")):
+        return []
     found = []
     for m in _BASE32_KEY.finditer(text):
         key = m.group().replace(" ", "")
@@ -776,17 +830,22 @@ def _setup_keys(text: str) -> list[Secret]:
     return found
 
 
-_ALNUM_CODE = re.compile(
-    r"(?i:(?:e-?mail|sms|text|verification|login|sign-?in|2fa|otp|security|confirmation)\s+code)"
+_ALNUM_CUE = re.compile(r"(?i)(?:e-?mail|sms|text|verification|login|sign-?in|2fa|otp|security|"
+                        r"confirmation)\s+$")
+_ALNUM_CODE = re.compile(   # matched right after "code"
     r"\s*(?:is|was|:|：|=)?\s*[\"'“]?([A-Z0-9]{2,6}-[A-Z0-9]{3,8}|[A-Z0-9]{6,10})(?![A-Za-z0-9])")
 
 
 def _letter_codes(text: str) -> list[Secret]:
     """Codes with letters ("email code is TLY-58K2QZ")."""
-    if "code" not in text.lower():
-        return []
+    lowered = _ascii_lower(text)
     found = []
-    for m in _ALNUM_CODE.finditer(text):
+    for at in _places(lowered, ("code",)):
+        if not _ALNUM_CUE.search(lowered, max(0, at - 16), at):
+            continue
+        m = _ALNUM_CODE.match(text, at + 4)
+        if m is None:
+            continue
         code = m.group(1)
         if sum(ch.isdigit() for ch in code) >= 2 and sum(ch.isalpha() for ch in code) >= 2:
             found.append(Secret(m.start(1), m.end(1), Finding(
@@ -796,15 +855,18 @@ def _letter_codes(text: str) -> list[Secret]:
 
 # --- payment cards --------------------------------------------------------------------------
 
-# 13-19 digits, in one run or in groups (spaces or dashes), read whole; the checksum (Luhn)
-# and the CVC or expiry next to it are checked in Python.
-_CARD_NUMBER = re.compile(r"(?<![\d.,])\d(?:[ \-]?\d){12,18}+(?![ \-]?\d)")
+# 13-19 digits, in one run or in the groups cards print (4-4-4-4, 4-6-5); the checksum
+# (Luhn) and the CVC or expiry next to it are checked in Python.
+_CARD_NUMBER = re.compile(r"(?<![\d.,])(?:\d{13,19}|\d{4}(?:([ \-])\d{4}){2}\1\d{1,4}(?:\1\d{3})?|"
+                          r"\d{4}([ \-])\d{6}\2\d{4,5})(?!\d)")
 _CARD_EXTRA = re.compile(
     r"(?i)(?<![a-z])(?:cvc2?|cvv2?|csc|cid|security code|安全码|验证码|背面三位数?)\W{0,3}(\d{3,4})(?!\d)"
     r"|(?<![\d/])(?:0[1-9]|1[0-2])\s?/\s?(?:\d{2}|20\d{2})(?![\d/])"
     r"|(?i:exp(?:iry|ires|iration)?|valid (?:thru|until)|有效期|到期)\W{0,3}(?:0[1-9]|1[0-2])\W?\d{2,4}")
 
 
+_CARD_EXTRA_WORDS = ("cvc", "cvv", "csc", "cid", "security code", "安全码", "验证码", "背面", "exp",
+                     "valid", "有效期", "到期")
 _BARE_CVC = re.compile(r"[ ,;/]{1,3}\d{3,4}(?![\d/.,])")
 _CARD_WORD = re.compile(r"(?i)(?<![a-z])(?:card|visa|mastercard|amex|debit|credit)|卡")
 
@@ -820,6 +882,8 @@ def _luhn(number: str) -> bool:
 def _cards(text: str) -> list[Secret]:
     """A payment card number (its checksum holds) posted with its CVC or expiry date: all a
     thief needs to pay online. The number, the date and the CVC are masked together."""
+    if "/" not in text and not any(w in text.lower() for w in _CARD_EXTRA_WORDS):
+        return []   # neither a date nor a CVC anywhere
     found = []
     card_word: bool | None = None
     for m in _CARD_NUMBER.finditer(text):
@@ -833,12 +897,12 @@ def _cards(text: str) -> list[Secret]:
         named = any(not e.group().lstrip()[:1].isdigit() for e in extras)
         if card_word is None:
             card_word = _CARD_WORD.search(text) is not None
-        if not (named and _luhn(number)) and not card_word:
+        end = extras[-1].end()
+        cvc = _BARE_CVC.match(text, end)   # "03/28, 774": the CVC after the date
+        if not ((named or cvc) and _luhn(number)) and not card_word:
             continue
         if not named and not _luhn(number):
             continue
-        end = extras[-1].end()
-        cvc = _BARE_CVC.match(text, end)   # "03/28, 774": the CVC after the date
         found.append(Secret(m.start(), cvc.end() if cvc else end, Finding(
             "card-number", "secret", f"a {len(number)}-digit card number with its CVC or expiry")))
     return found
@@ -847,6 +911,8 @@ def _cards(text: str) -> list[Secret]:
 CHECKS = (_word_seeds, _chinese_seeds, _hex_keys, _split_hex_keys, _b58_keys, _api_secrets,
           _passwords, _codes, _letter_codes, _cards)
 _KEY_CHECKS = (_hex_keys, _b58_keys)   # need a token of 50+ characters
+_DIGIT_CHECKS = (_codes, _letter_codes, _cards, _split_hex_keys, _api_secrets)
+_ANY_DIGIT = re.compile(r"\d")
 
 
 def find_secrets(text: str) -> list[Secret]:
@@ -856,6 +922,12 @@ def find_secrets(text: str) -> list[Secret]:
     # Keys are long tokens: without one, skip their scans (a split is cheaper than a regex).
     has_long = max(map(len, text.split()), default=0) >= 50
     checks = CHECKS if has_long else tuple(c for c in CHECKS if c not in _KEY_CHECKS)
+    # Codes, cards, split keys and API secrets hold digits (codes may be written out: keycaps,
+    # numerals, number words); a message without any skips their scans.
+    if not _ANY_DIGIT.search(text):
+        spelled = (not text.isascii() and _DIGIT_FORMS_HINT.search(text)) or \
+            _number_words(text.lower())
+        checks = tuple(c for c in checks if c not in _DIGIT_CHECKS or (spelled and c is _codes))
     found = sorted((s for check in checks for s in check(text)), key=lambda s: (s.start, -s.end))
     merged: list[Secret] = []
     for s in found:
