@@ -49,6 +49,10 @@ CODES = [   # (message, the code as written in it)
     ("code: seven one five nine three zero, it timed out", "seven one five nine three zero"),
     ("got the verification text, it says Four Four Two Eight One Six", "Four Four Two Eight One Six"),
     ("890217 is the code from the sms, where does it go", "890217"),
+    ("验证码是：肆捌贰 玖壹柒，大写的数字也不行吗", "肆捌贰 玖壹柒"),
+    ("the code is 4, 8, 2, 9, 1, 7 and it already expired", "4, 8, 2, 9, 1, 7"),
+    ("G-307715 is your verification code, it says. I typed it and nothing", "307715"),
+    ("短信验证码：529014，10分钟内有效，输了还是错", "529014"),
 ]
 
 
@@ -84,6 +88,8 @@ def test_backup_codes_setup_keys_and_letter_codes_are_flagged_and_masked(text, c
     "my 2FA reset case 2FA-551203 was closed without a reply",
     "the verification page says 1 2 3 steps left",
     "竞技场今天打到 620481 分，太爽了",
+    "the sort code is 04-00-75 and the account ends 1182, is that right for a transfer?",
+    "tracking code 48291034 shows delivered but no card arrived",
     "他让我念短信验证码，我没念，直接挂了",
     "it costs four two nine dollars? no, the sms said 429",
 ])
@@ -112,6 +118,8 @@ PASSWORDS = [   # (message, the password in it)
     ("set the passcode to 440912 and now face id wont work", "440912"),
     ("卡的 PIN 改为 6027 以后还是提示错误", "6027"),
     ("新 password 设成 Kq!pw7788x 了，对方还在线", "Kq!pw7788x"),
+    ("密码是我女儿生日 20110623 一直说不对", "20110623"),
+    ("my password is tangerine and it stopped working", "tangerine"),
 ]
 
 
@@ -139,6 +147,11 @@ def test_a_password_or_pin_mentioned_in_passing_is_flagged_and_masked(text, pass
     "支付密码是6位数字吗",
     "改了密码为什么不能提币？",
     "admins will never ask for your password or PIN, report anyone who does",
+    "password reset is pending since 20240501, who do I ask",
+    "密码设置为 8-20 位，要有大小写",
+    "password must be 6 characters or more?",
+    "password is ok, my phone is 13800138000 but sms never comes",
+    "密码是对的 UID 31870264 还是登不上",
 ])
 def test_talk_about_passwords_without_one_stays_unflagged(text):
     assert checks(text) == []

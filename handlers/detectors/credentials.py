@@ -506,6 +506,7 @@ _PW_STATED = re.compile(
     r"(?i)(?:(?<![a-z])(?:is|was)|[=:：]|是|为|成|成了|改为|设的|设置的)\s*[\"'`“‘(（\[]?\s*$")
 # Weaker joins ("changed it to", "from", "now it's"): only a token that is no word follows.
 _PW_STATED_WEAK = re.compile(r"(?i)(?<![a-z])(?:to|from|it['’]?s|its|now)\s*[\"'`“‘(（\[]?\s*$")
+_PW_JUST_STATED = re.compile(r"(?i)\s*(?:is|was|=|:|：|是|为)\s*[\"'`“‘(（\[]?\s*")
 _PW_DIRECT = re.compile(r"\s*[:：=]?\s*[\"'`“‘(（\[]?\s*$")   # right after the label
 _PW_QUOTED_BEFORE = re.compile(r"[\"'`“‘]([^\s\"'`”’]{6,40})[\"'`”’]")
 # Tokens that carry letters and digits but are not passwords: versions, networks, durations,
@@ -520,8 +521,12 @@ _DIGIT_RE = re.compile(r"\d")
 _INNER_SYMBOL = re.compile(r"[A-Za-z0-9][!@#$%^&*_+=~][A-Za-z0-9]")
 # Right before a token: what names it as something else ("id DashZ_2", "user: x").
 _OTHER_LABEL = re.compile(r"(?i)(?<![a-z])(?:id|uid|user(?:\s?name)?|login|account|acc|email|e-mail|"
-                          r"ticket|order|case|ref)\s*[:：#=]?\s*$|用户名\s*[:：]?\s*$|账号\s*[:：]?\s*$")
+                          r"ticket|order|case|ref|phone|tel|mobile|amount|balance|since|on|at|"
+                          r"until|before|after|date)\s*[:：#=]?\s*$|"
+                          r"(?:用户名|账号|订单号?|单号|手机号?|电话|工单|金额|余额|日期|时间|于)\s*[:：]?\s*$")
 _PW_REACH = 90            # how far after "password" a password written in passing is looked for
+_PW_NEAR = 12            # a plain word or number is the password only this close to the label
+_SAID = re.compile(r"(?i)(?<![a-z])(?:is|was)(?![a-z])|是|为|设|改成|改为|:|：")
 
 
 def _password_shape(token: str) -> bool:
@@ -548,8 +553,15 @@ def _stated_password(token: str, kind: str, words: bool) -> bool:
     if plain.isalpha():   # a word: only an unusual one ("hunter", not "choose" or "gone")
         return words and len(plain) >= 6 and plain not in _wordlists()["english"]
     shapes = _NOT_PW_STATED if words else _NOT_PW_SHAPE
-    return len(token) >= 4 and not shapes.fullmatch(token) and bool(_LETTER_RE.search(token)
-                                                                     or _DIGIT_RE.search(token))
+    return len(token) >= 4 and not shapes.fullmatch(token) and bool(_LETTER_RE.search(token))
+
+
+def _said_number(window: str, m: re.Match[str], token: str, kind: str) -> bool:
+    """A number a few words on, after the password was said to be something ("密码是我生日
+    19900815", "my PIN is the year we met, 0815"): 6-10 digits (4-8 for a PIN), no unit."""
+    low, high = (4, 8) if kind == "pin" else (6, 10)
+    return token.isdigit() and low <= len(token) <= high and m.start() <= 40 and \
+        _SAID.search(window, 0, m.start()) is not None and not _CODE_UNIT.match(window, m.end())
 
 
 def _password_window(text: str, label: re.Match[str], end: int) -> str:
@@ -583,8 +595,13 @@ def _passwords(text: str) -> list[Secret]:
             start = label.end() + m.start() + m.group().find(token)
             before = window[max(0, m.start() - 24):m.start()]   # the joins are short
             direct = m.start() <= 24 and _PW_DIRECT.fullmatch(before) is not None
-            plainly = _PW_STATED.search(before) is not None
-            stated = plainly or direct or _PW_STATED_WEAK.search(before) is not None
+            # Said to be the password: a join near the label ("password is", "pw to",
+            # "密码我设的是"), not one further on ("password reset is pending").
+            near = m.start() <= _PW_NEAR or not (token.isalpha() or token.isdigit())
+            plainly = near and _PW_STATED.search(before) is not None
+            stated = plainly or direct or (near and _PW_STATED_WEAK.search(before) is not None)
+            if _CODE_UNIT.match(window, m.end()) and not _LETTER_RE.search(token):
+                continue   # "8-20 位", "6 characters": a count, not a password
             if kind == "pass" and not (direct and re.search(r"[:：=]", before)) and \
                     not (plainly and _password_shape(token)):
                 continue   # "pass" the word; "pass: x", "pass is Dragon88" the password
@@ -593,8 +610,11 @@ def _passwords(text: str) -> list[Secret]:
             chunk = window[window.rfind(" ", 0, m.start()) + 1:m.end() + 1]
             if "/" in chunk or _OTHER_LABEL.search(before):
                 continue   # part of a link or a path; "id DashZ_2"
-            if (stated and _stated_password(token, kind, plainly)) or \
-                    (kind == "pw" and _password_shape(token)):
+            # A plain word only right after "password is" / "密码是" ("my password is hunter").
+            words = plainly and _PW_JUST_STATED.fullmatch(window, 0, m.start()) is not None
+            if (stated and _stated_password(token, kind, words)) or \
+                    (kind == "pw" and _password_shape(token)) or \
+                    _said_number(window, m, token, kind):
                 found.append(Secret(start, start + len(token), Finding(
                     "password", "secret", "a PIN written out" if kind == "pin" else
                     "a password written out after 'password is'" if stated else
@@ -615,8 +635,9 @@ def _passwords(text: str) -> list[Secret]:
 # numerals ("四八二 九一三"), English words ("four eight two nine one three"). Full-width and
 # mathematical digits are ASCII already (canonical() is NFKC). _digit_view turns the other
 # forms into ASCII digits, keeping a map back to the text, so one set of rules reads them all.
-_ZH_NUMERALS = "零〇一二三四五六七八九幺"
-_ZH_DIGIT = {c: str(i) for i, c in enumerate("零一二三四五六七八九")} | {"〇": "0", "幺": "1"}
+_ZH_NUMERALS = "零〇一二三四五六七八九幺壹贰叁肆伍陆柒捌玖"
+_ZH_DIGIT = ({c: str(i) for i, c in enumerate("零一二三四五六七八九")} | {"〇": "0", "幺": "1"} |
+             {c: str(i) for i, c in enumerate("壹贰叁肆伍陆柒捌玖", 1)})   # the forms used on cheques
 _ZH_TABLE = str.maketrans(_ZH_DIGIT)
 _EN_DIGIT = {w: str(i) for i, w in enumerate(
     "zero one two three four five six seven eight nine".split())}
@@ -673,9 +694,12 @@ def _digit_view(text: str) -> tuple[str, list[int] | None]:
 # Not after a letter, a decimal point, a currency sign or an id's dash ("2FA-119047"); after
 # one letter and a dash it may be a code ("G-482913 is your verification code").
 # (canonical() turns "，" into ",", so a comma only ends a number before three digits.)
+# Single digits may also be joined by commas or dots ("4, 8, 2, 9, 1, 7"); groups never are
+# (that is "104,250" or "12.34").
 _DIGIT_RUN = re.compile(r"(?<![A-Za-z0-9_#$£€¥/])(?<!\d[.,])(?<![A-Za-z0-9_]{2}-)(?<!\d-)"
-                        r"\d++(?:[ \-–]\d++)*+(?![A-Za-z0-9_]|\.\d|,\d{3}(?!\d))")
-_GROUP_GAP = re.compile(r"[ \-–]")
+                        r"(?:\d(?:(?:, ?|[.·])\d){3,7}+(?![\d.,·])|"
+                        r"\d++(?:[ \-–]\d++)*+(?![A-Za-z0-9_]|\.\d|,\d{3}(?!\d)))")
+_GROUP_GAP = re.compile(r"[ \-–.·]|, ?")
 # What a code is called, in the sentence before it (or just after it: "381920, the sms code").
 _CODE_CUE = re.compile(
     r"(?i)(?<![a-z])(?:2fa|2-?step|two[- ]?(?:factor|step)|mfa|otp|one[- ]?time|authenticator|"
@@ -691,8 +715,10 @@ _CODE_CUE_WEAK = re.compile(
 _CODE_NEGATIVE = re.compile(
     r"(?i)anti[- ]?phishing|防钓鱼|(?<![a-z])(?:order|uid|id|ticket|case|ref|reference|invoice|"
     r"usdt|usdc|btc|eth|referral|invite|promo|coupon|voucher|gift|zip|postal|post ?code|area|"
-    r"error|status|score|points|balance|price|amount|phone number|ending|ends (?:in|with))(?![a-z])|"
-    r"http|[$£€¥]|订单|单号|编号|工单|邀请|推荐|优惠|兑换|错误码|余额|金额|价格|分数|号码|尾号|后.位")
+    r"error|status|score|points|balance|price|amount|phone number|ending|ends (?:in|with)|"
+    r"discount|tracking|serial|model|sort|swift|iban|bic|routing|account number|bank code)(?![a-z])|"
+    r"http|[$£€¥]|订单|单号|编号|工单|邀请|推荐|优惠|兑换|错误码|余额|金额|价格|分数|号码|尾号|后.位|"
+    r"快递|物流|银行代码")
 # A number followed by a unit is an amount, a time or a count, not a code.
 _CODE_UNIT = re.compile(
     r"(?i)\s?(?:%|u\b|usdt|usdc|usd|btc|eth|k\b|x\b|gbp|eur|cny|rmb|jpy|yen|pounds?|quid|"
@@ -772,8 +798,9 @@ def _codes(text: str) -> list[Secret]:
             if not cues.after(m.end()):
                 continue
             cue_at = m.start()
-        window = view[max(0, m.start() - 12):m.end() + 4]
-        if cues.negative_between(max(0, cue_at - 20), m.end()) or _DECIMAL.search(window) or \
+        if cues.negative_between(max(0, cue_at - 20), m.end()) or \
+                _DECIMAL.search(view, max(0, m.start() - 12), m.start()) or \
+                _DECIMAL.search(view, m.end(), m.end() + 4) or \
                 _SHORT_NUMBER.search(view[max(0, m.start() - 8):m.start()]):
             continue   # an order number, an amount, "text FA to 87121"
         start, end = (m.start(), m.end()) if starts is None else (starts[m.start()], starts[m.end()])
