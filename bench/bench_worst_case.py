@@ -135,6 +135,25 @@ def cases(seed: int = 9) -> list[tuple[str, str]]:
         ("seed context + Chinese BIP39", _fill("助记词是" + zh_phrase + " ")),
         ("password labels", _numbered("password is hunter{i}x password ", rng)),
         ("code words + digits", _numbered("2fa code {i} sms ", rng)),
+        # Secrets in the forms members write them (credentials.py: digit views, password
+        # windows, split keys, config fields, cards, announced Chinese phrases).
+        ("code word + spaced digits", _numbered("code {i} 4 8 2 9 1 7 ", rng)),
+        ("spaced single digits", " ".join(rng.choice(string.digits) for _ in range(LIMIT // 2))),
+        ("验证码 + Chinese numerals", _fill("验证码是二八四 七一九 ")),
+        ("Chinese numerals x4096", "".join(rng.choice("零一二三四五六七八九") for _ in range(LIMIT))),
+        ("keycap digits", _fill("otp 5\ufe0f\u20e31\ufe0f\u20e39\ufe0f\u20e3 ")),
+        ("number words", " ".join(rng.choice(["one", "two", "six", "nine", "zero"])
+                                  for _ in range(LIMIT // 4))),
+        ("pw: tokens", _numbered("pw: Ab{i}! ", rng)),
+        ("PIN to digits", _numbered("pin to {i} ", rng)),
+        ("密码是 tokens", _numbered("密码是 abc{i} ", rng)),
+        ("hex chunks on lines", "\n".join(f"{rng.getrandbits(64):016x}" for _ in range(LIMIT // 17))),
+        ("secret fields", _numbered('"secret": "Ab{i}Cd{i}Ef{i}Gh", ', rng)),
+        ("card numbers + cvc", _fill("4111 1111 1111 1111 exp 12/26 cvv 123 ")),
+        ("助记词 + Han blocks", _fill("助记词是" + zh_phrase[:12] + " ")),
+        ("numbered Han", _fill("1.民 2.车 3.线 4.黄 5.牛 6.草 ")),
+        ("list Han, uneven spaces", "".join(rng.choice(chinese) + (" " if rng.random() < 0.3 else "")
+                                           for _ in range(LIMIT))[:LIMIT]),
         ("scam cue words",
          _fill("dm me support send your seed phrase airdrop claim recover funds guaranteed ")),
         ("can someone can someone", _fill("can someone ")),

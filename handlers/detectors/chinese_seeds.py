@@ -45,6 +45,7 @@ _REPEATED = math.log(1 / _LIST_SIZE) - math.log(0.25)
 _BARRIER = _LIST_SIZE       # a virtual character between two runs: no window spans it
 _KEY = _LIST_SIZE + 1       # pair key a * _KEY + b: the barrier's pairs are never a real pair's
 _CHECKSUM_BUDGET = 100      # checksum tests per message; past that, random stretches count
+_JUDGE_BUDGET = 32          # stretches judged one by one per message; past that, the same
 
 # Between two characters of one run: nothing, or what people put between the words of a
 # written-down phrase (spaces incl. full-width, commas, 、, numbering "3." / "(3)", dashes).
@@ -54,7 +55,26 @@ _NOT_HAN = re.compile(r"[^\u4e00-\u9fff]")
 _ONES = re.compile(rb"\x01+")
 _SEPARATED = re.compile(
     r"(?<![\u4e00-\u9fff])(?:[\u4e00-\u9fff][\s,，、.。;；:：\d\-]+){11,}[\u4e00-\u9fff](?![\u4e00-\u9fff])")
-SEED_CONTEXT_ZH = re.compile(r"助记词|助記詞|恢复词|恢復詞|种子|種子|私钥|私鑰|备份|備份")
+SEED_CONTEXT_ZH = re.compile(
+    r"助记词|助記詞|恢复词|恢復詞|恢复短语|恢復短語|种子|種子|私钥|私鑰|备份|備份|"
+    r"(?:十二|十五|十八|二十一|二十四|12|15|18|21|24)\s?个(?:字|词|詞|单词|單詞|汉字|漢字)")
+# Words of a sentence, not of a phrase: particles, pronouns, auxiliaries. A random phrase holds
+# one of these about once in four (they are 46 of 2,048 characters); a sentence of twelve
+# characters holds two or more.
+_FUNCTION = frozenset("的了是在不有和我你他她它这那就都也还吗呢吧啊呀嘛把被给要会能可以么什怎没很太又再"
+                      "才已经让得着过们")
+_PARTICLES = "吗呢吧啊呀嘛"
+# "助记词是 X", "十二个字是X", "恢复短语：X", "助记词…就是这个 X": a block of exactly a phrase's
+# length right after the words that announce it (possessive: no backtracking into the block).
+_ANNOUNCED = re.compile(
+    rf"(?:{SEED_CONTEXT_ZH.pattern})[^\n]{{0,20}}?(?:是|为|為|：|:|\s)\s*[“\"「『]?"
+    r"([\u4e00-\u9fff]{11,25}+)(?![\u4e00-\u9fff])")
+_NUMBERED_ITEM = re.compile(r"(?<!\d)(\d{1,2})\s*[.、)）:：]?\s*([\u4e00-\u9fff])(?![\u4e00-\u9fff])")
+_ITEM_GAP = re.compile(r"[\s,，、;；]*")
+# The gaps of a window of characters written like a phrase: none, after every character (one
+# may be missing), or after every g-th. Ordinary chat uses spaces as commas, at uneven places.
+_PERIODS = (2, 3, 4, 6)
+_GROUPED = {(g, n): bytes(j % g == 0 for j in range(1, n)) for g in _PERIODS for n in SEED_LENGTHS}
 
 
 @dataclass(frozen=True)
@@ -124,22 +144,34 @@ def find(text: str, context: bool) -> list[tuple[int, int, Finding, bool]]:
     checksum fails."""
     if not _HAN.search(text):
         return []
-    context = context or bool(SEED_CONTEXT_ZH.search(text))
-    found = _separated(text, context)
+    cues = list(SEED_CONTEXT_ZH.finditer(text))
+    context = context or bool(cues)
+    found = _separated(text, context) + _numbered(text, context) + _announced(text, cues)
     model = _model()
+    # The words that announce a phrase are not part of it: no run reads across them.
+    runs_in = text
+    if cues:
+        runs_in = SEED_CONTEXT_ZH.sub(lambda m: "\x00" * len(m.group()), text)
     # Every run of the message in one sequence, a barrier between two runs (no window reads
     # across it), so that the scoring below is a handful of C-level passes, not one per run.
     runs: list[tuple[int, re.Match[str]]] = []     # (offset in `indices`, the run)
     indices: list[int] = []
-    for run in _run_pattern().finditer(text):
+    gaps = bytearray()    # 1 where a separator stands before the character (within its run)
+    for run in _run_pattern().finditer(runs_in):
         if indices:
             indices.append(_BARRIER)
+            gaps.append(1)
         runs.append((len(indices), run))
         chars = run.group()
-        indices += map(model.index.__getitem__, _NOT_HAN.sub("", chars) if _NOT_HAN.search(chars)
-                       else chars)
+        if _NOT_HAN.search(chars):
+            places = [m.start() for m in _HAN.finditer(chars)]
+            indices += map(model.index.__getitem__, _NOT_HAN.sub("", chars))
+            gaps += bytes([0, *(b - a > 1 for a, b in zip(places, places[1:]))])
+        else:
+            indices += map(model.index.__getitem__, chars)
+            gaps += bytes(len(chars))
     offsets = [o for o, _ in runs]
-    for lo, hi, detail, valid in _random_stretches(indices, offsets, model, context):
+    for lo, hi, detail, valid in _random_stretches(indices, offsets, model, context, gaps):
         found.append((*_place(runs, offsets, lo, hi), Finding("seed-phrase", "secret", detail), valid))
     return found
 
@@ -154,8 +186,36 @@ def _place(runs: list[tuple[int, re.Match[str]]], offsets: list[int], lo: int,
     return places[lo - offset], places[hi - 1 - offset] + 1
 
 
+def _regular(gaps: bytes | bytearray, counts: list[int], s: int, n: int, groups: bool = True) -> bool:
+    """Are the gaps inside the window [s, s+n) those of a phrase: none, after (nearly) every
+    character, or (`groups`) after every g-th (_PERIODS)? counts[k]: the gaps before characters
+    0..k-1."""
+    inside = counts[s + n] - counts[s + 1]
+    if inside == 0 or inside >= n - 2:
+        return True
+    if not groups:
+        return False
+    window = gaps[s + 1:s + n]
+    return any(inside == (n - 1) // g and window == _GROUPED[g, n] for g in _PERIODS)
+
+
+def _keep_regular(mask: bytes, gaps: bytes | bytearray, counts: list[int], offset: int,
+                  n: int, groups: bool = True) -> bytes:
+    """`mask` (1: the window of length n starting at offset+k reads as random) with the
+    windows whose gaps are not a phrase's cleared."""
+    if counts[-1] == 0:
+        return mask                   # nothing written apart: every window is regular
+    out = bytearray(mask)
+    for m in _ONES.finditer(mask):
+        for k in range(m.start(), m.end()):
+            if not _regular(gaps, counts, offset + k, n, groups):
+                out[k] = 0
+    return bytes(out)
+
+
 def _random_stretches(indices: list[int], starts: list[int], model: _Model,
-                      context: bool) -> list[tuple[int, int, str, bool]]:
+                      context: bool, gaps: bytes | bytearray | None = None
+                      ) -> list[tuple[int, int, str, bool]]:
     """Stretches that read as random and hold a phrase, in `indices`: (start, end, detail,
     whether a window of it passes the checksum). `starts`: where each run begins in `indices`.
 
@@ -175,18 +235,33 @@ def _random_stretches(indices: list[int], starts: list[int], model: _Model,
     if max(map(add, base, prefix[short - 1:])) < bar:
         return []
     mask = bytes(map(bar.__le__, map(add, base, prefix[short - 1:])))
-    stretches = _union([(m.start(), m.end() - 1 + short) for m in _ONES.finditer(mask)])
+    walls = [(lo, hi) for lo, hi in _union([(m.start(), m.end() - 1 + short)
+                                            for m in _ONES.finditer(mask)]) if hi - lo > _WALL]
     out = [(lo, hi, f"{hi - lo} Chinese BIP39 characters in a row that read as no sentence", False)
-           for lo, hi in stretches if hi - lo > _WALL]
+           for lo, hi in walls]
+    # Shorter stretches hold a phrase only in windows spaced like one (see _regular).
+    gaps = gaps if gaps is not None else bytes(size)
+    counts = [0, *accumulate(gaps)]
+    if walls:   # windows inside a wall are judged already
+        cleared = bytearray(mask)
+        for lo, hi in walls:
+            cleared[lo:hi - short + 1] = bytes(hi - short + 1 - lo)
+        mask = bytes(cleared)
+    mask = _keep_regular(mask, gaps, counts, 0, short)
+    wall_starts = [lo for lo, _ in walls]
+    stretches = [(lo, hi) for lo, hi in _union([(m.start(), m.end() - 1 + short)
+                                                for m in _ONES.finditer(mask)])
+                 if not walls or not (0 <= (i := bisect_right(wall_starts, lo) - 1)
+                                      and hi <= walls[i][1])]
     # Around each stretch, as far as a longer window holding it could reach, within its run.
     around = _union([(max(starts[bisect_right(starts, lo) - 1], lo - short),
                       min(ends[bisect_right(starts, lo) - 1], hi + short))
                      for lo, hi in stretches if hi - lo <= _WALL])
     first_at = dict(zip(reversed(keys), range(len(keys) - 1, -1, -1))) if around else {}
     budget = [_CHECKSUM_BUDGET]
-    for a, b in around:
-        if budget[0] > 0:
-            out += _judge(indices, keys, terms, first_at, a, b, model, context, budget)
+    for judged, (a, b) in enumerate(around):
+        if budget[0] > 0 and judged < _JUDGE_BUDGET:
+            out += _judge(indices, keys, terms, first_at, a, b, model, context, budget, gaps, counts)
         else:   # a wall of random-reading stretches: not ordinary text, and no time to check
             out += [(lo, hi, f"{hi - lo} Chinese BIP39 characters in a row that read as no sentence; "
                              "too many to check", False) for lo, hi in stretches if a <= lo < b]
@@ -194,8 +269,8 @@ def _random_stretches(indices: list[int], starts: list[int], model: _Model,
 
 
 def _judge(indices: list[int], keys: list[int], terms: list[float], first_at: dict[int, int],
-           a: int, b: int, model: _Model, context: bool,
-           budget: list[int]) -> list[tuple[int, int, str, bool]]:
+           a: int, b: int, model: _Model, context: bool, budget: list[int],
+           gaps: bytes | bytearray, counts: list[int]) -> list[tuple[int, int, str, bool]]:
     """Every window length, scored within [a, b) only, where a 12-character window read as
     random."""
     local = terms[a:b - 1]                 # local[k]: the score of character a+k+1
@@ -211,16 +286,22 @@ def _judge(indices: list[int], keys: list[int], terms: list[float], first_at: di
     spans = []
     for n in SEED_LENGTHS:
         bar = _BAR[n] * n
-        masks[n] = bytes(map(bar.__le__, map(add, base, prefix[n - 1:])))
+        masks[n] = _keep_regular(bytes(map(bar.__le__, map(add, base, prefix[n - 1:]))),
+                                 gaps, counts, a, n)
         spans += [(a + m.start(), a + m.end() - 1 + n) for m in _ONES.finditer(masks[n])]
+    # Without a checksum, words around are enough only for characters written together or
+    # one by one: chat writes four-character chunks ("别存网盘 别发微信") that read as random.
+    plain = [(a + m.start(), a + m.start() + n) for n in SEED_LENGTHS
+             for m in _ONES.finditer(_keep_regular(masks[n], gaps, counts, a, n, groups=False))]
     out = []
     for lo, hi in _union(spans):
         length = hi - lo
         valid = 0 if length > _WALL else _valid_inside(indices, lo, hi, a, masks, budget)
-        if length > _WALL or valid or context or budget[0] <= 0:
+        said = context and any(lo <= p < hi for p, _ in plain)
+        if length > _WALL or valid or said or budget[0] <= 0:
             why = (f"a {valid}-character phrase with a valid checksum" if valid else
                    "longer than any phrase" if length > _WALL else
-                   "next to seed-phrase words" if context else "too many to check")
+                   "next to seed-phrase words" if said else "too many to check")
             out.append((lo, hi, f"{length} Chinese BIP39 characters in a row that read as no "
                                 f"sentence; {why}", bool(valid)))
     return out
@@ -267,4 +348,45 @@ def _separated(text: str, context: bool) -> list[tuple[int, int, Finding, bool]]
             detail = f"{len(chars)} separated Chinese BIP39 characters" + (
                 ", checksum ok" if valid else " next to seed-phrase words")
             found.append((m.start(), m.end(), Finding("seed-phrase", "secret", detail), valid))
+    return found
+
+
+def _numbered(text: str, context: bool) -> list[tuple[int, int, Finding, bool]]:
+    """Single characters numbered in order from 1 ("1.民 2.车 3.线 …"): twelve or more are a
+    phrase written down; eight or more when the message says it is one."""
+    index = _model().index
+    found = []
+    chain: list[re.Match[str]] = []
+    for item in [*_NUMBERED_ITEM.finditer(text), None]:
+        if item is not None and chain and int(item.group(1)) == int(chain[-1].group(1)) + 1 and \
+                _ITEM_GAP.fullmatch(text, chain[-1].end(), item.start()):
+            chain.append(item)
+            continue
+        if chain and int(chain[0].group(1)) == 1 and len(chain) >= (8 if context else 12) and \
+                all(c.group(2) in index for c in chain):
+            found.append((chain[0].start(), chain[-1].end(), Finding(
+                "seed-phrase", "secret", f"{len(chain)} numbered Chinese BIP39 characters"), False))
+        chain = [item] if item is not None and int(item.group(1)) == 1 else []
+    return found
+
+
+def _announced(text: str, cues: list[re.Match[str]]) -> list[tuple[int, int, Finding, bool]]:
+    """A block of exactly a phrase's length (12-24 list characters, written together) right
+    after "助记词是", "十二个字是", "恢复短语：": the member's own phrase, even one that reads like
+    words ("光明山水…": people choose pretty characters when they write one down by hand).
+    A sentence there holds particles and pronouns (_FUNCTION); a phrase almost never does."""
+    if not cues:
+        return []
+    index = _model().index
+    found = []
+    for m in _ANNOUNCED.finditer(text):
+        block = m.group(1)
+        if len(block) not in SEED_LENGTHS or block[-1] in _PARTICLES or \
+                not all(c in index for c in block):
+            continue
+        if sum(c in _FUNCTION for c in block) > len(block) // 12:
+            continue
+        found.append((m.start(1), m.end(1), Finding(
+            "seed-phrase", "secret", f"{len(block)} Chinese BIP39 characters right after the words "
+                                     "that announce a phrase"), False))
     return found

@@ -8,8 +8,10 @@ spans (for redaction) and a Finding whose detail never contains the secret.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
+import string
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -138,8 +140,9 @@ _WORD = re.compile(r"(?:[^\W\d_]|[\u0300-\u036f\u3099\u309a])+")
 _FAST_WORD = re.compile(r"[^\W\d_]+")
 _COMBINING = re.compile(r"[\u0300-\u036f\u3099\u309a]")
 # Between two words of a written-down phrase: spaces, commas, line breaks, numbering ("3."),
-# dashes. Anything else (a sentence's other words) ends the run.
-_SEPARATOR = re.compile(r"[\s,;:|/\-–—.)(\]\[#\"'`*•·、，。\d]*")
+# dashes, and the marks of a forgotten word ("?", "___"). Anything else (a sentence's other
+# words) ends the run.
+_SEPARATOR = re.compile(r"[\s,;:|/\-–—.)(\]\[#\"'`*•·、，。\d?？_]*")
 _SEED_CONTEXT = re.compile(
     r"seed|phrase|mnemonic|recovery|secret words|backup words|wallet words|12 words|24 words|"
     r"\bwords\b|助记词|恢复词|种子|私钥|备份", re.IGNORECASE)
@@ -283,22 +286,85 @@ _TX_WORDS = re.compile(r"\btx\b|txid|tx id|tx hash|hash|transaction|trans\b|hash
 _B58_TOKEN = re.compile(r"(?<![1-9A-HJ-NP-Za-km-z])[1-9A-HJ-NP-Za-km-z]{50,112}(?![1-9A-HJ-NP-Za-km-z])")
 
 
+# A download's published digest: 64 hex digits next to these words are a checksum, not a key.
+_CHECKSUM_WORDS = re.compile(
+    r"(?i)sha-?(?:256|512|1)|sha256sum|checksums?|check sum|digest|md5|校验|哈希|散列|"
+    r"\.(?:dmg|apk|exe|msi|deb|rpm|pkg|zip|appimage|tar\.gz|tgz|iso)(?![a-z])")
+_STRONG_KEY_WORDS = re.compile(r"(?i)private|priv\b|私钥|密钥|导入|import|seed")
+
+
+def _not_a_key(text: str, start: int, end: int, checksum: bool, split: bool = False) -> str | None:
+    """Why 64 hex digits at text[start:end] are not a key (None: treat them as one).
+    `checksum`: the message speaks of checksums or downloads. `split`: written in pieces, which
+    a transaction hash copied from an explorer never is (the words around may be further off)."""
+    before = text[max(0, start - (160 if split else 40)):start]
+    after = text[end:end + 25]
+    keyish = _KEY_WORDS.search(before) or _KEY_WORDS.search(after)
+    strong = _STRONG_KEY_WORDS.search(before) or _STRONG_KEY_WORDS.search(after)
+    txish = _TX_WORDS.search(before) or _TX_WORDS.search(after)
+    if checksum and not strong:
+        return "checksum"
+    if text.startswith("0x", start) and not split:   # how transaction hashes are written
+        if not keyish or (txish and txish.start() > keyish.start()):
+            return "transaction"
+    elif txish and not keyish:
+        return "transaction"
+    return None
+
+
 def _hex_keys(text: str) -> list[Secret]:
-    """64 hex digits: a private key, unless the words around it say it is a transaction."""
+    """64 hex digits: a private key, unless the words around say it is a transaction or the
+    message is about a download's checksum."""
     found: list[Secret] = []
+    checksum: bool | None = None
     for m in _HEX64.finditer(text):
-        before = text[max(0, m.start() - 40):m.start()]
-        after = text[m.end():m.end() + 25]
-        keyish = _KEY_WORDS.search(before) or _KEY_WORDS.search(after)
-        txish = _TX_WORDS.search(before) or _TX_WORDS.search(after)
-        if m.group(1):   # 0x + 64 hex is how transaction hashes are written
-            if keyish and not (txish and txish.start() > (keyish.start() if keyish else 0)):
-                found.append(Secret(m.start(), m.end(), Finding(
-                    "private-key", "secret", "0x + 64 hex digits called a key")))
-        elif not txish or keyish:
-            found.append(Secret(m.start(), m.end(), Finding(
-                "private-key", "secret",
-                "64 hex digits" + (" called a key" if keyish else " with no sign of a transaction"))))
+        if checksum is None:
+            checksum = _CHECKSUM_WORDS.search(text) is not None
+        if _not_a_key(text, m.start(), m.end(), checksum):
+            continue
+        keyish = _KEY_WORDS.search(text, max(0, m.start() - 40), m.start()) or \
+            _KEY_WORDS.search(text[m.end():m.end() + 25])
+        found.append(Secret(m.start(), m.end(), Finding(
+            "private-key", "secret", ("0x + " if m.group(1) else "") + "64 hex digits" +
+            (" called a key" if keyish else " with no sign of a transaction"))))
+    return found
+
+
+# Hex chunks of a key copied in pieces: over two or three lines, or in groups of 8.
+_HEX_CHUNK = re.compile(r"(?<![0-9A-Za-z])(0x)?[0-9a-fA-F]{8,63}(?![0-9A-Za-z])")
+_CHUNK_GAP = re.compile(r"[ \t]*\r?\n?[ \t]*")
+
+
+def _split_hex_keys(text: str) -> list[Secret]:
+    """A private key split into chunks ("9b3e7d1c04af58e2" on one line, the other 48 digits on
+    the next; or eight groups of eight): consecutive chunks, only spaces or a line break
+    between, that make exactly 64 hex digits (0x only before the first), with letters and
+    digits mixed as in any random key."""
+    chunks = list(_HEX_CHUNK.finditer(text))
+    if len(chunks) < 2 or sum(not c.group().isdigit() for c in chunks) == 0:
+        return []   # a key's 64 hex digits hold letters: runs of digits alone are numbers
+    found: list[Secret] = []
+    checksum = _CHECKSUM_WORDS.search(text) is not None
+    i = 0
+    while i < len(chunks):
+        total, j = 0, i
+        while j < len(chunks) and total < 64:
+            chunk = chunks[j]
+            if j > i and (chunk.group(1) or not _CHUNK_GAP.fullmatch(text, chunks[j - 1].end(),
+                                                                      chunk.start())):
+                break
+            total += len(chunk.group()) - (2 if chunk.group(1) else 0)
+            j += 1
+        if total == 64 and j - i >= 2:
+            start, end = chunks[i].start(), chunks[j - 1].end()
+            hexes = "".join(c.group()[2:] if c.group(1) else c.group() for c in chunks[i:j])
+            mixed = sum(ch.isdigit() for ch in hexes) >= 8 and sum(ch.isalpha() for ch in hexes) >= 8
+            if mixed and not _not_a_key(text, start, end, checksum, split=True):
+                found.append(Secret(start, end, Finding(
+                    "private-key", "secret", f"64 hex digits in {j - i} pieces")))
+                i = j
+                continue
+        i += 1
     return found
 
 
@@ -331,6 +397,28 @@ def _b58_keys(text: str) -> list[Secret]:
 
 # --- API secrets, passwords, codes ---------------------------------------------------------
 
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+
+
+def _ascii_lower(text: str) -> str:
+    """Lower case for ASCII letters only: the same length, so positions stay those of `text`
+    (str.lower turns some letters into two characters)."""
+    lowered = text.lower()
+    return lowered if len(lowered) == len(text) else text.translate(_ASCII_LOWER)
+
+
+def _places(lowered: str, literals: tuple[str, ...]) -> list[int]:
+    """Where any of the literals occurs in the (lower-case) text, in order. A case-insensitive
+    alternation tried at every position costs milliseconds on a long message; str.find costs
+    microseconds, and the full pattern is then matched only there."""
+    places = []
+    for literal in literals:
+        at = lowered.find(literal)
+        while at >= 0:
+            places.append(at)
+            at = lowered.find(literal, at + 1)
+    return sorted(places)
+
 # What an API secret and a one-time code are called (regex alternations; the FAQ lint reuses
 # them to find answers that ask members for one).
 API_SECRET_LABELS = (r"api[ _-]?secret|secret[ _-]?key|secretkey|api[ _-]?key|apikey|access[ _-]?key|"
@@ -342,87 +430,516 @@ CODE_WORDS_ZH = r"验证码|校验码|动态码|谷歌|短信"
 _API_SECRET = re.compile(
     rf"(?i)(?:{API_SECRET_LABELS})\s*(?:is|was|=|:|：|是|为)?\s*[\"'`]?"
     r"([A-Za-z0-9+/=_\-]{16,})")
-_PASSWORD = re.compile(
-    r"(?i)(?:password|passwd|passcode|pass\s*word|\bpwd\b|\bpw\b|\bpass\b|登录密码|资金密码|交易密码|"
-    r"密码|口令)(?:\s*(?:is|was|=|:|：|是|为|就是|设的是|设成了?)\s*|\s+)[\"'`“]?([^\s\"'`”,，。]{4,64})")
-# Without "is"/":" the word after "password" is only a password when it looks like one.
-_LOOKS_LIKE_PASSWORD = re.compile(r"(?=.*\d)(?=.*[A-Za-z])|(?=.*[^A-Za-z0-9])(?=.*[A-Za-z0-9])")
 _NOT_A_PASSWORD = frozenset("""
 wrong incorrect correct right invalid expired weak strong not too the a an my same different long
 short case fine ok okay working reset changed locked blocked fine good bad missing required
 rejected accepted saved stored safe unsafe compromised leaked stolen hacked forgotten correct
-definitely definitely still now also really very being getting been
+definitely still now also really very being getting been literally actually just
 """.split())
-_CODE = re.compile(
-    rf"(?i)(?:\b(?:{CODE_WORDS}|(?:the|my|this|that) code|"
-    rf"code\s*(?:is|was|:)|codes? i (?:got|received|get))(?!\w)|{CODE_WORDS_ZH})"
-    r"[^\n\d]{0,32}?(?<!\d)(\d{4,8}|\d{3}[ -]\d{3})(?!\d)"
-    r"(?!\s?(?:u\b|usdt|usd|usdc|btc|eth|%|k\b|x\b|元|块|刀|个|美元|枚|万|\.\d))")
-_CODE_NEGATIVE = re.compile(r"(?i)anti[- ]?phishing|防钓鱼|order|uid|订单|ticket|工单|\$|usdt|btc|eth|"
-                            r"referral|invite|promo|coupon|voucher|邀请|推荐|zip|postal|area|error|"
-                            r"status|http|错误码")
+
+# A secret pasted in a config, an env file, JSON/YAML or code: a field whose name says secret
+# ("secret", "api_secret", "CLIENT_SECRET", "apiSecret", "SECRET_KEY", "passphrase",
+# "access_token"), an assignment, the value. Fields named key or id are left to the label
+# check below (an API key is public; the secret next to it is what signs).
+_SECRET_FIELD = re.compile(   # matched where "secret", "passphrase" or "token" stands
+    r"(?i)(?:secret|passphrase|token)(?:[ _-]?access)?"
+    r"(?:[ _-]?key)?(?![a-z0-9])[\"'`]?[ \t]{0,3}(?:=>|=|:|：)[ \t]{0,3}[\"'`]?"
+    r"([A-Za-z0-9+/=_\-.~]{16,200})")
+_TOKEN_FIELD = re.compile(r"(?:access|auth|refresh|bot|api|bearer|session)[ _-]?$")
+_CURL_USER = re.compile(r"(?<![A-Za-z0-9])(?:-u|--user)[ \t]+[\"']?([A-Za-z0-9_\-.]{12,200}):([^\s\"']*)")
+# A token whose own name says it is the secret one: sk_live_…, zw_live_sk_…, sf_sec_…, sk-…
+_LONG_TOKEN = re.compile(r"(?<![A-Za-z0-9_\-])[A-Za-z0-9_\-]{20,}+")
+_TOKEN_PART = re.compile(r"[_\-]")
+_SECRET_PARTS = frozenset({"sk", "rk", "sec", "secret"})
+_PUBLIC_MARK = re.compile(r"(?i)(?:^|[_\-])(?:pub|public|pk)(?:[_\-]|$)")
+_PLACEHOLDER = re.compile(r"(?i)your|xxxx|example|placeholder|changeme|here|process\.env|environ")
+
+
+def _secret_value(token: str) -> bool:
+    """Could this be the value of a secret (not a placeholder or a variable)?"""
+    return bool(_DIGIT_RE.search(token) and _LETTER_RE.search(token)) and not _PLACEHOLDER.search(token)
 
 
 def _api_secrets(text: str) -> list[Secret]:
-    lowered = text.lower()
-    if not any(t in lowered for t in ("secret", "key", "token", "bearer", "passphrase", "私钥", "密钥")):
-        return []
+    lowered = _ascii_lower(text)
     found = []
-    for m in _API_SECRET.finditer(text):
+    labelled = any(t in lowered for t in ("secret", "key", "token", "bearer", "passphrase", "私钥", "密钥"))
+    for m in _API_SECRET.finditer(text) if labelled else ():
         token = m.group(1)
-        if not (re.search(r"\d", token) and re.search(r"[A-Za-z]", token)):
-            continue
+        if not _secret_value(token) or _PUBLIC_MARK.search(token):
+            continue   # "api key: zw_live_pk_…" is the public half
         found.append(Secret(m.start(1), m.end(1), Finding(
             "api-secret", "secret", f"a {len(token)}-character key after an API key/secret label")))
+    for at in _places(lowered, ("secret", "passphrase", "token")):
+        m = _SECRET_FIELD.match(text, at)
+        if m is None or (lowered.startswith("token", at) and
+                         not _TOKEN_FIELD.search(lowered, max(0, at - 10), at)):
+            continue   # a token field only as access_token, bot_token …
+        if _secret_value(m.group(1)):
+            found.append(Secret(m.start(1), m.end(1), Finding(
+                "api-secret", "secret", f"a {len(m.group(1))}-character value of a secret field")))
+    for m in _CURL_USER.finditer(text) if ("-u" in text or "--user" in text) else ():
+        if _secret_value(m.group(1)):
+            found.append(Secret(m.start(1), m.end(2), Finding(
+                "api-secret", "secret", "a key passed as the user of curl -u")))
+    for m in _LONG_TOKEN.finditer(text):
+        *names, value = _TOKEN_PART.split(m.group())
+        if _SECRET_PARTS.intersection(n.lower() for n in names) and len(value) >= 12 and \
+                _secret_value(value):
+            found.append(Secret(m.start(), m.end(), Finding(
+                "api-secret", "secret", "a token named as a secret key (sk_…)")))
     return found
+
+
+# What a password (or a PIN) is called. "pass" and "pin" are also ordinary words ("bought the
+# pass", "pin the post"): they only count with "pass:" or a number after them.
+_PW_LABEL = re.compile(
+    r"(?i)(?<![a-z0-9!@#$%^&*_+=~.\-])(?:(?P<pw>pass\s?words?|passwd|pwd|pw)|(?P<pass>pass)|"
+    r"(?P<pin>pin(?:\s?code)?|passcode|pin码))(?![a-z])"
+    r"|(?P<zh>密码|密碼|口令)")
+_PW_LITERALS = ("pass", "pw", "pin", "密码", "密碼", "口令")   # where a label can start
+# A password's characters: ASCII letters, digits and the symbols people put in them.
+_PW_TOKEN = re.compile(r"[A-Za-z0-9!@#$%^&*_+=~.\-]+")
+# What joins "password" to the password itself: "is", "was", "to" (changed it to), "from",
+# "it's", ":", "是", "改成", "设的是" …
+_PW_STATED = re.compile(
+    r"(?i)(?:(?<![a-z])(?:is|was)|[=:：]|是|为|成|成了|改为|设的|设置的)\s*[\"'`“‘(（\[]?\s*$")
+# Weaker joins ("changed it to", "from", "now it's"): only a token that is no word follows.
+_PW_STATED_WEAK = re.compile(r"(?i)(?<![a-z])(?:to|from|it['’]?s|its|now)\s*[\"'`“‘(（\[]?\s*$")
+_PW_JUST_STATED = re.compile(r"(?i)\s*(?:is|was|=|:|：|是|为)\s*[\"'`“‘(（\[]?\s*")
+_PW_DIRECT = re.compile(r"\s*[:：=]?\s*[\"'`“‘(（\[]?\s*$")   # right after the label
+_PW_QUOTED_BEFORE = re.compile(r"[\"'`“‘]([^\s\"'`”’]{6,40})[\"'`”’]")
+# Tokens that carry letters and digits but are not passwords: versions, networks, durations,
+# ids, hashes, addresses, emails, links.
+_NOT_PW_ANYWHERE = (r"0x[0-9a-f]*|[0-9a-f]{16,}|.*@[a-z0-9-]+\.[a-z.]{2,}|(?:[a-z0-9-]+\.)+[a-z]{2,}")
+_NOT_PW_SHAPE = re.compile(
+    r"(?i)v?\d+(?:\.\d+)+[a-z]?|[a-z]{1,5}\d{1,4}[a-z]?|\d{1,4}[a-z]{1,5}|[a-z]{2,6}-\d[\d-]*|utc.*|gmt.*|"
+    rf"1password|{_NOT_PW_ANYWHERE}")
+_NOT_PW_STATED = re.compile(rf"(?i){_NOT_PW_ANYWHERE}")   # "password is AB12" is a password
+_LETTER_RE = re.compile(r"[A-Za-z]")
+_DIGIT_RE = re.compile(r"\d")
+_INNER_SYMBOL = re.compile(r"[A-Za-z0-9][!@#$%^&*_+=~][A-Za-z0-9]")
+# Right before a token: what names it as something else ("id DashZ_2", "user: x").
+_OTHER_LABEL = re.compile(r"(?i)(?<![a-z])(?:id|uid|user(?:\s?name)?|login|account|acc|email|e-mail|"
+                          r"ticket|order|case|ref|phone|tel|mobile|amount|balance|since|on|at|"
+                          r"until|before|after|date)\s*[:：#=]?\s*$|"
+                          r"(?:用户名|账号|订单号?|单号|手机号?|电话|工单|金额|余额|日期|时间|于)\s*[:：]?\s*$")
+_PW_REACH = 90            # how far after "password" a password written in passing is looked for
+_PW_NEAR = 12            # a plain word or number is the password only this close to the label
+_SAID = re.compile(r"(?i)(?<![a-z])(?:is|was)(?![a-z])|是|为|设|改成|改为|:|：")
+
+
+def _password_shape(token: str) -> bool:
+    """Does a token written near "password" look like one (not a word, a version, an id)?"""
+    if not 6 <= len(token) <= 40 or _NOT_PW_SHAPE.fullmatch(token):
+        return False
+    letters = _LETTER_RE.search(token)
+    if letters and _DIGIT_RE.search(token):
+        return True
+    # No digit: letters with a symbol inside and mixed case ("Qz!harbor_lamp").
+    return bool(letters and _INNER_SYMBOL.search(token) and not token.islower() and not token.isupper())
+
+
+def _stated_password(token: str, kind: str, words: bool) -> bool:
+    """A token right after "password is" / "PIN 改成": is it the password, not a word?
+    `words`: the join says so plainly ("is", ":"), so even a word can be the password."""
+    if token.isdigit():
+        return 4 <= len(token) <= 8 if kind == "pin" else 6 <= len(token) <= 16
+    if kind == "pin":
+        return False
+    plain = token.lower().rstrip("!?")
+    if plain in _NOT_A_PASSWORD or plain.startswith(("not", "incorrect", "wrong")):
+        return False
+    if plain.isalpha():   # a word: only an unusual one ("hunter", not "choose" or "gone")
+        return words and len(plain) >= 6 and plain not in _wordlists()["english"]
+    shapes = _NOT_PW_STATED if words else _NOT_PW_SHAPE
+    return len(token) >= 4 and not shapes.fullmatch(token) and bool(_LETTER_RE.search(token))
+
+
+def _said_number(window: str, m: re.Match[str], token: str, kind: str) -> bool:
+    """A number a few words on, after the password was said to be something ("密码是我生日
+    19900815", "my PIN is the year we met, 0815"): 6-10 digits (4-8 for a PIN), no unit."""
+    low, high = (4, 8) if kind == "pin" else (6, 10)
+    return token.isdigit() and low <= len(token) <= high and m.start() <= 40 and \
+        _SAID.search(window, 0, m.start()) is not None and not _CODE_UNIT.match(window, m.end())
+
+
+def _password_window(text: str, label: re.Match[str], end: int) -> str:
+    """What follows the label, up to _PW_REACH characters (and not past `end`, the next label),
+    ending at the first line break after some text (a password in passing sits in its line)."""
+    window = text[label.end():min(end, label.end() + _PW_REACH)]
+    first = len(window) - len(window.lstrip())
+    cut = window.find("\n", first)
+    return window if cut < 0 else window[:cut]
 
 
 def _passwords(text: str) -> list[Secret]:
-    lowered = text.lower()
-    if not any(t in lowered for t in ("pass", "pw", "密码", "口令")):
+    """Passwords and PINs: after "password is / pw: / 密码是 / PIN 改成" (any word that is
+    not an ordinary word), and written in passing within the same line ("my password is
+    definitely right (Sunflower#1987)", "密码我设的是…拼音 wanghua0612") when the token looks
+    like a password: letters and digits, not a version, an id, a link or an address."""
+    lowered = _ascii_lower(text)
+    if not any(t in lowered for t in ("pass", "pw", "pin", "密码", "密碼", "口令")):
         return []
     found = []
-    for m in _PASSWORD.finditer(text):
-        token = m.group(1)
-        plain = token.lower().strip(".!?")
-        if plain in _NOT_A_PASSWORD or plain.startswith(("not", "incorrect", "wrong")):
-            continue
-        connector = m.group(0)[:m.start(1) - m.start(0)]
-        stated = re.search(r"(?i)\bis\b|\bwas\b|[=:：是为]|设", connector)
-        if not stated and not (len(token) >= 6 and _LOOKS_LIKE_PASSWORD.match(token)):
-            continue   # "password reset", "password change": words, not a password
-        if re.fullmatch(r"[a-z]+", token) and len(token) < 6:
-            continue   # "my password is weak/fine/gone": a word, not a password
-        if re.fullmatch(r"[\u4e00-\u9fff]+", token):
-            continue   # "密码 错误", "密码是对的": words, not a password
-        found.append(Secret(m.start(1), m.end(1), Finding(
-            "password", "secret", "a password written out after 'password is'")))
+    labels = [m for at in _places(lowered, _PW_LITERALS) if (m := _PW_LABEL.match(text, at))]
+    labels = [m for i, m in enumerate(labels) if i == 0 or m.start() >= labels[i - 1].end()]
+    for label, after in zip(labels, [*labels[1:], None]):
+        kind = label.lastgroup or "pw"
+        kind = "pw" if kind == "zh" else kind
+        window = _password_window(text, label, after.start() if after else len(text))
+        for m in _PW_TOKEN.finditer(window):
+            token = m.group().strip(".-")
+            if not token:
+                continue
+            start = label.end() + m.start() + m.group().find(token)
+            before = window[max(0, m.start() - 24):m.start()]   # the joins are short
+            direct = m.start() <= 24 and _PW_DIRECT.fullmatch(before) is not None
+            # Said to be the password: a join near the label ("password is", "pw to",
+            # "密码我设的是"), not one further on ("password reset is pending").
+            near = m.start() <= _PW_NEAR or not (token.isalpha() or token.isdigit())
+            plainly = near and _PW_STATED.search(before) is not None
+            stated = plainly or direct or (near and _PW_STATED_WEAK.search(before) is not None)
+            if _CODE_UNIT.match(window, m.end()) and not _LETTER_RE.search(token):
+                continue   # "8-20 位", "6 characters": a count, not a password
+            if kind == "pass" and not (direct and re.search(r"[:：=]", before)) and \
+                    not (plainly and _password_shape(token)):
+                continue   # "pass" the word; "pass: x", "pass is Dragon88" the password
+            if kind == "pin" and not (token.isdigit() and stated):
+                continue   # a PIN is digits said to be the PIN
+            chunk = window[window.rfind(" ", 0, m.start()) + 1:m.end() + 1]
+            if "/" in chunk or _OTHER_LABEL.search(before):
+                continue   # part of a link or a path; "id DashZ_2"
+            # A plain word only right after "password is" / "密码是" ("my password is hunter").
+            words = plainly and _PW_JUST_STATED.fullmatch(window, 0, m.start()) is not None
+            if (stated and _stated_password(token, kind, words)) or \
+                    (kind == "pw" and _password_shape(token)) or \
+                    _said_number(window, m, token, kind):
+                found.append(Secret(start, start + len(token), Finding(
+                    "password", "secret", "a PIN written out" if kind == "pin" else
+                    "a password written out after 'password is'" if stated else
+                    "a password-like token next to 'password'")))
+        # "is 'Qz!88harbor_lamp' a good password?": a quoted password just before the word.
+        if kind == "pw" and label.start() > 0 and text[label.start() - 1] in " \"'`”’":
+            for q in _PW_QUOTED_BEFORE.finditer(text, max(0, label.start() - 40), label.start()):
+                if _password_shape(q.group(1)):
+                    found.append(Secret(q.start(1), q.end(1), Finding(
+                        "password", "secret", "a quoted password-like token before 'password'")))
     return found
 
 
-_FOUR_DIGITS = re.compile(r"\d{3}")
-_SHORT_NUMBER = re.compile(r"(?i)\b(?:to|call|txt|text|ring|dial|on|at|or)\s*$")
+# --- one-time codes ------------------------------------------------------------------------
+
+# A code is read off one screen and typed into another, and members write it down however it
+# came out: "482913", "482 913", "482-917", "4 8 2 9 1 7", keycap emoji ("4️⃣8️⃣…"), Chinese
+# numerals ("四八二 九一三"), English words ("four eight two nine one three"). Full-width and
+# mathematical digits are ASCII already (canonical() is NFKC). _digit_view turns the other
+# forms into ASCII digits, keeping a map back to the text, so one set of rules reads them all.
+_ZH_NUMERALS = "零〇一二三四五六七八九幺壹贰叁肆伍陆柒捌玖"
+_ZH_DIGIT = ({c: str(i) for i, c in enumerate("零一二三四五六七八九")} | {"〇": "0", "幺": "1"} |
+             {c: str(i) for i, c in enumerate("壹贰叁肆伍陆柒捌玖", 1)})   # the forms used on cheques
+_ZH_TABLE = str.maketrans(_ZH_DIGIT)
+_EN_DIGIT = {w: str(i) for i, w in enumerate(
+    "zero one two three four five six seven eight nine".split())}
+_EN_NUMBER = "|".join(_EN_DIGIT)
+# Chinese numerals and English number words count only four or more in a row (a code, not
+# "一直" or "one of the two").
+_DIGIT_FORMS = re.compile(
+    "(\\d)\ufe0f?\u20e3"
+    rf"|[{_ZH_NUMERALS}](?:[ \-]?[{_ZH_NUMERALS}]){{3,}}+"
+    rf"|(?i:\b(?:{_EN_NUMBER})(?:[\s,\-]++(?:{_EN_NUMBER})\b){{3,}}+)")
+_EN_NUMBER_OR_GAP = re.compile(rf"(?i)({_EN_NUMBER})|[\s,\-]+")
+
+
+_DIGIT_FORMS_HINT = re.compile(f"\u20e3|[{_ZH_NUMERALS}]")
+
+
+def _number_words(lowered: str) -> bool:
+    """Could the text hold four English number words in a row (a code spelled out)?"""
+    return sum(map(lowered.count, _EN_DIGIT)) >= 4
+
+
+def _digit_view(text: str) -> tuple[str, list[int] | None]:
+    """The text with written-out digits as ASCII digits, and where each character of the view
+    starts in `text` (one entry more: the end), or None when the view is the text."""
+    if (text.isascii() or not _DIGIT_FORMS_HINT.search(text)) and not _number_words(text.lower()):
+        return text, None
+    forms = list(_DIGIT_FORMS.finditer(text))
+    if not forms:
+        return text, None
+    parts: list[str] = []
+    starts: list[int] = []
+    pos = 0
+    for m in forms:
+        parts.append(text[pos:m.start()])
+        starts.extend(range(pos, m.start()))
+        if m.group(1) is not None:                      # a keycap: one digit
+            parts.append(m.group(1))
+            starts.append(m.start())
+        elif m.group()[0] in _ZH_DIGIT:                  # numerals: one character each
+            parts.append(m.group().translate(_ZH_TABLE))
+            starts.extend(range(m.start(), m.end()))
+        else:                                            # words: a digit each, a space between
+            for w in _EN_NUMBER_OR_GAP.finditer(text, m.start(), m.end()):
+                parts.append(_EN_DIGIT[w.group(1).lower()] if w.group(1) else " ")
+                starts.append(w.start())
+        pos = m.end()
+    parts.append(text[pos:])
+    starts.extend(range(pos, len(text) + 1))
+    return "".join(parts), starts
+
+
+# Digit groups joined by single spaces or dashes, read whole (possessive: one pass, whatever
+# the length of the run); which runs are codes is decided in Python (_code_shape).
+# Not after a letter, a decimal point, a currency sign or an id's dash ("2FA-119047"); after
+# one letter and a dash it may be a code ("G-482913 is your verification code").
+# (canonical() turns "，" into ",", so a comma only ends a number before three digits.)
+# Single digits may also be joined by commas or dots ("4, 8, 2, 9, 1, 7"); groups never are
+# (that is "104,250" or "12.34").
+_DIGIT_RUN = re.compile(r"(?<![A-Za-z0-9_#$£€¥/])(?<!\d[.,])(?<![A-Za-z0-9_]{2}-)(?<!\d-)"
+                        r"(?:\d(?:(?:, ?|[.·])\d){3,7}+(?![\d.,·])|"
+                        r"\d++(?:[ \-–]\d++)*+(?![A-Za-z0-9_]|\.\d|,\d{3}(?!\d)))")
+_GROUP_GAP = re.compile(r"[ \-–.·]|, ?")
+# What a code is called, in the sentence before it (or just after it: "381920, the sms code").
+_CODE_CUE = re.compile(
+    r"(?i)(?<![a-z])(?:2fa|2-?step|two[- ]?(?:factor|step)|mfa|otp|one[- ]?time|authenticator|"
+    r"google auth\w*|ga|sms|texts?|texted|verification|verify|verif\w*|confirm\w*|security|"
+    r"log-?in|sign-?in|auth|codes?)(?![a-z])"
+    r"|验证码|校验码|动态码|动态口令|验证器|身份验证|两步验证|二次验证|双重验证|谷歌|短信|安全码|"
+    r"(?:收到|发来|发过来)的?码|(?<![密号维请荐惠换误鱼源编代条页尺筹数乱解])码(?:是|为|:|：)")
+# Said of a code that is written in groups or spaced out (an amount or a phone number never
+# is "4 8 2 9 1 7"): "it sent me 903 518", "我说了 4 8 1 9 0 6".
+_CODE_CUE_WEAK = re.compile(
+    r"(?i)(?<![a-z])(?:sent me|sends me|texted me|it sent|(?:gave|told) (?:him|her|them)|"
+    r"read (?:it )?(?:out|to))(?![a-z])|收到了?|发来|显示|念了?|说了|告诉")
+_CODE_NEGATIVE = re.compile(
+    r"(?i)anti[- ]?phishing|防钓鱼|(?<![a-z])(?:order|uid|id|ticket|case|ref|reference|invoice|"
+    r"usdt|usdc|btc|eth|referral|invite|promo|coupon|voucher|gift|zip|postal|post ?code|area|"
+    r"error|status|score|points|balance|price|amount|phone number|ending|ends (?:in|with)|"
+    r"discount|tracking|serial|model|sort|swift|iban|bic|routing|account number|bank code)(?![a-z])|"
+    r"http|[$£€¥]|订单|单号|编号|工单|邀请|推荐|优惠|兑换|错误码|余额|金额|价格|分数|号码|尾号|后.位|"
+    r"快递|物流|银行代码")
+# A number followed by a unit is an amount, a time or a count, not a code.
+_CODE_UNIT = re.compile(
+    r"(?i)\s?(?:%|u\b|usdt|usdc|usd|btc|eth|k\b|x\b|gbp|eur|cny|rmb|jpy|yen|pounds?|quid|"
+    r"dollars?|euros?|sats?|pts|points|times|min|mins|minutes?|hours?|h\b|days?|s\b|secs?|"
+    r"seconds?|gb|mb|元|块|刀|个|美元|英镑|镑|磅|欧|日元|円|枚|万|次|条|天|小时|分(?!钟)|秒|年|月|日|号|"
+    r"人|位|倍|张|笔)")
+_SHORT_NUMBER = re.compile(r"(?i)\b(?:to|from|call|txt|text|ring|dial|on|at|or)\s*$")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_DIGIT_OR_BREAK = re.compile(r"[\d\n]")
+_DECIMAL = re.compile(r"\d\.\d|\d,\d{3}(?!\d)")
+_CUE_REACH = 40           # characters between a cue and the code (no digit or line break between)
+_CUE_REACH_AFTER = 24
+
+
+def _code_shape(run: str) -> tuple[int, bool] | None:
+    """(digits, written in groups) when the run is shaped like a code: 4-8 digits, in one
+    group or in equal groups ("482 913", "4 8 2 9 1 7", "8812-4471")."""
+    sizes = [len(g) for g in _GROUP_GAP.split(run)]
+    total = sum(sizes)
+    if not 4 <= total <= 8 or len(set(sizes)) != 1:
+        return None
+    return total, len(sizes) > 1
+
+
+class _Cues:
+    """Every code word of the view, found in one pass per pattern; asked for the closest one
+    before a number (no digit or line break between)."""
+
+    def __init__(self, view: str) -> None:
+        self.view = view
+        self.strong = [(m.end(), m.start()) for m in _CODE_CUE.finditer(view)]
+        self.weak = sorted(self.strong + [(m.end(), m.start()) for m in _CODE_CUE_WEAK.finditer(view)])
+        self.strong_ends = [e for e, _ in self.strong]
+        self.strong_starts = [b for _, b in self.strong]
+        self.weak_ends = [e for e, _ in self.weak]
+        self.negative = [(m.start(), m.end()) for m in _CODE_NEGATIVE.finditer(view)]
+        self.negative_starts = [a for a, _ in self.negative]
+
+    def negative_between(self, start: int, end: int) -> bool:
+        """Is a word of _CODE_NEGATIVE ("order", "余额", "$") wholly inside view[start:end]?"""
+        i = bisect.bisect_left(self.negative_starts, start)
+        return any(e <= end for _, e in self.negative[i:i + 4])
+
+    def after(self, end: int) -> bool:
+        """Is a code word just after `end` ("381920 is the sms code")?"""
+        i = bisect.bisect_left(self.strong_starts, end)
+        return i < len(self.strong_starts) and self.strong_starts[i] - end <= _CUE_REACH_AFTER and \
+            not _DIGIT_OR_BREAK.search(self.view, end, self.strong_starts[i])
+
+    def before(self, start: int, grouped: bool) -> int | None:
+        """Where the cue closest before `start` begins, if one is near enough."""
+        cues, ends = (self.weak, self.weak_ends) if grouped else (self.strong, self.strong_ends)
+        i = bisect.bisect_right(ends, start) - 1
+        while i >= 0 and start - cues[i][0] <= _CUE_REACH:
+            if not _DIGIT_OR_BREAK.search(self.view, cues[i][0], start):
+                return cues[i][1]
+            i -= 1
+        return None
 
 
 def _codes(text: str) -> list[Secret]:
-    if not _FOUR_DIGITS.search(text):
+    view, starts = _digit_view(text)
+    found = []
+    cues: _Cues | None = None
+    for m in _DIGIT_RUN.finditer(view):
+        shape = _code_shape(m.group())
+        if shape is None:
+            continue
+        digits, grouped = shape
+        if not grouped and digits == 4 and _YEAR.fullmatch(m.group()):
+            continue   # "2fa since 2021"
+        if _CODE_UNIT.match(view, m.end()):
+            continue   # "5000镑", "104 250 USDT", "300000 points"
+        cues = cues or _Cues(view)
+        cue_at = cues.before(m.start(), grouped)
+        if cue_at is None:
+            if not cues.after(m.end()):
+                continue
+            cue_at = m.start()
+        if cues.negative_between(max(0, cue_at - 20), m.end()) or \
+                _DECIMAL.search(view, max(0, m.start() - 12), m.start()) or \
+                _DECIMAL.search(view, m.end(), m.end() + 4) or \
+                _SHORT_NUMBER.search(view[max(0, m.start() - 8):m.start()]):
+            continue   # an order number, an amount, "text FA to 87121"
+        start, end = (m.start(), m.end()) if starts is None else (starts[m.start()], starts[m.end()])
+        how = "written in groups " if grouped else ""
+        found.append(Secret(start, end, Finding(
+            "2fa-code", "secret", f"a {digits}-digit code {how}next to a 2FA/SMS/verification word")))
+    return found + _backup_codes(text) + _setup_keys(text)
+
+
+_BACKUP_CUE = re.compile(r"(?i)(?:backup|recovery|rescue|emergency|one[- ]?time)[ -]?codes?|"
+                         r"备用码|恢复码|备份码|救援码|紧急码|备用验证码")
+_BACKUP_CODE = re.compile(r"(?<![A-Za-z0-9])(?:[A-Za-z0-9]{4,5}[- ][A-Za-z0-9]{4,5}|\d{6,10})"
+                          r"(?![A-Za-z0-9])")
+
+
+def _backup_codes(text: str) -> list[Secret]:
+    """A list of 2FA backup codes: two or more code-shaped tokens after "backup codes"."""
+    if "code" not in text.lower() and "码" not in text:
         return []
     found = []
-    for m in _CODE.finditer(text):
-        window = text[max(0, m.start(1) - 12):m.end(1) + 4]
-        context = text[max(0, m.start() - 20):m.end()]
-        before = text[max(0, m.start(1) - 8):m.start(1)]
-        if _CODE_NEGATIVE.search(context) or re.search(r"\d[.,]\d", window) or \
-                _SHORT_NUMBER.search(before):   # "text FA to 87121": a number to text, not a code
+    end = 0
+    for cue in _BACKUP_CUE.finditer(text):
+        if cue.start() < end:
             continue
-        digits = sum(ch.isdigit() for ch in m.group(1))
-        found.append(Secret(m.start(1), m.end(1), Finding(
-            "2fa-code", "secret", f"a {digits}-digit code next to a 2FA/SMS/verification word")))
+        codes = [c for c in _BACKUP_CODE.finditer(text, cue.end(), min(len(text), cue.end() + 400))
+                 if sum(ch.isdigit() for ch in c.group()) >= 4]
+        if len(codes) >= 2:
+            end = codes[-1].end()
+            found.append(Secret(codes[0].start(), end, Finding(
+                "2fa-code", "secret", f"{len(codes)} 2FA backup codes")))
     return found
 
 
-CHECKS = (_word_seeds, _chinese_seeds, _hex_keys, _b58_keys, _api_secrets, _passwords, _codes)
+_SETUP_KEY_CUE = re.compile(r"(?i)2fa|two[- ]?factor|authenticator|totp|(?:backup|setup|secret|recovery) key|"
+                            r"谷歌验证|身份验证器|验证器|备份密钥|密钥")
+_BASE32_KEY = re.compile(r"(?<![A-Za-z0-9])(?:[A-Z2-7]{4}(?: [A-Z2-7]{4}){3,7}|[A-Z2-7]{16,32})"
+                         r"(?![A-Za-z0-9])")
+
+
+def _setup_keys(text: str) -> list[Secret]:
+    """An authenticator's setup key (base32, often in groups of four) after a 2FA word: whoever
+    has it makes the codes."""
+    lowered = _ascii_lower(text)
+    if not any(w in lowered for w in ("2fa", "factor", "auth", "totp", "key", "验证", "密钥")):
+        return []
+    found = []
+    for m in _BASE32_KEY.finditer(text):
+        key = m.group().replace(" ", "")
+        if sum(ch.isdigit() for ch in key) < 2 or sum(ch.isalpha() for ch in key) < 4:
+            continue
+        if _SETUP_KEY_CUE.search(text, max(0, m.start() - 80), m.start()):
+            found.append(Secret(m.start(), m.end(), Finding(
+                "2fa-code", "secret", f"a {len(key)}-character authenticator setup key")))
+    return found
+
+
+_ALNUM_CUE = re.compile(r"(?i)(?:e-?mail|sms|text|verification|login|sign-?in|2fa|otp|security|"
+                        r"confirmation)\s+$")
+_ALNUM_CODE = re.compile(   # matched right after "code"
+    r"\s*(?:is|was|:|：|=)?\s*[\"'“]?([A-Z0-9]{2,6}-[A-Z0-9]{3,8}|[A-Z0-9]{6,10})(?![A-Za-z0-9])")
+
+
+def _letter_codes(text: str) -> list[Secret]:
+    """Codes with letters ("email code is TLY-58K2QZ")."""
+    lowered = _ascii_lower(text)
+    found = []
+    for at in _places(lowered, ("code",)):
+        if not _ALNUM_CUE.search(lowered, max(0, at - 16), at):
+            continue
+        m = _ALNUM_CODE.match(text, at + 4)
+        if m is None:
+            continue
+        code = m.group(1)
+        if sum(ch.isdigit() for ch in code) >= 2 and sum(ch.isalpha() for ch in code) >= 2:
+            found.append(Secret(m.start(1), m.end(1), Finding(
+                "2fa-code", "secret", "a code of letters and digits next to 'email/SMS code'")))
+    return found
+
+
+# --- payment cards --------------------------------------------------------------------------
+
+# 13-19 digits, in one run or in the groups cards print (4-4-4-4, 4-6-5); the checksum
+# (Luhn) and the CVC or expiry next to it are checked in Python.
+_CARD_NUMBER = re.compile(r"(?<![\d.,])(?:\d{13,19}|\d{4}(?:([ \-])\d{4}){2}\1\d{1,4}(?:\1\d{3})?|"
+                          r"\d{4}([ \-])\d{6}\2\d{4,5})(?!\d)")
+_CARD_EXTRA = re.compile(
+    r"(?i)(?<![a-z])(?:cvc2?|cvv2?|csc|cid|security code|安全码|验证码|背面三位数?)\W{0,3}(\d{3,4})(?!\d)"
+    r"|(?<![\d/])(?:0[1-9]|1[0-2])\s?/\s?(?:\d{2}|20\d{2})(?![\d/])"
+    r"|(?i:exp(?:iry|ires|iration)?|valid (?:thru|until)|有效期|到期)\W{0,3}(?:0[1-9]|1[0-2])\W?\d{2,4}")
+
+
+_CARD_EXTRA_WORDS = ("cvc", "cvv", "csc", "cid", "security code", "安全码", "验证码", "背面", "exp",
+                     "valid", "有效期", "到期")
+_BARE_CVC = re.compile(r"[ ,;/]{1,3}\d{3,4}(?![\d/.,])")
+_CARD_WORD = re.compile(r"(?i)(?<![a-z])(?:card|visa|mastercard|amex|debit|credit)|卡")
+
+
+def _luhn(number: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(number)):
+        d = int(ch) * (2 if i % 2 else 1)
+        total += d - 9 if d > 9 else d
+    return total % 10 == 0
+
+
+def _cards(text: str) -> list[Secret]:
+    """A payment card number (its checksum holds) posted with its CVC or expiry date: all a
+    thief needs to pay online. The number, the date and the CVC are masked together."""
+    if "/" not in text and not any(w in text.lower() for w in _CARD_EXTRA_WORDS):
+        return []   # neither a date nor a CVC anywhere
+    found = []
+    card_word: bool | None = None
+    for m in _CARD_NUMBER.finditer(text):
+        number = re.sub(r"\D", "", m.group())
+        extras = list(_CARD_EXTRA.finditer(text, m.end(), min(len(text), m.end() + 60)))
+        if not extras:
+            continue
+        # A number typed wrong (its checksum fails) is still a card's when the CVC or expiry
+        # is named and the message speaks of a card.
+        # A bare date ("03/28") says card only when the message does.
+        named = any(not e.group().lstrip()[:1].isdigit() for e in extras)
+        if card_word is None:
+            card_word = _CARD_WORD.search(text) is not None
+        end = extras[-1].end()
+        cvc = _BARE_CVC.match(text, end)   # "03/28, 774": the CVC after the date
+        if not ((named or cvc) and _luhn(number)) and not card_word:
+            continue
+        if not named and not _luhn(number):
+            continue
+        found.append(Secret(m.start(), cvc.end() if cvc else end, Finding(
+            "card-number", "secret", f"a {len(number)}-digit card number with its CVC or expiry")))
+    return found
+
+
+CHECKS = (_word_seeds, _chinese_seeds, _hex_keys, _split_hex_keys, _b58_keys, _api_secrets,
+          _passwords, _codes, _letter_codes, _cards)
 _KEY_CHECKS = (_hex_keys, _b58_keys)   # need a token of 50+ characters
+_DIGIT_CHECKS = (_codes, _letter_codes, _cards, _split_hex_keys, _api_secrets)
+_ANY_DIGIT = re.compile(r"\d")
 
 
 def find_secrets(text: str) -> list[Secret]:
@@ -432,6 +949,12 @@ def find_secrets(text: str) -> list[Secret]:
     # Keys are long tokens: without one, skip their scans (a split is cheaper than a regex).
     has_long = max(map(len, text.split()), default=0) >= 50
     checks = CHECKS if has_long else tuple(c for c in CHECKS if c not in _KEY_CHECKS)
+    # Codes, cards, split keys and API secrets hold digits (codes may be written out: keycaps,
+    # numerals, number words); a message without any skips their scans.
+    if not _ANY_DIGIT.search(text):
+        spelled = (not text.isascii() and _DIGIT_FORMS_HINT.search(text)) or \
+            _number_words(text.lower())
+        checks = tuple(c for c in checks if c not in _DIGIT_CHECKS or (spelled and c is _codes))
     found = sorted((s for check in checks for s in check(text)), key=lambda s: (s.start, -s.end))
     merged: list[Secret] = []
     for s in found:

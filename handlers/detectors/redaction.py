@@ -140,7 +140,7 @@ def redact_secrets(text: str | None) -> str:
 
 
 _SECRET_MARK = {"seed-phrase": "[seed phrase]", "private-key": "[key]", "api-secret": "[key]",
-                "password": "[password]", "2fa-code": "[code]"}
+                "password": "[password]", "2fa-code": "[code]", "card-number": "[card]"}
 
 
 def _merge(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:

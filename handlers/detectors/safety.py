@@ -404,7 +404,7 @@ def _secret_actions(message: Message, result: SafetyResult, kit: SafetyKit, lang
 def _secret_kind(secrets: list[Secret]) -> str:
     checks = {s.finding.check for s in secrets}
     for check, kind in (("seed-phrase", "seed"), ("private-key", "key"), ("api-secret", "api"),
-                        ("password", "password"), ("2fa-code", "code")):
+                        ("card-number", "card"), ("password", "password"), ("2fa-code", "code")):
         if check in checks:
             return kind
     return "password"

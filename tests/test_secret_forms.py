@@ -1,0 +1,349 @@
+"""Secrets in the forms members actually write them: codes spaced out, in emoji, Chinese numerals
+or words; passwords and PINs mentioned in passing; keys split over lines; secrets inside pasted
+configs; card details. Each case: the message is flagged, and what the bot stores (the redacted
+text) no longer holds the secret. Look-alikes (amounts, scores, order numbers, checksums, advice)
+stay unflagged. Every sentence here was written for this file."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+
+import pytest
+
+from handlers.detectors.credentials import find_secrets
+from handlers.detectors.redaction import redact, redact_secrets
+from handlers.text import canonical
+
+
+def checks(text: str) -> list[str]:
+    return [s.finding.check for s in find_secrets(canonical(text))]
+
+
+def digits(text: str) -> str:
+    return re.sub(r"\D", "", canonical(text))
+
+
+def assert_masked(text: str, secret: str) -> None:
+    """Neither redaction keeps the secret, written as it was or as bare digits."""
+    for masked in (redact(text), redact_secrets(text)):
+        assert secret not in masked, masked
+        if re.fullmatch(r"[\d\s\-]+", secret):
+            assert digits(secret) not in digits(masked), masked
+
+
+# --- one-time codes ------------------------------------------------------------------------
+
+CODES = [   # (message, the code as written in it)
+    ("the authenticator shows 3 1 5 8 0 2 but the site says no", "3 1 5 8 0 2"),
+    ("sms came in: 270-914, typed it and nothing happened", "270-914"),
+    ("two-step code 1-9-4-4-0-6 rejected again", "1-9-4-4-0-6"),
+    ("the login code they emailed me is 90 31 77", "90 31 77"),
+    ("texted me 551 802 and now the page is blank", "551 802"),
+    ("2FA 码 ６１８０２４ 提示无效", "６１８０２４"),
+    ("my otp 4️⃣0️⃣9️⃣1️⃣7️⃣3️⃣ didnt work", "4️⃣0️⃣9️⃣1️⃣7️⃣3️⃣"),
+    ("验证码是 九四零 二八六，刚收到的", "九四零 二八六"),
+    ("短信里的动态码：五 七 三 零 八 一 输了没反应", "五 七 三 零 八 一"),
+    ("我的动态码 7-0-3-9-1-5 过期了吗", "7-0-3-9-1-5"),
+    ("code: seven one five nine three zero, it timed out", "seven one five nine three zero"),
+    ("got the verification text, it says Four Four Two Eight One Six", "Four Four Two Eight One Six"),
+    ("890217 is the code from the sms, where does it go", "890217"),
+    ("验证码是：肆捌贰 玖壹柒，大写的数字也不行吗", "肆捌贰 玖壹柒"),
+    ("the code is 4, 8, 2, 9, 1, 7 and it already expired", "4, 8, 2, 9, 1, 7"),
+    ("G-307715 is your verification code, it says. I typed it and nothing", "307715"),
+    ("短信验证码：529014，10分钟内有效，输了还是错", "529014"),
+]
+
+
+@pytest.mark.parametrize("text, code", CODES)
+def test_a_code_written_out_in_any_form_is_flagged_and_masked(text, code):
+    assert "2fa-code" in checks(text)
+    assert_masked(text, code)
+
+
+@pytest.mark.parametrize("text, code", [
+    ("backup codes: 1042-7731 5520-0918 6631-2207, is a notes app ok for these?", "5520-0918"),
+    ("my recovery codes are 83920174, 55102938, 66012984", "55102938"),
+    ("authenticator setup key is JBSW Y3DP EHPK 3PXP, can I add it on two phones", "EHPK 3PXP"),
+    ("your email code: KX7-2PQ91 (that's what I got)", "KX7-2PQ91"),
+])
+def test_backup_codes_setup_keys_and_letter_codes_are_flagged_and_masked(text, code):
+    assert "2fa-code" in checks(text)
+    assert_masked(text, code)
+
+
+@pytest.mark.parametrize("text", [
+    "the authenticator app asks for 6 digits but I see none",
+    "order 482 913 still not delivered, sms said shipped",
+    "sms says my balance is 104 250",
+    "I paid £1,200 and the sms confirmation never came",
+    "验证码收到了但是转了 5000 元还没到",
+    "2fa enabled since 2022, now it asks again",
+    "call 0800 123 456 for the verification line?",
+    "the sms came from 60 71 99, is that number legit",
+    "the SMS codes go to my old number ending 8830, how do I change it",
+    "a support guy asked me to read the code from the text, I said no and blocked him",
+    "never give anyone your 2FA code, not even admins",
+    "my 2FA reset case 2FA-551203 was closed without a reply",
+    "the verification page says 1 2 3 steps left",
+    "竞技场今天打到 620481 分，太爽了",
+    "the sort code is 04-00-75 and the account ends 1182, is that right for a transfer?",
+    "tracking code 48291034 shows delivered but no card arrived",
+    "他让我念短信验证码，我没念，直接挂了",
+    "it costs four two nine dollars? no, the sms said 429",
+])
+def test_numbers_that_are_not_codes_stay_unflagged(text):
+    assert checks(text) == []
+
+
+# --- passwords and PINs ----------------------------------------------------------------------
+
+PASSWORDS = [   # (message, the password in it)
+    ("password is Maple!Tree88 why does it fail", "Maple!Tree88"),
+    ("i changed the pw to Otter_2291 yesterday and now the app logs me out", "Otter_2291"),
+    ("my passwd: r0ckyRoad and it still says invalid", "r0ckyRoad"),
+    ("I tried my password (Lighthouse_42) three times and got locked", "Lighthouse_42"),
+    ("password for the app is the usual one, bluefin77, but it says wrong", "bluefin77"),
+    ("want to change the password from Harbor2020 to something longer", "Harbor2020"),
+    ("is \"Tango#Vixen7\" strong enough as a password?", "Tango#Vixen7"),
+    ("someone got into my account and changed the password, I reset it to Quokka!5150 now",
+     "Quokka!5150"),
+    ("密码改成了 Hb@2024xyz 还是登不上", "Hb@2024xyz"),
+    ("我设置的密码是 qiuqiu1988 为啥错误", "qiuqiu1988"),
+    ("登录密码我记得就是我名字加生日 zhangmin0704 怎么不对", "zhangmin0704"),
+    ("资金密码设成 246810 了，提币还是提示错误", "246810"),
+    ("PIN 码是 9031，ATM 不认", "9031"),
+    ("my card pin is 5512 now, changed it yesterday", "5512"),
+    ("set the passcode to 440912 and now face id wont work", "440912"),
+    ("卡的 PIN 改为 6027 以后还是提示错误", "6027"),
+    ("新 password 设成 Kq!pw7788x 了，对方还在线", "Kq!pw7788x"),
+    ("密码是我女儿生日 20110623 一直说不对", "20110623"),
+    ("my password is tangerine and it stopped working", "tangerine"),
+]
+
+
+@pytest.mark.parametrize("text, password", PASSWORDS)
+def test_a_password_or_pin_mentioned_in_passing_is_flagged_and_masked(text, password):
+    assert "password" in checks(text)
+    assert_masked(text, password)
+
+
+@pytest.mark.parametrize("text", [
+    "password must be 8-20 characters with 1 number",
+    "I forgot my password again, how do I reset it",
+    "changed my password last week, still get logged out every 10min",
+    "my password stopped working after the v3.2.1 update",
+    "reset my password twice, ticket KST-48213, nobody answered",
+    "password reset email went to my old address chen@example.com",
+    "is 1Password a good password manager for this?",
+    "got a \"password reset requested\" email from kestrel that I never asked for",
+    "I entered a wrong password several times and now it is locked",
+    "PIN pad on the ATM looked weird so I cancelled",
+    "they pinned the post about 2fa, read it",
+    "bought the season pass twice?? can I get one refunded",
+    "密码错误3次后账户锁定24小时吗",
+    "修改密码后多久能提币",
+    "支付密码是6位数字吗",
+    "改了密码为什么不能提币？",
+    "admins will never ask for your password or PIN, report anyone who does",
+    "password reset is pending since 20240501, who do I ask",
+    "密码设置为 8-20 位，要有大小写",
+    "password must be 6 characters or more?",
+    "password is ok, my phone is 13800138000 but sms never comes",
+    "密码是对的 UID 31870264 还是登不上",
+])
+def test_talk_about_passwords_without_one_stays_unflagged(text):
+    assert checks(text) == []
+
+
+# --- what is stored and logged -------------------------------------------------------------
+
+def test_codes_and_passwords_in_passing_reach_no_table_or_log_line(tmp_path, caplog):
+    from handlers.answering.faq import parse_faq
+    from handlers.config import parse_config
+    from handlers.context import Knowledge
+    from handlers.model import Message, User
+    from runtime.service import SupportService
+    from store import Store
+
+    config = parse_config({"brand": {"name": "Orbit Exchange"}, "tickets": {"prefix": "ORB"}})
+    faq = parse_faq({"version": 1, "entries": [{"id": "x", "questions": {"en": ["what is x?"]},
+                                                "answer": {"en": "x."}}]})
+    store = Store(tmp_path / "bot.db")
+    service = SupportService(Knowledge.build(config, faq), store)
+    user = User(id="7", username="alice")
+    texts = ["human",
+             "the code from the sms is 6 1 9 0 4 2 and it keeps failing",
+             "验证码是 三八一 七二九",
+             "I typed my password (Gannet_7731) twice and now it says locked",
+             "PIN 改成 4096 了还是不对"]
+    with caplog.at_level(logging.DEBUG):
+        for i, text in enumerate(texts):
+            service.handle(Message(channel="console", chat_id="dm:alice", message_id=str(i),
+                                   user=user, text=text, public=False))
+    dump = "\n".join(store.db.iterdump()) + "\n" + caplog.text
+    assert "alice" in dump                          # the conversation was stored...
+    for secret in ("6 1 9 0 4 2", "619042", "三八一 七二九", "Gannet_7731", "4096"):
+        assert secret not in dump                   # ...without the secrets
+
+
+# --- private keys in pieces, and the checksums that look like keys -------------------------
+
+KEY = hashlib.sha256(b"a key for the tests of this file").hexdigest()
+OTHER = hashlib.sha256(b"a download for the tests of this file").hexdigest()
+
+
+@pytest.mark.parametrize("text", [
+    f"my private key in two lines because the app wraps it:\n{KEY[:16]}\n{KEY[16:]}",
+    f"key split because of the chat limit\n0x{KEY[:32]}\n{KEY[32:]}\nwhy is it invalid?",
+    f"私钥分三行抄的：\n{KEY[:20]}\n{KEY[20:44]}\n{KEY[44:]}\n要合成一行吗",
+    "import says bad key: " + " ".join(KEY[i:i + 8] for i in range(0, 64, 8)),
+])
+def test_a_private_key_split_over_lines_or_groups_is_flagged_and_masked(text):
+    assert "private-key" in checks(text)
+    for masked in (redact(text), redact_secrets(text)):
+        bare = re.sub(r"[\s]|0x", "", masked)
+        assert not any(KEY[i:i + 12] in bare for i in range(0, 53, 4)), masked
+
+
+@pytest.mark.parametrize("text", [
+    f"sha256 of the apk from the site: {OTHER}",
+    f"Official checksum for OrbitDesktop-2.4.1.dmg:\n{OTHER}\nverify before installing",
+    f"$ shasum -a 256 orbit-cli-1.2.0.tar.gz\n{OTHER}  orbit-cli-1.2.0.tar.gz",
+    f"release page:\n{OTHER}  orbit-cli-1.2.0-linux-x64.tar.gz\nmine matches",
+    f"安装包的 SHA-256 校验值和官网一致：{OTHER}",
+    f"checksums don't match?\nsite: {OTHER}\nmine: {OTHER[:-1]}0",
+    f"the hash wrapped in my terminal:\n{OTHER[:32]}\n{OTHER[32:]}\nsame as the release notes",
+    f"txid 0x{OTHER} confirmed on etherscan but not credited",
+])
+def test_published_checksums_and_transaction_hashes_are_not_keys(text):
+    assert checks(text) == []
+
+
+# --- API secrets in configs, env files, code and curl ----------------------------------------
+
+API = [   # (message, the secret in it)
+    ('my bot config:\n{\n  "key": "orb_pub_7Fq2Lx9W",\n  "secret": "Hs8Kd2Lq9Wm4Np7Rt1Vx6Zb3"\n}',
+     "Hs8Kd2Lq9Wm4Np7Rt1Vx6Zb3"),
+    ("why does it say invalid signature?\nORBIT_API_KEY=orb_live_4Dk8Pq1M\n"
+     "ORBIT_CLIENT_SECRET=kQ92mZp1Lx7Rt4Vb8Nw3Hs6Dc0Fg5Ja", "kQ92mZp1Lx7Rt4Vb8Nw3Hs6Dc0Fg5Ja"),
+    ("settings.yaml\norbit:\n  app_secret: 'x9F2kL8mQ1wR7tY3uI6oP4aS0dG5hJ'\n  sandbox: false",
+     "x9F2kL8mQ1wR7tY3uI6oP4aS0dG5hJ"),
+    ("client = Orbit(apiKey='orb_pk_2Hn7', apiSecret='c0ffee9b1d2e3f4a5b6c7d8e9f0a1b2c')",
+     "c0ffee9b1d2e3f4a5b6c7d8e9f0a1b2c"),
+    ("aws creds leaking? aws_secret_access_key = Wq7Zp2Lk9Xv4Nb1Rt6Ys3Hd8Fg0Jm5Ca",
+     "Wq7Zp2Lk9Xv4Nb1Rt6Ys3Hd8Fg0Jm5Ca"),
+    ("curl -u sk_test_51Hx9Pq2Lm8Rt4Vb7Nw3Hs6D: https://api.orbit.example/v1/charges gives 401",
+     "sk_test_51Hx9Pq2Lm8Rt4Vb7Nw3Hs6D"),
+    ("pushed this to github by mistake, do I rotate? orb_live_sk_Tn4Vb8Xc2Lq6Wm0Zr3Yk7Hp",
+     "orb_live_sk_Tn4Vb8Xc2Lq6Wm0Zr3Yk7Hp"),
+]
+
+
+@pytest.mark.parametrize("text, secret", API)
+def test_an_api_secret_in_a_pasted_config_is_flagged_and_masked(text, secret):
+    assert "api-secret" in checks(text)
+    assert_masked(text, secret)
+
+
+@pytest.mark.parametrize("text", [
+    "where do I find my client secret in the dashboard?",
+    "api key permissions: which ones do I need for futures?",
+    'my config has "secret": "YOUR_SECRET_HERE" like the docs say, is that the problem?',
+    "export ORBIT_SECRET=$ORBIT_SECRET in the dockerfile does not work",
+    "the docs say to pass the secret as -u KEY: but I get 401",
+    "is the secret key the same thing as the api key?",
+])
+def test_talk_about_api_secrets_without_one_stays_unflagged(text):
+    assert checks(text) == []
+
+
+# --- payment cards ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, secret", [
+    ("card 4111 1111 1111 1111 exp 12/26 cvv 123 keeps getting declined", "4111 1111 1111 1111"),
+    ("卡号 5555555555554444 有效期 08/27 安全码 901 为啥绑不上", "5555555555554444"),
+    ("my debit card 4000-0566-5566-5556, 03/28, 774 — top up fails", "4000-0566-5566-5556"),
+    ("used my other card 4921 3316 0042 8810 expiry 11/27 cvc 402, why rejected",   # checksum fails
+     "4921 3316 0042 8810"),
+])
+def test_a_card_number_posted_with_its_cvc_or_expiry_is_flagged_and_masked(text, secret):
+    assert "card-number" in checks(text)
+    assert_masked(text, secret)
+    for masked in (redact(text), redact_secrets(text)):
+        assert not re.search(r"(?<!\d)(?:123|901|774|402)(?!\d)", masked), masked   # the CVC too
+
+
+@pytest.mark.parametrize("text", [
+    "card ending 4471 got declined at the shop",
+    "my card expires 09/27, do I need a new one",
+    "order 4111 1111 1111 1111 shipped 12/26",            # no CVC, no expiry word
+    "the card number field wants 16 digits, mine has 15",
+])
+def test_card_talk_without_card_details_stays_unflagged(text):
+    assert checks(text) == []
+
+
+def test_a_card_posted_in_a_group_is_deleted_and_the_member_told_to_freeze_it(kb):
+    from handlers.core import decide
+    from handlers.model import Message, User
+
+    text = "pls help, card 4111 1111 1111 1111 exp 12/26 cvv 123 declined"
+    d = decide(Message(channel="telegram", chat_id="-100", message_id="1",
+                       user=User(id="101", username="alice", name="Alice"), text=text, public=True), kb)
+    assert d.secret and "delete" in d.action_names and "dm" in d.action_names
+    said = " ".join(str(getattr(a, "text", "")) for a in d.actions)
+    assert "Freeze that card" in said and "4111" not in said
+
+
+# --- Chinese phrases ---------------------------------------------------------------------------
+
+def han_triples_left(phrase: str, text: str) -> list[str]:
+    """Every 3 consecutive characters of the phrase still in the text (separators ignored)."""
+    bare = "".join(ch for ch in text if "\u4e00" <= ch <= "\u9fff")
+    return [phrase[i:i + 3] for i in range(len(phrase) - 2) if phrase[i:i + 3] in bare]
+
+
+@pytest.mark.parametrize("text, phrase", [
+    # Chosen by hand, so they read like words ("花草", "山川"); announced, they are still a phrase.
+    ("我的助记词：林海风雨花草树木山川日月 这样抄对吗", "林海风雨花草树木山川日月"),
+    ("钱包的十二个字是松竹梅兰江河湖海金银铜铁 导入提示无效", "松竹梅兰江河湖海金银铜铁"),
+    ("恢复短语是 麦田稻谷果园茶山竹林溪水，换手机后导不进去", "麦田稻谷果园茶山竹林溪水"),
+    ("1、麦 2、田 3、稻 4、谷 5、果 6、园 7、茶 8、山 9、竹 10、林 11、溪 12、水 第五个是果吗",
+     "麦田稻谷果园茶山竹林溪水"),
+    ("1.松 2.竹 3.梅 4.兰 5.江 6.河 7.湖 8.海 9.金 10.银 11.铜 12.铁", "松竹梅兰江河湖海金银铜铁"),
+])
+def test_a_chinese_phrase_announced_or_numbered_is_flagged_and_masked(text, phrase):
+    assert "seed-phrase" in checks(text)
+    for masked in (redact(text), redact_secrets(text)):
+        assert han_triples_left(phrase, masked) == [], masked
+
+
+@pytest.mark.parametrize("text", [
+    "助记词千万别截图 别存网盘 别发群里 抄在纸上锁起来",         # spaces as commas, four by four
+    "建议大家把助记词抄两份 放不同的地方 千万别拍照 别存网盘",
+    "各位用户请注意：旧版助记词格式即将停用，请勿在任何网站输入助记词。",
+    "助记词是什么意思，和密码有啥区别呢？",
+    "我的助记词是系统给的我自己没有改过",
+    "助记词：一定要抄在纸上不要拍照截图 这是官方的建议",
+    "备份助记词的时候 一个字一个字抄 千万别抄错 抄完再核对一遍",
+    "十二生肖：鼠 牛 虎 兔 龙 蛇 马 羊 猴 鸡 狗 猪 你属什么",
+    "今天的风景真好，山水之间心情舒畅，花草树木都很安静",
+    "官方人员绝不会索要密码、助记词、谷歌验证码或 API 密钥。",
+])
+def test_ordinary_chinese_about_phrases_stays_unflagged(text):
+    assert checks(text) == []
+
+
+# --- an English phrase with a word missing --------------------------------------------------
+
+@pytest.mark.parametrize("gap", ["?", "___", "(?)"])
+def test_a_phrase_with_a_forgotten_word_marked_is_still_a_phrase(gap):
+    from mnemonic import Mnemonic
+
+    words = Mnemonic("english").to_mnemonic(hashlib.sha256(b"forgotten").digest()[:16]).split()
+    text = f"lost one word of my recovery phrase: {' '.join(words[:5])} {gap} {' '.join(words[6:])}"
+    assert "seed-phrase" in checks(text)
+    masked = redact(text)
+    assert not any(" ".join(words[i:i + 2]) in masked for i in range(len(words) - 1)), masked
