@@ -247,6 +247,8 @@ def _judge_run(run: list[tuple[re.Match[str], int | None]], lang: str, context: 
     typos = len(run) - len(exact)
     window = _any_valid_window(exact) if not typos else 0
     if lang == "english":
+        if not window and _reads_as_prose(run):
+            return
         # 12+ list words in a row are essentially never ordinary English; the checksum only
         # confirms. Eight to eleven count when the message says it is a phrase.
         if (len(run) >= 12 and typos <= 2) or \
@@ -254,6 +256,20 @@ def _judge_run(run: list[tuple[re.Match[str], int | None]], lang: str, context: 
             found.append(_seed_secret(run, typos, window, len(run) < 12))
     elif window:
         found.append(_seed_secret(run, 0, window, False, lang))
+
+
+def _reads_as_prose(run: list[tuple[re.Match[str], int | None]]) -> bool:
+    """A run of list words that is chat, not a phrase: the same few words over and over
+    ("wait wait wait", "hello" x 12), or sentences: commas after some words and not others
+    ("gas fee high today, network busy, wait until weekend"). A phrase is written with one
+    separator throughout. (Only asked of a run whose checksum does not hold.)"""
+    words = [m.group().lower() for m, _ in run]
+    if len(set(words)) < len(words) - 2:
+        return True
+    text = run[0][0].string
+    kinds = {"," if "," in gap or "，" in gap else "\n" if "\n" in gap else " "
+             for gap in (text[a.end():b.start()] for (a, _), (b, _) in zip(run, run[1:]))}
+    return "," in kinds and " " in kinds
 
 
 def _seed_secret(run: list, typos: int, window: int, partial: bool,
@@ -617,7 +633,7 @@ def _passwords(text: str) -> list[Secret]:
                     _said_number(window, m, token, kind):
                 found.append(Secret(start, start + len(token), Finding(
                     "password", "secret", "a PIN written out" if kind == "pin" else
-                    "a password written out after 'password is'" if stated else
+                    "a password written out after the word for password" if stated else
                     "a password-like token next to 'password'")))
         # "is 'Qz!88harbor_lamp' a good password?": a quoted password just before the word.
         if kind == "pw" and label.start() > 0 and text[label.start() - 1] in " \"'`”’":

@@ -102,6 +102,13 @@ _REPORTING = _rx(
     r"anyone else (?:get|got|getting)|just got (?:this|a|an)|got this|received this|fyi|psa|"
     r"be aware|don'?t fall for|these scammers|this scammer|stay safe)|"
     r"有人|骗子|小心|注意|提醒|举报|是真的吗|是不是真的|正常吗|被骗|是官方吗|不要相信|千万别")
+# "Someone DMed me" is written like "DM me" in Chinese (有人私信我): with someone or an
+# impersonator named, or staff said never to DM, it is a member telling of a scam.
+_TOLD_OF_CONTACT = re.compile(r"有人[^。！？!?\n]{0,20}私信我|冒充|(?:官方|客服|管理员|工作人员)"
+                              r"(?:不会|绝不会|从不|从来不)")
+# A member asking whether a recovery offer they heard of is real is asking, not offering.
+_ASKS_IF_REAL = re.compile(r"(?:有人说|听说|别人说|someone (?:said|says|told)|i heard|they say)"
+                           r"[^\n]{0,80}(?:是真的吗|是不是真的|靠谱吗|可信吗|能信吗|\?|？)")
 _LEET = str.maketrans({"0": "o", "1": "l", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b",
                        "@": "a", "$": "s", "!": "i", "|": "l"})
 # A host is tried where a run of host characters starts, or where a chain of labels cannot
@@ -114,6 +121,14 @@ _DOMAIN = re.compile(
     r"[a-z0-9\u00a1-\uffff])?\.)+(?:xn--[a-z0-9-]+|[a-z\u00a1-\uffff]{2,24}))(?:[/:?#][^\s]*)?")
 _TG_LINK = re.compile(r"(?i)\b(?:t\.me|telegram\.me)/([A-Za-z0-9_]{4,32})")
 _COMMON_TLDS_AS_WORDS = frozenset({"e.g", "i.e", "etc", "a.m", "p.m"})
+# File names are not hosts ("aurora-setup-2.4.1.exe", "aurora.apk"): endings that are file
+# types and no top-level domain (IANA's list has none of these; .zip and .app it has, and
+# they stay links).
+_FILE_EXTENSIONS = frozenset("""
+exe apk ipa dmg msi pkg deb rpm appimage iso img bin tar gz tgz bz2 xz 7z rar csv tsv txt log
+json yaml yml xml pdf doc docx xls xlsx ppt pptx odt ods png jpg jpeg gif webp heic svg bmp
+mp3 mp4 wav m4a avi mkv webm py js ts sh bat ps1 html htm md
+""".split())
 # Distinct hosts (and t.me links) checked per message: each costs tens of microseconds of
 # folding, and a message with more links than this is a link dump, not a conversation.
 MAX_LINKS = 64
@@ -164,7 +179,8 @@ def lookalike_domains(text: str, marks: BrandMarks) -> list[tuple[str, str]]:
     candidates = [tok for tok in text.split() if "." in tok]
     for m in (m for tok in candidates for m in _DOMAIN.finditer(tok)):
         host = m.group(1).lower().rstrip(".")
-        if host in seen or host in _COMMON_TLDS_AS_WORDS or host.count(".") == 0:
+        if host in seen or host in _COMMON_TLDS_AS_WORDS or host.count(".") == 0 or \
+                host.rsplit(".", 1)[1] in _FILE_EXTENSIONS:
             continue
         if len(seen) >= MAX_LINKS:
             break
@@ -239,7 +255,8 @@ def find_scams(text: str, marks: BrandMarks, sender_is_staff: bool = False) -> l
     def fire(check: str, detail: str) -> None:
         findings.append(Finding(check, "scam", detail))
 
-    if (_has(lowered, "contact") and _CONTACT_ME.search(lowered) and _SUPPORT_WORDS.search(lowered)) \
+    if (_has(lowered, "contact") and _CONTACT_ME.search(lowered) and _SUPPORT_WORDS.search(lowered)
+            and not _TOLD_OF_CONTACT.search(lowered)) \
             or (_has(lowered, "contact_weak") and _CONTACT_ME_WEAK.search(lowered)
                 and _ACCOUNT_OFFER.search(lowered) and not reporting):
         fire("dm-me-support", "offers support or help through a private chat")
@@ -251,7 +268,7 @@ def find_scams(text: str, marks: BrandMarks, sender_is_staff: bool = False) -> l
         fire("staff-claim", "claims to be staff without being an official account")
     # Recovery offers and profit promises always talk about scams and losses: no reporting
     # context can excuse them.
-    if _has(lowered, "recovery") and _RECOVERY.search(lowered):
+    if _has(lowered, "recovery") and _RECOVERY.search(lowered) and not _ASKS_IF_REAL.search(lowered):
         fire("recovery-spam", "offers to recover lost or stolen funds")
     if _has(lowered, "guaranteed") and _GUARANTEED.search(lowered) and (
             _CONTACT_ME.search(lowered) or "join" in lowered or "t.me/" in lowered
