@@ -335,14 +335,17 @@ def plan(message: Message, result: SafetyResult, kit: SafetyKit, lang: str, stri
     if result.scam:
         why = "; ".join(dict.fromkeys(f.detail for f in result.findings if f.label == "scam"))
         check = next(f.check for f in result.findings if f.label == "scam")
+        # Members read what the message looks like; a model's probability is for moderators.
+        public_why = say("scam_reason_learned", lang) if check == "learned-scam" \
+            else _short(why, lang)
         if message.public:
             step = scam_steps[min(strikes, len(scam_steps) - 1)]
             out.actions += _moderate(message, step, check, kit, lang, dry_run, base, why,
-                                     say("scam_warning", lang, why=_short(why, lang),
+                                     say("scam_warning", lang, why=public_why,
                                          accounts=kit.accounts_for(message.channel)), "staff_scam")
         else:
             out.actions.append(Reply(check=check, text=say(
-                "scam_private", lang, why=_short(why, lang),
+                "scam_private", lang, why=public_why,
                 accounts=kit.accounts_for(message.channel))))
         out.handled = True
     elif result.impersonator and message.public:
