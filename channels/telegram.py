@@ -365,13 +365,17 @@ class TelegramChannel(Channel):
         await self.dispatcher.deliver(items)
         return True
 
-    async def to_message(self, tg: TgMessage, edited: bool = False, nested: bool = False) -> Message:
+    async def to_message(self, tg: TgMessage, edited: bool = False, nested: bool = False,
+                         fetch: bool = False) -> Message:
         user = self._sender(tg)
         public = tg.chat.type != ChatType.PRIVATE
         text = tg.text or tg.caption or ""
         reply_to = None
         if tg.reply_to_message and not nested:
-            reply_to = await self.to_message(tg.reply_to_message, nested=True)
+            # /report must know whether the reported author is a moderator (their posts are
+            # never hidden by members): it waits for a real admin list, as commands do.
+            reply_to = await self.to_message(tg.reply_to_message, nested=True,
+                                             fetch=_names_a_target(text))
         forwarded_from = None
         origin = getattr(tg, "forward_origin", None)
         if origin is not None and getattr(origin, "sender_user", None) is not None:
@@ -379,8 +383,11 @@ class TelegramChannel(Channel):
         chat_id = str(tg.chat_id)
         # The group itself as sender is an anonymous admin: only admins can post as the group.
         anonymous_admin = tg.sender_chat is not None and str(tg.sender_chat.id) == chat_id
-        moderator = False if nested else (anonymous_admin and self._managed(chat_id)) or \
-            await self.is_moderator(chat_id, user.id, public, fetch=_moderator_command(text))
+        if nested:   # the message replied to: is its author one of ours (from the cache)?
+            moderator = public and await self.is_moderator(chat_id, user.id, public, fetch=fetch)
+        else:
+            moderator = (anonymous_admin and self._managed(chat_id)) or \
+                await self.is_moderator(chat_id, user.id, public, fetch=_moderator_command(text))
         return Message(
             channel="telegram", chat_id=str(tg.chat_id), message_id=str(tg.message_id), user=user,
             text=text, public=public, reply_to=reply_to,
@@ -602,6 +609,12 @@ def _moderator_command(text: str) -> bool:
     """Only a moderator command waits for an admin list (a lookup costs rate budget)."""
     parsed = parse_command(text)
     return parsed is not None and parsed[0] in MODERATOR_COMMANDS
+
+
+def _names_a_target(text: str) -> bool:
+    """A command that acts on the message it replies to according to who wrote it."""
+    parsed = parse_command(text)
+    return parsed is not None and parsed[0] == "report"
 
 
 __all__ = ["TelegramChannel"]

@@ -185,11 +185,11 @@ def _report(message: Message, kb: Knowledge, state: State, words: str) -> list:
     target = message.reply_to
     if not message.public or target is None or target.message_id == message.message_id:
         return [Reply(check="usage", text=say("usage", words, usage=USAGE["report"]))]
-    if target.user.is_bot or kb.safety.is_official(target):
+    if target.user.is_bot or target.moderator or kb.safety.is_official(target):
         return [Reply(check="report-official", text=say("report_official", words))]
     earlier = state.reporters(target)
     if message.user.id in earlier:
-        return [Reply(check="report", text=say("report_thanks", words))]
+        return []   # already counted and thanked: a repeat adds nothing, not even a post
     count = len(earlier) + 1
     base = {"user": message.user.handle, "author": target.user.handle,
             "channel": message.channel, "text": target.text or "", "link": target.link or ""}
