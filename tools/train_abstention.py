@@ -194,10 +194,13 @@ def figures(examples: list[Example], model: AbstentionModel) -> dict:
 
 
 def corpus_digest() -> str:
+    """The FAQ communities' files (not the vector cache, not the safety corpora: they do not
+    train this model)."""
     digest = hashlib.sha256()
-    for path in sorted(CORPUS.glob("*/*")):
-        if path.is_file() and not path.parent.name.startswith("."):   # not the vector cache
-            digest.update(path.relative_to(CORPUS).as_posix().encode() + path.read_bytes())
+    for folder in sorted(p.parent for p in CORPUS.glob("*/faq.yaml")):
+        for path in sorted(folder.iterdir()):
+            if path.is_file():
+                digest.update(path.relative_to(CORPUS).as_posix().encode() + path.read_bytes())
     return digest.hexdigest()[:16]
 
 
