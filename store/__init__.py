@@ -1,6 +1,7 @@
 """Persistence on SQLite via sqlite-utils: the only place with SQL."""
 
 from .db import Store
+from .learning import EXAMPLE_KINDS, Case
 from .tickets import Ticket, normalize_reference
 
-__all__ = ["Store", "Ticket", "normalize_reference"]
+__all__ = ["EXAMPLE_KINDS", "Case", "Store", "Ticket", "normalize_reference"]

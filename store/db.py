@@ -14,10 +14,11 @@ from typing import Any
 
 from handlers.detectors.redaction import redact
 
+from .learning import ANSWERS_KEPT_DAYS, LearningStore
 from .tickets import TicketStore
 
 
-class Store(TicketStore):
+class Store(LearningStore, TicketStore):
     """Everything the bot persists, through intent-named methods."""
 
     # --- processed updates and polling cursors --------------------------------------------
@@ -89,6 +90,8 @@ class Store(TicketStore):
             self.db.execute("DELETE FROM handoffs WHERE expires_at < ?", (now - 86400,))
             self.db.execute("DELETE FROM processed WHERE at < ?", (now - 30 * 86400,))
             self.db.execute("DELETE FROM seen_messages WHERE at < ?", (now - 7 * 86400,))
+            # Which question an answer was for: /wrong is said within days, not months.
+            self.db.execute("DELETE FROM bot_answers WHERE at < ?", (now - ANSWERS_KEPT_DAYS * 86400,))
             # Sent actions hold the bot's own texts (staff posts quote members, redacted): a
             # month is enough to answer "what did the bot say?"; pending ones are kept.
             self.db.execute("DELETE FROM outbox WHERE status NOT IN ('pending', 'sending') AND "

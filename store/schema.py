@@ -76,7 +76,32 @@ def _v3(db: Database) -> None:
         PRIMARY KEY (channel, chat_id, message_id, reporter_id))""")
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3]
+def _v4(db: Database) -> None:
+    # What moderators taught the bot (texts redacted), the moderation cases staff can undo
+    # from their alert, and which FAQ answer each of the bot's posts was (for /wrong).
+    db.execute("""CREATE TABLE learned_examples (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL CHECK (kind IN ('scam','ham','paraphrase','negative')),
+        faq_id TEXT, lang TEXT, text TEXT NOT NULL, channel TEXT, chat_id TEXT, message_id TEXT,
+        added_by TEXT NOT NULL, at REAL NOT NULL)""")
+    db.execute("""CREATE TABLE cases (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, channel TEXT NOT NULL, chat_id TEXT NOT NULL,
+        message_id TEXT NOT NULL, user_id TEXT NOT NULL, username TEXT,
+        label TEXT NOT NULL, check_name TEXT NOT NULL, text TEXT NOT NULL, done TEXT NOT NULL,
+        at REAL NOT NULL, closed_at REAL, closed_by TEXT, outcome TEXT)""")
+    db.execute("CREATE INDEX cases_message ON cases (channel, chat_id, message_id)")
+    db.execute("""CREATE TABLE case_posts (
+        channel TEXT NOT NULL, chat_id TEXT NOT NULL, message_id TEXT NOT NULL,
+        case_id INTEGER NOT NULL REFERENCES cases(id),
+        PRIMARY KEY (channel, chat_id, message_id))""")
+    db.execute("""CREATE TABLE bot_answers (
+        channel TEXT NOT NULL, chat_id TEXT NOT NULL, message_id TEXT NOT NULL,
+        faq_id TEXT NOT NULL, question TEXT NOT NULL, lang TEXT, at REAL NOT NULL,
+        PRIMARY KEY (channel, chat_id, message_id))""")
+    db.execute("CREATE INDEX bot_answers_at ON bot_answers (at)")
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4]
 
 
 def migrate(db: Database) -> int:

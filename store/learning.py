@@ -1,0 +1,127 @@
+"""What moderators taught the bot, the moderation cases they can undo, and which FAQ answer
+each of the bot's posts was. Every text here is a member's message, redacted before it is
+written (and again here, so a mistake upstream cannot leak into a row)."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from handlers.detectors.redaction import redact
+
+from .connection import Connection
+
+EXAMPLE_KINDS = ("scam", "ham", "paraphrase", "negative")
+ANSWERS_KEPT_DAYS = 14
+
+
+@dataclass(frozen=True)
+class Case:
+    """One moderation the bot carried out on its own (a scam or a look-alike account): what
+    it did, so staff can undo it or go further from the alert."""
+
+    id: int
+    channel: str
+    chat_id: str
+    message_id: str
+    user_id: str
+    username: str | None
+    label: str
+    check: str
+    text: str
+    done: tuple[str, ...]      # "delete", "hide", "restrict", "ban"
+    at: float
+    closed_at: float | None
+    closed_by: str | None
+    outcome: str | None
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Case:
+        return cls(int(row["id"]), row["channel"], row["chat_id"], row["message_id"],
+                   row["user_id"], row["username"], row["label"], row["check_name"], row["text"],
+                   tuple(d for d in (row["done"] or "").split(",") if d), float(row["at"]),
+                   row["closed_at"], row["closed_by"], row["outcome"])
+
+
+class LearningStore(Connection):
+    # --- learned examples ------------------------------------------------------------------
+
+    def add_example(self, kind: str, text: str, added_by: str, faq_id: str | None = None,
+                    lang: str | None = None, channel: str | None = None,
+                    chat_id: str | None = None, message_id: str | None = None,
+                    now: float | None = None) -> int:
+        if kind not in EXAMPLE_KINDS:
+            raise ValueError(f"unknown example kind {kind!r}")
+        cur = self.db.execute(
+            "INSERT INTO learned_examples (kind, faq_id, lang, text, channel, chat_id, message_id, "
+            "added_by, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (kind, faq_id, lang, redact(text), channel, chat_id, message_id, added_by,
+             now or time.time()))
+        return int(cur.lastrowid)
+
+    def examples(self, kind: str | None = None) -> list[dict[str, Any]]:
+        if kind:
+            return self._rows("SELECT * FROM learned_examples WHERE kind = ? ORDER BY id", (kind,))
+        return self._rows("SELECT * FROM learned_examples ORDER BY id")
+
+    def example(self, example_id: int) -> dict[str, Any] | None:
+        return self._one("SELECT * FROM learned_examples WHERE id = ?", (int(example_id),))
+
+    def drop_example(self, example_id: int) -> bool:
+        return self._exec("DELETE FROM learned_examples WHERE id = ?", (int(example_id),)) > 0
+
+    # --- moderation cases ------------------------------------------------------------------
+
+    def open_case(self, channel: str, chat_id: str, message_id: str, user_id: str,
+                  username: str | None, label: str, check: str, text: str,
+                  done: tuple[str, ...], now: float | None = None) -> int:
+        cur = self.db.execute(
+            "INSERT INTO cases (channel, chat_id, message_id, user_id, username, label, check_name, "
+            "text, done, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (channel, str(chat_id), str(message_id), str(user_id), username, label, check,
+             redact(text), ",".join(done), now or time.time()))
+        return int(cur.lastrowid)
+
+    def case(self, case_id: int) -> Case | None:
+        row = self._one("SELECT * FROM cases WHERE id = ?", (int(case_id),))
+        return Case.from_row(row) if row else None
+
+    def case_for_message(self, channel: str, chat_id: str, message_id: str) -> Case | None:
+        row = self._one("SELECT * FROM cases WHERE channel = ? AND chat_id = ? AND message_id = ? "
+                        "ORDER BY id DESC", (channel, str(chat_id), str(message_id)))
+        return Case.from_row(row) if row else None
+
+    def close_case(self, case_id: int, outcome: str, by: str, now: float | None = None) -> bool:
+        """False when the case was already decided (a second button press changes nothing)."""
+        return self._exec("UPDATE cases SET closed_at = ?, closed_by = ?, outcome = ? "
+                          "WHERE id = ? AND closed_at IS NULL",
+                          (now or time.time(), by, outcome, int(case_id))) > 0
+
+    def remember_case_post(self, channel: str, chat_id: str, message_id: str, case_id: int) -> None:
+        self._exec("INSERT OR REPLACE INTO case_posts (channel, chat_id, message_id, case_id) "
+                   "VALUES (?, ?, ?, ?)", (channel, str(chat_id), str(message_id), int(case_id)))
+
+    def case_for_staff_post(self, channel: str, chat_id: str, message_id: str) -> Case | None:
+        row = self._one("SELECT case_id FROM case_posts WHERE channel = ? AND chat_id = ? AND "
+                        "message_id = ?", (channel, str(chat_id), str(message_id)))
+        return self.case(row["case_id"]) if row else None
+
+    def lift_strike(self, channel: str, chat_id: str, user_id: str, at: float) -> None:
+        """The strike a case counted, taken back (the next offence is a first one again)."""
+        self._exec("DELETE FROM strikes WHERE rowid IN (SELECT rowid FROM strikes WHERE "
+                   "channel = ? AND chat_id = ? AND user_id = ? AND at <= ? ORDER BY at DESC "
+                   "LIMIT 1)", (channel, str(chat_id), str(user_id), at))
+
+    # --- which FAQ answer each of the bot's posts was ------------------------------------------
+
+    def remember_answer(self, channel: str, chat_id: str, message_id: str, faq_id: str,
+                        question: str, lang: str | None, now: float | None = None) -> None:
+        self._exec("INSERT OR REPLACE INTO bot_answers (channel, chat_id, message_id, faq_id, "
+                   "question, lang, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                   (channel, str(chat_id), str(message_id), faq_id, redact(question), lang,
+                    now or time.time()))
+
+    def answer_post(self, channel: str, chat_id: str, message_id: str) -> dict[str, Any] | None:
+        return self._one("SELECT * FROM bot_answers WHERE channel = ? AND chat_id = ? AND "
+                         "message_id = ?", (channel, str(chat_id), str(message_id)))
