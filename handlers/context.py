@@ -13,6 +13,7 @@ from handlers.answering.semantic import AbstentionModel, SemanticIndex
 from handlers.config import Config
 from handlers.detectors.heads import SafetyHeads
 from handlers.detectors.safety import SafetyKit
+from handlers.learned import NO_MEMORY, LearnedMemory
 from handlers.model import Earlier, Message
 from handlers.replies.texts import Texts
 from handlers.tables import Tables, shipped_tables
@@ -93,6 +94,8 @@ class Knowledge:
     abstention: AbstentionModel | None = None
     # The learned safety heads (they read the same embedding); None without the encoder.
     heads: SafetyHeads | None = None
+    # What moderators taught (/scam, /notscam, /faq ID, /wrong), embedded by the runtime.
+    learned: LearnedMemory = NO_MEMORY
 
     @property
     def texts(self) -> Texts:

@@ -10,7 +10,13 @@ from dataclasses import replace
 
 import numpy as np
 
-from handlers.answering.choice import answer_text, choose_entry, choose_ranked, faq_actions
+from handlers.answering.choice import (
+    FaqChoice,
+    answer_text,
+    choose_entry,
+    choose_ranked,
+    faq_actions,
+)
 from handlers.answering.intent import read_intent, wants_human
 from handlers.answering.semantic import FEATURES, rank
 from handlers.commands.slash import decide_command
@@ -19,6 +25,7 @@ from handlers.detectors.complaints import complaint
 from handlers.detectors.safety import (
     SafetyResult,
     add_learned,
+    apply_taught,
     assess,
     plan,
     sensitive_handoff,
@@ -75,6 +82,8 @@ def decide(message: Message, kb: Knowledge, state: State = NO_HISTORY,
     safety = assess(message, kb.safety, on_domain=match.anchored, earlier=state.recent(message))
     if vector is not None and kb.heads is not None:
         safety = add_learned(safety, message, kb.safety, kb.heads, vector)
+    if vector is not None and len(kb.learned):
+        safety = apply_taught(safety, message, kb.safety, kb.heads, kb.learned, vector)
 
     settings = kb.config.matching
     # Someone who asks for a person gets one, even if an FAQ entry is about contacting support;
@@ -86,9 +95,12 @@ def decide(message: Message, kb: Knowledge, state: State = NO_HISTORY,
     ranked: list = []
     if semantic:
         # The word matcher's pick is one signal; the learned model decides.
-        ranked = rank(kb.semantic, kb.abstention, vector, kb.matcher, match, intent,
-                      message.public, _length(text), choice.entry.id if choice.entry else None)
+        ranked = rank(kb.learned.extend(kb.semantic), kb.abstention, vector, kb.matcher, match,
+                      intent, message.public, _length(text),
+                      choice.entry.id if choice.entry else None)
         choice = choose_ranked(ranked, kb.abstention, message.public, blocked)
+        if len(kb.learned):
+            choice = _taught_choice(choice, ranked, kb, vector, message.public, blocked)
     entry = choice.entry
     findings = [*safety.findings, Finding("faq-match", "faq", choice.reason)]
     faq_text = answer_text(entry, lang, kb.faq, texts)[0] if entry else None
@@ -138,6 +150,30 @@ def decide(message: Message, kb: Knowledge, state: State = NO_HISTORY,
                     candidates=tuple(Candidate(c.entry.id, c.probability, c.features[1],
                                                c.features[FEATURES.index("lex")])
                                      for c in ranked[:3]))
+
+
+def _taught_choice(choice, ranked: list, kb: Knowledge, vector: np.ndarray, public: bool,
+                   blocked: str):
+    """What moderators taught about answers: an entry marked wrong for a question like this
+    one (/wrong) is not given; a near copy of a question they answered with an entry
+    (/faq ID) gets that entry."""
+    wrong = kb.learned.wrong_entries(vector)
+    if choice.entry is not None and choice.entry.id in wrong:
+        near = wrong[choice.entry.id]
+        rest = [c for c in ranked if c.entry.id not in wrong]
+        choice = choose_ranked(rest, kb.abstention, public, blocked)
+        if choice.entry is None:
+            choice = FaqChoice(None, f"{near.example.faq_id} was marked wrong for a question "
+                                     f"like this by {near.example.added_by} (example "
+                                     f"#{near.example.id}, similarity {near.similarity:.2f})")
+    if choice.entry is None and not blocked:
+        taught = kb.learned.taught_answer(vector, {e.id for e in kb.faq.entries})
+        if taught is not None and taught.example.faq_id not in wrong:
+            entry = next(e for e in kb.faq.entries if e.id == taught.example.faq_id)
+            choice = FaqChoice(entry, f"{entry.id}: taught by {taught.example.added_by} for a "
+                                      f"question like this (example #{taught.example.id}, "
+                                      f"similarity {taught.similarity:.2f})")
+    return choice
 
 
 # What the bot may do as a guest in a group the operator does not run: protect the member who

@@ -21,6 +21,7 @@ from handlers.detectors.personal_data import Data, find_personal_data
 from handlers.detectors.scams import BrandMarks, brand_marks, find_scams, registrable
 from handlers.detectors.sensitivity import own_case
 from handlers.detectors.urgency import find_urgency
+from handlers.learned import HEAD_SHARE, LIKE_HAM, LIKE_SCAM, NEAR_COPY, LearnedMemory
 from handlers.model import (
     Ban,
     Delete,
@@ -96,6 +97,8 @@ class SafetyResult:
     window_phrase: bool = False               # their recent messages together hold a seed phrase
     fragment: bool = False                    # this message is a piece of a secret sent bit by bit
     learned: dict[str, Finding] = field(default_factory=dict)   # what the heads added (label: why)
+    scores: dict[str, float] = field(default_factory=dict)      # each head's probability
+    cleared: Finding | None = None    # like a message moderators marked as not a scam
 
     @property
     def secret(self) -> bool:
@@ -136,6 +139,8 @@ class SafetyResult:
         if self.account and self.account.finding:
             out.append(self.account.finding)
         out += [f for label, f in self.learned.items() if label != "secret"]   # secret: in secrets
+        if self.cleared:
+            out.append(self.cleared)
         return out
 
 
@@ -177,7 +182,8 @@ def add_learned(result: SafetyResult, message: Message, kit: SafetyKit, heads: S
     the official accounts or a moderator (the rules exempt them too)."""
     rules = (result.scam, bool(result.urgent), result.sensitive, result.secret, message.public)
     result.__dict__.pop("sensitive", None)   # cached before the heads spoke
-    for label, p in heads.scores(vector, rules).items():
+    result.scores = heads.scores(vector, rules)
+    for label, p in result.scores.items():
         threshold = heads.heads[label].threshold
         if p < threshold or rules[LABELS.index(label)]:
             continue
@@ -196,6 +202,38 @@ def add_learned(result: SafetyResult, message: Message, kit: SafetyKit, heads: S
             text = message.text or ""
             result.secrets.append(Secret(0, len(text), finding))
     result.__dict__.pop("sensitive", None)
+    return result
+
+
+def apply_taught(result: SafetyResult, message: Message, kit: SafetyKit,
+                 heads: SafetyHeads | None, memory: LearnedMemory,
+                 vector: np.ndarray) -> SafetyResult:
+    """What moderators taught with /scam and /notscam. Like a message marked as not a scam:
+    the learned checks stand down (and, for a near copy of it, the rules too: a moderator
+    looked at this very text). Like a message marked as scam: a scam when it is a near copy,
+    or when it is close and the scam head already leaned that way."""
+    ham = memory.nearest(vector, "ham")
+    scam = memory.nearest(vector, "scam")
+    if ham is not None and ham.similarity >= LIKE_HAM and \
+            (scam is None or ham.similarity >= scam.similarity):
+        if result.learned.pop("scam", None) is not None or ham.similarity >= NEAR_COPY:
+            result.cleared = Finding("taught-not-scam", "intent", (
+                f"like example #{ham.example.id}, marked not a scam by {ham.example.added_by} "
+                f"(similarity {ham.similarity:.2f})"))
+        if ham.similarity >= NEAR_COPY:
+            result.scams, result.honeypot = [], False
+        result.__dict__.pop("sensitive", None)
+        return result
+    if scam is None or result.scam or kit.is_official(message) or message.moderator:
+        return result
+    p = result.scores.get("scam", 0.0)
+    threshold = heads.heads["scam"].threshold if heads and "scam" in heads.heads else 1.0
+    if scam.similarity >= NEAR_COPY or (scam.similarity >= LIKE_SCAM and p >= HEAD_SHARE * threshold):
+        result.learned["scam"] = Finding("taught-scam", "scam", (
+            f"like example #{scam.example.id}, marked as scam by {scam.example.added_by} "
+            f"(similarity {scam.similarity:.2f}; scam model p={p:.2f})"))
+        result.urgent = None
+        result.__dict__.pop("sensitive", None)
     return result
 
 
@@ -336,7 +374,7 @@ def plan(message: Message, result: SafetyResult, kit: SafetyKit, lang: str, stri
         why = "; ".join(dict.fromkeys(f.detail for f in result.findings if f.label == "scam"))
         check = next(f.check for f in result.findings if f.label == "scam")
         # Members read what the message looks like; a model's probability is for moderators.
-        public_why = say("scam_reason_learned", lang) if check == "learned-scam" \
+        public_why = say("scam_reason_learned", lang) if check in ("learned-scam", "taught-scam") \
             else _short(why, lang)
         if message.public:
             step = scam_steps[min(strikes, len(scam_steps) - 1)]

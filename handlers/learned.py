@@ -1,0 +1,125 @@
+"""What moderators taught the bot, as a memory the core consults: scam and not-scam examples
+(`/scam`, `/notscam`), paraphrases of FAQ entries (`/faq ID`) and questions an entry answered
+wrongly (`/wrong`). Pure: the runtime loads the examples from the store, embeds them and hands
+them over; adding one is an array append, so a lesson counts from the next message on.
+
+The thresholds were read off the project's corpus (`corpus/`), not the evaluation sets: in
+e5's space a similarity of 0.90 between two messages says little on its own (half of such
+pairs of corpus messages differ on the label), so an example alone decides only for a near
+copy; below that, it tips a message the safety head already leaned towards.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from handlers.answering.semantic import SemanticIndex
+
+# A near copy of a taught message (a spammer's repost with another address, the same question
+# asked again): the example decides alone.
+NEAR_COPY = 0.96
+# Like a message marked as scam, and the scam head already gave it at least this share of its
+# threshold: a scam (corpus, train and validation splits: precision 0.83 where the pairs are
+# this dense; far fewer taught examples than corpus rows make it safer in use).
+LIKE_SCAM = 0.90
+HEAD_SHARE = 0.5
+# Like a message marked as not a scam: the learned checks (head and examples) stand down.
+LIKE_HAM = 0.93
+# Like a question an entry was wrongly given for: that entry is not given again.
+LIKE_WRONG = 0.93
+
+
+@dataclass(frozen=True)
+class Example:
+    id: int
+    kind: str                 # "scam", "ham", "paraphrase", "negative"
+    text: str                 # redacted
+    faq_id: str | None = None
+    added_by: str = ""
+
+
+@dataclass(frozen=True)
+class Nearest:
+    example: Example
+    similarity: float
+
+
+@dataclass(frozen=True)
+class LearnedMemory:
+    examples: tuple[Example, ...] = ()
+    vectors: np.ndarray | None = None       # (examples, dim), rows L2-normalised
+    model_id: str = ""
+    _extended: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.examples)
+
+    def with_example(self, example: Example, vector: np.ndarray) -> LearnedMemory:
+        row = np.asarray(vector, dtype=np.float32).reshape(1, -1)
+        vectors = row if self.vectors is None else np.vstack([self.vectors, row])
+        return LearnedMemory((*self.examples, example), vectors, self.model_id)
+
+    def without(self, example_id: int) -> LearnedMemory:
+        keep = [i for i, e in enumerate(self.examples) if e.id != example_id]
+        if len(keep) == len(self.examples):
+            return self
+        vectors = self.vectors[keep] if self.vectors is not None and keep else None
+        return LearnedMemory(tuple(self.examples[i] for i in keep), vectors, self.model_id)
+
+    def nearest(self, vector: np.ndarray | None, kind: str,
+                faq_id: str | None = None) -> Nearest | None:
+        """The closest example of this kind (and entry), if any."""
+        if vector is None or self.vectors is None:
+            return None
+        rows = [i for i, e in enumerate(self.examples)
+                if e.kind == kind and (faq_id is None or e.faq_id == faq_id)]
+        if not rows:
+            return None
+        sims = self.vectors[rows] @ np.asarray(vector, dtype=np.float32)
+        best = int(np.argmax(sims))
+        return Nearest(self.examples[rows[best]], float(sims[best]))
+
+    def wrong_entries(self, vector: np.ndarray | None) -> dict[str, Nearest]:
+        """Entries a moderator said were the wrong answer to a question like this one."""
+        out: dict[str, Nearest] = {}
+        for faq_id in {e.faq_id for e in self.examples if e.kind == "negative" and e.faq_id}:
+            near = self.nearest(vector, "negative", faq_id)
+            if near is not None and near.similarity >= LIKE_WRONG:
+                out[faq_id] = near
+        return out
+
+    def taught_answer(self, vector: np.ndarray | None, known: set[str]) -> Nearest | None:
+        """A near copy of a question a moderator answered with an entry that still exists."""
+        near = self.nearest(vector, "paraphrase")
+        if near is None or near.similarity < NEAR_COPY or near.example.faq_id not in known:
+            return None
+        return near
+
+    def extend(self, index: SemanticIndex) -> SemanticIndex:
+        """The FAQ index with the taught paraphrases as more example questions of their
+        entries (the answer model then weighs them like the operator's own)."""
+        rows = [i for i, e in enumerate(self.examples) if e.kind == "paraphrase"]
+        position = {entry.id: i for i, entry in enumerate(index.entries)}
+        rows = [i for i in rows if self.examples[i].faq_id in position]
+        if not rows or self.vectors is None or self.vectors.shape[1] != index.vectors.shape[1]:
+            return index
+        key = id(index)
+        cached = self._extended.get(key)
+        if cached is not None and cached[0] is index:
+            return cached[1]
+        owner = np.asarray([position[self.examples[i].faq_id] for i in rows], dtype=np.int64)
+        extended = replace(index, vectors=np.vstack([index.vectors, self.vectors[rows]]),
+                           owner=np.concatenate([index.owner, owner]), crowd=None)
+        self._extended.clear()
+        self._extended[key] = (index, extended)
+        return extended
+
+
+NO_MEMORY = LearnedMemory()
+
+__all__ = ["HEAD_SHARE", "LIKE_HAM", "LIKE_SCAM", "LIKE_WRONG", "NEAR_COPY", "NO_MEMORY",
+           "Example", "LearnedMemory", "Nearest"]
