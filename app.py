@@ -42,6 +42,7 @@ class App:
         self.store = Store(config.resolve(config.database))
         self.service = SupportService(kb, self.store, staff_channel=staff, files=files,
                                       health=lambda: [c.health() for c in self.channels.values()])
+        self.service.load_lessons()   # what moderators taught, before the first message
         self.dispatcher = Dispatcher(self.service, self.channels)
         if telegram_token:
             self.channels["telegram"] = TelegramChannel(self.service, config, telegram_token,

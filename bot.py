@@ -164,6 +164,13 @@ def cmd_tickets(args: argparse.Namespace) -> int:
     return tickets_command(config, args)
 
 
+def cmd_examples(args: argparse.Namespace) -> int:
+    from runtime.operator import examples_command
+
+    config, _, _ = _load(args)
+    return examples_command(config, args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bot.py", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -194,6 +201,14 @@ def build_parser() -> argparse.ArgumentParser:
     tickets.add_argument("--format", default="csv", choices=("csv", "json"))
     tickets.add_argument("--status", default=None)
     tickets.set_defaults(func=cmd_tickets)
+
+    examples = sub.add_parser("examples", help="list, export (JSON Lines) or drop what "
+                                               "moderators taught (/scam, /notscam, /faq, /wrong)")
+    common(examples)
+    examples.add_argument("action", nargs="?", default="list", choices=("list", "export", "drop"))
+    examples.add_argument("id", nargs="?", default=None, help="the example to drop")
+    examples.add_argument("--kind", default=None, choices=("scam", "ham", "paraphrase", "negative"))
+    examples.set_defaults(func=cmd_examples)
     return parser
 
 

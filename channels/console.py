@@ -21,9 +21,11 @@ from runtime.faults import crash_point
 from runtime.outgoing import (
     BanMember,
     HandoffPost,
+    LiftMember,
     Post,
     PrivateMessage,
     RemoveMessage,
+    RestoreMessage,
     RestrictMember,
     StaffPost,
 )
@@ -217,6 +219,15 @@ class ConsoleChannel(Channel):
     @handles(BanMember)
     def ban(self, action: BanMember, item: OutboxItem) -> None:
         self._print(f"  bot bans @{action.user_id} [{action.check}]")
+
+    @handles(LiftMember)
+    def lift(self, action: LiftMember, item: OutboxItem) -> None:
+        what = "unbans" if action.unban else "unmutes"
+        self._print(f"  bot {what} @{action.user_id} [{action.check}]")
+
+    @handles(RestoreMessage)
+    def restore(self, action: RestoreMessage, item: OutboxItem) -> None:
+        self._print(f"  bot shows {self._number(action.message_id)} again [{action.check}]")
 
     @handles(StaffPost)
     def staff_post(self, action: StaffPost, item: OutboxItem) -> None:

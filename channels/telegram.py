@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import re
 import time
 from typing import Any
 
@@ -53,7 +54,7 @@ from telegram.ext import (  # noqa: E402
 from telegram.helpers import create_deep_linked_url  # noqa: E402
 from telegram.request import HTTPXRequest  # noqa: E402
 
-from handlers.commands.slash import MODERATOR_COMMANDS  # noqa: E402
+from handlers.commands.slash import MODERATOR_COMMANDS, TEACHING_COMMANDS  # noqa: E402
 from handlers.commands.slash import parse as parse_command  # noqa: E402
 from handlers.config import Config  # noqa: E402
 from handlers.detectors.redaction import redact  # noqa: E402
@@ -62,6 +63,7 @@ from handlers.platforms import PLATFORMS  # noqa: E402
 from runtime.outgoing import (  # noqa: E402
     BanMember,
     HandoffPost,
+    LiftMember,
     Post,
     PrivateMessage,
     RemoveMessage,
@@ -339,10 +341,33 @@ class TelegramChannel(Channel):
         await self.dispatcher.deliver(items)
 
     async def on_callback(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        # Our buttons are links; answer anything else so the client stops spinning.
-        if update.callback_query:
+        """A staff alert's button: run the same command a moderator could type. Only in the
+        staff chat (a forwarded copy of the alert elsewhere must not work) and only for a
+        moderator; anything else is answered so the client stops spinning."""
+        query = update.callback_query
+        if query is None:
+            return
+        match = _CASE_BUTTON.match(query.data or "")
+        chat = query.message.chat if query.message else None
+        if match is None or chat is None or str(chat.id) != self.staff_chat:
             with contextlib.suppress(TelegramError):
-                await update.callback_query.answer()
+                await query.answer()
+            return
+        user = self._user(query.from_user)
+        if not await self.is_moderator(str(chat.id), user.id, True):
+            with contextlib.suppress(TelegramError):
+                await query.answer(self.service.say("not_moderator", "en"), show_alert=True)
+            return
+        case, op = match.groups()
+        message = Message(channel="telegram", chat_id=str(chat.id),
+                          message_id=f"button:{query.id}", user=user, text=f"/{op} #{case}",
+                          public=True, moderator=True, staff_chat=True, date=time.time())
+        items = await self.service.handle_off_loop(message, update_key=f"u{update.update_id}")
+        with contextlib.suppress(TelegramError):
+            await query.answer()
+            if items:   # decided now (not a repeat of an update seen before): buttons go
+                await query.edit_message_reply_markup(reply_markup=None)
+        await self.dispatcher.deliver(items)
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("handling an update failed: %s: %s", type(context.error).__name__,
@@ -516,7 +541,7 @@ class TelegramChannel(Channel):
             raise DeliveryError(f"forbidden: {exc.message}", permanent=True,
                                 unreachable=private) from None
         except BadRequest as exc:
-            if isinstance(action, (RemoveMessage, RestrictMember, BanMember)):
+            if isinstance(action, (RemoveMessage, RestrictMember, BanMember, LiftMember)):
                 await self._tell_staff_cannot(action, exc.message)
             raise DeliveryError(f"bad request: {exc.message}", permanent=True) from None
         except InvalidToken as exc:
@@ -575,12 +600,30 @@ class TelegramChannel(Channel):
     async def ban(self, action: BanMember, item: OutboxItem) -> None:
         await self.app.bot.ban_chat_member(int(action.chat_id), int(action.user_id))
 
+    @handles(LiftMember)
+    async def lift(self, action: LiftMember, item: OutboxItem) -> None:
+        if action.unban:   # only_if_banned: never kicks a member who is still in the group
+            await self.app.bot.unban_chat_member(int(action.chat_id), int(action.user_id),
+                                                 only_if_banned=True)
+        else:
+            await self.app.bot.restrict_chat_member(int(action.chat_id), int(action.user_id),
+                                                    ChatPermissions.all_permissions())
+
     @handles(StaffPost)
     async def staff_post(self, action: StaffPost, item: OutboxItem) -> Delivered | None:
         if not self.staff_chat:
             log.warning("staff: %s", redact(action.text))
             return None
-        return await self._send(int(self.staff_chat), action.text)
+        markup = None
+        if action.case_id:
+            # The staff alert's decisions, as buttons (the same as /undo, /ban, /notscam #case).
+            say = self.service.say
+            markup = InlineKeyboardMarkup([[
+                InlineKeyboardButton(say("button_undo", "en"), callback_data=f"case:{action.case_id}:undo"),
+                InlineKeyboardButton(say("button_ban", "en"), callback_data=f"case:{action.case_id}:ban"),
+                InlineKeyboardButton(say("button_notscam", "en"),
+                                     callback_data=f"case:{action.case_id}:notscam")]])
+        return await self._send(int(self.staff_chat), action.text, markup=markup)
 
     async def _send(self, chat_id: int, text: str, reply_to: Any = None, thread_id: Any = None,
                     markup: InlineKeyboardMarkup | None = None) -> Delivered:
@@ -592,7 +635,7 @@ class TelegramChannel(Channel):
             disable_web_page_preview=True)
         return Delivered(self._link(sent), str(sent.chat_id), str(sent.message_id))
 
-    async def _tell_staff_cannot(self, action: RemoveMessage | RestrictMember | BanMember,
+    async def _tell_staff_cannot(self, action: RemoveMessage | RestrictMember | BanMember | LiftMember,
                                  reason: str) -> None:
         """The bot lacks the right (not an admin, message too old): moderators must act."""
         op = {"remove": "delete"}.get(action.kind, action.kind)
@@ -614,7 +657,10 @@ def _moderator_command(text: str) -> bool:
 def _names_a_target(text: str) -> bool:
     """A command that acts on the message it replies to according to who wrote it."""
     parsed = parse_command(text)
-    return parsed is not None and parsed[0] == "report"
+    return parsed is not None and parsed[0] in ("report", *TEACHING_COMMANDS)
+
+
+_CASE_BUTTON = re.compile(r"^case:(\d{1,9}):(undo|ban|notscam)$")
 
 
 __all__ = ["TelegramChannel"]

@@ -24,7 +24,7 @@ from typing import Any
 import requests
 import tweepy
 
-from runtime.outgoing import HandoffPost, Post, PrivateMessage, RemoveMessage
+from runtime.outgoing import HandoffPost, Post, PrivateMessage, RemoveMessage, RestoreMessage
 from runtime.ports import Channel, Delivered, DeliveryError, OutboxItem, handles
 
 from .twitter_api import LimitHit, XApi, describe_error, make_client
@@ -176,9 +176,19 @@ class TwitterChannel(Channel):
 
     @handles(RemoveMessage)
     async def remove(self, action: RemoveMessage, item: OutboxItem) -> None:
+        if action.own:   # the bot's own post (a moderator's /wrong): deleted
+            await self.api.call("delete", self.client.delete_tweet, str(action.message_id),
+                                user_auth=True)
+            return
         # X has no deleting others' posts: hiding the reply is what the owner of the
         # conversation can do.
         await self._hide(action.message_id)
+
+    @handles(RestoreMessage)
+    async def restore(self, action: RestoreMessage, item: OutboxItem) -> None:
+        """Staff found a hidden reply was not a scam: shown again."""
+        await self.api.call("hide", self.client.unhide_reply, str(action.message_id),
+                            user_auth=True)
 
     async def _post(self, item_id: int, text: str, reply_to: str | None) -> str:
         """A public reply: one post, or a short thread, each ≤ 280 characters."""

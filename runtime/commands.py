@@ -18,14 +18,16 @@ from handlers.replies.texts import Texts
 from store import Store, Ticket, normalize_reference
 
 from .outgoing import Outgoing, Post, PrivateMessage, StaffPost, answer
+from .teaching import Teaching
 
 # One item of platform work: (channel, what, ticket reference that makes it must-arrive).
 Planned = tuple[str, Outgoing, "str | None"]
 
 
-class CommandRunner:
+class CommandRunner(Teaching):
     def __init__(self, store: Store, knowledge: Callable[[], Knowledge], staff_channel: str,
                  health: Callable[[], list[str]] = list) -> None:
+        self.pending = []
         self.store = store
         self._knowledge = knowledge    # the knowledge in force (a /reload swaps it)
         self.staff_channel = staff_channel

@@ -58,3 +58,37 @@ def tickets_command(config: Config, args: argparse.Namespace) -> int:
         return 0
     finally:
         store.close()
+
+
+def examples_command(config: Config, args: argparse.Namespace) -> int:
+    """`python bot.py examples list|export|drop ID`: what moderators taught, for review. A
+    running bot sees a drop at its next start or /reload of the files."""
+    store = Store(config.resolve(config.database))
+    try:
+        if args.action == "drop":
+            if not (args.id or "").lstrip("#").isdigit():
+                print("usage: bot.py examples drop ID (the number `examples list` shows)",
+                      file=sys.stderr)
+                return 2
+            number = int(args.id.lstrip("#"))
+            if not store.drop_example(number):
+                print(f"no example #{number}", file=sys.stderr)
+                return 1
+            print(f"dropped example #{number}")
+            return 0
+        rows = store.examples(args.kind)
+        if args.action == "export":
+            for r in rows:   # JSON Lines: one example per line, texts as stored (redacted)
+                print(json.dumps(r, ensure_ascii=False))
+            return 0
+        if not rows:
+            print("no examples yet: moderators teach with /scam, /notscam, /faq ID and /wrong")
+            return 0
+        print(f"{'id':>5}  {'kind':<10} {'entry':<24} {'by':<16} {'when':<20} text")
+        for r in rows:
+            text = " ".join(r["text"].split())
+            print(f"{r['id']:>5}  {r['kind']:<10} {r['faq_id'] or '-':<24} {r['added_by']:<16} "
+                  f"{_when(r['at']):<20} {text[:80]}")
+        return 0
+    finally:
+        store.close()

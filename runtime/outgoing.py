@@ -63,6 +63,8 @@ class Post(Outgoing):
     quote: bool = True
     faq_cooldown_key: str | None = None   # where the answer lands is remembered for the cooldown
     merge: str | None = None              # "scam-warning": one per minute per chat
+    answers_faq: str | None = None        # the FAQ entry this answer is (for /wrong)
+    question: str | None = None           # what it answered, redacted (for /wrong)
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,8 @@ class HandoffPost(Outgoing):
     token: str | None = None
     user_started: bool = False
     unreachable_of: int | None = None   # the outbox item whose DM was refused
+    answers_faq: str | None = None      # the FAQ entry it carries or points to (for /wrong)
+    question: str | None = None         # what it answered, redacted (for /wrong)
 
 
 @dataclass(frozen=True)
@@ -106,6 +110,27 @@ class RemoveMessage(Outgoing):
     chat_id: str = ""
     message_id: str = ""
     user_id: str = ""
+    own: bool = False     # the bot's own post (/wrong): deleted, on X too
+
+
+@dataclass(frozen=True)
+class RestoreMessage(Outgoing):
+    """Show again a message the bot hid (X), when staff found it was not a scam."""
+
+    kind: ClassVar[str] = "restore"
+    chat_id: str = ""
+    message_id: str = ""
+    user_id: str = ""
+
+
+@dataclass(frozen=True)
+class LiftMember(Outgoing):
+    """Take back a mute (and a ban, with `unban`) the bot applied."""
+
+    kind: ClassVar[str] = "lift"
+    chat_id: str = ""
+    user_id: str = ""
+    unban: bool = False
 
 
 @dataclass(frozen=True)
@@ -136,6 +161,7 @@ class StaffPost(Outgoing):
     ref: str | None = None     # the ticket it is about: staff may answer by replying to it
     priority: str = "normal"
     unreachable_of: int | None = None
+    case_id: int | None = None  # a moderation case staff can undo from the post (buttons)
 
 
 @dataclass(frozen=True)
@@ -176,6 +202,6 @@ def answer(message: Message, text: str, private: bool = False) -> tuple[str, Out
                                  public=message.public, text=text)
 
 
-__all__ = ["PRIORITIES", "BanMember", "HandoffPost", "Outgoing", "Post", "PrivateMessage",
-           "ReloadFiles", "RemoveMessage", "RestrictMember", "StaffPost", "UnknownOutgoing",
-           "answer", "from_row"]
+__all__ = ["PRIORITIES", "BanMember", "HandoffPost", "LiftMember", "Outgoing", "Post",
+           "PrivateMessage", "ReloadFiles", "RemoveMessage", "RestoreMessage", "RestrictMember",
+           "StaffPost", "UnknownOutgoing", "answer", "from_row"]

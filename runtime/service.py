@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from handlers.core import Knowledge, decide, needs_embedding
 from handlers.detectors.redaction import redact
+from handlers.learned import NO_MEMORY
 from handlers.loading import ConfigError
 from handlers.model import (
     Action,
@@ -50,6 +51,7 @@ from store import Store
 from .commands import CommandRunner, Planned
 from .embedding import embed_message
 from .history import StoreHistory, faq_key, reminder_key, unsettled_key
+from .learning import add_lesson, lessons_from_store
 from .outgoing import (
     BanMember,
     HandoffPost,
@@ -91,6 +93,7 @@ class SupportService:
         self.commands = CommandRunner(store, lambda: self.kb, staff_channel, health)
         self._worker: ThreadPoolExecutor | None = None
         self.recent = RecentMessages()      # members' last messages: memory only, never stored
+        self.learned = NO_MEMORY            # what moderators taught (see load_lessons)
 
     def say(self, key: str, lang: str, **values: object) -> str:
         """A sentence in the running knowledge's words (the operator's overrides included)."""
@@ -108,7 +111,10 @@ class SupportService:
         if self.files is None:
             return "no files to reload from"
         try:
-            return self.files.load()
+            kb = self.files.load()
+            if kb.semantic is not None and kb.semantic.model_id != self.learned.model_id:
+                kb.learned = lessons_from_store(self.store, kb)   # another encoder: re-embed
+            return kb
         except ConfigError as exc:
             return str(exc)
         except Exception as exc:  # noqa: BLE001 - the running knowledge must survive anything
@@ -118,6 +124,9 @@ class SupportService:
     def swap(self, kb: Knowledge) -> None:
         """Put new knowledge in force. One assignment; `handle()` reads `self.kb` once, so each
         message is decided wholly by the old knowledge or wholly by the new."""
+        if len(kb.learned) or (kb.semantic is not None
+                               and kb.semantic.model_id != self.learned.model_id):
+            self.learned = kb.learned
         self.kb = kb
 
     def reload_notice(self, outcome: Knowledge | str) -> list[OutboxItem]:
@@ -162,6 +171,8 @@ class SupportService:
         """Decide about a message and persist everything; None if it was handled before."""
         now = self.clock()
         kb = self.kb   # read once: a /reload swapping it meanwhile never mixes old and new
+        if kb.learned is not self.learned:
+            kb.learned = self.learned
         history = StoreHistory(self.store, kb.config, now, self.recent)
         vector = embed_message(kb.config.embedding, message.text) \
             if kb.semantic is not None and needs_embedding(message) else None
@@ -178,14 +189,57 @@ class SupportService:
                 self.store.remember_message(message.channel, message.chat_id, message.message_id,
                                             message.user.id, message.user.username, message.link, now)
             self._count(decision)
+            case_id = None
             if message.public and (decision.scam or decision.impersonator):
                 # Counted per member and chat, so the next offence takes the next step.
                 check = next((f.check for f in decision.findings
                               if f.label in ("scam", "impersonator")), "scam")
                 self.store.add_strike(message.channel, message.chat_id, message.user.id, check, now)
-            items = self._materialize(message, decision, now)
+                case_id = self._open_case(message, decision, check, now)
+            self.commands.pending.clear()
+            try:
+                items = self._materialize(message, decision, now, case_id)
+            except BaseException:
+                self.commands.pending.clear()   # rolled back: nothing was learned
+                raise
+        self._apply_lessons()
         self._log(message, decision)
         return items
+
+    # --- what moderators taught ----------------------------------------------------------------
+
+    def _open_case(self, message: Message, decision: Decision, check: str, now: float) -> int | None:
+        """A moderation the bot did on its own, kept so staff can undo it from the alert."""
+        done = tuple(dict.fromkeys(
+            {"delete": "hide" if platform(message.channel).removes == "hide" else "delete",
+             "hide": "hide", "restrict": "restrict", "ban": "ban"}[a.name]
+            for a in decision.actions
+            if isinstance(a, (Delete, Hide, Restrict, Ban)) and not getattr(a, "message_id", None)))
+        if not done:
+            return None   # warned only, or a dry run: nothing to undo
+        label = "scam" if decision.scam else "impersonator"
+        return self.store.open_case(message.channel, message.chat_id, message.message_id,
+                                    message.user.id, message.user.username, label, check,
+                                    _member_text(decision, message.text), done, now)
+
+    def _apply_lessons(self) -> None:
+        """Examples a moderator's command stored (and the transaction committed) count from
+        the next message on."""
+        lessons, self.commands.pending[:] = list(self.commands.pending), []
+        for example in lessons:
+            self.learned = add_lesson(self.learned, example, self.kb)
+
+    def load_lessons(self) -> None:
+        """Everything moderators taught before, from the store (at start and after a reload
+        that changed the encoder)."""
+        self.learned = lessons_from_store(self.store, self.kb)
+
+    def forget_lesson(self, example_id: int) -> bool:
+        """`examples drop`: out of the store and out of memory."""
+        with self.store.atomic():
+            dropped = self.store.drop_example(example_id)
+        self.learned = self.learned.without(example_id)
+        return dropped
 
     def _count(self, decision: Decision) -> None:
         """Counters for /stats (numbers only, nothing about anyone)."""
@@ -215,11 +269,15 @@ class SupportService:
     def _add(self, channel: str, action: Outgoing, ref: str | None, now: float) -> OutboxItem:
         return OutboxItem(self.store.add_outbox(channel, action.to_row(), ref, now), channel, action, ref)
 
-    def _materialize(self, message: Message, decision: Decision, now: float) -> list[OutboxItem]:
+    def _materialize(self, message: Message, decision: Decision, now: float,
+                     case_id: int | None = None) -> list[OutboxItem]:
         words = self.reply_language(decision.lang)
         items: list[OutboxItem] = []
         for action in decision.actions:
             for channel, out, ref in self._outgoing(message, decision, action, words, now):
+                if case_id is not None and isinstance(out, StaffPost) and out.topic == "alert":
+                    out = out.replace(case_id=case_id, text=out.text + "\n" + self.say(
+                        "case_alert_hint", "en", case=case_id))
                 if not out.check:
                     out = out.replace(check=action.check)
                 items.append(self._add(channel, out, ref, now))
@@ -236,7 +294,10 @@ class SupportService:
             faq_id = getattr(action, "faq_id", None)
             cooldown = faq_key(message, faq_id) if isinstance(action, Reply) and faq_id \
                 and message.public else None
-            post = Post(**here, public=message.public, text=action.text, faq_cooldown_key=cooldown)
+            answered = isinstance(action, Reply) and faq_id and not decision.withhold_text
+            post = Post(**here, public=message.public, text=action.text, faq_cooldown_key=cooldown,
+                        answers_faq=faq_id if answered else None,
+                        question=_clean(decision, message.text)[:500] if answered else None)
             booked = self._book(message, post, now) if action.text else post
             if booked is None:
                 return []
@@ -328,11 +389,15 @@ class SupportService:
                 context=action.private_text, now=now)
             user = self.store.user(message.channel, message.user.id)
             started = bool(user and user["started"])
+        # An FAQ answer (or the pointer to a private one): /wrong on it teaches the entry.
+        answered = bool(decision.faq) and action.topic == decision.faq and message.public \
+            and not decision.withhold_text
         return HandoffPost(chat_id=message.chat_id, reply_to=message.message_id,
                            thread_id=message.thread_id, user_id=message.user.id,
                            public=message.public, text=action.public_text,
                            private_text=action.private_text, topic=action.topic, token=token,
-                           user_started=started)
+                           user_started=started, answers_faq=decision.faq if answered else None,
+                           question=_clean(decision, message.text)[:500] if answered else None)
 
     def _open_ticket(self, message: Message, decision: Decision, action: OpenTicket, words: str,
                      now: float) -> list[Planned]:
@@ -580,6 +645,15 @@ class SupportService:
             if isinstance(action, StaffPost) and action.ref and delivered.message_id:
                 self.store.remember_staff_post(item.channel, str(delivered.chat_id),
                                                delivered.message_id, action.ref)
+            if isinstance(action, StaffPost) and action.case_id and delivered.message_id:
+                self.store.remember_case_post(item.channel, str(delivered.chat_id),
+                                              delivered.message_id, action.case_id)
+            if isinstance(action, (Post, HandoffPost)) and action.answers_faq and \
+                    delivered.message_id:
+                # Which question the answer was for: a moderator's /wrong on it teaches that.
+                self.store.remember_answer(item.channel, str(delivered.chat_id),
+                                           delivered.message_id, action.answers_faq,
+                                           action.question or "", None, self.clock())
 
     def failed(self, item: OutboxItem, error: str, permanent: bool, status: str = "failed") -> None:
         if permanent:

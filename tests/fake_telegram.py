@@ -56,6 +56,7 @@ class FakeTelegram:
         self.confirmed_offset = 0
         self._delivered_at = 0.0
         self.webhook: dict | None = None
+        self.posted: list[dict] = []    # the bot's messages as Telegram stored them
 
     # --- lifecycle ---------------------------------------------------------------------------
 
@@ -157,6 +158,13 @@ class FakeTelegram:
             "old_chat_member": {"status": "left", "user": BOT},
             "new_chat_member": _admin(BOT) if status == "administrator" else
             {"status": status, "user": BOT}})
+
+    def press(self, posted: dict, data: str, user: dict, chat: dict | None = None) -> None:
+        """A user taps an inline button of one of the bot's messages (`chat`: where the copy
+        of the message they tapped is)."""
+        message = dict(posted, chat=chat or posted["chat"])
+        self.push("callback_query", {"id": str(next(self._update_ids) + 10_000), "from": user,
+                                     "chat_instance": "ci-1", "data": data, "message": message})
 
     def outage(self, chat_id: int, seconds: float) -> None:
         """Sending to this chat fails with 500 for a while, as in a Telegram incident."""
@@ -266,6 +274,9 @@ class FakeTelegram:
                "from": BOT, "text": params.get("text", "")}
         if params.get("message_thread_id"):
             msg["message_thread_id"] = int(params["message_thread_id"])
+        if params.get("reply_markup"):
+            msg["reply_markup"] = params["reply_markup"]
+        self.posted.append(msg)
         return msg
 
     def _m_deleteMessage(self, params: dict) -> bool:

@@ -40,7 +40,13 @@ PRIORITY_FLAGS = {"!urgent": "urgent", "!high": "high", "!normal": "normal", "!l
 TICKET_FILTERS = ("open", "mine", "overdue", "urgent", "all")
 
 TICKET_COMMANDS = ("tickets", "assign", "reply", "note", "close", "reopen", "reload", "stats")
-MODERATOR_COMMANDS = ("escalate", *TICKET_COMMANDS)
+# Moderators teach the bot, as a reply to the message in question.
+TEACHING_COMMANDS = ("scam", "spam", "notscam", "faq", "wrong")
+# Decisions on one of the bot's moderation cases (the staff alert's buttons run these); only in
+# the staff chat or a DM, so another bot's /ban in a group is none of ours.
+CASE_COMMANDS = ("undo", "ban")
+MODERATOR_COMMANDS = ("escalate", *TICKET_COMMANDS, *TEACHING_COMMANDS, *CASE_COMMANDS)
+_CASE = re.compile(r"^#?(\d{1,9})$")
 
 
 def parse(text: str) -> tuple[str, str] | None:
@@ -64,6 +70,9 @@ def decide_command(message: Message, kb: Knowledge, state: State) -> Decision:
     def done(*actions, reason: str = f"/{name}") -> Decision:
         return Decision(lang=lang, findings=(finding,), actions=tuple(actions), reason=reason)
 
+    if name in CASE_COMMANDS and message.public and not message.staff_chat:
+        return Decision(lang=lang, reason=f"/{name} in a group: not ours (case decisions run "
+                                          "in the staff chat)")
     if name in MODERATOR_COMMANDS:
         if not message.moderator:
             return done(Reply(check="not-a-moderator", text=say("not_moderator", words)),
@@ -72,12 +81,24 @@ def decide_command(message: Message, kb: Knowledge, state: State) -> Decision:
             # Ticket lists and replies stay among staff: never run where members read along.
             return done(Reply(check="wrong-place", text=say("ticket_commands_place", words)),
                         reason=f"/{name} in a group: ticket commands run in the staff chat or a DM")
-        params, problem = _moderator_params(name, rest, message)
+        params, problem = _teaching_params(name, rest, message, kb) \
+            if name in TEACHING_COMMANDS or name in CASE_COMMANDS else \
+            _moderator_params(name, rest, message)
+        if problem == "member-only":
+            return done(Reply(check="teach-refused", text=say("teach_not_member", words)),
+                        reason=f"/{name}: the message is from the bot, staff or an official account")
+        if problem.startswith("unknown entry"):
+            return done(Reply(check="usage", text=say(
+                "faq_unknown_entry", words, entry=params["faq"],
+                entries=", ".join(e.id for e in kb.faq.entries[:40]))),
+                reason=f"/{name}: {problem}")
         if problem:
             return done(Reply(check="usage", text=say("usage", words, usage=USAGE[name])),
                         reason=f"/{name}: {problem}")
         if name == "reload":
             return done(Reload(check="command"))
+        if name == "spam":
+            name = "scam"
         return done(Command(check="command", command=name, args=tuple(rest.split()),
                             moderator=True, params=tuple(sorted(params.items()))))
     if name in ("help", "start") and not (name == "start" and rest):
@@ -115,7 +136,40 @@ USAGE = {
     "ticket": "/ticket [REF]",
     "verify": "/verify @username",
     "report": "/report (as a reply to the message, in the group)",
+    "scam": "/scam (alias /spam) as a reply to the member's message",
+    "spam": "/spam (alias of /scam) as a reply to the member's message",
+    "notscam": "/notscam as a reply to the member's message or to the bot's alert, or /notscam #CASE",
+    "faq": "/faq ENTRY_ID as a reply to the member's question",
+    "wrong": "/wrong as a reply to the bot's answer",
+    "undo": "/undo #CASE (the number in the bot's alert)",
+    "ban": "/ban #CASE (the number in the bot's alert)",
 }
+
+
+def _teaching_params(name: str, rest: str, message: Message, kb: Knowledge) -> tuple[dict, str]:
+    """(parameters, "") when the command can be carried out, else ({}, what is wrong)."""
+    args = rest.split()
+    target = message.reply_to
+    if name in CASE_COMMANDS or (name == "notscam" and args):
+        m = _CASE.match(args[0]) if len(args) == 1 else None
+        return ({"case": m.group(1)}, "") if m else ({}, "expected a case number")
+    if target is None or target.message_id == message.message_id:
+        return {}, "not a reply"
+    if name == "wrong":
+        if not message.reply_to_bot:
+            return {}, "not a reply to the bot's answer"
+        return {}, ""
+    if name == "notscam" and message.reply_to_bot:
+        return {"alert": target.message_id}, ""   # the bot's alert about the case
+    if target.user.is_bot or target.moderator or kb.safety.is_official(target):
+        return {}, "member-only"
+    if name == "faq":
+        if len(args) != 1:
+            return {}, "expected one entry id"
+        if not any(e.id == args[0] for e in kb.faq.entries):
+            return {"faq": args[0]}, f"unknown entry {args[0]!r}"
+        return {"faq": args[0]}, ""
+    return ({}, "") if not args else ({}, "takes no arguments")
 
 
 def _moderator_params(name: str, rest: str, message: Message) -> tuple[dict, str]:
