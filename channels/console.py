@@ -2,7 +2,8 @@
 
 You type as a member of a public group; `:dm` moves you to a private chat with the bot,
 `:as NAME` makes you someone else, `:mod` makes you a moderator, `:reply N text` answers
-message #N (for /escalate). Every action the bot takes is printed, including what it would
+message #N (for /escalate, /scam, /faq ID; the bot's posts are numbered too, for /wrong and,
+in the staff chat, /notscam). Every action the bot takes is printed, including what it would
 delete, whom it would message privately and what it posts to the staff channel. Works with
 piped stdin too, which is how the tests drive it.
 """
@@ -35,14 +36,15 @@ from runtime.service import RUNTIME, SupportService
 
 GROUP = "console-group"
 STAFF = "console-staff"
-_NUMBER = re.compile(r"[0-9]{1,9}")
+_NUMBER = re.compile(r"b?[0-9]{1,9}")   # b3: the bot's third post
 HELP = """Console channel — you are {user} in the public group.
   type a message         talk in the current chat
   :dm / :group           switch to a private chat with the bot / back to the group
   :staff                 switch to the staff chat (ticket commands work there and in :dm)
   :as NAME               become member NAME (a new name is a new member)
   :mod                   become the moderator "{mod}"
-  :reply N text          reply to message #N (e.g. ":reply 3 /escalate !urgent")
+  :reply N text          reply to message #N (e.g. ":reply 3 /escalate !urgent", ":reply 3 /scam",
+                         ":reply 3 /faq withdrawal-fees"; ":reply b2 /wrong" to the bot's post #b2)
   :edit N text           edit your message #N (edits are checked like new messages)
   :help / :quit"""
 
@@ -53,6 +55,7 @@ class Session:
     private: bool = False
     staff: bool = False
     counter: int = 0
+    bot_counter: int = 0
     run_id: str = field(default_factory=lambda: secrets.token_hex(3))
     messages: dict[int, Message] = field(default_factory=dict)
 
@@ -128,11 +131,14 @@ class ConsoleChannel(Channel):
         elif verb in ("reply", "edit"):
             number, _, text = rest.strip().partition(" ")
             # Plain digits, short: int() refuses "²" and numbers of 4,300+ digits.
-            target = self.session.messages.get(int(number)) if _NUMBER.fullmatch(number) else None
+            key = number.lstrip("#").lower()
+            target = self.session.messages.get(key) if _NUMBER.fullmatch(key) else None
             if target is None or not text.strip():
-                self._print(f"usage: :{verb} N text  (N is a message number shown as #N)")
+                self._print(f"usage: :{verb} N text  (N is a message number shown as #N or #bN)")
             elif verb == "reply":
                 self.say(text, reply_to=target)
+            elif target.user.is_bot:
+                self._print("the bot's posts cannot be edited; :edit N takes a member's message")
             else:
                 self.say(text, edit_of=target)
         else:
@@ -153,11 +159,12 @@ class ConsoleChannel(Channel):
         message = Message(
             channel="console", chat_id=chat, message_id=f"{s.run_id}-{number}", user=user,
             text=text, public=not s.private, reply_to=reply_to,
-            reply_to_bot=False, mentions_bot="@bot" in text.lower(), edited=edit_of is not None,
+            reply_to_bot=bool(reply_to and reply_to.user.is_bot),
+            mentions_bot="@bot" in text.lower(), edited=edit_of is not None,
             moderator=s.staff or s.user in self.service.kb.config.moderators.console,
             staff_chat=s.staff,
             date=time.time(), link=f"console://{chat}/{number}")
-        s.messages[number] = message
+        s.messages[str(number)] = message
         if not self.interactive or edit_of is None:
             self._print(f"  (#{number}{' edited' if edit_of else ''})")
         items = self.service.handle(message)
@@ -194,15 +201,18 @@ class ConsoleChannel(Channel):
             return None
         where = f"reply to {target}" if action.public else "in private"
         self._print(f"  bot ({where}): {action.text}")
-        return Delivered(f"the bot's answer to {target}")
+        if not action.public:
+            return Delivered(f"the bot's answer to {target}")
+        return self._bot_post(GROUP, action.text, f"the bot's answer to {target}")
 
     @handles(HandoffPost)
-    def handoff(self, action: HandoffPost, item: OutboxItem) -> None:
+    def handoff(self, action: HandoffPost, item: OutboxItem) -> Delivered | None:
         self._print(f"  bot (reply to {self._number(action.reply_to)}): {action.text}")
         if action.token:
             self._print(f"    [button: Continue privately → in the DM send /start {action.token}]")
         if action.private_text and (action.user_started or not action.token):
             self._print(f"  bot → private to @{action.user_id}: {action.private_text}")
+        return self._bot_post(GROUP, action.text) if action.public else None
 
     @handles(PrivateMessage)
     def private_message(self, action: PrivateMessage, item: OutboxItem) -> None:
@@ -230,10 +240,25 @@ class ConsoleChannel(Channel):
         self._print(f"  bot shows {self._number(action.message_id)} again [{action.check}]")
 
     @handles(StaffPost)
-    def staff_post(self, action: StaffPost, item: OutboxItem) -> None:
+    def staff_post(self, action: StaffPost, item: OutboxItem) -> Delivered:
         self._print("  [staff channel] " + action.text.replace("\n", "\n                  "))
+        return self._bot_post(STAFF, action.text)
 
     # --- helpers -------------------------------------------------------------------------------
+
+    def _bot_post(self, chat: str, text: str, link: str | None = None) -> Delivered:
+        """The bot's post gets a number too, so a moderator can `:reply N /wrong` to an answer
+        or `:reply N /notscam` to a staff alert."""
+        s = self.session
+        s.bot_counter += 1
+        number = f"b{s.bot_counter}"
+        message_id = f"{s.run_id}-{number}"
+        s.messages[number] = Message(
+            channel="console", chat_id=chat, message_id=message_id,
+            user=User(id="bot", username="bot", name="Bot", is_bot=True), text=text,
+            public=True, staff_chat=chat == STAFF, link=f"console://{chat}/{number}")
+        self._print(f"  (#{number})")
+        return Delivered(link or f"console://{chat}/{number}", chat, message_id)
 
     def _number(self, message_id: str | None) -> str:
         if not message_id:

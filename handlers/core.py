@@ -149,7 +149,9 @@ def decide(message: Message, kb: Knowledge, state: State = NO_HISTORY,
                     strict_redaction=safety.window_phrase, withhold_text=safety.withheld,
                     candidates=tuple(Candidate(c.entry.id, c.probability, c.features[1],
                                                c.features[FEATURES.index("lex")])
-                                     for c in ranked[:3]))
+                                     for c in ranked[:3]),
+                    safety_scores=tuple((label, p, kb.heads.heads[label].threshold)
+                                        for label, p in safety.scores.items()) if kb.heads else ())
 
 
 def _taught_choice(choice, ranked: list, kb: Knowledge, vector: np.ndarray, public: bool,

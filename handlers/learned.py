@@ -70,10 +70,22 @@ class LearnedMemory:
         vectors = self.vectors[keep] if self.vectors is not None and keep else None
         return LearnedMemory(tuple(self.examples[i] for i in keep), vectors, self.model_id)
 
+    def with_newer(self, other: LearnedMemory) -> LearnedMemory:
+        """This memory plus what `other` learned after it was read (examples with higher ids),
+        when both read the same encoder's vectors."""
+        last = max((e.id for e in self.examples), default=0)
+        newer = [i for i, e in enumerate(other.examples) if e.id > last]
+        if not newer or other.vectors is None or other.model_id != self.model_id:
+            return self
+        out = self
+        for i in newer:
+            out = out.with_example(other.examples[i], other.vectors[i])
+        return out
+
     def nearest(self, vector: np.ndarray | None, kind: str,
                 faq_id: str | None = None) -> Nearest | None:
         """The closest example of this kind (and entry), if any."""
-        if vector is None or self.vectors is None:
+        if vector is None or self.vectors is None or self.vectors.shape[1] != len(vector):
             return None
         rows = [i for i, e in enumerate(self.examples)
                 if e.kind == kind and (faq_id is None or e.faq_id == faq_id)]

@@ -251,6 +251,8 @@ class Decision:
     withhold_text: bool = False
     # The FAQ entries the learned model weighed, most probable first (for `triage --explain`).
     candidates: tuple[Candidate, ...] = ()
+    # Each safety head's probability and threshold: (label, p, threshold), for `--explain`.
+    safety_scores: tuple[tuple[str, float, float], ...] = ()
 
     @property
     def action_names(self) -> list[str]:

@@ -177,6 +177,9 @@ def _message_result(row_id: Any, message: Message, kb: Knowledge, explain: bool 
         result["candidates"] = [{"faq": c.faq, "p": round(c.probability, 3),
                                  "similarity": round(c.similarity, 3),
                                  "lexical": round(c.lexical, 3)} for c in decision.candidates]
+        # The learned safety checks' scores, fired or not (a rule's finding has no score).
+        result["safety_scores"] = {label: {"p": round(p, 3), "threshold": round(t, 4)}
+                                   for label, p, t in decision.safety_scores}
     return result
 
 

@@ -112,8 +112,8 @@ class SupportService:
             return "no files to reload from"
         try:
             kb = self.files.load()
-            if kb.semantic is not None and kb.semantic.model_id != self.learned.model_id:
-                kb.learned = lessons_from_store(self.store, kb)   # another encoder: re-embed
+            # The lessons as stored now (a drop from the command line counts from here on).
+            kb.learned = lessons_from_store(self.store, kb)
             return kb
         except ConfigError as exc:
             return str(exc)
@@ -124,9 +124,9 @@ class SupportService:
     def swap(self, kb: Knowledge) -> None:
         """Put new knowledge in force. One assignment; `handle()` reads `self.kb` once, so each
         message is decided wholly by the old knowledge or wholly by the new."""
-        if len(kb.learned) or (kb.semantic is not None
-                               and kb.semantic.model_id != self.learned.model_id):
-            self.learned = kb.learned
+        if kb.learned.model_id or len(kb.learned):
+            # Read while the files loaded; what was taught meanwhile is kept too.
+            self.learned = kb.learned.with_newer(self.learned)
         self.kb = kb
 
     def reload_notice(self, outcome: Knowledge | str) -> list[OutboxItem]:

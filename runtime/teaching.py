@@ -143,7 +143,7 @@ class Teaching:
             out.append((case.channel, RestoreMessage(**ids, message_id=case.message_id), None))
             said.append("post unhidden")
         elif "delete" in case.done:
-            said.append("the message stays deleted (the member may post it again)")
+            said.append("the deleted message cannot be restored (the member may post it again)")
         self.store.lift_strike(case.channel, case.chat_id, case.user_id, case.at)
         return out, said
 
@@ -170,7 +170,7 @@ class Teaching:
         undone = "; ".join(said) or "nothing to lift"
         return [self._told(message, self.say("taught_notscam", words, undone=undone,
                                              example=example)),
-                *out, self._case_decided(case, f"not a scam ({undone}; example #{example})", message)]
+                *out, self._case_decided(case, f"not a scam: {undone}; example #{example}", message)]
 
     def cmd_undo(self, message: Message, action: Command, words: str, now: float) -> list[Planned]:
         case, refused = self._decide_case(message, action, words, now, "undone")
@@ -179,7 +179,7 @@ class Teaching:
         out, said = self._undo(case)
         undone = "; ".join(said) or "nothing to lift"
         return [self._told(message, self.say("mod_done", words, ref=f"#{case.id}", what=undone)),
-                *out, self._case_decided(case, f"undone ({undone})", message)]
+                *out, self._case_decided(case, f"undone: {undone}", message)]
 
     def cmd_ban(self, message: Message, action: Command, words: str, now: float) -> list[Planned]:
         case, refused = self._decide_case(message, action, words, now, "banned")

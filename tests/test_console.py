@@ -89,3 +89,27 @@ def test_restart_does_not_answer_twice(config_file):
     assert len(bot_lines(first)) == 1
     # A new run is a new conversation: the earlier answer is still in its cooldown.
     assert "answered here a few minutes ago" in bot_lines(second)[0]
+
+
+def test_moderator_teaches_in_the_console_and_the_lesson_counts_at_once(config_file):
+    pitch = ("Whoever wants in on the presale before listing, the allocation link is in my bio, "
+             "spots close tonight")
+    out = console(config_file(), pitch, ":as bob", "/scam", ":mod", ":reply 1 /scam",
+                  ":as carl", "anyone wanting presale allocation before the listing, link in my "
+                  "bio, closing tonight", ":edit b1 hello")
+    lines = bot_lines(out)
+    assert any("only moderators" in line for line in lines)       # bob is not one
+    assert "bot deletes #1 [moderator-scam]" in lines
+    assert any("Case #1: @mod marked @alice's message" in line for line in lines)
+    assert "bot deletes #4 [taught-scam]" in lines                 # carl's rewording
+    assert "the bot's posts cannot be edited" in out
+
+
+def test_wrong_on_an_answer_in_the_console(config_file):
+    out = console(config_file(), "what are the withdrawal fees?", ":mod", ":reply b1 /wrong",
+                  ":as dora", "what are the withdrawal fees?")
+    lines = bot_lines(out)
+    assert lines[0].startswith("bot (reply to #1):")
+    assert "bot deletes #b1 [moderator-wrong]" in lines
+    assert any("Removed that answer (withdrawal-fees)" in line for line in lines)
+    assert not any(line.startswith("bot (reply to #3)") for line in lines)

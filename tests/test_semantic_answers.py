@@ -120,6 +120,9 @@ def test_explain_shows_the_candidates_and_why_the_bot_abstained():
     assert out["faq"] is None and out["faq_reason"].startswith("unsure: best ")
     assert len(out["candidates"]) == 3 and all(c["p"] < out["threshold"] for c in out["candidates"])
     assert {"faq", "p", "similarity", "lexical"} <= set(out["candidates"][0])
+    # Each safety model's score beside its threshold, though none fired.
+    assert set(out["safety_scores"]) == {"scam", "urgent", "sensitive", "secret"}
+    assert all(s["p"] < s["threshold"] for s in out["safety_scores"].values())
 
 
 # --- the endpoint embedder ---------------------------------------------------------------------

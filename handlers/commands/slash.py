@@ -23,6 +23,7 @@ from handlers.model import (
     Reload,
     Reply,
     Report,
+    SendPrivate,
 )
 from handlers.platforms import platform
 from handlers.replies.texts import Texts
@@ -84,14 +85,20 @@ def decide_command(message: Message, kb: Knowledge, state: State) -> Decision:
         params, problem = _teaching_params(name, rest, message, kb) \
             if name in TEACHING_COMMANDS or name in CASE_COMMANDS else \
             _moderator_params(name, rest, message)
+        # A moderator's slip in a group is told to them alone, not to the members.
+        tell = SendPrivate if name in TEACHING_COMMANDS and message.public and \
+            not message.staff_chat else Reply
         if problem == "member-only":
-            return done(Reply(check="teach-refused", text=say("teach_not_member", words)),
+            return done(tell(check="teach-refused", text=say("teach_not_member", words)),
                         reason=f"/{name}: the message is from the bot, staff or an official account")
         if problem.startswith("unknown entry"):
-            return done(Reply(check="usage", text=say(
+            return done(tell(check="usage", text=say(
                 "faq_unknown_entry", words, entry=params["faq"],
                 entries=", ".join(e.id for e in kb.faq.entries[:40]))),
                 reason=f"/{name}: {problem}")
+        if problem and name in TEACHING_COMMANDS:
+            return done(tell(check="usage", text=say("usage", words, usage=USAGE[name])),
+                        reason=f"/{name}: {problem}")
         if problem:
             return done(Reply(check="usage", text=say("usage", words, usage=USAGE[name])),
                         reason=f"/{name}: {problem}")
