@@ -53,7 +53,18 @@ class LearnedMemory:
     examples: tuple[Example, ...] = ()
     vectors: np.ndarray | None = None       # (examples, dim), rows L2-normalised
     model_id: str = ""
+    # Read from the store when it had handed out ids up to this one: a higher id was taught
+    # after the read (a lower one missing from the memory was dropped).
+    read_up_to: int = 0
     _extended: dict = field(default_factory=dict, compare=False, repr=False)
+    # The last message's similarities to every example: one product per message, however
+    # many questions the core asks.
+    _memo: list = field(default_factory=list, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_kinds", np.asarray([e.kind for e in self.examples], dtype=object))
+        object.__setattr__(self, "_entries", np.asarray([e.faq_id or "" for e in self.examples],
+                                                        dtype=object))
 
     def __len__(self) -> int:
         return len(self.examples)
@@ -61,19 +72,20 @@ class LearnedMemory:
     def with_example(self, example: Example, vector: np.ndarray) -> LearnedMemory:
         row = np.asarray(vector, dtype=np.float32).reshape(1, -1)
         vectors = row if self.vectors is None else np.vstack([self.vectors, row])
-        return LearnedMemory((*self.examples, example), vectors, self.model_id)
+        return LearnedMemory((*self.examples, example), vectors, self.model_id, self.read_up_to)
 
     def without(self, example_id: int) -> LearnedMemory:
         keep = [i for i, e in enumerate(self.examples) if e.id != example_id]
         if len(keep) == len(self.examples):
             return self
         vectors = self.vectors[keep] if self.vectors is not None and keep else None
-        return LearnedMemory(tuple(self.examples[i] for i in keep), vectors, self.model_id)
+        return LearnedMemory(tuple(self.examples[i] for i in keep), vectors, self.model_id,
+                             self.read_up_to)
 
     def with_newer(self, other: LearnedMemory) -> LearnedMemory:
         """This memory plus what `other` learned after it was read (examples with higher ids),
         when both read the same encoder's vectors."""
-        last = max((e.id for e in self.examples), default=0)
+        last = max(self.read_up_to, max((e.id for e in self.examples), default=0))
         newer = [i for i, e in enumerate(other.examples) if e.id > last]
         if not newer or other.vectors is None or other.model_id != self.model_id:
             return self
@@ -82,26 +94,42 @@ class LearnedMemory:
             out = out.with_example(other.examples[i], other.vectors[i])
         return out
 
+    def _similarities(self, vector: np.ndarray | None) -> np.ndarray | None:
+        if vector is None or self.vectors is None or self.vectors.shape[1] != len(vector):
+            return None
+        memo = self._memo
+        if memo and memo[0] is vector:
+            return memo[1]
+        sims = self.vectors @ np.asarray(vector, dtype=np.float32)
+        memo[:] = [vector, sims]
+        return sims
+
     def nearest(self, vector: np.ndarray | None, kind: str,
                 faq_id: str | None = None) -> Nearest | None:
         """The closest example of this kind (and entry), if any."""
-        if vector is None or self.vectors is None or self.vectors.shape[1] != len(vector):
+        sims = self._similarities(vector)
+        if sims is None:
             return None
-        rows = [i for i, e in enumerate(self.examples)
-                if e.kind == kind and (faq_id is None or e.faq_id == faq_id)]
-        if not rows:
+        mask = self._kinds == kind
+        if faq_id is not None:
+            mask &= self._entries == faq_id
+        rows = np.flatnonzero(mask)
+        if not len(rows):
             return None
-        sims = self.vectors[rows] @ np.asarray(vector, dtype=np.float32)
-        best = int(np.argmax(sims))
-        return Nearest(self.examples[rows[best]], float(sims[best]))
+        best = int(rows[np.argmax(sims[rows])])
+        return Nearest(self.examples[best], float(sims[best]))
 
     def wrong_entries(self, vector: np.ndarray | None) -> dict[str, Nearest]:
         """Entries a moderator said were the wrong answer to a question like this one."""
+        sims = self._similarities(vector)
+        if sims is None:
+            return {}
         out: dict[str, Nearest] = {}
-        for faq_id in {e.faq_id for e in self.examples if e.kind == "negative" and e.faq_id}:
-            near = self.nearest(vector, "negative", faq_id)
-            if near is not None and near.similarity >= LIKE_WRONG:
-                out[faq_id] = near
+        for i in np.flatnonzero((self._kinds == "negative") & (sims >= LIKE_WRONG)):
+            example = self.examples[int(i)]
+            if example.faq_id and (example.faq_id not in out
+                                   or sims[i] > out[example.faq_id].similarity):
+                out[example.faq_id] = Nearest(example, float(sims[i]))
         return out
 
     def taught_answer(self, vector: np.ndarray | None, known: set[str]) -> Nearest | None:
@@ -114,19 +142,20 @@ class LearnedMemory:
     def extend(self, index: SemanticIndex) -> SemanticIndex:
         """The FAQ index with the taught paraphrases as more example questions of their
         entries (the answer model then weighs them like the operator's own)."""
-        rows = [i for i, e in enumerate(self.examples) if e.kind == "paraphrase"]
-        position = {entry.id: i for i, entry in enumerate(index.entries)}
-        rows = [i for i in rows if self.examples[i].faq_id in position]
-        if not rows or self.vectors is None or self.vectors.shape[1] != index.vectors.shape[1]:
-            return index
         key = id(index)
         cached = self._extended.get(key)
         if cached is not None and cached[0] is index:
             return cached[1]
+        position = {entry.id: i for i, entry in enumerate(index.entries)}
+        rows = [i for i in np.flatnonzero(self._kinds == "paraphrase")
+                if self.examples[i].faq_id in position]
+        self._extended.clear()   # one index at a time: an old one is not kept alive
+        if not rows or self.vectors is None or self.vectors.shape[1] != index.vectors.shape[1]:
+            self._extended[key] = (index, index)
+            return index
         owner = np.asarray([position[self.examples[i].faq_id] for i in rows], dtype=np.int64)
         extended = replace(index, vectors=np.vstack([index.vectors, self.vectors[rows]]),
                            owner=np.concatenate([index.owner, owner]), crowd=None)
-        self._extended.clear()
         self._extended[key] = (index, extended)
         return extended
 

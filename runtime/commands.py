@@ -28,6 +28,7 @@ class CommandRunner(Teaching):
     def __init__(self, store: Store, knowledge: Callable[[], Knowledge], staff_channel: str,
                  health: Callable[[], list[str]] = list) -> None:
         self.pending = []
+        self.dropped = []
         self.store = store
         self._knowledge = knowledge    # the knowledge in force (a /reload swaps it)
         self.staff_channel = staff_channel

@@ -23,22 +23,23 @@ def _model_id(kb: Knowledge) -> str:
 def lessons_from_store(store: Store, kb: Knowledge) -> LearnedMemory:
     """Every stored example, embedded; an empty memory when the encoder is off (the examples
     stay stored and count again once it is on)."""
-    rows = store.examples()
+    with store.atomic():   # the rows and the last id of one moment
+        rows, last = store.examples(), store.last_example_id()
     embedder = embedder_for(kb.config.embedding)
     if not rows or embedder is None or kb.semantic is None:
         if rows:
             log.warning("%d taught example(s) unused: the sentence encoder is off", len(rows))
-        return LearnedMemory(model_id=_model_id(kb))
+        return LearnedMemory(model_id=_model_id(kb), read_up_to=last)
     texts = [r["text"] for r in rows]
     try:
         cache = VectorCache(vector_cache_file(kb.config), embedder.model_id)
         vectors = cache.embed(embedder, texts)
     except EmbeddingError as exc:
         log.warning("taught examples unused until the encoder answers: %s", exc)
-        return LearnedMemory(model_id=_model_id(kb))
+        return LearnedMemory(model_id=_model_id(kb), read_up_to=last)
     examples = tuple(Example(int(r["id"]), r["kind"], r["text"], r["faq_id"], r["added_by"])
                      for r in rows)
-    return LearnedMemory(examples, np.asarray(vectors, dtype=np.float32), embedder.model_id)
+    return LearnedMemory(examples, np.asarray(vectors, dtype=np.float32), embedder.model_id, last)
 
 
 def add_lesson(memory: LearnedMemory, example: Example, kb: Knowledge) -> LearnedMemory:

@@ -189,7 +189,7 @@ class SupportService:
                 self.store.remember_message(message.channel, message.chat_id, message.message_id,
                                             message.user.id, message.user.username, message.link, now)
             self._count(decision)
-            case_id = None
+            case_id, check = None, ""
             if message.public and (decision.scam or decision.impersonator):
                 # Counted per member and chat, so the next offence takes the next step.
                 check = next((f.check for f in decision.findings
@@ -197,10 +197,12 @@ class SupportService:
                 self.store.add_strike(message.channel, message.chat_id, message.user.id, check, now)
                 case_id = self._open_case(message, decision, check, now)
             self.commands.pending.clear()
+            self.commands.dropped.clear()
             try:
-                items = self._materialize(message, decision, now, case_id)
+                items = self._materialize(message, decision, now, case_id, check)
             except BaseException:
                 self.commands.pending.clear()   # rolled back: nothing was learned
+                self.commands.dropped.clear()
                 raise
         self._apply_lessons()
         self._log(message, decision)
@@ -226,20 +228,18 @@ class SupportService:
         """Examples a moderator's command stored (and the transaction committed) count from
         the next message on."""
         lessons, self.commands.pending[:] = list(self.commands.pending), []
+        dropped, self.commands.dropped[:] = list(self.commands.dropped), []
+        for example_id in dropped:
+            self.learned = self.learned.without(example_id)
         for example in lessons:
-            self.learned = add_lesson(self.learned, example, self.kb)
+            if example.id not in dropped:
+                self.learned = add_lesson(self.learned.without(example.id), example, self.kb)
 
     def load_lessons(self) -> None:
         """Everything moderators taught before, from the store (at start and after a reload
         that changed the encoder)."""
         self.learned = lessons_from_store(self.store, self.kb)
 
-    def forget_lesson(self, example_id: int) -> bool:
-        """`examples drop`: out of the store and out of memory."""
-        with self.store.atomic():
-            dropped = self.store.drop_example(example_id)
-        self.learned = self.learned.without(example_id)
-        return dropped
 
     def _count(self, decision: Decision) -> None:
         """Counters for /stats (numbers only, nothing about anyone)."""
@@ -270,12 +270,14 @@ class SupportService:
         return OutboxItem(self.store.add_outbox(channel, action.to_row(), ref, now), channel, action, ref)
 
     def _materialize(self, message: Message, decision: Decision, now: float,
-                     case_id: int | None = None) -> list[OutboxItem]:
+                     case_id: int | None = None, case_check: str = "") -> list[OutboxItem]:
         words = self.reply_language(decision.lang)
         items: list[OutboxItem] = []
         for action in decision.actions:
             for channel, out, ref in self._outgoing(message, decision, action, words, now):
-                if case_id is not None and isinstance(out, StaffPost) and out.topic == "alert":
+                # The case's own alert (not, say, the alert about a secret in the same message).
+                if case_id is not None and isinstance(out, StaffPost) and out.topic == "alert" \
+                        and action.check == case_check:
                     out = out.replace(case_id=case_id, text=out.text + "\n" + self.say(
                         "case_alert_hint", "en", case=case_id))
                 if not out.check:

@@ -45,8 +45,10 @@ class Teaching:
     _knowledge: Callable[[], Knowledge]
     say: Callable[..., str]
     config: Config
-    # Examples stored in the current transaction, for the service to put in memory after it.
+    # Examples stored (and ids dropped) in the current transaction, for the service to apply
+    # to the memory once it is committed.
     pending: list[Example]
+    dropped: list[int]
 
     def _told(self, message: Message, text: str) -> Planned:
         """The moderator's confirmation: privately when asked in a group (members need not
@@ -56,19 +58,31 @@ class Teaching:
     def _learn(self, kind: str, text: str, message: Message, faq_id: str | None = None,
                now: float = 0.0) -> int:
         clean = redact(text)
-        example_id = self.store.add_example(kind, clean, message.user.handle, faq_id=faq_id,
-                                            lang=detect_language(clean), channel=message.channel,
-                                            chat_id=message.chat_id,
-                                            message_id=message.reply_to.message_id
-                                            if message.reply_to else None, now=now)
-        self.pending.append(Example(example_id, kind, clean, faq_id, message.user.handle))
+        example_id, replaced = self.store.add_example(
+            kind, clean, message.user.handle, faq_id=faq_id, lang=detect_language(clean),
+            channel=message.channel, chat_id=message.chat_id,
+            message_id=message.reply_to.message_id if message.reply_to else None, now=now)
+        self.dropped += replaced
+        if not any(e.id == example_id for e in self.pending):
+            self.pending.append(Example(example_id, kind, clean, faq_id, message.user.handle))
         return example_id
+
+    def _unlearn(self, example_id: int | None) -> None:
+        """A lesson taken back with its case (a moderator's /scam undone)."""
+        if example_id and self.store.drop_example(example_id):
+            self.dropped.append(example_id)
 
     # --- /scam: remove, strike, learn ----------------------------------------------------------
 
     def cmd_scam(self, message: Message, action: Command, words: str, now: float) -> list[Planned]:
         target = message.reply_to
         assert target is not None    # the core checked
+        earlier = self.store.case_for_message(target.channel, target.chat_id, target.message_id)
+        if earlier is not None:
+            # Once per message: a second /scam (or one on what the bot already removed) is no
+            # second strike.
+            return [self._told(message, self.say("case_exists", words, case=earlier.id,
+                                                 done=_said(list(earlier.done))))]
         config = self.config
         _dry, steps, _imp = config.safety.for_chat(target.chat_id)
         since = now - config.safety.window_hours * 3600
@@ -89,10 +103,11 @@ class Teaching:
             out.append((target.channel, BanMember(**ids, check="moderator-scam"), None))
             done.append("ban")
         self.store.add_strike(target.channel, target.chat_id, target.user.id, "moderator-scam", now)
+        example = self._learn("scam", target.text or "", message, now=now)
         case_id = self.store.open_case(target.channel, target.chat_id, target.message_id,
                                        target.user.id, target.user.username, "scam",
-                                       "moderator-scam", target.text or "", tuple(done), now)
-        example = self._learn("scam", target.text or "", message, now=now)
+                                       "moderator-scam", target.text or "", tuple(done), now,
+                                       example_id=example)
         said = _said(done)
         out.insert(0, self._told(message, self.say("taught_scam", words, done=said, example=example)))
         staff = self.say("staff_taught_scam", "en", case=case_id, mod=message.user.handle,
@@ -120,8 +135,9 @@ class Teaching:
         why not (unknown, or decided before: a second press of a button changes nothing)."""
         case = self._case(message, action)
         if case is None:
-            return None, [self._told(message, self.say(
-                "case_unknown", words, case=action.param("case") or "?"))]
+            key = "case_not_an_alert" if action.param("alert") else "case_unknown"
+            return None, [self._told(message, self.say(key, words,
+                                                       case=action.param("case") or "?"))]
         if case.closed_at is not None or not self.store.close_case(case.id, outcome,
                                                                    message.user.handle, now):
             case = self.store.case(case.id) or case
@@ -145,6 +161,9 @@ class Teaching:
         elif "delete" in case.done:
             said.append("the deleted message cannot be restored (the member may post it again)")
         self.store.lift_strike(case.channel, case.chat_id, case.user_id, case.at)
+        if case.example_id:
+            self._unlearn(case.example_id)
+            said.append(f"scam example #{case.example_id} taken back")
         return out, said
 
     def _case_decided(self, case: Case, what: str, message: Message) -> Planned:
@@ -228,8 +247,8 @@ class Teaching:
                                                 own=True, check="moderator-wrong"), None)
         row = self.store.answer_post(target.channel, target.chat_id, target.message_id)
         if row is None:
-            return [self._told(message, self.say("wrong_unknown", words, days=ANSWERS_KEPT_DAYS)),
-                    remove]
+            # A warning, a hand-off or an answer older than the record: left where it is.
+            return [self._told(message, self.say("wrong_unknown", words, days=ANSWERS_KEPT_DAYS))]
         example = self._learn("negative", row["question"], message, faq_id=row["faq_id"], now=now)
         return [self._told(message, self.say("taught_wrong", words, entry=row["faq_id"],
                                              example=example)), remove]

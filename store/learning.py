@@ -35,13 +35,14 @@ class Case:
     closed_at: float | None
     closed_by: str | None
     outcome: str | None
+    example_id: int | None = None   # the lesson a moderator's /scam stored with it
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Case:
         return cls(int(row["id"]), row["channel"], row["chat_id"], row["message_id"],
                    row["user_id"], row["username"], row["label"], row["check_name"], row["text"],
                    tuple(d for d in (row["done"] or "").split(",") if d), float(row["at"]),
-                   row["closed_at"], row["closed_by"], row["outcome"])
+                   row["closed_at"], row["closed_by"], row["outcome"], row.get("example_id"))
 
 
 class LearningStore(Connection):
@@ -50,20 +51,40 @@ class LearningStore(Connection):
     def add_example(self, kind: str, text: str, added_by: str, faq_id: str | None = None,
                     lang: str | None = None, channel: str | None = None,
                     chat_id: str | None = None, message_id: str | None = None,
-                    now: float | None = None) -> int:
+                    now: float | None = None) -> tuple[int, list[int]]:
+        """(the example's id, ids of lessons it replaced). The same lesson twice is stored
+        once; a lesson contradicting an earlier one on the same text replaces it (the later
+        decision stands)."""
         if kind not in EXAMPLE_KINDS:
             raise ValueError(f"unknown example kind {kind!r}")
+        clean = redact(text)
+        same = self._one("SELECT id FROM learned_examples WHERE kind = ? AND text = ? AND "
+                         "COALESCE(faq_id, '') = ?", (kind, clean, faq_id or ""))
+        if same:
+            return int(same["id"]), []
+        opposite = {"scam": ("ham", None), "ham": ("scam", None),
+                    "paraphrase": ("negative", faq_id), "negative": ("paraphrase", faq_id)}[kind]
+        replaced = [int(r["id"]) for r in self._rows(
+            "SELECT id FROM learned_examples WHERE kind = ? AND text = ? AND "
+            "COALESCE(faq_id, '') = ?", (opposite[0], clean, opposite[1] or ""))]
+        for old in replaced:
+            self.drop_example(old)
         cur = self.db.execute(
             "INSERT INTO learned_examples (kind, faq_id, lang, text, channel, chat_id, message_id, "
             "added_by, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (kind, faq_id, lang, redact(text), channel, chat_id, message_id, added_by,
+            (kind, faq_id, lang, clean, channel, chat_id, message_id, added_by,
              now or time.time()))
-        return int(cur.lastrowid)
+        return int(cur.lastrowid), replaced
 
     def examples(self, kind: str | None = None) -> list[dict[str, Any]]:
         if kind:
             return self._rows("SELECT * FROM learned_examples WHERE kind = ? ORDER BY id", (kind,))
         return self._rows("SELECT * FROM learned_examples ORDER BY id")
+
+    def last_example_id(self) -> int:
+        """The highest id ever handed out (dropped ones included)."""
+        row = self._one("SELECT seq FROM sqlite_sequence WHERE name = 'learned_examples'")
+        return int(row["seq"]) if row else 0
 
     def example(self, example_id: int) -> dict[str, Any] | None:
         return self._one("SELECT * FROM learned_examples WHERE id = ?", (int(example_id),))
@@ -75,12 +96,13 @@ class LearningStore(Connection):
 
     def open_case(self, channel: str, chat_id: str, message_id: str, user_id: str,
                   username: str | None, label: str, check: str, text: str,
-                  done: tuple[str, ...], now: float | None = None) -> int:
+                  done: tuple[str, ...], now: float | None = None,
+                  example_id: int | None = None) -> int:
         cur = self.db.execute(
             "INSERT INTO cases (channel, chat_id, message_id, user_id, username, label, check_name, "
-            "text, done, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "text, done, at, example_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (channel, str(chat_id), str(message_id), str(user_id), username, label, check,
-             redact(text), ",".join(done), now or time.time()))
+             redact(text), ",".join(done), now or time.time(), example_id))
         return int(cur.lastrowid)
 
     def case(self, case_id: int) -> Case | None:

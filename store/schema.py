@@ -101,7 +101,12 @@ def _v4(db: Database) -> None:
     db.execute("CREATE INDEX bot_answers_at ON bot_answers (at)")
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4]
+def _v5(db: Database) -> None:
+    # The example a moderator's /scam taught: undoing the case takes the lesson back too.
+    db.execute("ALTER TABLE cases ADD COLUMN example_id INTEGER")
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5]
 
 
 def migrate(db: Database) -> int:

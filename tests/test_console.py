@@ -113,3 +113,18 @@ def test_wrong_on_an_answer_in_the_console(config_file):
     assert "bot deletes #b1 [moderator-wrong]" in lines
     assert any("Removed that answer (withdrawal-fees)" in line for line in lines)
     assert not any(line.startswith("bot (reply to #3)") for line in lines)
+
+
+def test_a_second_scam_on_one_message_is_no_second_strike_and_wrong_leaves_non_answers(config_file):
+    pitch = ("Whoever wants in on the presale before listing, the allocation link is in my bio, "
+             "spots close tonight")
+    out = console(config_file(), pitch, ":mod", ":reply 1 /scam", ":reply 1 /spam",
+                  ":as bob", "anyone wanting presale allocation before the listing, link in my "
+                  "bio, closing tonight", ":mod", ":reply b2 /wrong")
+    lines = bot_lines(out)
+    assert any("already case #1 (deleted); nothing more was done" in line for line in lines)
+    assert not any("muted" in line or "mutes" in line for line in lines)
+    assert "bot deletes #4 [taught-scam]" in lines
+    # b2 is the alert about bob's message in the staff chat, not an answer: it stays.
+    assert not any(line.startswith("bot deletes #b2") for line in lines)
+    assert any("not one of my FAQ answers" in line for line in lines)

@@ -235,3 +235,27 @@ def test_examples_can_be_listed_exported_and_dropped_from_the_command_line(tmp_p
     assert "presale" not in cli("list").stdout
     missing = cli("drop", "99")
     assert missing.returncode == 1 and "no example #99" in missing.stderr
+
+
+def test_a_reload_reads_the_lessons_as_stored_and_keeps_what_was_taught_meanwhile():
+    import numpy as np
+
+    from handlers.learned import Example, LearnedMemory
+
+    def vec(i: int) -> np.ndarray:
+        v = np.zeros(4, dtype=np.float32)
+        v[i] = 1.0
+        return v
+
+    running = LearnedMemory(model_id="m")
+    for i, kind in enumerate(("scam", "ham", "scam")):
+        running = running.with_example(Example(i + 1, kind, f"text {i}"), vec(i))
+    # Read from the store while the files loaded: #2 was dropped from the command line, and
+    # #3 was taught after the read.
+    stored = LearnedMemory(model_id="m", read_up_to=2).with_example(Example(1, "scam", "text 0"),
+                                                                    vec(0))
+    merged = stored.with_newer(running)
+    assert [e.id for e in merged.examples] == [1, 3]
+    assert merged.nearest(vec(1), "ham") is None
+    assert merged.nearest(vec(2), "scam").example.id == 3
+    assert LearnedMemory(model_id="other").with_newer(running).examples == ()

@@ -540,6 +540,8 @@ _OTHER_LABEL = re.compile(r"(?i)(?<![a-z])(?:id|uid|user(?:\s?name)?|login|accou
                           r"ticket|order|case|ref|phone|tel|mobile|amount|balance|since|on|at|"
                           r"until|before|after|date)\s*[:：#=]?\s*$|"
                           r"(?:用户名|账号|订单号?|单号|手机号?|电话|工单|金额|余额|日期|时间|于)\s*[:：]?\s*$")
+# Whose "pass" it is, right before it: "login pass Tr0ub4dor&3" names a password.
+_PASS_OWNER = re.compile(r"(?i)(?<![a-z])(?:login|log-in|account|acct|wallet|email|my|your)\s*$")
 _PW_REACH = 90            # how far after "password" a password written in passing is looked for
 _PW_NEAR = 12            # a plain word or number is the password only this close to the label
 _SAID = re.compile(r"(?i)(?<![a-z])(?:is|was)(?![a-z])|是|为|设|改成|改为|:|：")
@@ -618,9 +620,11 @@ def _passwords(text: str) -> list[Secret]:
             stated = plainly or direct or (near and _PW_STATED_WEAK.search(before) is not None)
             if _CODE_UNIT.match(window, m.end()) and not _LETTER_RE.search(token):
                 continue   # "8-20 位", "6 characters": a count, not a password
+            owned = direct and _PASS_OWNER.search(text, max(0, label.start() - 16),
+                                                  label.start()) is not None
             if kind == "pass" and not (direct and re.search(r"[:：=]", before)) and \
-                    not (plainly and _password_shape(token)):
-                continue   # "pass" the word; "pass: x", "pass is Dragon88" the password
+                    not ((plainly or owned) and _password_shape(token)):
+                continue   # "pass" the word; "pass: x", "pass is Dragon88", "login pass X1!a"
             if kind == "pin" and not (token.isdigit() and stated):
                 continue   # a PIN is digits said to be the PIN
             chunk = window[window.rfind(" ", 0, m.start()) + 1:m.end() + 1]

@@ -18,10 +18,11 @@ from handlers.detectors.credentials import Secret, find_secrets
 from handlers.detectors.heads import LABELS, SafetyHeads
 from handlers.detectors.impersonation import AccountVerdict, ImpersonationChecker, RoleWords
 from handlers.detectors.personal_data import Data, find_personal_data
-from handlers.detectors.scams import BrandMarks, brand_marks, find_scams, registrable
+from handlers.detectors.redaction import redact
+from handlers.detectors.scams import BrandMarks, brand_marks, find_scams, reaches_out, registrable
 from handlers.detectors.sensitivity import own_case
 from handlers.detectors.urgency import find_urgency
-from handlers.learned import HEAD_SHARE, LIKE_HAM, LIKE_SCAM, NEAR_COPY, LearnedMemory
+from handlers.learned import HEAD_SHARE, LIKE_HAM, LIKE_SCAM, NEAR_COPY, LearnedMemory, Nearest
 from handlers.model import (
     Ban,
     Delete,
@@ -208,23 +209,27 @@ def add_learned(result: SafetyResult, message: Message, kit: SafetyKit, heads: S
 def apply_taught(result: SafetyResult, message: Message, kit: SafetyKit,
                  heads: SafetyHeads | None, memory: LearnedMemory,
                  vector: np.ndarray) -> SafetyResult:
-    """What moderators taught with /scam and /notscam. Like a message marked as not a scam:
-    the learned checks stand down (and, for a near copy of it, the rules too: a moderator
-    looked at this very text). Like a message marked as scam: a scam when it is a near copy,
-    or when it is close and the scam head already leaned that way."""
+    """What moderators taught with /scam and /notscam.
+
+    Like a message marked as not a scam: the learned checks stand down; the rules too, but
+    only for the very text a moderator cleared (a rewording that asks for a seed phrase is
+    still caught). Like a message marked as scam: a scam when it gives a way to reach someone
+    (a link, a handle, "DM me"…; without one it is a question on the same topic) and it is a
+    near copy, or close with the scam head already at half its threshold. When a message is
+    a near copy of both kinds of lesson, the later lesson wins."""
     ham = memory.nearest(vector, "ham")
     scam = memory.nearest(vector, "scam")
-    if ham is not None and ham.similarity >= LIKE_HAM and \
-            (scam is None or ham.similarity >= scam.similarity):
+    if ham is not None and ham.similarity >= LIKE_HAM and _cleared_wins(ham, scam):
         if result.learned.pop("scam", None) is not None or ham.similarity >= NEAR_COPY:
             result.cleared = Finding("taught-not-scam", "intent", (
                 f"like example #{ham.example.id}, marked not a scam by {ham.example.added_by} "
                 f"(similarity {ham.similarity:.2f})"))
-        if ham.similarity >= NEAR_COPY:
+        if _same_text(message.text or "", ham.example.text):
             result.scams, result.honeypot = [], False
         result.__dict__.pop("sensitive", None)
         return result
-    if scam is None or result.scam or kit.is_official(message) or message.moderator:
+    if scam is None or result.scam or kit.is_official(message) or message.moderator or \
+            not reaches_out(message.text or ""):
         return result
     p = result.scores.get("scam", 0.0)
     threshold = heads.heads["scam"].threshold if heads and "scam" in heads.heads else 1.0
@@ -235,6 +240,21 @@ def apply_taught(result: SafetyResult, message: Message, kit: SafetyKit,
         result.urgent = None
         result.__dict__.pop("sensitive", None)
     return result
+
+
+def _cleared_wins(ham: Nearest, scam: Nearest | None) -> bool:
+    if scam is None:
+        return True
+    if ham.similarity >= NEAR_COPY and scam.similarity >= NEAR_COPY:
+        return ham.example.id > scam.example.id
+    return ham.similarity >= scam.similarity
+
+
+def _same_text(text: str, example: str) -> bool:
+    """The message is the text a moderator cleared (examples are stored redacted)."""
+    def norm(t: str) -> str:
+        return " ".join(t.casefold().split())
+    return norm(redact(text)) == norm(example)
 
 
 # How much of each earlier message can hold part of a phrase that continues into the next one:

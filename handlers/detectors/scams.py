@@ -294,6 +294,30 @@ def find_scams(text: str, marks: BrandMarks, sender_is_staff: bool = False) -> l
     return findings
 
 
+# A way to reach the sender: what every scam needs and an ordinary question lacks.
+_REACH = _rx(
+    r"\b(?:dm|pm|msg|message|text|contact|call|ping|whatsapp|telegram|signal|wechat|inbox)\s+"
+    r"(?:me|us|him|her|them)\b|\b(?:in|on) (?:my|his|her|the) (?:bio|profile)\b|"
+    r"\bwhats\s?app\b|\bwechat\b|\bwa\.me/|\bline id\b|"
+    r"私信我|私聊我|加我|联系我|找我|加(?:一下)?(?:微信|vx|v信|qq|电报|飞机)|"
+    r"(?:微信|vx|wx|qq|电报|飞机|whatsapp)\s*(?:号)?\s*[:：]?\s*[A-Za-z0-9_+-]{4,}")
+
+
+def reaches_out(text: str) -> bool:
+    """Does the message give a way to reach someone (a link, an @handle, a phone, an email, an
+    address, "DM me", a messenger id)? A moderator's lesson that a message is a scam carries
+    over only to messages that do: without one, a look-alike is a question, not a lure."""
+    from handlers.detectors.personal_data import find_personal_data
+
+    if _HANDLE.search(text) or _TG_LINK.search(text) or _REACH.search(text):
+        return True
+    if any(m.group(1).lower() not in _COMMON_TLDS_AS_WORDS and
+           m.group(1).rsplit(".", 1)[-1].lower() not in _FILE_EXTENSIONS
+           for m in _DOMAIN.finditer(text)):
+        return True
+    return any(d.kind in ("email", "phone", "address") for d in find_personal_data(text))
+
+
 def brand_marks(config) -> BrandMarks:
     """What the brand looks like, from config (help centre, support email, names, accounts)."""
     domains = set()
