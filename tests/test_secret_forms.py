@@ -347,3 +347,10 @@ def test_a_phrase_with_a_forgotten_word_marked_is_still_a_phrase(gap):
     assert "seed-phrase" in checks(text)
     masked = redact(text)
     assert not any(" ".join(words[i:i + 2]) in masked for i in range(len(words) - 1)), masked
+
+
+def test_a_checksummed_phrase_after_a_word_that_reads_as_a_typo_is_still_a_phrase():
+    # "wallet" is close to list words: read as a typo it joined the run and hid the checksum.
+    text = ("Claim the airdrop now, import this wallet: legal winner thank year wave sausage "
+            "worth useful legal winner thank yellow")
+    assert any(s.finding.check == "seed-phrase" for s in find_secrets(text))

@@ -245,7 +245,9 @@ def _judge_run(run: list[tuple[re.Match[str], int | None]], lang: str, context: 
         return
     exact = [i for _, i in run if i is not None]
     typos = len(run) - len(exact)
-    window = _any_valid_window(exact) if not typos else 0
+    # A valid phrase among the exact words between typos ("wallet" before a pasted phrase
+    # reads as a typo of a list word: it must not hide the phrase's checksum).
+    window = _any_valid_window(exact) if not typos else _window_between_typos(run)
     if lang == "english":
         if not window and _reads_as_prose(run):
             return
@@ -256,6 +258,18 @@ def _judge_run(run: list[tuple[re.Match[str], int | None]], lang: str, context: 
             found.append(_seed_secret(run, typos, window, len(run) < 12))
     elif window:
         found.append(_seed_secret(run, 0, window, False, lang))
+
+
+def _window_between_typos(run: list[tuple[re.Match[str], int | None]]) -> int:
+    best, part = 0, []
+    for _, i in [*run, (None, None)]:
+        if i is not None:
+            part.append(i)
+            continue
+        if len(part) >= min(SEED_LENGTHS):
+            best = max(best, _any_valid_window(part))
+        part = []
+    return best
 
 
 def _reads_as_prose(run: list[tuple[re.Match[str], int | None]]) -> bool:
