@@ -354,3 +354,27 @@ def test_a_checksummed_phrase_after_a_word_that_reads_as_a_typo_is_still_a_phras
     text = ("Claim the airdrop now, import this wallet: legal winner thank year wave sausage "
             "worth useful legal winner thank yellow")
     assert any(s.finding.check == "seed-phrase" for s in find_secrets(text))
+
+
+@pytest.mark.parametrize("text", [
+    "the authenticator code 5 0 7 - 3 1 2 keeps failing",
+    "验证码 8 1 4 - 6 6 2 要怎么填",
+    "my password is literally 'hello1984!' don't judge",
+    "forgot the vault pass. tried Gr33n!Fox#2 and greenfox2, no luck",
+    "API发你了 key是 Zq81mHvTtr2KxP0aLw93BfQe secret是 Wm4Nc7Bq0vYtZr82HxPeLk5Sd1JfQa9u",
+    "backup codes from setup: 4kq2-9dzm, x7p1-3wbn, 2mf8-k0rt",
+    "keep this safe: walnut ribbon dentist harbor lemon fossil galaxy orbit tunnel velvet anchor "
+    "piano (old wallet, main)",
+])
+def test_secrets_in_the_forms_members_write_them(text):
+    assert find_secrets(text), text
+
+
+@pytest.mark.parametrize("text", [
+    "The TxID for the payout we all waited on is "
+    "5e2c0a9f7d81b46c3e95a0d27f18c4b6e90d3a51c7f28b94e06a1d3c5b87f2e0 - arrived fine",
+    "someone changed my password while I was logged in, my game id is NightFox_21",
+    "match score was 3 1 8 - 9 4 0 in the last round",
+])
+def test_look_alikes_of_those_forms_are_not_secrets(text):
+    assert not find_secrets(text), text

@@ -250,6 +250,11 @@ def _judge_run(run: list[tuple[re.Match[str], int | None]], lang: str, context: 
     window = _any_valid_window(exact) if not typos else _window_between_typos(run)
     if lang == "english":
         if not window and _reads_as_prose(run):
+            # Words after the phrase that read as typos ("… gravity (tidepool wallet, main)")
+            # must not turn it into prose: twelve exact words in a row still are a phrase.
+            part = _longest_exact_part(run)
+            if len(part) >= 12 and not _reads_as_prose(part):
+                found.append(_seed_secret(part, 0, 0, False))
             return
         # 12+ list words in a row are essentially never ordinary English; the checksum only
         # confirms. Eight to eleven count when the message says it is a phrase.
@@ -258,6 +263,19 @@ def _judge_run(run: list[tuple[re.Match[str], int | None]], lang: str, context: 
             found.append(_seed_secret(run, typos, window, len(run) < 12))
     elif window:
         found.append(_seed_secret(run, 0, window, False, lang))
+
+
+def _longest_exact_part(run: list[tuple[re.Match[str], int | None]]
+                        ) -> list[tuple[re.Match[str], int | None]]:
+    best: list = []
+    part: list = []
+    for item in [*run, (None, None)]:
+        if item[1] is not None:
+            part.append(item)
+            continue
+        best = part if len(part) > len(best) else best
+        part = []
+    return best
 
 
 def _window_between_typos(run: list[tuple[re.Match[str], int | None]]) -> int:
@@ -312,7 +330,9 @@ _ANY_HAN = re.compile(r"[\u4e00-\u9fff]")
 _HEX64 = re.compile(r"(?<![0-9A-Za-z])(0x)?([0-9a-fA-F]{64})(?![0-9A-Za-z])")
 _KEY_WORDS = re.compile(r"private|priv\b|secret|\bkey\b|keys\b|import|私钥|密钥|导入", re.IGNORECASE)
 _TX_WORDS = re.compile(r"\btx\b|txid|tx id|tx hash|hash|transaction|trans\b|hash|交易|哈希|txn|"
-                       r"explorer|etherscan|bscscan|tronscan|区块|链上", re.IGNORECASE)
+                       r"explorer|etherscan|bscscan|tronscan|区块|链上|withdr[ae]w\w*|deposit\w*|"
+                       r"提币|充值|到账", re.IGNORECASE)
+_TX_REACH = 90   # "The TxID for the donation we all chipped in for is <hash>": said further off
 _B58_TOKEN = re.compile(r"(?<![1-9A-HJ-NP-Za-km-z])[1-9A-HJ-NP-Za-km-z]{50,112}(?![1-9A-HJ-NP-Za-km-z])")
 
 
@@ -329,9 +349,11 @@ def _not_a_key(text: str, start: int, end: int, checksum: bool, split: bool = Fa
     a transaction hash copied from an explorer never is (the words around may be further off)."""
     before = text[max(0, start - (160 if split else 40)):start]
     after = text[end:end + 25]
-    keyish = _KEY_WORDS.search(before) or _KEY_WORDS.search(after)
+    keyish = _KEY_WORDS.search(text, max(0, start - max(_TX_REACH, len(before))), start) or \
+        _KEY_WORDS.search(after)
     strong = _STRONG_KEY_WORDS.search(before) or _STRONG_KEY_WORDS.search(after)
-    txish = _TX_WORDS.search(before) or _TX_WORDS.search(after)
+    txish = _TX_WORDS.search(text, max(0, start - max(_TX_REACH, len(before))), start) or \
+        _TX_WORDS.search(after)
     if checksum and not strong:
         return "checksum"
     if text.startswith("0x", start) and not split:   # how transaction hashes are written
@@ -453,7 +475,7 @@ def _places(lowered: str, literals: tuple[str, ...]) -> list[int]:
 # them to find answers that ask members for one).
 API_SECRET_LABELS = (r"api[ _-]?secret|secret[ _-]?key|secretkey|api[ _-]?key|apikey|access[ _-]?key|"
                      r"api[ _-]?token|access[ _-]?token|bearer|passphrase|"
-                     r"\bsecret\b|私钥|密钥|api\s*密钥")
+                     r"\bsecret(?![A-Za-z0-9_])|私钥|密钥|api\s*密钥")
 CODE_WORDS = (r"2fa|two[- ]factor|otp|one[- ]time|authenticator|google auth\w*|ga|sms|texts?|"
               r"texted|verification|verify|confirm\w*|security|login|auth")
 CODE_WORDS_ZH = r"验证码|校验码|动态码|谷歌|短信"
@@ -525,7 +547,7 @@ def _api_secrets(text: str) -> list[Secret]:
 # pass", "pin the post"): they only count with "pass:" or a number after them.
 _PW_LABEL = re.compile(
     r"(?i)(?<![a-z0-9!@#$%^&*_+=~.\-])(?:(?P<pw>pass\s?words?|passwd|pwd|pw)|(?P<pass>pass)|"
-    r"(?P<pin>pin(?:\s?code)?|passcode|pin码))(?![a-z])"
+    r"(?P<pin>pin(?:\s?code)?|passcode|pin码))(?![a-z0-9_!@#$%^&*])"   # "password123!" is no label
     r"|(?P<zh>密码|密碼|口令)")
 _PW_LITERALS = ("pass", "pw", "pin", "密码", "密碼", "口令")   # where a label can start
 # A password's characters: ASCII letters, digits and the symbols people put in them.
@@ -533,9 +555,11 @@ _PW_TOKEN = re.compile(r"[A-Za-z0-9!@#$%^&*_+=~.\-]+")
 # What joins "password" to the password itself: "is", "was", "to" (changed it to), "from",
 # "it's", ":", "是", "改成", "设的是" …
 _PW_STATED = re.compile(
-    r"(?i)(?:(?<![a-z])(?:is|was)|[=:：]|是|为|成|成了|改为|设的|设置的)\s*[\"'`“‘(（\[]?\s*$")
+    r"(?i)(?:(?<![a-z])(?:is|was)(?:\s+(?:literally|just|basically|actually|still|always|simply))?"
+    r"|[=:：]|是|为|成|成了|改为|设的|设置的)\s*[\"'`“‘(（\[]?\s*$")
 # Weaker joins ("changed it to", "from", "now it's"): only a token that is no word follows.
-_PW_STATED_WEAK = re.compile(r"(?i)(?<![a-z])(?:to|from|it['’]?s|its|now)\s*[\"'`“‘(（\[]?\s*$")
+_PW_STATED_WEAK = re.compile(r"(?i)(?<![a-z])(?:to|from|it['’]?s|its|now|tried|试了|试过)"
+                             r"\s*[\"'`“‘(（\[]?\s*$")
 _PW_JUST_STATED = re.compile(r"(?i)\s*(?:is|was|=|:|：|是|为)\s*[\"'`“‘(（\[]?\s*")
 _PW_DIRECT = re.compile(r"\s*[:：=]?\s*[\"'`“‘(（\[]?\s*$")   # right after the label
 _PW_QUOTED_BEFORE = re.compile(r"[\"'`“‘]([^\s\"'`”’]{6,40})[\"'`”’]")
@@ -552,13 +576,13 @@ _INNER_SYMBOL = re.compile(r"[A-Za-z0-9][!@#$%^&*_+=~][A-Za-z0-9]")
 # Right before a token: what names it as something else ("id DashZ_2", "user: x").
 _OTHER_LABEL = re.compile(r"(?i)(?<![a-z])(?:id|uid|user(?:\s?name)?|login|account|acc|email|e-mail|"
                           r"ticket|order|case|ref|phone|tel|mobile|amount|balance|since|on|at|"
-                          r"until|before|after|date)\s*[:：#=]?\s*$|"
+                          r"until|before|after|date)\s*(?:is|was)?\s*[:：#=]?\s*$|"
                           r"(?:用户名|账号|订单号?|单号|手机号?|电话|工单|金额|余额|日期|时间|于)\s*[:：]?\s*$")
 # Whose "pass" it is, right before it: "login pass Tr0ub4dor&3" names a password.
 _PASS_OWNER = re.compile(r"(?i)(?<![a-z])(?:login|log-in|account|acct|wallet|email|my|your)\s*$")
 _PW_REACH = 90            # how far after "password" a password written in passing is looked for
 _PW_NEAR = 12            # a plain word or number is the password only this close to the label
-_SAID = re.compile(r"(?i)(?<![a-z])(?:is|was)(?![a-z])|是|为|设|改成|改为|:|：")
+_SAID = re.compile(r"(?i)(?<![a-z])(?:is|was|tried)(?![a-z])|是|为|设|改成|改为|试了|试过|:|：")
 
 
 def _password_shape(token: str) -> bool:
@@ -637,7 +661,7 @@ def _passwords(text: str) -> list[Secret]:
             owned = direct and _PASS_OWNER.search(text, max(0, label.start() - 16),
                                                   label.start()) is not None
             if kind == "pass" and not (direct and re.search(r"[:：=]", before)) and \
-                    not ((plainly or owned) and _password_shape(token)):
+                    not ((plainly or owned or stated) and _password_shape(token)):
                 continue   # "pass" the word; "pass: x", "pass is Dragon88", "login pass X1!a"
             if kind == "pin" and not (token.isdigit() and stated):
                 continue   # a PIN is digits said to be the PIN
@@ -732,8 +756,8 @@ def _digit_view(text: str) -> tuple[str, list[int] | None]:
 # (that is "104,250" or "12.34").
 _DIGIT_RUN = re.compile(r"(?<![A-Za-z0-9_#$£€¥/])(?<!\d[.,])(?<![A-Za-z0-9_]{2}-)(?<!\d-)"
                         r"(?:\d(?:(?:, ?|[.·])\d){3,7}+(?![\d.,·])|"
-                        r"\d++(?:[ \-–]\d++)*+(?![A-Za-z0-9_]|\.\d|,\d{3}(?!\d)))")
-_GROUP_GAP = re.compile(r"[ \-–.·]|, ?")
+                        r"\d++(?:(?: ?[\-–] | ?[\-–]|[ \-–])\d++)*+(?![A-Za-z0-9_]|\.\d|,\d{3}(?!\d)))")
+_GROUP_GAP = re.compile(r" ?[\-–] ?|[ .·]|, ?")   # "3 1 8 - 9 4 0": one gap around the dash
 # What a code is called, in the sentence before it (or just after it: "381920, the sms code").
 _CODE_CUE = re.compile(
     r"(?i)(?<![a-z])(?:2fa|2-?step|two[- ]?(?:factor|step)|mfa|otp|one[- ]?time|authenticator|"
@@ -859,8 +883,10 @@ def _backup_codes(text: str) -> list[Secret]:
     for cue in _BACKUP_CUE.finditer(text):
         if cue.start() < end:
             continue
-        codes = [c for c in _BACKUP_CODE.finditer(text, cue.end(), min(len(text), cue.end() + 400))
-                 if sum(ch.isdigit() for ch in c.group()) >= 4]
+        codes = list(_BACKUP_CODE.finditer(text, cue.end(), min(len(text), cue.end() + 400)))
+        # Codes hold digits; a list of three or more needs fewer in each ("8h3k-2mdp").
+        need = 2 if sum(sum(ch.isdigit() for ch in c.group()) >= 2 for c in codes) >= 3 else 4
+        codes = [c for c in codes if sum(ch.isdigit() for ch in c.group()) >= need]
         if len(codes) >= 2:
             end = codes[-1].end()
             found.append(Secret(codes[0].start(), end, Finding(
