@@ -102,7 +102,10 @@ def run(files: KnowledgeFiles, kb: Knowledge, args: argparse.Namespace,
                         stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)   # its lines carry the bot token
     if 0 < len(x_missing) < len(X_KEYS):
-        log.error("X is not started: %s missing from the environment", ", ".join(x_missing))
+        # Half the keys is a mistake, not a wish for the console: say so and stop.
+        print(f"error: X needs all four keys; {', '.join(x_missing)} missing from the "
+              "environment (set them all, or none to run without X)", file=sys.stderr)
+        return 2
     console = args.console or not platform
     app = App(kb, files, "" if console else telegram_token,
               None if console or x_missing else x_credentials)

@@ -174,7 +174,8 @@ class CommandRunner(Teaching):
         tickets = self.store.list_tickets(which, assignee=message.user.username or message.user.id,
                                           now=now)
         if not tickets:
-            return [self._reply(message, self.say("mod_list_empty", words, which=which), private=True)]
+            key = "mod_list_empty_mine" if which == "mine" else "mod_list_empty"
+            return [self._reply(message, self.say(key, words, which=which), private=True)]
         lines = "\n".join(
             f"{t.ref} [{t.priority}] {t.status} · {t.username or t.user_id} · {t.topic} · "
             f"{_age(now - t.created_at)}" + (f" · @{t.assignee}" if t.assignee else "") +

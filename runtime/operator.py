@@ -18,17 +18,37 @@ def _when(ts: float | None) -> str:
     return dt.datetime.fromtimestamp(ts, dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
+TICKET_STATES = ("open", "pending", "resolved", "closed")
+_TIME_FIELDS = ("created_at", "updated_at", "first_response_due", "first_response_at", "closed_at")
+
+
+def _iso(ts: float | None) -> str:
+    """A time as exports carry it: ISO 8601 in UTC, empty when unset."""
+    return dt.datetime.fromtimestamp(ts, dt.UTC).isoformat(timespec="seconds") if ts else ""
+
+
 def tickets_command(config: Config, args: argparse.Namespace) -> int:
+    if args.status and args.status not in TICKET_STATES:
+        print(f"unknown status {args.status!r}: use one of {', '.join(TICKET_STATES)}",
+              file=sys.stderr)
+        return 2
+    if args.action == "show" and not args.ref:
+        print("usage: bot.py tickets show REF (a reference from `tickets list`)", file=sys.stderr)
+        return 2
     store = Store(config.resolve(config.database))
     try:
         if args.action == "list":
             rows = store.export_tickets(args.status)
             if not rows:
-                print("no tickets")
+                print(f"no {args.status + ' ' if args.status else ''}tickets")
                 return 0
+            print(f"{'ref':<12} {'status':<8} {'priority':<8} {'channel':<9} {'member':<16} "
+                  f"{'topic':<12} {'opened':<20} {'first answer due':<20} assignee")
             for r in rows:
-                print(f"{r['ref']}  {r['status']:<8} {r['priority']:<6} {r['channel']:<8} "
-                      f"{r['username'] or r['user_id']:<16} {r['topic']:<12} {_when(r['created_at'])}")
+                due = "answered" if r["first_response_at"] else _when(r["first_response_due"])
+                print(f"{r['ref']:<12} {r['status']:<8} {r['priority']:<8} {r['channel']:<9} "
+                      f"{r['username'] or r['user_id']:<16} {r['topic']:<12} "
+                      f"{_when(r['created_at']):<20} {due:<20} {r['assignee'] or '-'}")
             return 0
         if args.action == "show":
             ref = normalize_reference(args.ref or "", config.tickets.prefix)
@@ -46,7 +66,8 @@ def tickets_command(config: Config, args: argparse.Namespace) -> int:
             for m in store.ticket_transcript(ticket.ref):
                 print(f"  {_when(m['at'])}  {m['direction']:<4} {m['author']:<16} {m['text']}")
             return 0
-        rows = store.export_tickets(args.status)
+        rows = [{k: _iso(v) if k in _TIME_FIELDS else v for k, v in r.items()}
+                for r in store.export_tickets(args.status)]
         if args.format == "json":
             json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
             print()
@@ -79,7 +100,7 @@ def examples_command(config: Config, args: argparse.Namespace) -> int:
         rows = store.examples(args.kind)
         if args.action == "export":
             for r in rows:   # JSON Lines: one example per line, texts as stored (redacted)
-                print(json.dumps(r, ensure_ascii=False))
+                print(json.dumps({**r, "at": _iso(r["at"])}, ensure_ascii=False))
             return 0
         if not rows:
             print("no examples yet: moderators teach with /scam, /notscam, /faq ID and /wrong")

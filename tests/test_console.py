@@ -128,3 +128,11 @@ def test_a_second_scam_on_one_message_is_no_second_strike_and_wrong_leaves_non_a
     # b2 is the alert about bob's message in the staff chat, not an answer: it stays.
     assert not any(line.startswith("bot deletes #b2") for line in lines)
     assert any("not one of my FAQ answers" in line for line in lines)
+
+
+def test_half_the_x_keys_is_an_error_not_a_quiet_console(config_file):
+    result = run_cli("run", "--config", str(config_file()), stdin="hello\n",
+                     env={"X_API_KEY": "k", "X_API_SECRET": "s"})
+    assert result.returncode == 2
+    assert "X needs all four keys; X_ACCESS_TOKEN, X_ACCESS_TOKEN_SECRET missing" in result.stderr
+    assert "bot" not in result.stdout

@@ -137,3 +137,18 @@ def test_a_private_conversation_the_bot_cannot_settle_becomes_a_ticket(config_fi
     refs = REF.findall(out)
     assert len(set(refs)) == 1 and "I can't answer this one" in out
     assert "why is the sky blue" not in out.split("[staff channel]")[-1]   # off-topic: no ticket
+
+
+def test_the_operators_ticket_commands_say_what_is_wrong_and_show_what_matters(config_file):
+    path = config_file()
+    console(path, "my withdrawal is stuck", ":as bob", ":mod", ":reply 1 /escalate !urgent")
+    listed = run_cli("tickets", "list", "--config", str(path))
+    header, row = listed.stdout.splitlines()[:2]
+    assert header.split()[:3] == ["ref", "status", "priority"] and "assignee" in header
+    assert "urgent" in row and "UTC" in row
+    typo = run_cli("tickets", "list", "--status", "opne", "--config", str(path))
+    assert typo.returncode == 2 and "unknown status 'opne'" in typo.stderr
+    bare = run_cli("tickets", "show", "--config", str(path))
+    assert bare.returncode == 2 and "usage: bot.py tickets show REF" in bare.stderr
+    exported = json.loads(run_cli("tickets", "export", "--format", "json", "--config", str(path)).stdout)
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", exported[0]["created_at"])
