@@ -118,6 +118,10 @@ def access_summary(config) -> list[str]:
               else "safety only (leaked secrets and scams removed; no answers, no commands)")
     lines.append(f"  Any other Telegram group: {policy}"
                  + ("; the bot leaves it" if tg.leave_unmanaged_groups else "") + ".")
+    if not tg.staff_chat_id:
+        lines.append("warning: no telegram.staff_chat_id: tickets, scam alerts and reports reach "
+                     "nobody but the log when the bot runs on Telegram or X. Create a private "
+                     "staff group, add the bot, and put its id there.")
     return lines
 
 

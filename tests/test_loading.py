@@ -140,6 +140,8 @@ def test_check_config_command_reports_ok():
     result = run_cli("check-config", "--config", str(CONFIG), "--faq", str(FAQ), timeout=300)
     assert result.returncode == 0, result.stderr
     assert "ok" in result.stdout and "entries" in result.stdout
+    # The shipped example has no staff chat yet: the operator is told where alerts would go.
+    assert "warning: no telegram.staff_chat_id" in result.stdout
 
 
 def test_check_config_fails_cleanly_without_traceback(tmp_path):
