@@ -16,6 +16,7 @@ from channels.console import ConsoleChannel
 from channels.telegram import TelegramChannel
 from channels.twitter import TwitterChannel
 from handlers.context import Knowledge
+from handlers.detectors.redaction import redact
 from runtime.dispatch import Dispatcher
 from runtime.knowledge import KnowledgeFiles
 from runtime.ports import Channel
@@ -67,7 +68,14 @@ class App:
         self.service.recover_interrupted()
         try:
             for name, channel in self.channels.items():
-                await channel.start()
+                try:
+                    await channel.start()
+                except Exception as exc:  # noqa: BLE001 - one clear line, not a traceback
+                    # No network, a refused token: the operator needs the reason, and a
+                    # supervisor (systemd, Docker) a failing exit to try again later.
+                    print(f"error: the {name} channel could not start: {type(exc).__name__}: "
+                          f"{redact(str(exc))[:300]}", file=sys.stderr)
+                    return 2
                 started.append(channel)
                 log.info("%s channel running", name)
             await self.dispatcher.retry_pending()   # decided before a restart, not yet done

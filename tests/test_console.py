@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .conftest import run_cli
+from .conftest import CONFIG, run_cli
 
 
 def console(config_path, *lines: str) -> str:
@@ -136,3 +136,12 @@ def test_half_the_x_keys_is_an_error_not_a_quiet_console(config_file):
     assert result.returncode == 2
     assert "X needs all four keys; X_ACCESS_TOKEN, X_ACCESS_TOKEN_SECRET missing" in result.stderr
     assert "bot" not in result.stdout
+
+
+def test_a_channel_that_cannot_start_says_why_in_one_line(config_file):
+    text = CONFIG.read_text(encoding="utf-8").replace(
+        "api_base_url: null", "api_base_url: http://127.0.0.1:9/bot")   # nothing listens there
+    result = run_cli("run", "--config", str(config_file(text)), env={"TELEGRAM_BOT_TOKEN": "1:x"})
+    assert result.returncode == 2
+    assert "error: the telegram channel could not start: NetworkError" in result.stderr
+    assert "Traceback" not in result.stderr
