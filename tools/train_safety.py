@@ -64,6 +64,7 @@ class Row:
     split: str
     labels: dict[str, bool | None]   # None: this row says nothing about the label
     safety: bool                     # from the safety corpus (thresholds are judged on these)
+    everyday: bool = False           # personal chat (the false-alarm budget is judged on these)
 
 
 def corpus_rows() -> list[Row]:
@@ -77,7 +78,7 @@ def corpus_rows() -> list[Row]:
         for line in EVERYDAY.read_text("utf-8").splitlines():
             if line.strip():
                 r = json.loads(line)
-                rows.append(Row(r["text"], True, "train", dict.fromkeys(LABELS, False), False))
+                rows.append(Row(r["text"], True, "train", dict.fromkeys(LABELS, False), False, True))
     for folder in sorted(p for p in CORPUS.iterdir() if (p / "faq.yaml").exists()):
         for line in (folder / "messages.jsonl").read_text("utf-8").splitlines():
             r = json.loads(line) if line.strip() else None
@@ -123,15 +124,22 @@ def fit(x: np.ndarray, y: np.ndarray, c: float):
 
 
 MIN_ADDED = 5   # a threshold is not judged on fewer additions than this
+# Everyday personal chat a head may flag (out of fold): a group is mostly such messages, and
+# a false alarm there deletes or escalates an innocent member's message.
+EVERYDAY_BUDGET = 0.002
 
 
-def threshold(p: np.ndarray, rule: np.ndarray, y: np.ndarray, target: float) -> float:
+def threshold(p: np.ndarray, rule: np.ndarray, y: np.ndarray, target: float,
+              everyday: np.ndarray | None = None) -> float:
     """The lowest threshold at which what the head adds to the rules (messages the rules left
-    alone) keeps precision >= target."""
+    alone) keeps precision >= target, and flags at most EVERYDAY_BUDGET of everyday chat."""
     chosen = 1.0
     alone = ~rule.astype(bool)
     for t in sorted(set(np.round(p[alone], 4)), reverse=True):
         added = alone & (p >= t)
+        if everyday is not None and everyday.any() and \
+                (added & everyday).sum() > EVERYDAY_BUDGET * everyday.sum():
+            break
         if added.sum() >= MIN_ADDED and y[added].mean() >= target:
             chosen = float(t)
     return chosen
@@ -161,6 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     learn = np.array([r.split in ("train", "validation") for r in rows])
     blind = np.array([r.split == "blind" and r.safety for r in rows])
     safety = np.array([r.safety for r in rows])
+    everyday = np.array([r.everyday for r in rows])
     folds = np.array([fold(r.text) for r in rows])
     # The heads read this encoder's vectors only: another model's are in another space.
     out: dict = {"embedding_model": embedder.model_id, "rule_features": list(RULE_FEATURES),
@@ -179,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
             for f in range(FOLDS):
                 train, held = use & (folds != f), use & (folds == f)
                 oof[held] = fit(x[train], y[train], c).predict_proba(x[held])[:, 1]
-            t = threshold(oof[judged], rule, y[judged], TARGET[label])
+            t = threshold(oof[judged], rule, y[judged], TARGET[label], everyday[judged])
             held_out = prf(rule | (oof[judged] >= t), y[judged])
             tried.append((held_out["f1"], -c, c, t, held_out))
         _, _, c, t, held_out = max(tried)
