@@ -29,6 +29,8 @@ LIKE_SCAM = 0.90
 HEAD_SHARE = 0.5
 # Like a message marked as not a scam: the learned checks (head and examples) stand down.
 LIKE_HAM = 0.93
+# How much more suspicious than the cleared text a message may look and still be cleared.
+CLEARED_MARGIN = 0.1
 # Like a question an entry was wrongly given for: that entry is not given again.
 LIKE_WRONG = 0.93
 
@@ -40,6 +42,9 @@ class Example:
     text: str                 # redacted
     faq_id: str | None = None
     added_by: str = ""
+    # For a not-scam lesson: the scam model's probability for the cleared text. A message
+    # the model finds clearly more suspicious than that is not covered by the lesson.
+    scam_score: float | None = None
 
 
 @dataclass(frozen=True)
@@ -162,5 +167,5 @@ class LearnedMemory:
 
 NO_MEMORY = LearnedMemory()
 
-__all__ = ["HEAD_SHARE", "LIKE_HAM", "LIKE_SCAM", "LIKE_WRONG", "NEAR_COPY", "NO_MEMORY",
+__all__ = ["CLEARED_MARGIN", "HEAD_SHARE", "LIKE_HAM", "LIKE_SCAM", "LIKE_WRONG", "NEAR_COPY", "NO_MEMORY",
            "Example", "LearnedMemory", "Nearest"]

@@ -4,11 +4,14 @@ vectors of old ones come from the on-disk cache), and each new one added as it i
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 import numpy as np
 
 from handlers.context import Knowledge
-from handlers.learned import Example, LearnedMemory
+from handlers.core import decide
+from handlers.learned import NO_MEMORY, Example, LearnedMemory
+from handlers.model import Message, User
 from store import Store
 
 from .embedding import EmbeddingError, VectorCache, embed_message, embedder_for, vector_cache_file
@@ -37,9 +40,21 @@ def lessons_from_store(store: Store, kb: Knowledge) -> LearnedMemory:
     except EmbeddingError as exc:
         log.warning("taught examples unused until the encoder answers: %s", exc)
         return LearnedMemory(model_id=_model_id(kb), read_up_to=last)
-    examples = tuple(Example(int(r["id"]), r["kind"], r["text"], r["faq_id"], r["added_by"])
-                     for r in rows)
+    examples = tuple(_scored(Example(int(r["id"]), r["kind"], r["text"], r["faq_id"],
+                                     r["added_by"]), vector, kb)
+                     for r, vector in zip(rows, vectors, strict=True))
     return LearnedMemory(examples, np.asarray(vectors, dtype=np.float32), embedder.model_id, last)
+
+
+def _scored(example: Example, vector: np.ndarray, kb: Knowledge) -> Example:
+    """A not-scam lesson with the scam model's probability for its text (what it covers)."""
+    if example.kind != "ham" or kb.heads is None:
+        return example
+    message = Message(channel="telegram", chat_id="lesson", message_id=str(example.id),
+                      user=User("lesson"), text=example.text, public=True)
+    scores = {label: p for label, p, _t in
+              decide(message, replace(kb, learned=NO_MEMORY), vector=vector).safety_scores}
+    return replace(example, scam_score=scores.get("scam"))
 
 
 def add_lesson(memory: LearnedMemory, example: Example, kb: Knowledge) -> LearnedMemory:
@@ -54,7 +69,7 @@ def add_lesson(memory: LearnedMemory, example: Example, kb: Knowledge) -> Learne
         return memory
     if memory.vectors is not None and memory.vectors.shape[1] != vector.shape[0]:
         return memory
-    return memory.with_example(example, vector)
+    return memory.with_example(_scored(example, vector, kb), vector)
 
 
 __all__ = ["add_lesson", "lessons_from_store"]

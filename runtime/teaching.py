@@ -14,7 +14,7 @@ from collections.abc import Callable
 from handlers.answering.choice import answer_text
 from handlers.config import Config
 from handlers.context import Knowledge
-from handlers.detectors.redaction import redact
+from handlers.detectors.redaction import redact, redact_lesson
 from handlers.learned import Example
 from handlers.model import Command, Message
 from handlers.platforms import platform
@@ -22,6 +22,7 @@ from handlers.text import detect_language
 from store import Case, Store
 from store.learning import ANSWERS_KEPT_DAYS
 
+from .history import faq_key
 from .outgoing import (
     BanMember,
     LiftMember,
@@ -57,7 +58,7 @@ class Teaching:
 
     def _learn(self, kind: str, text: str, message: Message, faq_id: str | None = None,
                now: float = 0.0) -> int:
-        clean = redact(text)
+        clean = redact_lesson(text)
         example_id, replaced = self.store.add_example(
             kind, clean, message.user.handle, faq_id=faq_id, lang=detect_language(clean),
             channel=message.channel, chat_id=message.chat_id,
@@ -78,7 +79,7 @@ class Teaching:
         target = message.reply_to
         assert target is not None    # the core checked
         earlier = self.store.case_for_message(target.channel, target.chat_id, target.message_id)
-        if earlier is not None:
+        if earlier is not None and not _undone(earlier):
             # Once per message: a second /scam (or one on what the bot already removed) is no
             # second strike.
             return [self._told(message, self.say("case_exists", words, case=earlier.id,
@@ -138,8 +139,11 @@ class Teaching:
             key = "case_not_an_alert" if action.param("alert") else "case_unknown"
             return None, [self._told(message, self.say(key, words,
                                                        case=action.param("case") or "?"))]
-        if case.closed_at is not None or not self.store.close_case(case.id, outcome,
-                                                                   message.user.handle, now):
+        # A ban by mistake can be taken back (a Ban button sits next to Undo); nothing else
+        # is decided twice.
+        again = case.outcome == "banned" and outcome != "banned"
+        if (case.closed_at is not None and not again) or \
+                not self.store.close_case(case.id, outcome, message.user.handle, now, again=again):
             case = self.store.case(case.id) or case
             return None, [self._told(message, self.say("case_already", words, case=case.id,
                                                        outcome=case.outcome or "-",
@@ -152,9 +156,10 @@ class Teaching:
         ids = {"chat_id": case.chat_id, "user_id": case.user_id, "check": "undo"}
         out: list[Planned] = []
         said = []
-        if "restrict" in case.done or "ban" in case.done:
-            out.append((case.channel, LiftMember(**ids, unban="ban" in case.done), None))
-            said.append("ban lifted" if "ban" in case.done else "mute lifted")
+        banned = "ban" in case.done or case.outcome == "banned"
+        if "restrict" in case.done or banned:
+            out.append((case.channel, LiftMember(**ids, unban=banned), None))
+            said.append("ban lifted" if banned else "mute lifted")
         if "hide" in case.done:
             out.append((case.channel, RestoreMessage(**ids, message_id=case.message_id), None))
             said.append("post unhidden")
@@ -250,8 +255,14 @@ class Teaching:
             # A warning, a hand-off or an answer older than the record: left where it is.
             return [self._told(message, self.say("wrong_unknown", words, days=ANSWERS_KEPT_DAYS))]
         example = self._learn("negative", row["question"], message, faq_id=row["faq_id"], now=now)
+        # Nobody is pointed to the removed answer ("answered here a few minutes ago").
+        self.store.set_cooldown(faq_key(target, row["faq_id"]), 0.0, "")
         return [self._told(message, self.say("taught_wrong", words, entry=row["faq_id"],
                                              example=example)), remove]
+
+
+def _undone(case: Case) -> bool:
+    return bool(case.outcome) and not case.outcome.startswith("banned")
 
 
 def _said(done: list[str]) -> str:

@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from handlers.detectors.redaction import redact
+from handlers.detectors.redaction import redact, redact_lesson
 
 from .connection import Connection
 
@@ -45,6 +45,11 @@ class Case:
                    row["closed_at"], row["closed_by"], row["outcome"], row.get("example_id"))
 
 
+def _normal(text: str) -> str:
+    """Texts that differ only in case, spacing or end punctuation are one lesson."""
+    return " ".join(text.casefold().split()).rstrip(" ?？!！.。")
+
+
 class LearningStore(Connection):
     # --- learned examples ------------------------------------------------------------------
 
@@ -57,16 +62,20 @@ class LearningStore(Connection):
         decision stands)."""
         if kind not in EXAMPLE_KINDS:
             raise ValueError(f"unknown example kind {kind!r}")
-        clean = redact(text)
-        same = self._one("SELECT id FROM learned_examples WHERE kind = ? AND text = ? AND "
-                         "COALESCE(faq_id, '') = ?", (kind, clean, faq_id or ""))
-        if same:
-            return int(same["id"]), []
-        opposite = {"scam": ("ham", None), "ham": ("scam", None),
-                    "paraphrase": ("negative", faq_id), "negative": ("paraphrase", faq_id)}[kind]
-        replaced = [int(r["id"]) for r in self._rows(
-            "SELECT id FROM learned_examples WHERE kind = ? AND text = ? AND "
-            "COALESCE(faq_id, '') = ?", (opposite[0], clean, opposite[1] or ""))]
+        clean = redact_lesson(text)
+        key = _normal(clean)
+        rows = [r for r in self._rows("SELECT id, kind, faq_id, text FROM learned_examples")
+                if _normal(r["text"]) == key]
+        for r in rows:
+            if r["kind"] == kind and (r["faq_id"] or "") == (faq_id or ""):
+                return int(r["id"]), []
+        # What the same text was taught before and this lesson contradicts: scam and not
+        # scam; an entry's paraphrase and its negative; the same question given to another
+        # entry (a question has one answer: the later lesson stands).
+        replaced = [int(r["id"]) for r in rows if
+                    {r["kind"], kind} == {"scam", "ham"} or
+                    ({r["kind"], kind} == {"paraphrase", "negative"} and r["faq_id"] == faq_id) or
+                    (r["kind"] == kind == "paraphrase" and r["faq_id"] != faq_id)]
         for old in replaced:
             self.drop_example(old)
         cur = self.db.execute(
@@ -114,10 +123,13 @@ class LearningStore(Connection):
                         "ORDER BY id DESC", (channel, str(chat_id), str(message_id)))
         return Case.from_row(row) if row else None
 
-    def close_case(self, case_id: int, outcome: str, by: str, now: float | None = None) -> bool:
-        """False when the case was already decided (a second button press changes nothing)."""
-        return self._exec("UPDATE cases SET closed_at = ?, closed_by = ?, outcome = ? "
-                          "WHERE id = ? AND closed_at IS NULL",
+    def close_case(self, case_id: int, outcome: str, by: str, now: float | None = None,
+                   again: bool = False) -> bool:
+        """False when the case was already decided (a second button press changes nothing).
+        `again`: a ban is taken back (the only decision that may be)."""
+        where = "outcome = 'banned'" if again else "closed_at IS NULL"
+        return self._exec(f"UPDATE cases SET closed_at = ?, closed_by = ?, outcome = ? "   # noqa: S608
+                          f"WHERE id = ? AND {where}",
                           (now or time.time(), by, outcome, int(case_id))) > 0
 
     def remember_case_post(self, channel: str, chat_id: str, message_id: str, case_id: int) -> None:

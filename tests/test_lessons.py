@@ -8,11 +8,12 @@ from dataclasses import replace
 import pytest
 
 from handlers.core import decide
-from handlers.detectors.redaction import redact
+from handlers.detectors.redaction import redact, redact_lesson
 from handlers.learned import NO_MEMORY, Example
 from handlers.model import Message, User
 from runtime.embedding import embed_message
 from runtime.knowledge import KnowledgeFiles
+from runtime.learning import _scored
 
 from .conftest import CONFIG, FAQ
 
@@ -26,9 +27,10 @@ def taught(kb, *lessons: tuple[str, str, str | None]):
     """The knowledge with these (kind, text, entry) lessons, stored as the bot stores them."""
     memory = NO_MEMORY
     for i, (kind, text, entry) in enumerate(lessons, start=1):
-        clean = redact(text)
-        memory = memory.with_example(Example(i, kind, clean, entry, "@mod"),
-                                     embed_message(kb.config.embedding, clean))
+        clean = redact_lesson(text)
+        vector = embed_message(kb.config.embedding, clean)
+        memory = memory.with_example(_scored(Example(i, kind, clean, entry, "@mod"), vector, kb),
+                                     vector)
     return replace(kb, learned=memory)
 
 
@@ -75,3 +77,27 @@ def test_an_entry_marked_wrong_is_not_given_again_but_others_still_are(kb):
 
 def test_a_password_in_a_taught_message_is_not_stored():
     assert "Tr0ub4dor" not in redact("write to me, login pass Tr0ub4dor&3 if you want the bot")
+
+
+def test_the_brands_own_accounts_and_links_are_no_lure(kb):
+    lesson = taught(kb, ("scam", "Locked out of 2FA? skip the queue, t.me/unlock_2fa_now fixes it "
+                                 "in minutes", None))
+    for question in ("Locked out of 2FA, can @AuroraEx_Admin help me skip the queue?",
+                     "Locked out of 2FA, does help.aurora.example say how to skip the queue?"):
+        assert not judge(lesson, question).scam, question
+
+
+def test_a_cleared_notice_does_not_cover_one_that_also_asks_for_the_recovery_words(kb):
+    notice = "Our help desk moved to Signal, message +44 7700 900555 for quicker help"
+    worse = notice + " and have your 12 recovery words ready to verify"
+    lesson = taught(kb, ("ham", notice, None))
+    assert not judge(lesson, notice).scam
+    assert judge(lesson, worse).scam
+
+
+def test_a_password_in_a_lesson_is_masked_even_unannounced():
+    for text, password in (("can't log in with dave_r / Tq72!mZp8 since this morning", "Tq72!mZp8"),
+                           ("my current one is Hs@ppy2031 and it fails", "Hs@ppy2031"),
+                           ("dave@x.example:Autumn2029!", "Autumn2029")):
+        kept = redact_lesson(text)
+        assert password not in kept and "[password]" in kept, kept

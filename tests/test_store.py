@@ -97,3 +97,22 @@ def test_one_open_ticket_per_user_and_topic(tmp_path):
     assert kinds == ["opened", "added"]
 
 
+
+
+def test_a_question_taught_for_two_entries_keeps_the_later_and_case_does_not_split_lessons(tmp_path):
+    from store import Store
+
+    store = Store(tmp_path / "bot.db")
+    first, _ = store.add_example("paraphrase", "how do I move coins to my sub account?", "@mod",
+                                 faq_id="internal-transfer")
+    second, replaced = store.add_example("paraphrase", "How do I move coins to my sub account",
+                                         "@mod", faq_id="sub-accounts")
+    assert replaced == [first]
+    again, _ = store.add_example("paraphrase", "how do i move coins to my sub account?", "@mod2",
+                                 faq_id="sub-accounts")
+    assert again == second
+    negative, replaced = store.add_example("negative", "HOW do I move coins to my sub account?",
+                                           "@mod", faq_id="sub-accounts")
+    assert replaced == [second]
+    assert [(e["id"], e["kind"]) for e in store.examples()] == [(negative, "negative")]
+    store.close()

@@ -133,10 +133,17 @@ def test_buttons_on_the_staff_alert_ban_once_and_only_from_the_staff_chat(tmp_pa
             assert fake.sent("editMessageReplyMarkup")              # the buttons went away
             assert any("banned, by @boss" in m["text"] for m in staff_posts(fake))
 
-            fake.press(alert, buttons["↩️ Undo"], ADMIN)            # pressed late: nothing
+            fake.press(alert, buttons["⛔ Ban"], ADMIN)             # a stale button, pressed late
             await fake.settle()
-            assert not fake.sent("unbanChatMember")
+            assert len(fake.sent("banChatMember")) == 1
             assert "already decided: banned" in staff_posts(fake)[-1]["text"]
+
+            # A ban by mistake is taken back (the Ban button sits next to Undo).
+            fake.send_message(fake.chats[str(STAFF_ID)], ADMIN, "/undo #1")
+            await fake.settle()
+            unbans = fake.sent("unbanChatMember")
+            assert len(unbans) == 1 and int(unbans[0]["user_id"]) == 401
+            assert any("undone: ban lifted" in m["text"] for m in staff_posts(fake))
     run(scenario())
 
 

@@ -596,6 +596,12 @@ def _password_shape(token: str) -> bool:
     return bool(letters and _INNER_SYMBOL.search(token) and not token.islower() and not token.isupper())
 
 
+def looks_like_password(token: str) -> bool:
+    """A token shaped like a password wherever it stands (letters and digits mixed, not a
+    version, an id, a link or an address): for text kept long, such as moderators' lessons."""
+    return _password_shape(token)
+
+
 def _stated_password(token: str, kind: str, words: bool) -> bool:
     """A token right after "password is" / "PIN 改成": is it the password, not a word?
     `words`: the join says so plainly ("is", ":"), so even a word can be the password."""

@@ -18,11 +18,19 @@ from handlers.detectors.credentials import Secret, find_secrets
 from handlers.detectors.heads import LABELS, SafetyHeads
 from handlers.detectors.impersonation import AccountVerdict, ImpersonationChecker, RoleWords
 from handlers.detectors.personal_data import Data, find_personal_data
-from handlers.detectors.redaction import redact
+from handlers.detectors.redaction import redact_lesson
 from handlers.detectors.scams import BrandMarks, brand_marks, find_scams, reaches_out, registrable
 from handlers.detectors.sensitivity import own_case
 from handlers.detectors.urgency import find_urgency
-from handlers.learned import HEAD_SHARE, LIKE_HAM, LIKE_SCAM, NEAR_COPY, LearnedMemory, Nearest
+from handlers.learned import (
+    CLEARED_MARGIN,
+    HEAD_SHARE,
+    LIKE_HAM,
+    LIKE_SCAM,
+    NEAR_COPY,
+    LearnedMemory,
+    Nearest,
+)
 from handlers.model import (
     Ban,
     Delete,
@@ -219,7 +227,13 @@ def apply_taught(result: SafetyResult, message: Message, kit: SafetyKit,
     a near copy of both kinds of lesson, the later lesson wins."""
     ham = memory.nearest(vector, "ham")
     scam = memory.nearest(vector, "scam")
-    if ham is not None and ham.similarity >= LIKE_HAM and _cleared_wins(ham, scam):
+    p = result.scores.get("scam", 0.0)
+    threshold = heads.heads["scam"].threshold if heads and "scam" in heads.heads else 1.0
+    # A lesson that a text is fine does not cover one the model finds clearly worse ("… and
+    # have your recovery phrase ready" added to a cleared notice).
+    covered = ham is not None and (ham.example.scam_score is None or
+                                   p <= max(ham.example.scam_score + CLEARED_MARGIN, threshold))
+    if ham is not None and ham.similarity >= LIKE_HAM and covered and _cleared_wins(ham, scam):
         if result.learned.pop("scam", None) is not None or ham.similarity >= NEAR_COPY:
             result.cleared = Finding("taught-not-scam", "intent", (
                 f"like example #{ham.example.id}, marked not a scam by {ham.example.added_by} "
@@ -229,10 +243,8 @@ def apply_taught(result: SafetyResult, message: Message, kit: SafetyKit,
         result.__dict__.pop("sensitive", None)
         return result
     if scam is None or result.scam or kit.is_official(message) or message.moderator or \
-            not reaches_out(message.text or ""):
+            not reaches_out(message.text or "", kit.marks):
         return result
-    p = result.scores.get("scam", 0.0)
-    threshold = heads.heads["scam"].threshold if heads and "scam" in heads.heads else 1.0
     if scam.similarity >= NEAR_COPY or (scam.similarity >= LIKE_SCAM and p >= HEAD_SHARE * threshold):
         result.learned["scam"] = Finding("taught-scam", "scam", (
             f"like example #{scam.example.id}, marked as scam by {scam.example.added_by} "
@@ -254,7 +266,7 @@ def _same_text(text: str, example: str) -> bool:
     """The message is the text a moderator cleared (examples are stored redacted)."""
     def norm(t: str) -> str:
         return " ".join(t.casefold().split())
-    return norm(redact(text)) == norm(example)
+    return norm(redact_lesson(text)) == norm(example)
 
 
 # How much of each earlier message can hold part of a phrase that continues into the next one:

@@ -303,19 +303,32 @@ _REACH = _rx(
     r"(?:微信|vx|wx|qq|电报|飞机|whatsapp)\s*(?:号)?\s*[:：]?\s*[A-Za-z0-9_+-]{4,}")
 
 
-def reaches_out(text: str) -> bool:
-    """Does the message give a way to reach someone (a link, an @handle, a phone, an email, an
-    address, "DM me", a messenger id)? A moderator's lesson that a message is a scam carries
-    over only to messages that do: without one, a look-alike is a question, not a lure."""
+def reaches_out(text: str, marks: BrandMarks | None = None) -> bool:
+    """Does the message give a way to reach someone other than the brand (a link, an @handle,
+    a phone, an email, an address, "DM me", a messenger id)? A moderator's lesson that a
+    message is a scam carries over only to messages that do: without one, a look-alike is a
+    question, not a lure. The brand's own accounts, domains and email are no lure."""
     from handlers.detectors.personal_data import find_personal_data
 
-    if _HANDLE.search(text) or _TG_LINK.search(text) or _REACH.search(text):
+    ours = marks.official_handles | marks.telegram if marks else frozenset()
+    domains = marks.domains if marks else frozenset()
+    if any(m.group(1).lower() not in ours for m in _HANDLE.finditer(text)) or \
+            any(m.group(1).lower() not in ours for m in _TG_LINK.finditer(text)) or \
+            _REACH.search(text):
         return True
-    if any(m.group(1).lower() not in _COMMON_TLDS_AS_WORDS and
-           m.group(1).rsplit(".", 1)[-1].lower() not in _FILE_EXTENSIONS
-           for m in _DOMAIN.finditer(text)):
-        return True
-    return any(d.kind in ("email", "phone", "address") for d in find_personal_data(text))
+    for m in _DOMAIN.finditer(text):
+        host = m.group(1).lower()
+        if host in _COMMON_TLDS_AS_WORDS or host.rsplit(".", 1)[-1] in _FILE_EXTENSIONS:
+            continue
+        if registrable(host) not in domains:
+            return True
+    for d in find_personal_data(text):
+        if d.kind in ("phone", "address"):
+            return True
+        if d.kind == "email" and registrable(text[d.start:d.end].rsplit("@", 1)[-1].lower()) \
+                not in domains:
+            return True
+    return False
 
 
 def brand_marks(config) -> BrandMarks:
