@@ -44,6 +44,9 @@ class State(Protocol):
     def reporters(self, message: Message) -> frozenset[str]:
         """Who has /report-ed this message within the reports window (user ids)."""
 
+    def language(self, message: Message) -> str | None:
+        """The language the member last wrote in (a bare command carries none), if known."""
+
 
 class NoHistory:
     """No memory at all: what `triage` uses, so each line is judged on its own."""
@@ -68,6 +71,9 @@ class NoHistory:
 
     def reporters(self, message: Message) -> frozenset[str]:
         return frozenset()
+
+    def language(self, message: Message) -> str | None:
+        return None
 
 
 NO_HISTORY = NoHistory()

@@ -56,3 +56,7 @@ class StoreHistory:
         since = self.now - self.config.reports.window_minutes * 60
         return self.store.reporters_since(message.channel, message.chat_id, message.message_id,
                                           since)
+
+    def language(self, message: Message) -> str | None:
+        member = self.store.user(message.channel, message.user.id)
+        return member.get("lang") if member else None

@@ -182,9 +182,10 @@ class SupportService:
         with self.store.atomic():
             if not self.store.mark_processed(message.channel, key, now):
                 return None
+            command = any(f.check == "command" for f in decision.findings)
             self.store.note_user(message.channel, message.user.id, message.user.username,
                                  started=not message.public and platform(message.channel).dm_after_start,
-                                 lang=decision.lang)
+                                 lang=None if command else decision.lang)
             if message.public:
                 self.store.remember_message(message.channel, message.chat_id, message.message_id,
                                             message.user.id, message.user.username, message.link, now)

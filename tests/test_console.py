@@ -145,3 +145,12 @@ def test_a_channel_that_cannot_start_says_why_in_one_line(config_file):
     assert result.returncode == 2
     assert "error: the telegram channel could not start: NetworkError" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_bare_command_is_answered_in_the_language_the_member_writes(config_file):
+    out = console(config_file(), ":as wang", "提币一般多久到账？", "/scam", ":dm", "/ticket",
+                  ":as bob", "/ticket")
+    lines = bot_lines(out)
+    assert any("只有管理员可以执行" in line for line in lines)      # the refusal, in Chinese
+    assert any("你目前没有工单" in line for line in lines)
+    assert any("You have no tickets" in line for line in lines)    # bob never wrote Chinese

@@ -27,7 +27,7 @@ from handlers.model import (
 )
 from handlers.platforms import platform
 from handlers.replies.texts import Texts
-from handlers.text import detect_language
+from handlers.text import detect_language, han_count
 
 if TYPE_CHECKING:
     from handlers.context import Knowledge, State
@@ -60,7 +60,9 @@ def parse(text: str) -> tuple[str, str] | None:
 
 def decide_command(message: Message, kb: Knowledge, state: State) -> Decision:
     parsed = parse(message.text)
-    lang = detect_language(message.text)
+    # "/ticket" says nothing of its writer's language: answer in the one they last wrote in.
+    lang = "zh" if han_count(message.text) else \
+        state.language(message) or detect_language(message.text)
     say = kb.texts.say
     words = kb.texts.reply_language(lang)
     if parsed is None:
