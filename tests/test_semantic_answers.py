@@ -266,14 +266,18 @@ def test_the_shipped_feature_table_is_what_the_bot_computes_for_those_messages(t
     import train_abstention as training
 
     # Every 25th message of one community, embedded and matched again now.
-    table = [e for e in training.read_features() if e.domain == "wallet"][::25]
-    fresh = training.load_domain(ROOT / "corpus" / "wallet", every=25, cache=tmp_path)
+    examples, metric = training.read_features()
+    table = [e for e in examples if e.domain == "wallet"][::25]
+    fresh = training.load_domain(ROOT / "corpus" / "wallet", every=25, cache=tmp_path,
+                                 metric=metric)
     assert len(fresh) == len(table) > 30
     for shipped, now in zip(table, fresh, strict=True):
         assert (shipped.gold, shipped.public) == (now.gold, now.public)
         assert [c for c, _ in shipped.candidates] == [c for c, _ in now.candidates]
-        assert np.allclose([f for _, f in shipped.candidates], [f for _, f in now.candidates],
-                           atol=2e-4)
+        # The pair score of a training message is out of fold: only the others' match.
+        width = None if shipped.split != "train" else -1
+        assert np.allclose([f[:width] for _, f in shipped.candidates],
+                           [f[:width] for _, f in now.candidates], atol=2e-4)
 
 
 def test_a_damaged_model_file_stops_the_bot_at_start_naming_the_file(tmp_path):

@@ -46,6 +46,7 @@ from handlers.answering.semantic import (  # noqa: E402
     FEATURES,
     MODEL_FILE,
     AbstentionModel,
+    PairMetric,
     describe,
 )
 from handlers.core import _length  # noqa: E402
@@ -67,10 +68,13 @@ class Example:
     gold: str | None
     candidates: list[tuple[str, tuple[float, ...]]]
     kind: str = ""
+    pairs: list[np.ndarray] | None = None   # per candidate, SemanticIndex.pair (not stored)
 
 
-def load_domain(folder: Path, every: int = 1, cache: Path = CACHE) -> list[Example]:
-    """Every `every`-th message of one community, embedded, matched and described."""
+def load_domain(folder: Path, every: int = 1, cache: Path = CACHE,
+                metric: PairMetric | None = None) -> list[Example]:
+    """Every `every`-th message of one community, embedded, matched and described (the pair
+    score is 0 without a `metric`)."""
     files = KnowledgeFiles(folder / "config.yaml", use_cache=True, cache_dir=cache,
                            answer_model=None)
     kb = files.load()
@@ -91,21 +95,67 @@ def load_domain(folder: Path, every: int = 1, cache: Path = CACHE) -> list[Examp
         settings = kb.config.matching
         pick = choose_entry(match, intent, message, settings.public_threshold,
                             settings.private_threshold).entry
-        candidates = [(entry.id, tuple(round(f, 6) for f in features)) for entry, features in
-                      describe(kb.semantic, vector, kb.matcher, match, intent, public,
-                               _length(row["text"]), pick.id if pick else None)]
+        described = describe(kb.semantic, vector, kb.matcher, match, intent, public,
+                             _length(row["text"]), pick.id if pick else None, metric)
+        candidates = [(entry.id, tuple(round(f, 6) for f in features))
+                      for entry, features in described]
+        position = {e.id: i for i, e in enumerate(kb.semantic.entries)}
+        pairs = [kb.semantic.pair(vector, position[entry.id]) for entry, _ in described]
         out.append(Example(folder.name, row["split"], public, row["faq"], candidates,
-                           row.get("kind", "")))
+                           row.get("kind", ""), pairs))
     return out
+
+
+FOLDS = 5
+METRIC_C = 1.0
+
+
+def _fit_metric(pairs: np.ndarray, labels: np.ndarray) -> PairMetric:
+    from sklearn.linear_model import LogisticRegression
+
+    model = LogisticRegression(C=METRIC_C, max_iter=2000).fit(pairs * PairMetric.SCALE, labels)
+    return PairMetric(np.round(model.coef_[0], 9), round(float(model.intercept_[0]), 9))
+
+
+def fit_metric(examples: list[Example]) -> PairMetric:
+    """The pair metric on the training split, and its score filled in as the last feature of
+    every candidate: out of fold for training messages (a score the metric learned from would
+    look better to the trees than any score it gives a new message), from the whole fit for
+    the others."""
+    train = [(n, e) for n, e in enumerate(examples) if e.split == "train" and usable(e)]
+
+    def stack(rows: list[tuple[int, Example]]) -> tuple[np.ndarray, np.ndarray]:
+        x = np.array([p for _, e in rows for p in e.pairs or []], dtype=np.float64)
+        y = np.array([int(entry == e.gold) for _, e in rows for entry, _ in e.candidates])
+        return x, y
+
+    def fill(e: Example, metric: PairMetric) -> None:
+        e.candidates = [(entry, f[:-1] + (round(metric.score(p), 6),))
+                        for (entry, f), p in zip(e.candidates, e.pairs or [], strict=True)]
+
+    for fold in range(FOLDS):
+        fold_metric = _fit_metric(*stack([r for r in train if r[0] % FOLDS != fold]))
+        for n, e in train:
+            if n % FOLDS == fold:
+                fill(e, fold_metric)
+    metric = _fit_metric(*stack(train))
+    for e in examples:
+        if e.split != "train" or not usable(e):
+            fill(e, metric)
+    return metric
 
 
 FEATURES_FILE = CORPUS / "features.jsonl.gz"
 TREES = {"max_depth": 3, "max_iter": 200, "learning_rate": 0.05}
 
 
-def write_features(examples: list[Example], path: Path = FEATURES_FILE) -> None:
+def write_features(examples: list[Example], metric: PairMetric,
+                   path: Path = FEATURES_FILE) -> None:
+    """The pair metric's weights first (the trees are fitted to its scores), then one line per
+    message."""
     buffer = io.BytesIO()
     with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0) as out:   # no timestamp inside
+        out.write((json.dumps(metric_dict(metric)) + "\n").encode("utf-8"))
         for e in examples:
             out.write((json.dumps([e.domain, e.split, e.kind, e.public, e.gold,
                                    [[entry, list(f)] for entry, f in e.candidates]],
@@ -113,10 +163,15 @@ def write_features(examples: list[Example], path: Path = FEATURES_FILE) -> None:
     path.write_bytes(buffer.getvalue())
 
 
-def read_features(path: Path = FEATURES_FILE) -> list[Example]:
+def metric_dict(metric: PairMetric) -> dict:
+    return {"weights": [float(w) for w in metric.weights], "bias": metric.bias}
+
+
+def read_features(path: Path = FEATURES_FILE) -> tuple[list[Example], PairMetric]:
     with gzip.open(path, "rt", encoding="utf-8") as lines:
+        metric = PairMetric.from_dict(json.loads(next(lines)))
         return [Example(d, split, public, gold, [(entry, tuple(f)) for entry, f in cands], kind)
-                for d, split, kind, public, gold, cands in map(json.loads, lines)]
+                for d, split, kind, public, gold, cands in map(json.loads, lines)], metric
 
 
 def usable(e: Example) -> bool:
@@ -212,16 +267,18 @@ def main(argv: list[str] | None = None) -> int:
                              "the corpus again")
     args = parser.parse_args(argv)
     if args.from_features:
-        examples = read_features()
+        examples, metric = read_features()
     else:
         examples = []
         for folder in sorted(p for p in CORPUS.iterdir() if (p / "faq.yaml").exists()):
             examples += load_domain(folder)
-        write_features(examples)
+        metric = fit_metric(examples)
+        write_features(examples, metric)
     by_split: dict[str, list[Example]] = defaultdict(list)
     for e in filter(usable, examples):
         by_split[e.split].append(e)
     raw = fit(by_split["train"])
+    raw["metric"] = metric_dict(metric)
     valid = by_split["validation"]
     model = AbstentionModel.from_dict(raw)
     for where in ("public", "private"):

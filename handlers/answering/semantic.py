@@ -5,8 +5,9 @@ Every FAQ question (both languages) is an example; a message's embedding (comput
 runtime before the core decides) is compared with all of them, and each entry scores the
 similarity of its closest example. A few candidates, the semantic and the lexical top ones,
 are then described by features (similarity, margins, lexical overlap, question-ness, own-case
-wording, public or private, language, length) and a logistic model trained on the project's
-corpus (`python bot.py train`) gives each the probability that it answers the message. The
+wording, public or private, language, length, and `PairMetric`'s learned similarity) and
+gradient-boosted trees trained on the project's corpus (`tools/train_abstention.py`) give
+each the probability that it answers the message. The
 best one is answered when that probability clears the threshold set on held-out data for
 public or private answers. The domain pack only adds features: no message is unanswerable
 for lacking a pack word.
@@ -30,7 +31,7 @@ CANDIDATES = 3
 FEATURES = ("bias", "sem", "sem_margin", "crowd", "margin_room", "sem_top", "sem_gap2", "sem_z",
             "ans", "ans_z", "lex", "lex_top", "lex_pick", "covers", "misses",
             "lex_margin", "lex_cov", "agree", "anchored", "asks", "case", "small_talk", "public",
-            "zh", "short", "long", "sem_x_asks", "sem_x_lex")
+            "zh", "short", "long", "sem_x_asks", "sem_x_lex", "pair")
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,16 @@ class SemanticIndex:
         """Per entry, how well its answer (as a passage) fits the message as a query: an
         answer that never says what was asked scores low even when the questions look alike."""
         return self._best(self.answers @ vector, self.answer_owner)
+
+    def pair(self, vector: np.ndarray, entry: int) -> np.ndarray:
+        """The message against one entry, dimension by dimension: its embedding times that of
+        the entry's closest example question, then times that of its closest answer. A cosine
+        weighs every dimension alike; `PairMetric` learns which ones tell a paraphrase."""
+        mine = np.flatnonzero(self.owner == entry)
+        example = self.vectors[mine[int(np.argmax(self.vectors[mine] @ vector))]]
+        own = np.flatnonzero(self.answer_owner == entry)
+        answer = self.answers[own[int(np.argmax(self.answers[own] @ vector))]]
+        return np.concatenate([vector * example, vector * answer])
 
     def _best(self, sims: np.ndarray, owner: np.ndarray) -> np.ndarray:
         best = np.full(len(self.entries), -1.0, dtype=np.float32)
@@ -126,6 +137,26 @@ class Tree:
         return self.value[i]
 
 
+@dataclass(frozen=True, eq=False)
+class PairMetric:
+    """A logistic model over `SemanticIndex.pair`: how likely the entry's example and answer
+    fit the message, learned on the corpus (its score is one of the candidate features)."""
+
+    weights: np.ndarray
+    bias: float
+
+    SCALE = 10.0   # pair products are small; the scale keeps the solver well conditioned
+
+    @classmethod
+    def from_dict(cls, raw: dict) -> PairMetric:
+        return cls(np.asarray(raw["weights"], dtype=np.float64), float(raw["bias"]))
+
+    def score(self, pair: np.ndarray) -> float:
+        if pair.shape != self.weights.shape:   # another encoder: its dimensions mean other things
+            return 0.0
+        return float(self.bias + self.SCALE * float(pair @ self.weights))
+
+
 @dataclass(frozen=True)
 class AbstentionModel:
     """Gradient-boosted trees over the candidate features (`tools/train_abstention.py`): the
@@ -137,6 +168,7 @@ class AbstentionModel:
     public_threshold: float
     private_threshold: float
     trained_on: str = ""
+    metric: PairMetric | None = None
 
     @classmethod
     def from_dict(cls, raw: dict, source: str = "abstention model") -> AbstentionModel:
@@ -147,7 +179,8 @@ class AbstentionModel:
                            tuple(t["right"]), tuple(t["value"]), tuple(map(bool, t["leaf"])))
                       for t in raw["trees"])
         return cls(float(raw["baseline"]), trees, float(raw["public_threshold"]),
-                   float(raw["private_threshold"]), raw.get("trained_on", ""))
+                   float(raw["private_threshold"]), raw.get("trained_on", ""),
+                   PairMetric.from_dict(raw["metric"]) if raw.get("metric") else None)
 
     def probability(self, features: tuple[float, ...]) -> float:
         z = self.baseline + sum(tree(features) for tree in self.trees)
@@ -162,10 +195,11 @@ class Scored:
 
 
 def describe(index: SemanticIndex, vector: np.ndarray, matcher: FaqMatcher, match: Match,
-             intent: Intent, public: bool, words: int,
-             lex_pick: str | None = None) -> list[tuple[FaqEntry, tuple[float, ...]]]:
+             intent: Intent, public: bool, words: int, lex_pick: str | None = None,
+             metric: PairMetric | None = None) -> list[tuple[FaqEntry, tuple[float, ...]]]:
     """The candidate entries of one message and their features (the same for training and
-    for deciding). `lex_pick`: the entry the word matcher's own rules would answer with."""
+    for deciding). `lex_pick`: the entry the word matcher's own rules would answer with.
+    Without a `metric` the pair score is 0 (training fills it in out of fold)."""
     sem = index.entry_scores(vector)
     ans = index.answer_scores(vector)
     ans_mean, ans_spread = float(ans.mean()), float(ans.std()) or 1.0
@@ -207,7 +241,8 @@ def describe(index: SemanticIndex, vector: np.ndarray, matcher: FaqMatcher, matc
             else 0.0,
             1.0 if match.anchored else 0.0, asks, 1.0 if intent.needs_human else 0.0,
             1.0 if intent.small_talk else 0.0, 1.0 if public else 0.0, zh,
-            1.0 if words <= 3 else 0.0, 1.0 if words >= 40 else 0.0, s * asks, s * lex)
+            1.0 if words <= 3 else 0.0, 1.0 if words >= 40 else 0.0, s * asks, s * lex,
+            metric.score(index.pair(vector, i)) if metric else 0.0)
         out.append((index.entries[i], features))
     return out
 
@@ -218,10 +253,10 @@ def rank(index: SemanticIndex, model: AbstentionModel, vector: np.ndarray, match
     """Candidates, most probable first."""
     scored = [Scored(entry, f, model.probability(f))
               for entry, f in describe(index, vector, matcher, match, intent, public, words,
-                                       lex_pick)]
+                                       lex_pick, model.metric)]
     scored.sort(key=lambda c: (-c.probability, c.entry.id))
     return scored
 
 
-__all__ = ["FEATURES", "AbstentionModel", "Scored", "SemanticIndex", "answer_texts",
+__all__ = ["FEATURES", "AbstentionModel", "PairMetric", "Scored", "SemanticIndex", "answer_texts",
            "build_index", "describe", "examples", "rank"]
