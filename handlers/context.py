@@ -47,6 +47,10 @@ class State(Protocol):
     def language(self, message: Message) -> str | None:
         """The language the member last wrote in (a bare command carries none), if known."""
 
+    def handed_off(self, message: Message) -> tuple[str, str, str] | None:
+        """(topic, the question redacted, its link or "") of a public question this member
+        carried into this private chat through the hand-off link within the last half hour."""
+
 
 class NoHistory:
     """No memory at all: what `triage` uses, so each line is judged on its own."""
@@ -73,6 +77,9 @@ class NoHistory:
         return frozenset()
 
     def language(self, message: Message) -> str | None:
+        return None
+
+    def handed_off(self, message: Message) -> tuple[str, str, str] | None:
         return None
 
 

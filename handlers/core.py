@@ -22,6 +22,7 @@ from handlers.answering.semantic import FEATURES, rank
 from handlers.commands.slash import decide_command
 from handlers.context import NO_HISTORY, Knowledge, State
 from handlers.detectors.complaints import complaint
+from handlers.detectors.redaction import redact
 from handlers.detectors.safety import (
     SafetyResult,
     add_learned,
@@ -49,6 +50,8 @@ from handlers.model import (
 from handlers.platforms import platform
 from handlers.replies.texts import Texts
 from handlers.text import MAX_TEXT_CHARS, bounded, han_count, strip_leading_handles
+
+QUOTED_CHARS = 160   # of the member's public question, quoted when the private chat opens
 
 
 def decide(message: Message, kb: Knowledge, state: State = NO_HISTORY,
@@ -138,6 +141,9 @@ def decide(message: Message, kb: Knowledge, state: State = NO_HISTORY,
                 "staff_complaint", "en", user=message.user.handle, channel=message.channel,
                 why=angry.detail, link=message.link or "")))
     if not message.public:
+        if not safety_plan.handled and state.member_ticket(message) is None:
+            actions = _after_handoff(message, entry.id if entry else None, intent, actions,
+                                     words, state, texts)
         actions = _onto_open_ticket(message, actions, words, state, texts)
         if message.forwarded_from is not None:
             actions += _forwarded_report(message, kb, safety, words)
@@ -201,6 +207,27 @@ def _decide_unmanaged(message: Message, kb: Knowledge, state: State) -> Decision
                     findings=tuple(safety.findings), actions=tuple(actions),
                     reason="a group the operator does not manage: safety only",
                     strict_redaction=safety.window_phrase, withhold_text=safety.withheld)
+
+
+def _after_handoff(message: Message, answered: str | None, intent, actions: list, words: str,
+                   state: State, texts: Texts) -> list:
+    """A member who came over from a public question through the hand-off link was asked to
+    tell what happened: what they tell now is that case, and goes to the team with the
+    question (instead of the same article again). A new question the FAQ answers is answered;
+    a thank-you is not a case."""
+    handed = state.handed_off(message)
+    if handed is None:
+        return actions
+    topic, question, link = handed
+    if (answered is not None and answered != topic) or \
+            (intent.small_talk and not wants_human(message.text or "")):
+        return actions
+    kept = [a for a in actions if not isinstance(a, (Reply, OpenTicket, SendPrivate))]
+    place = texts.say(platform(message.channel).place_key, "en")
+    return [*kept, OpenTicket(
+        check="handoff-follow-up", topic=topic or "account",
+        reason=f"continued from a question in {place}: “{question[:200]}”", origin_link=link,
+        announce_private=texts.say("ticket_after_handoff", words))]
 
 
 def _onto_open_ticket(message: Message, actions: list, words: str, state: State,
@@ -332,6 +359,12 @@ def _length(text: str) -> int:
 
 
 def _handoff_intro(message: Message, words: str, texts: Texts) -> str:
+    """What the private chat opens with: the member's own question (redacted, cut to a line
+    or two), so they see where they are and need not type it again."""
     say = texts.say
     place = say(platform(message.channel).place_key, words)
-    return say("handoff_private", words, place=place, topic=say("topic_general", words))
+    question = " ".join(redact(strip_leading_handles(message.text or "")).split())
+    if len(question) > QUOTED_CHARS:
+        question = question[:QUOTED_CHARS - 1].rstrip() + "…"
+    return say("handoff_private", words, place=place,
+               topic=question or say("topic_general", words))

@@ -170,6 +170,7 @@ class OpenTicket(Action):
     reason: str = ""
     subject_user: User | None = None       # whose ticket (for /escalate: the member, not the mod)
     subject_message: Message | None = None
+    origin_link: str = ""                   # where the case began, if not this message
     announce_public: str = ""               # template with {ref}; no details
     announce_private: str = ""              # template with {ref}
 

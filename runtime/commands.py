@@ -15,10 +15,13 @@ from handlers.context import Knowledge
 from handlers.detectors.redaction import redact, redact_secrets
 from handlers.model import Command, Decision, Message
 from handlers.replies.texts import Texts
-from store import Store, Ticket, normalize_reference
+from store import Store, Ticket, normalize_reference, redacted_conversation
 
 from .outgoing import Outgoing, Post, PrivateMessage, StaffPost, answer
+from .recent import RecentMessages
 from .teaching import Teaching
+
+CONVERSATION_SHOWN = 5   # earlier messages quoted in a new ticket's staff post (all are stored)
 
 # One item of platform work: (channel, what, ticket reference that makes it must-arrive).
 Planned = tuple[str, Outgoing, "str | None"]
@@ -26,12 +29,14 @@ Planned = tuple[str, Outgoing, "str | None"]
 
 class CommandRunner(Teaching):
     def __init__(self, store: Store, knowledge: Callable[[], Knowledge], staff_channel: str,
-                 health: Callable[[], list[str]] = list) -> None:
+                 health: Callable[[], list[str]] = list,
+                 recent: RecentMessages | None = None) -> None:
         self.pending = []
         self.dropped = []
         self.store = store
         self._knowledge = knowledge    # the knowledge in force (a /reload swaps it)
         self.staff_channel = staff_channel
+        self.recent = recent or RecentMessages()   # what members said lately (memory only)
         self.health = health
 
     def run(self, message: Message, decision: Decision, action: Command,
@@ -122,6 +127,11 @@ class CommandRunner(Teaching):
                                                  name=action.param("username")), private=True)]
             subject_id, subject_name = known["user_id"], known["username"]
             summary = ""
+            # Their latest message here is the one escalated: its link and its words.
+            seen = self.store.last_message_of(message.channel, message.chat_id, subject_id) \
+                if message.public else None
+            if seen is not None:
+                origin_chat, origin_id, link = seen["chat_id"], seen["message_id"], seen["link"]
         else:
             seen = self.store.message_by_link(action.param("link"))
             if seen is None:
@@ -129,6 +139,13 @@ class CommandRunner(Teaching):
             subject_id, subject_name = seen["user_id"], seen["username"]
             origin_chat, origin_id, link = seen["chat_id"], seen["message_id"], seen["link"]
             summary = ""
+        said: list[tuple[float, str]] = []
+        if origin_chat:
+            said = self.recent.conversation(message.channel, origin_chat, subject_id, now,
+                                            without=origin_id)
+            if not summary and origin_id:
+                summary = redact(self.recent.text_of(message.channel, origin_chat, subject_id,
+                                                     origin_id, now) or "")[:300]
         reason = action.param("reason") or "escalated by a moderator"
         priority = action.param("priority", "normal")
         member = self.store.user(message.channel, subject_id) or {}
@@ -139,7 +156,8 @@ class CommandRunner(Teaching):
             priority=priority, sla_seconds=self.config.tickets.sla_minutes.seconds(priority),
             chat_id=origin_chat or message.chat_id, origin_link=link, origin_chat_id=origin_chat,
             origin_message_id=origin_id, opened_by=f"mod:{message.user.handle}",
-            reopen_window=self.config.tickets.reopen_window_hours * 3600, now=now)
+            reopen_window=self.config.tickets.reopen_window_hours * 3600, conversation=said,
+            now=now)
         self.store.bump("tickets_opened" if created else "tickets_added_to")
         member_words = self.reply_language(lang)
         who = f"@{subject_name}" if subject_name else self.say("topic_general", words)
@@ -164,10 +182,19 @@ class CommandRunner(Teaching):
                     priority=ticket.priority, state="new" if created else "updated",
                     channel=ticket.channel, user=who, topic=ticket.topic,
                     reason=f"{redact(reason)} (by {message.user.handle})", summary=ticket.summary,
-                    link=link or "-")
+                    link=link or "-", said=self.conversation_lines(said) if created else "")
         out.append(self._staff(staff, ticket.ref, ticket.channel,
                                priority="urgent" if priority == "urgent" else "normal"))
         return out
+
+    def conversation_lines(self, said: list[tuple[float, str]]) -> str:
+        """What the member said before the ticket, for the staff post: the last few, redacted
+        (as the transcript keeps them), each cut to a line or two."""
+        if not said:
+            return ""
+        quoted = redacted_conversation(said)[-CONVERSATION_SHOWN:]
+        lines = [f"› {_cut(' '.join(text.split()), 200)}" for _, text in quoted]
+        return "\n" + self.say("staff_conversation", "en") + "\n" + "\n".join(lines)
 
     def cmd_tickets(self, message: Message, action: Command, words: str, now: float) -> list[Planned]:
         which = action.param("which", "open")
@@ -274,6 +301,10 @@ class CommandRunner(Teaching):
         if lines:
             text += "\n" + "\n".join(lines)
         return [self._reply(message, text, private=True)]
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
 def _age(seconds: float) -> str:

@@ -22,6 +22,9 @@ def reminder_key(message: Message) -> str:
     return f"remind:{message.channel}:{message.user.id}"
 
 
+HANDOFF_FOLLOW_UP = 1800.0   # seconds after the link is used in which the DM continues that case
+
+
 class StoreHistory:
     def __init__(self, store: Store, config: Config, now: float,
                  recent: RecentMessages | None = None) -> None:
@@ -60,3 +63,13 @@ class StoreHistory:
     def language(self, message: Message) -> str | None:
         member = self.store.user(message.channel, message.user.id)
         return member.get("lang") if member else None
+
+    def handed_off(self, message: Message) -> tuple[str, str, str] | None:
+        if message.public:
+            return None
+        row = self.store.claimed_handoff(message.channel, message.user.id,
+                                         self.now - HANDOFF_FOLLOW_UP)
+        if row is None:
+            return None
+        seen = self.store.seen_message(row["channel"], row["chat_id"], row["message_id"])
+        return row["topic"] or "", row["summary"] or "", (seen or {}).get("link") or ""

@@ -46,7 +46,7 @@ from handlers.model import (
     Warn,
 )
 from handlers.platforms import platform
-from store import Store
+from store import Store, redacted_conversation
 
 from .commands import CommandRunner, Planned
 from .embedding import embed_message
@@ -90,9 +90,9 @@ class SupportService:
         self.files = files                  # where /reload reads config and FAQ from
         # Moderator commands that need the store (tickets, stats); `health` is one line per
         # running channel, for /stats.
-        self.commands = CommandRunner(store, lambda: self.kb, staff_channel, health)
         self._worker: ThreadPoolExecutor | None = None
         self.recent = RecentMessages()      # members' last messages: memory only, never stored
+        self.commands = CommandRunner(store, lambda: self.kb, staff_channel, health, self.recent)
         self.learned = NO_MEMORY            # what moderators taught (see load_lessons)
 
     def say(self, key: str, lang: str, **values: object) -> str:
@@ -177,7 +177,7 @@ class SupportService:
         vector = embed_message(kb.config.embedding, message.text) \
             if kb.semantic is not None and needs_embedding(message) else None
         decision = decide(message, kb, history, vector)
-        self.recent.add(message, now)
+        self.recent.add(message, now, secret=decision.secret or decision.withhold_text)
         key = update_key or f"{message.chat_id}:{message.message_id}" + (":e" if message.edited else "")
         with self.store.atomic():
             if not self.store.mark_processed(message.channel, key, now):
@@ -407,16 +407,22 @@ class SupportService:
         config = self.kb.config
         subject = action.subject_user or message.user
         origin = action.subject_message or message
+        said = self.recent.conversation(message.channel, origin.chat_id, subject.id, now,
+                                        without=origin.message_id)
         summary = action.summary or _member_text(decision, origin.text)[:300]
+        if said and _bare_command(origin.text):
+            # "/human" says nothing: what the member said before it is the case.
+            summary = redacted_conversation(said[-1:])[0][1][:300]
+            said = said[:-1]
         ticket, created = self.store.open_ticket(
             prefix=config.tickets.prefix, channel=message.channel, user_id=subject.id,
             username=subject.username, lang=decision.lang, topic=action.topic or "general",
             summary=summary, priority=action.priority,
             sla_seconds=config.tickets.sla_minutes.seconds(action.priority),
-            chat_id=origin.chat_id, origin_link=origin.link, origin_chat_id=origin.chat_id,
-            origin_message_id=origin.message_id,
+            chat_id=origin.chat_id, origin_link=action.origin_link or origin.link,
+            origin_chat_id=origin.chat_id, origin_message_id=origin.message_id,
             opened_by="member" if subject.id == message.user.id else f"mod:{message.user.handle}",
-            reopen_window=config.tickets.reopen_window_hours * 3600, now=now)
+            reopen_window=config.tickets.reopen_window_hours * 3600, conversation=said, now=now)
         ref = ticket.ref
         out: list[Planned] = []
         here = {"chat_id": message.chat_id, "reply_to": message.message_id,
@@ -434,7 +440,8 @@ class SupportService:
                     priority=ticket.priority, state="new" if created else "updated",
                     channel=message.channel, user=subject.handle, topic=ticket.topic,
                     reason=_clean(decision, action.reason), summary=ticket.summary,
-                    link=origin.link or "-")
+                    link=action.origin_link or origin.link or "-",
+                    said=self.commands.conversation_lines(said) if created else "")
         out.append((self.staff_channel, StaffPost(text=staff, topic="ticket", ref=ref,
                                                   origin_channel=message.channel,
                                                   priority="urgent" if urgent else "normal"), ref))
@@ -663,6 +670,12 @@ class SupportService:
             self.store.finish_outbox(item.id, status, error)
         else:
             self.store.retry_outbox(item.id, error)
+
+
+def _bare_command(text: str | None) -> bool:
+    """A command with nothing after it ("/human", "/human@bot")."""
+    words = (text or "").split()
+    return len(words) == 1 and words[0].startswith("/")
 
 
 def _clean(decision: Decision, text: str | None) -> str:

@@ -2,6 +2,7 @@
 
 from .db import Store
 from .learning import EXAMPLE_KINDS, Case
-from .tickets import Ticket, normalize_reference
+from .tickets import Ticket, normalize_reference, redacted_conversation
 
-__all__ = ["EXAMPLE_KINDS", "Case", "Store", "Ticket", "normalize_reference"]
+__all__ = ["EXAMPLE_KINDS", "Case", "Store", "Ticket", "normalize_reference",
+           "redacted_conversation"]

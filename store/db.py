@@ -129,6 +129,12 @@ class Store(LearningStore, TicketStore):
             self.db.execute("UPDATE handoffs SET used_at = ? WHERE token = ?", (now, token))
             return "ok", row
 
+    def claimed_handoff(self, channel: str, user_id: str, since: float) -> dict[str, Any] | None:
+        """The member's latest hand-off whose link they used since `since`."""
+        return self._one("SELECT * FROM handoffs WHERE channel = ? AND user_id = ? AND "
+                         "used_at >= ? ORDER BY used_at DESC LIMIT 1",
+                         (channel, str(user_id), since))
+
     # --- users the bot can write to ---------------------------------------------------------
 
     def note_user(self, channel: str, user_id: str, username: str | None, started: bool = False,
@@ -252,6 +258,15 @@ class Store(LearningStore, TicketStore):
                    "username, link, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                    (channel, str(chat_id), str(message_id), str(user_id), username, link,
                     now or time.time()))
+
+    def seen_message(self, channel: str, chat_id: str, message_id: str) -> dict[str, Any] | None:
+        return self._one("SELECT * FROM seen_messages WHERE channel = ? AND chat_id = ? AND "
+                         "message_id = ?", (channel, str(chat_id), str(message_id)))
+
+    def last_message_of(self, channel: str, chat_id: str, user_id: str) -> dict[str, Any] | None:
+        """The member's latest public message the bot saw in this chat (within a week)."""
+        return self._one("SELECT * FROM seen_messages WHERE channel = ? AND chat_id = ? AND "
+                         "user_id = ? ORDER BY at DESC LIMIT 1", (channel, str(chat_id), str(user_id)))
 
     def message_by_link(self, link: str) -> dict[str, Any] | None:
         """The message a pasted link points to: exact link, or an X post by its status id

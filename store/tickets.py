@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,6 +70,16 @@ class Ticket:
         return self.status in OPEN_STATES
 
 
+def redacted_conversation(said: Sequence[tuple[float, str]]) -> list[tuple[float, str]]:
+    """Each message redacted; a secret split over several (half a phrase in each) is only
+    seen when they are read together, and is then quoted as one text, masked."""
+    one = [redact(text) for _, text in said]
+    together = redact("\n".join(text for _, text in said))
+    if said and together != "\n".join(one):
+        return [(said[-1][0], together)]
+    return [(at, text) for (at, _), text in zip(said, one, strict=True)]
+
+
 class TicketStore(Connection):
     """Ticket operations (the Store builds on them). Every change writes its event in the same
     transaction, so the log never misses a step."""
@@ -79,10 +90,12 @@ class TicketStore(Connection):
                     chat_id: str | None = None, origin_link: str | None = None,
                     origin_chat_id: str | None = None, origin_message_id: str | None = None,
                     opened_by: str = "member", reopen_window: float = 0.0,
+                    conversation: Sequence[tuple[float, str]] = (),
                     now: float | None = None) -> tuple[Ticket, bool]:
         """(ticket, created). One open ticket per user and topic: a second escalation of the
         same case is added to the open one (created False), and a recently closed one within
-        the reopen window is reopened instead of starting over."""
+        the reopen window is reopened instead of starting over. `conversation`: (time, text)
+        of what the member said before, which a new ticket's transcript starts with."""
         if priority not in PRIORITIES:
             raise ValueError(f"priority must be one of {', '.join(PRIORITIES)}")
         now = now or time.time()
@@ -117,6 +130,9 @@ class TicketStore(Connection):
                  origin_link, origin_chat_id, origin_message_id, priority, opened_by, now, now,
                  now + sla_seconds if sla_seconds else None))
             self.ticket_event(ref, opened_by, "opened", f"{priority}: {summary}", now)
+            author = f"@{username}" if username else str(user_id)
+            for at, text in redacted_conversation(conversation):
+                self._transcript(ref, author, "in", text, at)
             if summary:
                 self._transcript(ref, opened_by, "in", summary, now)
             return self.ticket(ref), True

@@ -7,6 +7,8 @@ import re
 import sqlite3
 import time
 
+import pytest
+
 from .conftest import run_cli
 
 REF = re.compile(r"SUP-[0-9A-HJKMNP-TV-Z]{6}")
@@ -152,3 +154,75 @@ def test_the_operators_ticket_commands_say_what_is_wrong_and_show_what_matters(c
     assert bare.returncode == 2 and "usage: bot.py tickets show REF" in bare.stderr
     exported = json.loads(run_cli("tickets", "export", "--format", "json", "--config", str(path)).stdout)
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", exported[0]["created_at"])
+
+
+# --- tickets carry the conversation --------------------------------------------------------
+
+def _staff_posts(out: str) -> list[str]:
+    return [p.split("\n  (#")[0] for p in out.split("[staff channel]")[1:]]
+
+
+def test_a_human_ticket_carries_what_the_member_said_before_redacted(config_file):
+    path = config_file()
+    out = console(path, ":dm", "hi there",
+                  "my withdrawal of 500 USDT to my ledger is stuck since monday",
+                  "UID 12345678, order 8812233", "/human").stdout
+    (post,) = _staff_posts(out)
+    assert "Summary: UID [uid], order [reference]" in post        # not "/human"
+    assert "Said before:" in post and "stuck since monday" in post and "hi there" in post
+    ref = REF.search(post).group(0)
+    db = sqlite3.connect(path.parent / "data" / "bot.db")
+    stored = [r[0] for r in db.execute("SELECT text FROM ticket_messages WHERE ref = ? "
+                                       "ORDER BY id", (ref,))]
+    assert stored[:2] == ["hi there", "my withdrawal of 500 USDT to my ledger is stuck since monday"]
+    assert not any("12345678" in t or "8812233" in t for t in stored)
+
+
+def test_a_seed_phrase_split_over_messages_before_a_ticket_is_never_quoted(config_file):
+    from mnemonic import Mnemonic
+
+    words = Mnemonic("english").to_mnemonic(bytes(range(32))).split()
+    path = config_file()
+    out = console(path, ":dm", "my wallet is gone, these are my words", " ".join(words[:8]),
+                  " ".join(words[8:16]), " ".join(words[16:]), "/human").stdout
+    staff = "".join(_staff_posts(out))
+    db = sqlite3.connect(path.parent / "data" / "bot.db")
+    stored = " ".join(r[0] for r in db.execute("SELECT text FROM ticket_messages"))
+    for word in set(words) - {"a", "i"}:
+        assert f" {word} " not in f" {staff} " and f" {word} " not in f" {stored} "
+
+
+def test_escalating_a_member_by_name_takes_their_latest_message_and_its_link(config_file):
+    out = console(config_file(), ":as ivan", "my 20x long got liquidated at a price the chart never showed",
+                  "this exchange robbed me", ":mod", "/escalate @ivan liquidation dispute").stdout
+    (post,) = _staff_posts(out)
+    assert "Summary: this exchange robbed me" in post
+    assert "Origin: console://console-group/2" in post                  # ivan's message, not "-"
+    assert "Said before:\n" in post and "never showed" in post
+    assert "(reply to #2): Passed to our team" in out                    # under ivan's message
+
+
+def test_the_handoff_chat_quotes_the_question_and_the_details_reach_the_team(config_file):
+    path = config_file()
+    group = console(path, "my withdrawal of 500 USDT has been stuck for 3 days, what do I do?").stdout
+    token = re.search(r"/start (\S+)\]", group).group(1)
+    out = console(path, ":dm", f"/start {token}",
+                  "it is order 8812233 to my ledger, processing since monday", "thanks").stdout
+    assert "You asked in the group: “my withdrawal of 500 USDT has been stuck for 3 days" in out
+    (post, relayed) = _staff_posts(out)
+    assert "continued from a question in the group: “my withdrawal of 500 USDT" in post
+    assert "Summary: it is order [reference] to my ledger" in post
+    assert "Origin: console://console-group/1" in post
+    ref = REF.search(post).group(0)
+    assert f"passed this to our team together with your question: ticket {ref}" in out
+    assert ref in relayed and "thanks" in relayed            # the rest joins that ticket
+
+
+@pytest.mark.parametrize("text", ["i want a real person", "can i talk to someone please",
+                                  "is there a real person i can talk to?",
+                                  "I need to speak with your support staff",
+                                  "能不能让人工客服联系我", "我要找人工"])
+def test_asking_for_a_person_in_private_opens_a_ticket(config_file, text):
+    said = console(config_file(), ":dm", text).stdout.split(f"@alice: {text}", 1)[1]
+    assert REF.search(said) and "[staff channel]" in said
+    assert "scam" not in said.lower() and "诈骗" not in said

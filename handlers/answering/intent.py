@@ -127,15 +127,25 @@ def read_intent(analysis: Analysis) -> Intent:
                   overdue=bool(OVERDUE.search(text)), small_talk=small)
 
 
-# An explicit request for a person, as the whole message or nearly.
+# An explicit request for a person: to talk to one, reach one, or a real one rather than a bot.
+_PERSON = (r"(?:a |an |some |one of (?:the|your) |your |the )?(?:real |actual |live |human )?"
+           r"(?:human(?: being)?|person|people|agent|someone|somebody|staff|rep|representative|"
+           r"operator|team member|"
+           r"support (?:team|staff|agent)|(?:customer )?service(?: agent)?)")
 WANTS_HUMAN = _Cue((
-    "human|agent|person|operator|someone|connect|transfer|escalate|人工|真人", "|".join((
+    "human|agent|person|people|operator|someone|somebody|staff|rep|connect|transfer|escalate|"
+    "bot|service|team|人工|真人|客服", "|".join((
     r"^\W*(?:human|agent|real person|live agent|operator|人工|转人工|人工客服|找人工|真人)\W*$",
-    r"\b(?:talk|speak|chat) (?:to|with) (?:a |an )?(?:human|real person|person|agent|someone "
-    r"from (?:the )?(?:team|support))\b(?! i can)",
-    r"\b(?:connect|transfer|escalate) me\b",
-    r"^\W*(?:i want|i need|get me|give me) (?:a |an )?(?:human|agent|real person)\W*$",
-    r"(?:我要|需要|帮我)?转人工|找真人|人工服务",
+    rf"\b(?:talk|speak|chat)\s+(?:to|with)\s+{_PERSON}\b(?! i can\b)",
+    rf"\b(?:talk|speak|chat)\s+(?:to|with)\s+{_PERSON}\s+i can\b(?=[^?]*$)",
+    rf"\b(?:reach|get hold of|get in touch with|contact)\s+{_PERSON}\b(?=.{{0,40}}(?:\?|$|please|pls|asap))",
+    r"\b(?:connect|transfer|escalate|put) me (?:to|through|with)?\b",
+    r"\b(?:i want|i need|i'd like|get me|give me|let me (?:talk|speak) to)\s+(?:a |an |to )?"
+    r"(?:real |actual |live )?(?:human|agent|person|representative)\b",
+    r"\b(?:a|an)\s+(?:real|actual|live)\s+(?:human|person|agent)\b",
+    r"\bnot (?:a|the|this|your) (?:bot|robot|ai)\b",
+    r"(?:我要|需要|帮我)?转人工|找真人|人工服务|人工客服|真人客服|(?:我|俺)?(?:想|要|需要)(?:找|联系)?(?:人工|客服)"
+    r"(?![^。！？!?\n]{0,6}(?:电话|邮箱|在哪|怎么))|让(?:人工|客服|工作人员)",
 ))))
 
 

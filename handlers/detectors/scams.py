@@ -105,7 +105,10 @@ _REPORTING = _rx(
 # "Someone DMed me" is written like "DM me" in Chinese (有人私信我): with someone or an
 # impersonator named, or staff said never to DM, it is a member telling of a scam.
 _TOLD_OF_CONTACT = re.compile(r"有人[^。！？!?\n]{0,20}私信我|冒充|(?:官方|客服|管理员|工作人员)"
-                              r"(?:不会|绝不会|从不|从来不)")
+                              r"(?:不会|绝不会|从不|从来不)"
+                              # a member asking the team to contact them ("让客服联系我")
+                              r"|(?:让|请|叫|希望|麻烦|能不能|可不可以)[^。！？!?\n]{0,8}"
+                              r"(?:人工|客服|工作人员|你们|官方|管理员)[^。！？!?\n]{0,6}联系我")
 # A member asking whether a recovery offer they heard of is real is asking, not offering.
 _ASKS_IF_REAL = re.compile(r"(?:有人说|听说|别人说|someone (?:said|says|told)|i heard|they say)"
                            r"[^\n]{0,80}(?:是真的吗|是不是真的|靠谱吗|可信吗|能信吗|\?|？)")
