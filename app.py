@@ -32,8 +32,11 @@ class App:
     with everything they need (nothing is plugged in afterwards)."""
 
     def __init__(self, kb: Knowledge, files: KnowledgeFiles | None = None,
-                 telegram_token: str = "", x_credentials: Mapping[str, str] | None = None) -> None:
+                 telegram_token: str = "", x_credentials: Mapping[str, str] | None = None,
+                 maintenance_seconds: float = 30.0) -> None:
         config = kb.config
+        # Retries, overdue reminders and on-call pages, pruning: every this many seconds.
+        self.maintenance_seconds = maintenance_seconds
         live = bool(telegram_token or x_credentials)
         # Staff posts go to the Telegram staff chat when there is one, else to the log (the
         # console prints them).
@@ -79,7 +82,8 @@ class App:
                 started.append(channel)
                 log.info("%s channel running", name)
             await self.dispatcher.retry_pending()   # decided before a restart, not yet done
-            maintenance = asyncio.create_task(self.dispatcher.run_maintenance(stop))
+            maintenance = asyncio.create_task(self.dispatcher.run_maintenance(
+                stop, self.maintenance_seconds))
             watcher = asyncio.create_task(self.dispatcher.runtime.watch(
                 stop, self.service.kb.config.reload_check_seconds))
             await stop.wait()

@@ -215,8 +215,13 @@ class ConsoleChannel(Channel):
         return self._bot_post(GROUP, action.text) if action.public else None
 
     @handles(PrivateMessage)
-    def private_message(self, action: PrivateMessage, item: OutboxItem) -> None:
+    def private_message(self, action: PrivateMessage, item: OutboxItem) -> Delivered | None:
         self._print(f"  bot → private to @{action.user_id}: {action.text}")
+        for label, command in action.choices:
+            self._print(f"    [button: {label} → send {command}]")
+        if item.ref:   # about a ticket: numbered, so the member can reply to it (":reply bN")
+            return self._bot_post(f"dm:{action.user_id}", action.text)
+        return None
 
     @handles(RemoveMessage)
     def remove(self, action: RemoveMessage, item: OutboxItem) -> None:

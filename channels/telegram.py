@@ -347,8 +347,12 @@ class TelegramChannel(Channel):
         query = update.callback_query
         if query is None:
             return
-        match = _CASE_BUTTON.match(query.data or "")
         chat = query.message.chat if query.message else None
+        member = _MEMBER_BUTTON.match(query.data or "")
+        if member is not None and chat is not None and chat.type == ChatType.PRIVATE:
+            await self._member_button(update, member.group(1))
+            return
+        match = _CASE_BUTTON.match(query.data or "")
         if match is None or chat is None or str(chat.id) != self.staff_chat:
             with contextlib.suppress(TelegramError):
                 await query.answer()
@@ -366,6 +370,21 @@ class TelegramChannel(Channel):
         with contextlib.suppress(TelegramError):
             await query.answer()
             if items:   # decided now (not a repeat of an update seen before): buttons go
+                await query.edit_message_reply_markup(reply_markup=None)
+        await self.dispatcher.deliver(items)
+
+    async def _member_button(self, update: Update, command: str) -> None:
+        """A button under the bot's private message: the command it names, sent as the member
+        who tapped it, in their own private chat (what they could have typed themselves)."""
+        query = update.callback_query
+        user = self._user(query.from_user)
+        message = Message(channel="telegram", chat_id=str(query.message.chat.id),
+                          message_id=f"button:{query.id}", user=user, text=command, public=False,
+                          date=time.time())
+        items = await self.service.handle_off_loop(message, update_key=f"u{update.update_id}")
+        with contextlib.suppress(TelegramError):
+            await query.answer()
+            if items:
                 await query.edit_message_reply_markup(reply_markup=None)
         await self.dispatcher.deliver(items)
 
@@ -560,7 +579,12 @@ class TelegramChannel(Channel):
 
     @handles(PrivateMessage)
     async def private_message(self, action: PrivateMessage, item: OutboxItem) -> Delivered:
-        return await self._send(int(action.user_id), action.text)
+        markup = None
+        if action.choices:   # one button per row: a ticket's label is too long to share one
+            markup = InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=f"do:{command}")]
+                                           for label, command in action.choices
+                                           if len(f"do:{command}".encode()) <= 64])
+        return await self._send(int(action.user_id), action.text, markup=markup)
 
     @handles(HandoffPost)
     async def handoff(self, action: HandoffPost, item: OutboxItem) -> Delivered:
@@ -661,6 +685,7 @@ def _names_a_target(text: str) -> bool:
 
 
 _CASE_BUTTON = re.compile(r"^case:(\d{1,9}):(undo|ban|notscam)$")
+_MEMBER_BUTTON = re.compile(r"^do:(/move [A-Za-z0-9-]{1,20} #\d{1,12})$")   # member commands only
 
 
 __all__ = ["TelegramChannel"]

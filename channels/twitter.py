@@ -172,7 +172,12 @@ class TwitterChannel(Channel):
 
     @handles(PrivateMessage)
     async def private_message(self, action: PrivateMessage, item: OutboxItem) -> None:
-        await self._dm(action.user_id, action.text)
+        text = action.text
+        if action.choices:   # X DMs have no buttons here: the member sends the command
+            lang = "zh" if any("\u4e00" <= ch <= "\u9fff" for ch in text) else "en"
+            text += "\n" + self.service.say("choices_by_command", lang) + "".join(
+                f"\n{command}  ({label})" for label, command in action.choices)
+        await self._dm(action.user_id, text)
 
     @handles(RemoveMessage)
     async def remove(self, action: RemoveMessage, item: OutboxItem) -> None:

@@ -111,6 +111,10 @@ class Tickets(Strict):
     prefix: Annotated[StrictStr, Field(pattern=r"^[A-Z0-9]{1,8}$")] = "SUP"
     reopen_window_hours: Annotated[float, Field(ge=0)] = 72
     sla_minutes: SlaMinutes = Field(default_factory=SlaMinutes)
+    # An overdue ticket nobody answered is reported again this often; from the second
+    # reminder on, and at once for an urgent ticket, the on-call staff are paged.
+    remind_every_minutes: Positive = 60
+    on_call: list[Annotated[StrictStr, Field(pattern=r"^@?[A-Za-z0-9_]{2,32}$")]] = []
 
 
 class Handoff(Strict):

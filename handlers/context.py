@@ -32,8 +32,14 @@ class State(Protocol):
         """Earlier scam/impersonation offences of this member in this chat, within the window."""
 
     def member_ticket(self, message: Message) -> tuple[str, str] | None:
-        """(reference, status) of the member's open ticket, or one closed within the reopen
-        window, on this channel; None if there is none."""
+        """(reference, status) of the ticket a private message belongs to: the one whose bot
+        message it replies to, else the member's most recently active open ticket, else one
+        closed within the reopen window, on this channel; None if there is none."""
+
+    def ticket_choices(self, message: Message) -> tuple[tuple[str, str, str], ...]:
+        """(reference, topic, status) of each ticket the member could mean, when a private
+        message replies to none of them and they have several (open, or closed within the
+        reopen window); () otherwise."""
 
     def unsettled_recently(self, message: Message) -> bool:
         """Did the bot already fail to answer this member's private question a moment ago?"""
@@ -81,6 +87,9 @@ class NoHistory:
 
     def handed_off(self, message: Message) -> tuple[str, str, str] | None:
         return None
+
+    def ticket_choices(self, message: Message) -> tuple[tuple[str, str, str], ...]:
+        return ()
 
 
 NO_HISTORY = NoHistory()

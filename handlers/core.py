@@ -243,8 +243,12 @@ def _onto_open_ticket(message: Message, actions: list, words: str, state: State,
             and not (isinstance(a, Reply) and a.check in ("no-answer", "off-topic", "small-talk",
                                                           "case-action"))]
     key = "added_to_ticket" if status in ("open", "pending") else "ticket_reopened_by_member"
-    relay = Relay(check="open-ticket", ref=ref, status=status)
-    if any(isinstance(a, Reply) for a in kept):
+    # Several tickets and no reply to one of them: the message goes to the most recently
+    # active one at once (nothing waits on the member), and the runtime asks, with a button
+    # per other ticket, whether it belongs elsewhere.
+    others = tuple(c for c in state.ticket_choices(message) if c[0] != ref)
+    relay = Relay(check="open-ticket", ref=ref, status=status, others=others)
+    if others or any(isinstance(a, Reply) for a in kept):
         return [*kept, relay]
     return [*kept, relay, Reply(check="open-ticket", text=texts.say(key, words, ref=ref))]
 

@@ -182,6 +182,7 @@ class Relay(Action):
     name: ClassVar[str] = "relay_to_staff"
     ref: str = ""
     status: str = "open"
+    others: tuple[tuple[str, str, str], ...] = ()   # (ref, topic, status) the member may mean
 
 
 @dataclass(frozen=True)

@@ -83,6 +83,25 @@ class CommandRunner(Teaching):
         return self._staff(self.say("staff_ticket_changed", "en", ref=ticket.ref, what=what, actor=actor),
                            ticket.ref, ticket.channel, priority="routine")
 
+    # --- paging the on-call staff ---------------------------------------------------------------
+
+    def paging_line(self) -> str:
+        return self.say("staff_paging", "en",
+                        who=" ".join(f"@{h.lstrip('@')}" for h in self.config.tickets.on_call))
+
+    def pages(self, ticket: Ticket, why: str) -> list[Planned]:
+        """A private message to each on-call staff member who has started the bot on the staff
+        chat's platform (the others are reached by the mention in the staff chat)."""
+        out: list[Planned] = []
+        for handle in self.config.tickets.on_call:
+            person = self.store.user_by_username(self.staff_channel, handle.lstrip("@"))
+            if person and person.get("started"):
+                out.append((self.staff_channel, PrivateMessage(
+                    user_id=str(person["user_id"]), check="on-call",
+                    text=self.say("staff_page", "en", ref=ticket.ref, priority=ticket.priority,
+                                  topic=ticket.topic, why=why)), ticket.ref))
+        return out
+
     # --- member commands -----------------------------------------------------------------------
 
     def cmd_start(self, message: Message, action: Command, words: str, now: float) -> list[Planned]:
@@ -110,6 +129,49 @@ class CommandRunner(Teaching):
             return [self._reply(message, self.say("no_tickets", words))]
         lines = [describe_ticket(t, words, self._knowledge().texts, short=True) for t in tickets]
         return [self._reply(message, self.say("your_tickets", words) + "\n" + "\n".join(lines))]
+
+    def cmd_move(self, message: Message, action: Command, words: str, now: float) -> list[Planned]:
+        """The member's message goes to another of their tickets (the button under "About
+        another of your tickets?"): added there, noted on the one it left, staff told."""
+        target = self._ticket(action.args[0])
+        window = self.config.tickets.reopen_window_hours * 3600
+        if target is None or target.user_id != message.user.id or target.channel != message.channel \
+                or not (target.is_open or (target.closed_at or 0) >= now - window):
+            return [self._reply(message, self.say("ticket_not_found", words))]
+        row = self._movable(message, action, target, now)
+        if row is None:
+            return [self._reply(message, self.say("ticket_move_nothing", words))]
+        handle = message.user.handle
+        reopen = not target.is_open
+        moved = self.store.add_ticket_message(target.ref, handle, "in", row["text"], now,
+                                              new_status="open" if target.status != "open" else None)
+        self.store.ticket_event(row["ref"], handle, "moved", f"a message to {target.ref}", now)
+        if reopen:
+            self.store.ticket_event(target.ref, handle, "reopened", "member wrote again", now)
+        state = f" (moved from {row['ref']}{', reopened' if reopen else ''})"
+        staff = self.say("staff_member_wrote", "en", ref=target.ref, user=handle, state=state,
+                         text=row["text"][:800])
+        urgent = moved is not None and moved.priority == "urgent"
+        return [self._staff(staff, target.ref, target.channel,
+                            priority="urgent" if urgent else "normal"),
+                self._changed(self.store.ticket(row["ref"]) or target,
+                              f"a message of the member moved to {target.ref}", handle),
+                (message.channel, PrivateMessage(
+                    user_id=message.user.id, chat_id=message.chat_id, reply_to=message.message_id,
+                    text=self.say("ticket_moved", words, ref=target.ref)), target.ref)]
+
+    def _movable(self, message: Message, action: Command, target: Ticket,
+                 now: float) -> dict | None:
+        """The member's message the command names (#row), or their latest one within the
+        hour, on another of their own tickets."""
+        mine = {t.ref for t in self.store.tickets_of(message.channel, message.user.id, limit=50)}
+        if len(action.args) > 1:
+            rows = [self.store.ticket_message(int(action.args[1].lstrip("#")))]
+        else:
+            rows = [self.store.last_member_message(ref, now - 3600) for ref in mine]
+        rows = [r for r in rows if r and r["ref"] in mine and r["ref"] != target.ref
+                and r["direction"] == "in" and r["author"] == message.user.handle]
+        return max(rows, key=lambda r: r["id"]) if rows else None
 
     # --- moderator commands --------------------------------------------------------------------
 
@@ -161,7 +223,6 @@ class CommandRunner(Teaching):
         self.store.bump("tickets_opened" if created else "tickets_added_to")
         member_words = self.reply_language(lang)
         who = f"@{subject_name}" if subject_name else self.say("topic_general", words)
-        note = "" if created else " " + self.say("ticket_added", member_words, ref=ticket.ref)
         out = []
         public_origin = message.public or (target is None and origin_id is not None)
         if public_origin:
@@ -176,13 +237,17 @@ class CommandRunner(Teaching):
             out.append(self._reply(message, self.say("mod_done", words, ref=ticket.ref,
                                                 what=f"opened for {who}" if created else
                                                 f"added to the open ticket of {who}")))
-        told = self.say("escalated_private", member_words, ref=ticket.ref) + note
+        told = self.say("escalated_private" if created else "escalated_added", member_words,
+                        ref=ticket.ref)
         out.append(self._to_member(ticket, told))
         staff = self.say("staff_ticket", "en", icon="🆘" if priority == "urgent" else "🎫", ref=ticket.ref,
                     priority=ticket.priority, state="new" if created else "updated",
                     channel=ticket.channel, user=who, topic=ticket.topic,
                     reason=f"{redact(reason)} (by {message.user.handle})", summary=ticket.summary,
                     link=link or "-", said=self.conversation_lines(said) if created else "")
+        if ticket.priority == "urgent" and self.config.tickets.on_call:
+            staff += "\n" + self.paging_line()
+            out += self.pages(ticket, f"escalated by {message.user.handle}")
         out.append(self._staff(staff, ticket.ref, ticket.channel,
                                priority="urgent" if priority == "urgent" else "normal"))
         return out
@@ -267,13 +332,15 @@ class CommandRunner(Teaching):
         ticket, problem = self._with_ticket(message, action, words)
         if ticket is None:
             return problem
-        note = redact_secrets(action.param("note"))    # the member hears it: never a secret
+        # The note is for staff ("resolved", "dup of …"): kept in the log, never sent to the
+        # member, who hears the closing sentence (/reply first to tell them something).
+        note = redact(action.param("note"))
         ticket = self.store.set_ticket_status(ticket.ref, "closed", message.user.handle, note, now)
         member_words = self.reply_language(ticket.lang or "en")
         hours = int(self.config.tickets.reopen_window_hours)
-        told = self.say("closed_to_member", member_words, ref=ticket.ref,
-                   note=f" {note}" if note else "", hours=hours)
-        done = self.say("mod_done", words, ref=ticket.ref, what="closed")
+        told = self.say("closed_to_member", member_words, ref=ticket.ref, note="", hours=hours)
+        done = self.say("mod_done", words, ref=ticket.ref,
+                        what="closed (the note stays with staff)" if note else "closed")
         return [self._reply(message, done, private=True),
                 self._to_member(ticket, told),
                 self._changed(ticket, "closed" + (f": {redact(note)[:200]}" if note else ""),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from handlers.config import Config
 from handlers.model import Earlier, Message
-from store import Store
+from store import Store, Ticket
 
 from .recent import RecentMessages
 
@@ -41,9 +41,33 @@ class StoreHistory:
         return self.store.cooldown(reminder_key(message), self.now) is not None
 
     def member_ticket(self, message: Message) -> tuple[str, str] | None:
-        ticket = self.store.current_ticket(message.channel, message.user.id,
-                                           self.config.tickets.reopen_window_hours * 3600, self.now)
+        ticket = self._replied_ticket(message) or self.store.current_ticket(
+            message.channel, message.user.id, self._reopen_window, self.now)
         return (ticket.ref, ticket.status) if ticket else None
+
+    def ticket_choices(self, message: Message) -> tuple[tuple[str, str, str], ...]:
+        if message.public or self._replied_ticket(message) is not None:
+            return ()
+        tickets = self.store.member_tickets(message.channel, message.user.id,
+                                            self._reopen_window, self.now)
+        return tuple((t.ref, t.topic, t.status) for t in tickets) if len(tickets) > 1 else ()
+
+    @property
+    def _reopen_window(self) -> float:
+        return self.config.tickets.reopen_window_hours * 3600
+
+    def _replied_ticket(self, message: Message) -> Ticket | None:
+        """The member's ticket whose bot message this private message replies to, while it is
+        open or within the reopen window."""
+        if message.public or message.reply_to is None:
+            return None
+        ref = self.store.ticket_for_member_post(message.channel, message.chat_id,
+                                                message.reply_to.message_id)
+        ticket = self.store.ticket(ref) if ref else None
+        if ticket is None or ticket.user_id != message.user.id:
+            return None
+        recent = ticket.closed_at is not None and ticket.closed_at >= self.now - self._reopen_window
+        return ticket if ticket.is_open or recent else None
 
     def unsettled_recently(self, message: Message) -> bool:
         return self.store.cooldown(unsettled_key(message), self.now) is not None

@@ -79,6 +79,9 @@ class PrivateMessage(Outgoing):
     reply_to: str | None = None
     thread_id: str | None = None
     resend_on_timeout: bool = True   # a staff answer is not sent twice; staff are told instead
+    # Buttons: (label, the command a tap sends as the member, e.g. "/move SUP-7K3QX9 #12").
+    # Where a platform has none, the text lists the commands to send.
+    choices: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -427,14 +427,15 @@ class SupportService:
         out: list[Planned] = []
         here = {"chat_id": message.chat_id, "reply_to": message.message_id,
                 "thread_id": message.thread_id, "user_id": subject.id}
-        note = "" if created else " " + self.say("ticket_added", words, ref=ref)
+        # Added to a ticket the member already has: said once, not "opened … (added to …)".
+        added = None if created else self.say("added_to_ticket", words, ref=ref)
         self.store.bump("tickets_opened" if created else "tickets_added_to")
         if action.announce_public and message.public:
             out.append((message.channel, Post(**here, public=True,
-                                              text=action.announce_public.format(ref=ref) + note), ref))
+                                              text=added or action.announce_public.format(ref=ref)), ref))
         if action.announce_private:
             out.append((message.channel, PrivateMessage(
-                **here, text=action.announce_private.format(ref=ref) + note), ref))
+                **here, text=added or action.announce_private.format(ref=ref)), ref))
         urgent = ticket.priority == "urgent"
         staff = self.say("staff_ticket", "en", icon="🆘" if urgent else "🎫", ref=ref,
                     priority=ticket.priority, state="new" if created else "updated",
@@ -442,6 +443,9 @@ class SupportService:
                     reason=_clean(decision, action.reason), summary=ticket.summary,
                     link=action.origin_link or origin.link or "-",
                     said=self.commands.conversation_lines(said) if created else "")
+        if urgent and config.tickets.on_call:   # urgent: the on-call staff are paged at once
+            staff += "\n" + self.commands.paging_line()
+            out += self.commands.pages(ticket, _clean(decision, action.reason) or "urgent")
         out.append((self.staff_channel, StaffPost(text=staff, topic="ticket", ref=ref,
                                                   origin_channel=message.channel,
                                                   priority="urgent" if urgent else "normal"), ref))
@@ -461,10 +465,21 @@ class SupportService:
             self.store.ticket_event(action.ref, message.user.handle, "reopened", "member wrote again", now)
         text = self.say("staff_member_wrote", "en", ref=ticket.ref, user=message.user.handle,
                    state=" (reopened)" if reopen else "", text=clean[:800])
-        return [(self.staff_channel, StaffPost(text=text, topic="ticket", ref=ticket.ref,
-                                               origin_channel=message.channel,
-                                               priority="urgent" if ticket.priority == "urgent"
-                                               else "normal"), ticket.ref)]
+        out: list[Planned] = [(self.staff_channel, StaffPost(
+            text=text, topic="ticket", ref=ticket.ref, origin_channel=message.channel,
+            priority="urgent" if ticket.priority == "urgent" else "normal"), ticket.ref)]
+        row = self.store.last_member_message(ticket.ref, now)
+        if action.others and row:
+            words = self.reply_language(decision.lang)
+            key = "ticket_which" if not reopen else "ticket_which_reopened"
+            choices = tuple((self.say("ticket_choice", words, ref=ref, topic=topic,
+                                      status=self.say(f"status_{status}", words)),
+                             f"/move {ref} #{row['id']}") for ref, topic, status in action.others)
+            out.append((message.channel, PrivateMessage(
+                user_id=message.user.id, chat_id=message.chat_id, reply_to=message.message_id,
+                text=self.say(key, words, ref=ticket.ref, topic=ticket.topic),
+                choices=choices), ticket.ref))
+        return out
 
     # --- what adapters and the dispatcher report back ----------------------------------------
 
@@ -583,20 +598,30 @@ class SupportService:
         return items
 
     def overdue_reports(self, now: float | None = None) -> list[OutboxItem]:
-        """Tickets past their first-response target, reported to staff once each."""
+        """Tickets past their first-response target with no answer: reported to staff at the
+        target and again every `tickets.remind_every_minutes`; from the second reminder on,
+        the on-call staff are paged. The schedule lives in the store (a restart picks it up);
+        the maintenance loop runs this every 30 s whatever the channels do."""
         now = now or self.clock()
+        tickets = self.kb.config.tickets
         items = []
-        for ticket in self.store.overdue_unreported(now):
+        for ticket in self.store.overdue_due(tickets.remind_every_minutes * 60, now):
             with self.store.atomic():
-                self.store.mark_overdue_reported(ticket.ref, now)
-                late = int((now - (ticket.first_response_due or now)) // 60)
+                count = self.store.mark_overdue_reported(ticket.ref, now)
+                late = _late(now - (ticket.first_response_due or now))
+                text = self.say("staff_overdue", "en", ref=ticket.ref, priority=ticket.priority,
+                                user=ticket.username or ticket.user_id, late=late,
+                                topic=ticket.topic, count=count)
+                paged = count >= 2 and bool(tickets.on_call)
+                pages = self.commands.pages(ticket, f"no first response, {late} past its "
+                                            "target") if paged else []
+                if paged:
+                    text += "\n" + self.commands.paging_line()
                 post = StaffPost(topic="overdue", ref=ticket.ref, origin_channel=ticket.channel,
-                                 priority="urgent" if ticket.priority == "urgent" else "normal",
-                                 text=self.say("staff_overdue", "en", ref=ticket.ref,
-                                          priority=ticket.priority,
-                                          user=ticket.username or ticket.user_id, minutes=late,
-                                          topic=ticket.topic))
+                                 priority="urgent" if ticket.priority == "urgent" or count >= 2
+                                 else "normal", text=text)
                 items.append(self._add(self.staff_channel, post, ticket.ref, now))
+                items += [self._add(ch, action, ref, now) for ch, action, ref in pages]
         return items
 
     def begin(self, item: OutboxItem) -> None:
@@ -652,6 +677,10 @@ class SupportService:
                 row = self.store.cooldown(key, self.clock())
                 if row:
                     self.store.set_cooldown(key, row["until"], delivered.link)
+            if isinstance(action, PrivateMessage) and item.ref and delivered.message_id:
+                # A member who replies to it is writing about this ticket.
+                self.store.remember_ticket_post(item.channel, str(delivered.chat_id),
+                                                delivered.message_id, item.ref)
             if isinstance(action, StaffPost) and action.ref and delivered.message_id:
                 self.store.remember_staff_post(item.channel, str(delivered.chat_id),
                                                delivered.message_id, action.ref)
@@ -670,6 +699,17 @@ class SupportService:
             self.store.finish_outbox(item.id, status, error)
         else:
             self.store.retry_outbox(item.id, error)
+
+
+def _late(seconds: float) -> str:
+    """"3 min", "2 h 5 min": never "0 min" (a report comes once the target has passed)."""
+    minutes = max(1, int(seconds // 60))
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, rest = divmod(minutes, 60)
+    if hours >= 48:
+        return f"{hours // 24} days"
+    return f"{hours} h {rest} min" if rest else f"{hours} h"
 
 
 def _bare_command(text: str | None) -> bool:

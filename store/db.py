@@ -220,6 +220,15 @@ class Store(LearningStore, TicketStore):
                         "message_id = ?", (channel, str(chat_id), str(message_id)))
         return row["ref"] if row else None
 
+    def remember_ticket_post(self, channel: str, chat_id: str, message_id: str, ref: str) -> None:
+        self._exec("INSERT OR REPLACE INTO ticket_posts (channel, chat_id, message_id, ref) "
+                   "VALUES (?, ?, ?, ?)", (channel, str(chat_id), str(message_id), ref))
+
+    def ticket_for_member_post(self, channel: str, chat_id: str, message_id: str) -> str | None:
+        row = self._one("SELECT ref FROM ticket_posts WHERE channel = ? AND chat_id = ? AND "
+                        "message_id = ?", (channel, str(chat_id), str(message_id)))
+        return row["ref"] if row else None
+
     # --- moderation strikes (graduated scam/impersonation policy) -------------------------
 
     def add_strike(self, channel: str, chat_id: str, user_id: str, check: str,

@@ -106,7 +106,15 @@ def _v5(db: Database) -> None:
     db.execute("ALTER TABLE cases ADD COLUMN example_id INTEGER")
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5]
+def _v6(db: Database) -> None:
+    # The bot's private messages about a ticket: a member who replies to one is writing about
+    # that ticket, whichever else they have open.
+    db.execute("""CREATE TABLE ticket_posts (
+        channel TEXT NOT NULL, chat_id TEXT NOT NULL, message_id TEXT NOT NULL, ref TEXT NOT NULL,
+        PRIMARY KEY (channel, chat_id, message_id))""")
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6]
 
 
 def migrate(db: Database) -> int:

@@ -166,6 +166,27 @@ class TicketStore(Connection):
             "updated_at DESC LIMIT 1", (channel, str(user_id), now - reopen_window))
         return Ticket.from_row(row) if row else None
 
+    def member_tickets(self, channel: str, user_id: str, reopen_window: float,
+                       now: float | None = None, limit: int = 5) -> list[Ticket]:
+        """The member's open tickets and those closed within the reopen window, the most
+        recently active first."""
+        now = now or time.time()
+        rows = self._rows(
+            "SELECT * FROM tickets WHERE channel = ? AND user_id = ? AND (status IN "
+            "('open','pending') OR closed_at >= ?) ORDER BY (status IN ('open','pending')) DESC, "
+            "updated_at DESC LIMIT ?", (channel, str(user_id), now - reopen_window, limit))
+        return [Ticket.from_row(r) for r in rows]
+
+    def last_member_message(self, ref: str, since: float) -> dict[str, Any] | None:
+        """The member's latest message on a ticket since `since`."""
+        return self._one("SELECT id, ref, at, author, direction, text FROM ticket_messages "
+                         "WHERE ref = ? AND direction = 'in' AND at >= ? ORDER BY id DESC LIMIT 1",
+                         (ref, since))
+
+    def ticket_message(self, row_id: int) -> dict[str, Any] | None:
+        return self._one("SELECT id, ref, at, author, direction, text FROM ticket_messages "
+                         "WHERE id = ?", (row_id,))
+
     def list_tickets(self, which: str = "open", assignee: str | None = None,
                      now: float | None = None, limit: int = 20) -> list[Ticket]:
         now = now or time.time()
@@ -247,17 +268,24 @@ class TicketStore(Connection):
         return self._rows("SELECT at, author, direction, text FROM ticket_messages WHERE ref = ? "
                           "ORDER BY id", (ref,))
 
-    def overdue_unreported(self, now: float | None = None) -> list[Ticket]:
+    def overdue_due(self, every: float, now: float | None = None) -> list[Ticket]:
+        """Open tickets with no first response whose next overdue reminder is due: the first
+        at the target, then one every `every` seconds (`overdue_reported` counts them)."""
         rows = self._rows("SELECT * FROM tickets WHERE status IN ('open','pending') AND "
-                          "first_response_at IS NULL AND first_response_due < ? AND "
-                          "overdue_reported = 0 ORDER BY first_response_due",
-                          (now or time.time(),))
+                          "first_response_at IS NULL AND first_response_due IS NOT NULL AND "
+                          "first_response_due + overdue_reported * ? <= ? "
+                          "ORDER BY first_response_due", (every, now or time.time()))
         return [Ticket.from_row(r) for r in rows]
 
-    def mark_overdue_reported(self, ref: str, now: float | None = None) -> None:
+    def mark_overdue_reported(self, ref: str, now: float | None = None) -> int:
+        """Count one more overdue reminder; returns how many there have been."""
         with self.atomic():
-            self._update_ticket(ref, {"overdue_reported": 1})
-            self.ticket_event(ref, "bot", "overdue_reported", "", now or time.time())
+            self.db.execute("UPDATE tickets SET overdue_reported = overdue_reported + 1 "
+                            "WHERE ref = ?", (ref,))
+            count = self._one("SELECT overdue_reported AS n FROM tickets WHERE ref = ?", (ref,))
+            n = int(count["n"]) if count else 0
+            self.ticket_event(ref, "bot", "overdue_reported", f"reminder {n}", now or time.time())
+            return n
 
     def export_tickets(self, status: str | None = None) -> list[dict[str, Any]]:
         sql = "SELECT * FROM tickets"

@@ -55,11 +55,12 @@ async def start_bot(fake: FakeTelegram, db: Path, encoder: bool = False, **overr
     answer model (most tests leave it out: they are about the platform, not about matching)."""
     group = fake.group(GROUP_ID, admins=[ADMIN_ID])
     fake.group(STAFF_ID, title="Aurora staff")
+    maintenance = overrides.pop("maintenance_seconds", 30.0)
     config = make_config(fake, db, **overrides)
     kb = Knowledge.build(config, load_faq(FAQ))
     if encoder:
         kb = with_semantics(kb, config.cache_path())
-    app = App(kb, telegram_token=fake.token)
+    app = App(kb, telegram_token=fake.token, maintenance_seconds=maintenance)
     service = app.service
     stop = asyncio.Event()
     task = asyncio.create_task(app.serve(stop))

@@ -172,7 +172,8 @@ def test_secrets_in_a_moderators_reply_and_close_note_go_nowhere(config_file):
     said = bot_output(out.stdout)
     to_member = [s for s in said if s.startswith("  bot → private to @alice")]
     assert len(to_member) == 2 and "778812345" in to_member[0]   # data meant for her stays
-    assert "never share this key again" in to_member[1]          # the rest of the note too
+    assert "never share this key again" not in to_member[1]      # a close note is internal
+    assert any(f"{ref} closed: " in line for line in said)       # staff see it, redacted
     bot_said = said
     assert leaked(words, bot_said) == [] and not any(WIF[:12] in line for line in bot_said)
     stored = stored_texts(path.parent / "data" / "bot.db")

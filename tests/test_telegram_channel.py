@@ -390,3 +390,103 @@ def test_python_bot_py_run_serves_telegram_and_restarts_without_double_replies(t
                 proc.kill()
             await fake.stop()
     run(scenario())
+
+
+def test_a_member_with_two_tickets_routes_by_reply_and_moves_a_message_with_a_button(tmp_path):
+    async def scenario():
+        async with running_bot(tmp_path) as (fake, bot):
+            dm = fake.private_chat(ALICE)
+            fake.send_message(dm, ALICE, "my kyc was rejected twice")
+            fake.send_message(dm, ALICE, "/human")
+            await fake.settle()
+            question = fake.send_message(bot.group, ALICE, "withdrawal of 2 ETH stuck since monday")
+            await fake.settle()
+            fake.send_message(bot.group, ADMIN, "/escalate !high withdrawal stuck", reply_to=question)
+            await fake.settle()
+            human, escalated = sorted(bot.service.store.list_tickets("all"),
+                                      key=lambda t: t.created_at)
+            opened = next(m for m in fake.posted if m["chat"]["id"] == ALICE["id"]
+                          and human.ref in m["text"])
+            # A reply to the bot's message about the older ticket goes to that ticket.
+            fake.send_message(dm, ALICE, "resubmitted with a new selfie", reply_to=opened)
+            await fake.settle()
+            said = [m["text"] for m in bot.service.store.ticket_transcript(human.ref)]
+            assert "resubmitted with a new selfie" in said
+            assert not any("[" in str(m.get("reply_markup", "")) for m in fake.posted[-2:]
+                           if m["chat"]["id"] == ALICE["id"])
+            # No reply: it goes to the most recently active ticket, and a button offers the other.
+            fake.send_message(dm, ALICE, "the photo of my passport had glare")
+            await fake.settle()
+            asked = next(m for m in reversed(fake.posted) if m["chat"]["id"] == ALICE["id"])
+            (row,) = asked["reply_markup"]["inline_keyboard"]
+            # (The reply made the older ticket the most recently active one.)
+            assert f"Added to your ticket {human.ref}" in asked["text"]
+            button = row[0]
+            assert button["text"].startswith(escalated.ref)
+            # Bob cannot use Alice's button (the message is only in her chat; a forged tap
+            # from his own chat names a message that is not his).
+            fake.press(asked, button["callback_data"], BOB, chat=fake.private_chat(BOB))
+            await fake.settle()
+            fake.press(asked, button["callback_data"], ALICE)
+            await fake.settle()
+            target = escalated.ref
+            moved = [m["text"] for m in bot.service.store.ticket_transcript(target)]
+            assert moved.count("the photo of my passport had glare") == 1
+            assert any(f"Moved to your ticket {target}" in m["text"] for m in fake.posted
+                       if m["chat"]["id"] == ALICE["id"])
+            assert fake.sent("editMessageReplyMarkup")               # the button went away
+    run(scenario())
+
+
+def test_an_unanswered_ticket_is_reported_again_and_pages_on_call_without_new_messages(tmp_path):
+    tickets = {"sla_minutes": {"urgent": 0.01, "high": 0.01, "normal": 0.01, "low": 0.01},
+               "remind_every_minutes": 0.02, "on_call": ["boss", "night_owl"]}
+
+    async def scenario():
+        async with running_bot(tmp_path, tickets=tickets, maintenance_seconds=0.2) as (fake, bot):
+            fake.send_message(fake.private_chat(ADMIN), ADMIN, "/start")   # boss can be DMed
+            dm = fake.private_chat(ALICE)
+            fake.send_message(dm, ALICE, "my deposit from last week never arrived")
+            fake.send_message(dm, ALICE, "/human")
+            await fake.settle()
+            (ticket,) = bot.service.store.list_tickets("all")
+            # Nobody writes anything: the maintenance loop reminds, then pages.
+            await fake.wait_for(lambda: sum(f"⏰ {ticket.ref}" in m["text"] for m in fake.posted) >= 2,
+                                timeout=10)
+            overdue = [m["text"] for m in fake.posted if f"⏰ {ticket.ref}" in m["text"]]
+            assert "(reminder 1)" in overdue[0] and "Paging" not in overdue[0]
+            assert "(reminder 2)" in overdue[1] and "Paging on-call: @boss @night_owl" in overdue[1]
+            assert " 0 min" not in overdue[0]
+            def pages() -> list[dict]:
+                return [m for m in fake.posted if m["chat"]["id"] == ADMIN_ID and "🚨" in m["text"]]
+            await fake.wait_for(pages)              # night_owl never started the bot: mention only
+            assert ticket.ref in pages()[0]["text"]
+            # Answered: the reminders stop.
+            fake.send_message(fake.chats[str(STAFF_ID)], ADMIN, f"/reply {ticket.ref} Checking now.")
+            await fake.settle()
+            before = sum(f"⏰ {ticket.ref}" in m["text"] for m in fake.posted)
+            await asyncio.sleep(2.0)
+            assert sum(f"⏰ {ticket.ref}" in m["text"] for m in fake.posted) == before
+    run(scenario())
+
+
+def test_an_urgent_ticket_pages_on_call_at_once(tmp_path):
+    async def scenario():
+        async with running_bot(tmp_path, tickets={"on_call": ["boss"]}) as (fake, bot):
+            fake.send_message(fake.private_chat(ADMIN), ADMIN, "/start")
+            # A takeover the bot recognises, and an ordinary case a moderator marks urgent.
+            fake.send_message(bot.group, ALICE, "someone is withdrawing from my account right now")
+            question = fake.send_message(bot.group, BOB, "my deposit has not arrived for a week")
+            await fake.settle()
+            fake.send_message(bot.group, ADMIN, "/escalate !urgent big client", reply_to=question)
+            await fake.settle()
+            tickets = bot.service.store.list_tickets("all")
+            assert len(tickets) == 2 and {t.priority for t in tickets} == {"urgent"}
+            for ticket in tickets:
+                staff = next(m["text"] for m in fake.posted if m["chat"]["id"] == STAFF_ID
+                             and ticket.ref in m["text"] and "🆘" in m["text"])
+                assert "Paging on-call: @boss" in staff
+                await fake.wait_for(lambda t=ticket: any(
+                    m["chat"]["id"] == ADMIN_ID and t.ref in m["text"] and "🚨" in m["text"]
+                    for m in fake.posted))
+    run(scenario())

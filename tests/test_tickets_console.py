@@ -47,8 +47,12 @@ def test_a_ticket_from_public_question_to_closed(config_file):
     assert f"💬 {ref} @alice wrote:" in out and "thanks, it arrived!" in out
     assert f"Added to your ticket {ref}" in out
 
-    out = console(path, ":mod", ":dm", f"/close {ref} Glad it arrived.").stdout
-    assert f"bot → private to @alice: Your ticket {ref} is closed. Glad it arrived." in out
+    out = console(path, ":mod", ":dm", f"/close {ref} resolved, network congestion").stdout
+    # The note is for staff: the member hears that it is closed, not "resolved, network …".
+    to_member = [line for line in out.splitlines() if line.startswith("  bot → private to @alice")]
+    assert len(to_member) == 1 and f"Your ticket {ref} is closed. If something" in to_member[0]
+    assert "network congestion" not in to_member[0]
+    assert f"{ref} closed: resolved, network congestion" in out          # the staff chat has it
 
     out = console(path, ":dm", f"/ticket {ref}").stdout
     assert f"Ticket {ref}: closed" in out
@@ -226,3 +230,51 @@ def test_asking_for_a_person_in_private_opens_a_ticket(config_file, text):
     said = console(config_file(), ":dm", text).stdout.split(f"@alice: {text}", 1)[1]
     assert REF.search(said) and "[staff channel]" in said
     assert "scam" not in said.lower() and "诈骗" not in said
+
+
+# --- routing: which ticket a private message belongs to --------------------------------------
+
+TWO_TICKETS = (":dm", "my kyc was rejected twice", "/human", ":group",
+               "withdrawal of 2 ETH stuck since monday", ":mod", "/escalate @alice withdrawal stuck",
+               ":as alice", ":dm")
+
+
+def _flat(out: str) -> str:
+    return out.replace("\n                  ", "\n")
+
+
+def test_a_reply_to_the_bots_message_about_a_ticket_goes_to_that_ticket(config_file):
+    out = console(config_file(), *TWO_TICKETS, ":reply b1 resubmitted with a new selfie").stdout
+    human, escalated = dict.fromkeys(REF.findall(out))
+    assert "bot → private to @alice: I've opened ticket " + human in out.split("(#b1)")[0]
+    last = _flat(out.split("resubmitted with a new selfie", 1)[1])
+    assert f"💬 {human} @alice wrote:\nresubmitted with a new selfie" in last
+    assert escalated not in last and "[button:" not in last          # no need to ask
+
+
+def test_with_two_tickets_the_member_is_asked_and_can_move_the_message(config_file):
+    path = config_file()
+    out = console(path, *TWO_TICKETS, "the photo of my passport had glare").stdout
+    human, escalated = dict.fromkeys(REF.findall(out))
+    last = _flat(out.split("@alice: the photo of my passport had glare", 1)[1])
+    # It reaches the most recently active ticket at once; alice is asked if it belongs elsewhere.
+    assert f"💬 {escalated} @alice wrote:\nthe photo of my passport had glare" in last
+    assert f"[button: {human} · human (" in last
+    move = re.search(rf"send (/move {human} #\d+)\]", last).group(1)
+    moved = _flat(console(path, ":dm", move).stdout)
+    assert f"Moved to your ticket {human}" in moved
+    assert f"💬 {human} (moved from {escalated}) @alice wrote:\nthe photo of my passport" in moved
+    db = sqlite3.connect(path.parent / "data" / "bot.db")
+    texts = [r[0] for r in db.execute("SELECT text FROM ticket_messages WHERE ref = ?", (human,))]
+    assert "the photo of my passport had glare" in texts
+
+
+def test_moving_needs_your_own_message_and_your_own_ticket(config_file):
+    path = config_file()
+    out = console(path, *TWO_TICKETS)
+    human, escalated = dict.fromkeys(REF.findall(out.stdout))
+    out = console(path, ":as mallory", ":dm", "hello there", f"/move {human}",
+                  f"/move {human} #1", f"/move {escalated} #2").stdout
+    assert "Moved" not in out
+    db = sqlite3.connect(path.parent / "data" / "bot.db")
+    assert not list(db.execute("SELECT text FROM ticket_messages WHERE author = '@mallory'"))

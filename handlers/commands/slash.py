@@ -48,6 +48,7 @@ TEACHING_COMMANDS = ("scam", "spam", "notscam", "faq", "wrong")
 CASE_COMMANDS = ("undo", "ban")
 MODERATOR_COMMANDS = ("escalate", *TICKET_COMMANDS, *TEACHING_COMMANDS, *CASE_COMMANDS)
 _CASE = re.compile(r"^#?(\d{1,9})$")
+_ROW = re.compile(r"^#(\d{1,12})$")   # one of the member's messages on a ticket (/move)
 
 
 def parse(text: str) -> tuple[str, str] | None:
@@ -122,6 +123,14 @@ def decide_command(message: Message, kb: Knowledge, state: State) -> Decision:
         return done(_verify(message, rest, kb, words))
     if name == "report":
         return done(*_report(message, kb, state, words))
+    if name == "move":
+        args = rest.split()
+        if message.public:
+            return done(Reply(check="usage", text=say("ticket_in_private", words)))
+        if not 1 <= len(args) <= 2 or not _REF.match(args[0]) or \
+                (len(args) == 2 and not _ROW.match(args[1])):
+            return done(Reply(check="usage", text=say("usage", words, usage=USAGE["move"])))
+        return done(Command(check="command", command="move", args=tuple(args)))
     if name == "ticket" and rest and not _REF.match(rest.split()[0]):
         return done(Reply(check="usage", text=say("usage", words, usage=USAGE["ticket"])))
     if name in ("start", "ticket"):
@@ -138,11 +147,13 @@ USAGE = {
     "assign": "/assign REF @moderator",
     "reply": "/reply REF your answer to the member",
     "note": "/note REF internal note",
-    "close": "/close REF [note to the member]",
+    "close": "/close REF [internal note] (the member is told it is closed; /reply first to "
+             "tell them more)",
     "reopen": "/reopen REF",
     "reload": "/reload",
     "stats": "/stats",
     "ticket": "/ticket [REF]",
+    "move": "/move REF (in our private chat: your last message goes to ticket REF)",
     "verify": "/verify @username",
     "report": "/report (as a reply to the message, in the group)",
     "scam": "/scam (alias /spam) as a reply to the member's message",
@@ -233,9 +244,7 @@ def _human(message: Message, words: str, texts: Texts):
     say = texts.say
     if message.public:
         return HandOff(check="asks-human", public_text=say("handoff_human", words),
-                       private_text=say("handoff_private", words, place=say("place_group", words),
-                                        topic=say("topic_general", words)),
-                       topic="human")
+                       private_text=say("handoff_resumed", words), topic="human")
     return OpenTicket(check="asks-human", topic="human", reason="asked for a human",
                       announce_private=say("ticket_opened", words))
 
