@@ -82,6 +82,9 @@ class Answering(Strict):
     reminder_hours: Positive = 24
     replies_per_minute: StrictInt = Field(6, ge=1, le=60)
     stale_after_minutes: Positive = 5    # an answer waiting for the budget longer is dropped
+    # A public answer longer than this is cut to its first sentences and the help link (a
+    # phone screen); private answers are whole. 0: never cut.
+    public_max_chars: StrictInt = Field(350, ge=0, le=4000)
     chats: Annotated[dict[AccountId, ChatOverride], BeforeValidator(none_is_empty)] = Field(
         default_factory=dict)
 

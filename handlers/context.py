@@ -22,8 +22,9 @@ from handlers.tables import Tables, shipped_tables
 class State(Protocol):
     """What the core may ask about recent activity; the runtime answers from the store."""
 
-    def earlier_answer(self, message: Message, faq_id: str) -> str | None:
-        """A link (or "") to this FAQ's answer in this chat within the cooldown, else None."""
+    def earlier_answer(self, message: Message, faq_id: str, lang: str = "en") -> str | None:
+        """A link (or "") to this FAQ's answer in language `lang` in this chat within the
+        cooldown, else None."""
 
     def reminded_recently(self, message: Message) -> bool:
         """Has this member had the "staff never DM first" reminder within the window?"""
@@ -61,7 +62,7 @@ class State(Protocol):
 class NoHistory:
     """No memory at all: what `triage` uses, so each line is judged on its own."""
 
-    def earlier_answer(self, message: Message, faq_id: str) -> str | None:
+    def earlier_answer(self, message: Message, faq_id: str, lang: str = "en") -> str | None:
         return None
 
     def reminded_recently(self, message: Message) -> bool:

@@ -16,6 +16,7 @@ from handlers.answering.choice import (
     choose_entry,
     choose_ranked,
     faq_actions,
+    phone_sized,
 )
 from handlers.answering.intent import read_intent, wants_human
 from handlers.answering.semantic import FEATURES, rank
@@ -118,11 +119,15 @@ def decide(message: Message, kb: Knowledge, state: State = NO_HISTORY,
 
     if not safety_plan.handled and not (message.public and safety.scam):
         if entry is not None and message.public and safety.sensitive and not quiet:
-            actions.append(sensitive_handoff(message, words, faq_text, entry.id,
+            link = entry.links[0] if entry.links else None
+            short = phone_sized(faq_text or "", link, kb.config.answering.public_max_chars,
+                                words, texts, text)
+            actions.append(sensitive_handoff(message, words, short, entry.id,
                                              _handoff_intro(message, words, texts), texts))
         elif entry is not None and not quiet:
-            earlier = state.earlier_answer(message, entry.id) if message.public else None
-            actions += faq_actions(entry, message, lang, kb.faq, earlier, texts)
+            earlier = state.earlier_answer(message, entry.id, words) if message.public else None
+            actions += faq_actions(entry, message, lang, kb.faq, earlier, texts,
+                                   kb.config.answering.public_max_chars)
         elif entry is None and not quiet:
             if message.public and safety.sensitive and (intent.asks or intent.needs_human or safety.data):
                 actions.append(sensitive_handoff(message, words, None, "account",

@@ -99,6 +99,16 @@ def links_removed(text: str) -> tuple[str, bool]:
     return (_HANDLE.sub(" ", text) if "@" in text else text), found > 0
 
 
+_SENTENCE = re.compile(r"[^.!?。！？\n]+[.!?。！？]*")
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of a text, in order. A dot inside a link or a number
+    ("help.example.com", "0.5") does not end one."""
+    protected = re.sub(r"(?<=\w)\.(?=\w)", "\0", text)
+    return [s.replace("\0", ".").strip() for s in _SENTENCE.findall(protected) if s.strip()]
+
+
 def han_count(text: str) -> int:
     return len(_HAN.findall(text))
 

@@ -10,8 +10,9 @@ from store import Store, Ticket
 from .recent import RecentMessages
 
 
-def faq_key(message: Message, faq_id: str) -> str:
-    return f"faq:{message.channel}:{message.chat_id}:{message.thread_id or ''}:{faq_id}"
+def faq_key(message: Message, faq_id: str, lang: str) -> str:
+    """Per answer language: a Chinese asker is not pointed to the English answer."""
+    return f"faq:{message.channel}:{message.chat_id}:{message.thread_id or ''}:{faq_id}:{lang}"
 
 
 def unsettled_key(message: Message) -> str:
@@ -33,8 +34,8 @@ class StoreHistory:
         self.now = now
         self._recent = recent
 
-    def earlier_answer(self, message: Message, faq_id: str) -> str | None:
-        row = self.store.cooldown(faq_key(message, faq_id), self.now)
+    def earlier_answer(self, message: Message, faq_id: str, lang: str = "en") -> str | None:
+        row = self.store.cooldown(faq_key(message, faq_id, lang), self.now)
         return None if row is None else (row["value"] or "")
 
     def reminded_recently(self, message: Message) -> bool:

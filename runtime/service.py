@@ -295,8 +295,8 @@ class SupportService:
         config = self.kb.config
         if isinstance(action, (Reply, PointToEarlier, Remind)):
             faq_id = getattr(action, "faq_id", None)
-            cooldown = faq_key(message, faq_id) if isinstance(action, Reply) and faq_id \
-                and message.public else None
+            cooldown = faq_key(message, faq_id, self.reply_language(decision.lang)) \
+                if isinstance(action, Reply) and faq_id and message.public else None
             answered = isinstance(action, Reply) and faq_id and not decision.withhold_text
             post = Post(**here, public=message.public, text=action.text, faq_cooldown_key=cooldown,
                         answers_faq=faq_id if answered else None,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from handlers.answering.choice import answer_text
+from handlers.answering.choice import answer_text, phone_sized
 from handlers.config import Config
 from handlers.context import Knowledge
 from handlers.detectors.redaction import redact, redact_lesson
@@ -225,8 +225,11 @@ class Teaching:
         assert target is not None
         entry = next(e for e in kb.faq.entries if e.id == action.param("faq"))
         lang = detect_language(target.text or "")
-        text = answer_text(entry, lang, kb.faq, kb.texts)[0]
+        text, link = answer_text(entry, lang, kb.faq, kb.texts)
         question = redact(target.text)
+        if target.public and not entry.private:   # as the bot answers it by itself
+            text = phone_sized(text, link, kb.config.answering.public_max_chars,
+                               kb.texts.reply_language(lang), kb.texts, target.text or "")
         out: list[Planned] = []
         if entry.private and target.public:
             # An entry the operator keeps out of public threads: the member hears it privately.
@@ -256,7 +259,8 @@ class Teaching:
             return [self._told(message, self.say("wrong_unknown", words, days=ANSWERS_KEPT_DAYS))]
         example = self._learn("negative", row["question"], message, faq_id=row["faq_id"], now=now)
         # Nobody is pointed to the removed answer ("answered here a few minutes ago").
-        self.store.set_cooldown(faq_key(target, row["faq_id"]), 0.0, "")
+        for lang in self._knowledge().texts.languages:
+            self.store.set_cooldown(faq_key(target, row["faq_id"], lang), 0.0, "")
         return [self._told(message, self.say("taught_wrong", words, entry=row["faq_id"],
                                              example=example)), remove]
 

@@ -199,3 +199,23 @@ def test_the_probe_sample_is_fixed_and_spread_over_communities_and_languages():
     assert all(isinstance(p, Probe) and p.text.strip() for p in probes)
     assert own_community(CORPUS / "wallet" / "faq.yaml") == "wallet"
     assert own_community(FAQ) is None
+
+
+def test_an_answer_too_long_for_telegram_or_a_phone_screen_is_flagged(check):
+    long_opening = ("Withdrawal fees depend on the network you choose and on how busy it is, "
+                    "and they are shown on the withdrawal page before you confirm, together with "
+                    "the minimum amount, the estimated arrival time, the network's current status "
+                    "and any notice about maintenance or congestion on the chain that might delay "
+                    "your withdrawal today or tomorrow. "
+                    "See the fee table.")
+    entries = [{**FEES, "answer": {"en": long_opening, "zh": "提币手续费见费率表。"}},
+               {**TWO_FA, "answer": {"en": "Reset it from the security page. " * 130,
+                                     "zh": "在安全设置页重置。"}},
+               APP]
+    status, out = check(entries)
+    assert status == 0
+    [opening] = warnings_about(out, "withdrawal-fees")
+    assert "first sentence has" in opening and "end mid-sentence" in opening
+    [too_long] = warnings_about(out, "reset-2fa")
+    assert "Telegram cuts a message at 4096" in too_long
+    assert not warnings_about(out, "app-download")

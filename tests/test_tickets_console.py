@@ -278,3 +278,22 @@ def test_moving_needs_your_own_message_and_your_own_ticket(config_file):
     assert "Moved" not in out
     db = sqlite3.connect(path.parent / "data" / "bot.db")
     assert not list(db.execute("SELECT text FROM ticket_messages WHERE author = '@mallory'"))
+
+
+# --- phone-sized public answers ----------------------------------------------------------------
+
+def test_a_long_answer_is_shortened_in_public_and_whole_in_private(config_file):
+    out = console(config_file(), "how long do withdrawals take?", ":dm",
+                  "how long do withdrawals take?").stdout
+    public = out.split("(reply to #1): ", 1)[1].split("\n  (#b1)")[0]
+    private = out.split("bot (in private): ", 1)[1].split("\n")[0]
+    assert len(public.split("\n\nReminder")[0]) <= 350 < len(private)
+    assert "https://help.aurora.example/withdrawals/withdrawal-time" in public
+    assert public.count("never DM") <= 1 and private.count("never DM") <= 1
+    assert "manual security review" in private and "manual security review" not in public
+
+
+def test_a_chinese_asker_gets_the_chinese_answer_not_a_pointer_to_the_english_one(config_file):
+    out = console(config_file(), "how long do withdrawals take?", "提币一般多久到账？").stdout
+    second = out.split("提币一般多久到账？", 1)[1]
+    assert "几分钟前" not in second and "区块链确认" in second

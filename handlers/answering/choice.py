@@ -10,6 +10,7 @@ from handlers.answering.matcher import Match
 from handlers.answering.semantic import AbstentionModel, Scored
 from handlers.model import HandOff, Message, PointToEarlier, Reply
 from handlers.replies.texts import Texts
+from handlers.text import han_count, normalize, sentences, stem, words
 
 # A second entry this close to the first means the matcher cannot tell them apart.
 MIN_MARGIN = 0.03
@@ -74,9 +75,48 @@ def answer_text(entry: FaqEntry, lang: str, faq: Faq, texts: Texts) -> tuple[str
     return text, link
 
 
+def phone_sized(text: str, link: str | None, limit: int, lang: str, texts: Texts,
+                question: str = "") -> str:
+    """A public answer a phone shows without scrolling: the sentences that best fit the
+    `question` (most words in common; the first ones on a tie), in their order, up to `limit`
+    characters, then the help link (the answer's own link line, or "More: …"), or, with no
+    link, where to get the whole answer (a private chat answers in full). 0: never cut."""
+    if limit <= 0 or len(text) <= limit:
+        return text
+    said = sentences(text)
+    with_link = [s for s in said if link and link in s]
+    body = [s for s in said if not (link and link in s)]
+    tail = with_link[-1] if with_link else texts.say("more", lang, link=link) if link \
+        else texts.say("more_in_private", lang)
+    room = max(40, limit - len(tail) - 1)
+    joiner = "" if lang == "zh" else " "
+    asked = _terms(question)
+    by_fit = sorted(range(len(body)), key=lambda i: (-len(asked & _terms(body[i])), i))
+    kept: set[int] = set()
+    for i in by_fit:
+        if len(joiner.join(body[j] for j in sorted(kept | {i}))) <= room:
+            kept.add(i)
+    if not kept and body:   # one long sentence: cut at a word (or character) boundary
+        first = body[by_fit[0]][:room - 1]
+        return (first.rsplit(" ", 1)[0] if " " in first else first) + "…\n" + tail
+    return joiner.join(body[i] for i in sorted(kept)) + "\n" + tail
+
+
+def _terms(text: str) -> set[str]:
+    """Stemmed words and Chinese character pairs: what a question and a sentence share."""
+    out: set[str] = set()
+    for word in words(normalize(text)):
+        if han_count(word):
+            out.update(word[i:i + 2] for i in range(len(word) - 1))
+        elif len(word) > 2:
+            out.add(stem(word))
+    return out
+
+
 def faq_actions(entry: FaqEntry, message: Message, lang: str, faq: Faq,
-                earlier: str | None, texts: Texts) -> list:
-    """Reply, point to the earlier answer, or hand off to a DM for a `private` entry."""
+                earlier: str | None, texts: Texts, public_max_chars: int = 0) -> list:
+    """Reply, point to the earlier answer, or hand off to a DM for a `private` entry. In
+    public, a long answer is cut to `public_max_chars` (in private it is always whole)."""
     text, link = answer_text(entry, lang, faq, texts)
     check = "faq-match"
     if not message.public:
@@ -90,4 +130,6 @@ def faq_actions(entry: FaqEntry, message: Message, lang: str, faq: Faq,
         where = earlier or say("earlier_here", words)
         return [PointToEarlier(check="faq-cooldown", text=say("earlier_answer", words, where=where),
                                faq_id=entry.id)]
-    return [Reply(check=check, text=text, link=link, faq_id=entry.id)]
+    short = phone_sized(text, link, public_max_chars, texts.reply_language(lang), texts,
+                        message.text or "")
+    return [Reply(check=check, text=short, link=link, faq_id=entry.id)]

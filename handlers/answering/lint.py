@@ -36,6 +36,7 @@ from handlers.detectors.scams import (
     STAFF_ROLES_ZH,
 )
 from handlers.model import Message, User
+from handlers.text import sentences
 
 # Fewer example questions than this (all languages together) and members who word the
 # question their own way are not recognised.
@@ -239,15 +240,12 @@ _NEGATION = re.compile(
 # "Anyone who asks you to DM them is a scammer", "私信兜售的都是骗子": a description of scams.
 _SCAM_TALK = re.compile(r"\b(?:scam\w*|fraud\w*|fake|phishing|impersonat\w*)|骗|假冒|冒充|仿冒|钓鱼",
                         re.IGNORECASE)
-_SENTENCE = re.compile(r"[^.!?。！？\n]+[.!?。！？]*")
-
-
 def secret_requests(faq: Faq) -> list[FaqWarning]:
     out = []
     for entry in faq.entries:
         secrets, private = [], []
         for lang, text in entry.answer.items():
-            for sentence in _sentences(text):
+            for sentence in sentences(text):
                 if _says(sentence, _ASKS):
                     secrets.append(f"[{lang}] {sentence}")
                 elif _says(sentence, _TO_PRIVATE):
@@ -272,12 +270,6 @@ def secret_requests(faq: Faq) -> list[FaqWarning]:
     return out
 
 
-def _sentences(text: str) -> list[str]:
-    # A dot inside a link or a number ("help.example.com", "0.5") does not end a sentence.
-    protected = re.sub(r"(?<=\w)\.(?=\w)", "\0", text)
-    return [s.replace("\0", ".").strip() for s in _SENTENCE.findall(protected) if s.strip()]
-
-
 def _says(sentence: str, patterns: tuple[re.Pattern[str], ...]) -> bool:
     """Whether one of the patterns matches where no negation or talk of scams surrounds it."""
     for pattern in patterns:
@@ -290,6 +282,36 @@ def _says(sentence: str, patterns: tuple[re.Pattern[str], ...]) -> bool:
                 continue
             return True
     return False
+
+
+# --- answers too long for the platform or a phone screen --------------------------------------
+
+PLATFORM_LIMIT = 4096   # characters in one Telegram message (X threads and DMs hold more)
+
+
+def long_answers(faq: Faq, public_max_chars: int) -> list[FaqWarning]:
+    out = []
+    for entry in faq.entries:
+        for lang, text in entry.answer.items():
+            if len(text) > PLATFORM_LIMIT:
+                out.append(FaqWarning(
+                    "too-long", (entry.id,),
+                    f"the {lang} answer has {len(text)} characters: Telegram cuts a message at "
+                    f"{PLATFORM_LIMIT}, so members would get it cut off",
+                    "shorten it and put the details on the help page it links to"))
+                continue
+            said = sentences(text)
+            if public_max_chars and said and len(said[0]) > public_max_chars - 40 \
+                    and not entry.private:
+                out.append(FaqWarning(
+                    "long-first-sentence", (entry.id,),
+                    f"the {lang} answer's first sentence has {len(said[0])} characters: in a "
+                    f"group, where answers are cut to {public_max_chars} (a phone screen), it "
+                    "would end mid-sentence",
+                    "open with one short sentence that answers the question; details after it "
+                    "are shown in private chats and on the linked page",
+                    (said[0][:120] + "…",)))
+    return out
 
 
 # --- entries that answer what they do not cover ----------------------------------------------
@@ -328,6 +350,7 @@ def lint(kb: Knowledge, probes: Sequence[Probe] = (), probe_vectors: np.ndarray 
     if kb.semantic is not None:
         out += overlaps(kb.semantic)
     out += secret_requests(kb.faq)
+    out += long_answers(kb.faq, kb.config.answering.public_max_chars)
     if kb.semantic is not None and kb.abstention is not None and probe_vectors is not None \
             and len(probes):
         out += too_broad(kb, probes, probe_vectors)
@@ -335,4 +358,4 @@ def lint(kb: Knowledge, probes: Sequence[Probe] = (), probe_vectors: np.ndarray 
 
 
 __all__ = ["MAX_STRAY_ANSWERS", "MIN_EXAMPLES", "OVERLAP_MARGIN", "SAME_QUESTION", "FaqWarning",
-           "Probe", "few_examples", "lint", "overlaps", "secret_requests", "too_broad"]
+           "Probe", "few_examples", "lint", "long_answers", "overlaps", "secret_requests", "too_broad"]

@@ -525,7 +525,8 @@ def _short(why: str, lang: str) -> str:
 
 def sensitive_handoff(message: Message, lang: str, faq_text: str | None, topic: str,
                       intro: str, texts: Texts = SHIPPED) -> HandOff:
-    """Public: a short reply that repeats none of the member's data, plus the way to a DM."""
+    """Public: a short reply that repeats none of the member's data, plus the way to a DM.
+    `faq_text` is the general answer (cut to a phone screen by the caller)."""
     public = texts.say("handoff_public", lang)
     if faq_text:
         public = f"{faq_text}\n\n{texts.say('private_pointer', lang)}"
