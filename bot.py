@@ -213,16 +213,30 @@ def build_parser() -> argparse.ArgumentParser:
     examples.add_argument("id", nargs="?", default=None, help="the example to drop")
     examples.add_argument("--kind", default=None, choices=("scam", "ham", "paraphrase", "negative"))
     examples.set_defaults(func=cmd_examples)
+    data_key = sub.add_parser("data-key", help="print a new key for BOT_DATA_KEY (staff see "
+                              "members' UIDs and order numbers; stored only encrypted with it)")
+    data_key.set_defaults(func=cmd_data_key)
     return parser
+
+
+def cmd_data_key(args: argparse.Namespace) -> int:
+    from store.sealing import KEY_ENV, new_key
+
+    print(new_key())
+    print(f"Keep it in the environment as {KEY_ENV} (not in config.yaml or the repository). "
+          "Without it, staff see redacted texts; losing it makes the sealed copies unreadable.",
+          file=sys.stderr)
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     from handlers.loading import ConfigError
+    from store.sealing import DataKeyError
 
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except ConfigError as exc:
+    except (ConfigError, DataKeyError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:   # e.g. the database's folder cannot be created

@@ -163,7 +163,8 @@ class ConsoleChannel(Channel):
             mentions_bot="@bot" in text.lower(), edited=edit_of is not None,
             moderator=s.staff or s.user in self.service.kb.config.moderators.console,
             staff_chat=s.staff,
-            date=time.time(), link=f"console://{chat}/{number}")
+            date=time.time(), link=f"console://{chat}/{number}",
+            chat_title="" if s.private else "Console group" if not s.staff else "Staff")
         s.messages[str(number)] = message
         if not self.interactive or edit_of is None:
             self._print(f"  (#{number}{' edited' if edit_of else ''})")

@@ -434,7 +434,7 @@ class TelegramChannel(Channel):
                 await self.is_moderator(chat_id, user.id, public, fetch=_moderator_command(text))
         return Message(
             channel="telegram", chat_id=str(tg.chat_id), message_id=str(tg.message_id), user=user,
-            text=text, public=public, reply_to=reply_to,
+            text=text, public=public, reply_to=reply_to, chat_title=tg.chat.title or "",
             reply_to_bot=bool(tg.reply_to_message and tg.reply_to_message.from_user
                               and tg.reply_to_message.from_user.id == self.bot_id),
             mentions_bot=bool(self.bot_username) and f"@{self.bot_username.lower()}" in text.lower(),

@@ -117,6 +117,8 @@ class Tickets(Strict):
     # An overdue ticket nobody answered is reported again this often; from the second
     # reminder on, and at once for an urgent ticket, the on-call staff are paged.
     remind_every_minutes: Positive = 60
+    # Days after a ticket closes that the sealed personal data staff saw is kept.
+    personal_data_days: Positive = 30
     on_call: list[Annotated[StrictStr, Field(pattern=r"^@?[A-Za-z0-9_]{2,32}$")]] = []
 
 

@@ -41,6 +41,7 @@ class Message:
     forwarded_from: User | None = None   # a message the member forwarded to the bot
     date: float = 0.0                 # unix seconds
     link: str | None = None           # a link to the message, when the platform has one
+    chat_title: str = ""              # the group's name, for staff ("Aurora Community")
 
     @property
     def addressed(self) -> bool:

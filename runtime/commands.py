@@ -143,16 +143,18 @@ class CommandRunner(Teaching):
             return [self._reply(message, self.say("ticket_move_nothing", words))]
         handle = message.user.handle
         reopen = not target.is_open
+        staff = self.store.sealer.open(row["sealed"])   # with the key: as the member wrote it
         moved = self.store.add_ticket_message(target.ref, handle, "in", row["text"], now,
-                                              new_status="open" if target.status != "open" else None)
+                                              new_status="open" if target.status != "open" else None,
+                                              staff_text=staff)
         self.store.ticket_event(row["ref"], handle, "moved", f"a message to {target.ref}", now)
         if reopen:
             self.store.ticket_event(target.ref, handle, "reopened", "member wrote again", now)
         state = f" (moved from {row['ref']}{', reopened' if reopen else ''})"
-        staff = self.say("staff_member_wrote", "en", ref=target.ref, user=handle, state=state,
-                         text=row["text"][:800])
+        post = self.say("staff_member_wrote", "en", ref=target.ref, user=handle, state=state,
+                        text=(staff or row["text"])[:800])
         urgent = moved is not None and moved.priority == "urgent"
-        return [self._staff(staff, target.ref, target.channel,
+        return [self._staff(post, target.ref, target.channel,
                             priority="urgent" if urgent else "normal"),
                 self._changed(self.store.ticket(row["ref"]) or target,
                               f"a message of the member moved to {target.ref}", handle),
@@ -178,10 +180,12 @@ class CommandRunner(Teaching):
     def cmd_escalate(self, message: Message, action: Command, words: str, now: float) -> list[Planned]:
         target = message.reply_to
         subject_id = subject_name = origin_chat = origin_id = link = None
+        staff_summary: str | None = None
         if target is not None:
             subject_id, subject_name = target.user.id, target.user.username
             origin_chat, origin_id, link = target.chat_id, target.message_id, target.link
             summary = redact(target.text)[:300]
+            staff_summary = self._staff_words(target.text)
         elif action.param("username"):
             known = self.store.user_by_username(message.channel, action.param("username"))
             if known is None:
@@ -206,8 +210,10 @@ class CommandRunner(Teaching):
             said = self.recent.conversation(message.channel, origin_chat, subject_id, now,
                                             without=origin_id)
             if not summary and origin_id:
-                summary = redact(self.recent.text_of(message.channel, origin_chat, subject_id,
-                                                     origin_id, now) or "")[:300]
+                said_there = self.recent.text_of(message.channel, origin_chat, subject_id,
+                                                 origin_id, now) or ""
+                summary = redact(said_there)[:300]
+                staff_summary = self._staff_words(said_there)
         reason = action.param("reason") or "escalated by a moderator"
         priority = action.param("priority", "normal")
         member = self.store.user(message.channel, subject_id) or {}
@@ -219,7 +225,7 @@ class CommandRunner(Teaching):
             chat_id=origin_chat or message.chat_id, origin_link=link, origin_chat_id=origin_chat,
             origin_message_id=origin_id, opened_by=f"mod:{message.user.handle}",
             reopen_window=self.config.tickets.reopen_window_hours * 3600, conversation=said,
-            now=now)
+            staff_summary=staff_summary, now=now)
         self.store.bump("tickets_opened" if created else "tickets_added_to")
         member_words = self.reply_language(lang)
         who = f"@{subject_name}" if subject_name else self.say("topic_general", words)
@@ -243,7 +249,8 @@ class CommandRunner(Teaching):
         staff = self.say("staff_ticket", "en", icon="🆘" if priority == "urgent" else "🎫", ref=ticket.ref,
                     priority=ticket.priority, state="new" if created else "updated",
                     channel=ticket.channel, user=who, topic=ticket.topic,
-                    reason=f"{redact(reason)} (by {message.user.handle})", summary=ticket.summary,
+                    reason=f"{redact(reason)} (by {message.user.handle})",
+                    summary=staff_summary if created and staff_summary else ticket.summary,
                     link=link or "-", said=self.conversation_lines(said) if created else "")
         if ticket.priority == "urgent" and self.config.tickets.on_call:
             staff += "\n" + self.paging_line()
@@ -252,12 +259,18 @@ class CommandRunner(Teaching):
                                priority="urgent" if priority == "urgent" else "normal"))
         return out
 
+    def _staff_words(self, text: str | None) -> str | None:
+        """A member's words with their personal data, for staff: only with the data key."""
+        return redact_secrets(text)[:300] if self.store.sealer.enabled and text else None
+
     def conversation_lines(self, said: list[tuple[float, str]]) -> str:
         """What the member said before the ticket, for the staff post: the last few, redacted
         (as the transcript keeps them), each cut to a line or two."""
         if not said:
             return ""
-        quoted = redacted_conversation(said)[-CONVERSATION_SHOWN:]
+        # With the data key staff see the member's UIDs and order numbers (secrets masked).
+        mask = redact_secrets if self.store.sealer.enabled else redact
+        quoted = redacted_conversation(said, mask)[-CONVERSATION_SHOWN:]
         lines = [f"› {_cut(' '.join(text.split()), 200)}" for _, text in quoted]
         return "\n" + self.say("staff_conversation", "en") + "\n" + "\n".join(lines)
 

@@ -286,7 +286,8 @@ class Dispatcher:
                 await self.retry_pending()
                 await self.deliver(self.service.overdue_reports())
                 if time.monotonic() - last_prune > 3600:
-                    self.service.store.prune()
+                    self.service.store.prune(
+                        personal_days=self.service.kb.config.tickets.personal_data_days)
                     last_prune = time.monotonic()
             except Exception:  # noqa: BLE001 - keep the loop alive, say why
                 log.exception("maintenance pass failed; trying again shortly")

@@ -10,6 +10,7 @@ import sys
 
 from handlers.config import Config
 from store import Store, normalize_reference
+from store.sealing import KEY_ENV
 
 
 def _when(ts: float | None) -> str:
@@ -58,12 +59,21 @@ def tickets_command(config: Config, args: argparse.Namespace) -> int:
                 return 1
             for key, value in ticket.__dict__.items():
                 shown = _when(value) if key.endswith(("_at", "_due")) else value
+                if key == "summary":
+                    shown = store.staff_summary(ticket)
                 print(f"{key:>20}: {shown}")
             print("events:")
             for e in store.ticket_events(ticket.ref):
                 print(f"  {_when(e['at'])}  {e['actor']:<16} {e['kind']:<16} {e['detail'] or ''}")
-            print("transcript (redacted):")
-            for m in store.ticket_transcript(ticket.ref):
+            lines = store.staff_transcript(ticket.ref)
+            if any(m["personal"] for m in lines):
+                print("transcript (with the personal data staff need; secrets masked):")
+            elif store.sealer.enabled:
+                print("transcript (redacted: no personal data kept for it, or purged):")
+            else:
+                print(f"transcript (redacted: set {KEY_ENV} to the data key to see UIDs, "
+                      "order numbers and emails):")
+            for m in lines:
                 print(f"  {_when(m['at'])}  {m['direction']:<4} {m['author']:<16} {m['text']}")
             return 0
         rows = [{k: _iso(v) if k in _TIME_FIELDS else v for k, v in r.items()}

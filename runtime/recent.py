@@ -66,14 +66,16 @@ class RecentMessages:
         return next((e.text for at, e in kept if e.message_id == message_id
                      and now - at <= self.kept_seconds and not withheld), None)
 
-    def add(self, message: Message, now: float, secret: bool = False) -> None:
+    def add(self, message: Message, now: float, secret: bool = False,
+            split: bool = False) -> None:
         """Remember a member's message (an edit replaces the text it had). `secret`: it held
-        a secret, or completed one with the messages before it: none of them is quoted."""
+        a secret, never quoted; `split`: it completed one with the messages before it, none
+        of which is quoted either."""
         if message.joined or not message.text or message.text.lstrip().startswith("/"):
             return
         key = self._key(message)
-        if secret:
-            before = self.earlier(message, now)
+        if secret or split:
+            before = self.earlier(message, now) if split else ()
             with self._lock:
                 self._withheld.add((*key, message.message_id))
                 self._withheld.update((*key, e.message_id) for e in before)

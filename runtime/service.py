@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from handlers.core import Knowledge, decide, needs_embedding
-from handlers.detectors.redaction import redact
+from handlers.detectors.redaction import redact, redact_secrets
 from handlers.learned import NO_MEMORY
 from handlers.loading import ConfigError
 from handlers.model import (
@@ -177,7 +177,8 @@ class SupportService:
         vector = embed_message(kb.config.embedding, message.text) \
             if kb.semantic is not None and needs_embedding(message) else None
         decision = decide(message, kb, history, vector)
-        self.recent.add(message, now, secret=decision.secret or decision.withhold_text)
+        self.recent.add(message, now, secret=decision.secret or decision.withhold_text,
+                        split=bool(decision.strict_redaction))
         key = update_key or f"{message.chat_id}:{message.message_id}" + (":e" if message.edited else "")
         with self.store.atomic():
             if not self.store.mark_processed(message.channel, key, now):
@@ -410,9 +411,11 @@ class SupportService:
         said = self.recent.conversation(message.channel, origin.chat_id, subject.id, now,
                                         without=origin.message_id)
         summary = action.summary or _member_text(decision, origin.text)[:300]
+        staff_summary = action.summary or self._staff_text(decision, origin.text)[:300]
         if said and _bare_command(origin.text):
             # "/human" says nothing: what the member said before it is the case.
             summary = redacted_conversation(said[-1:])[0][1][:300]
+            staff_summary = self._staff_text(decision, said[-1][1])[:300]
             said = said[:-1]
         ticket, created = self.store.open_ticket(
             prefix=config.tickets.prefix, channel=message.channel, user_id=subject.id,
@@ -422,7 +425,8 @@ class SupportService:
             chat_id=origin.chat_id, origin_link=action.origin_link or origin.link,
             origin_chat_id=origin.chat_id, origin_message_id=origin.message_id,
             opened_by="member" if subject.id == message.user.id else f"mod:{message.user.handle}",
-            reopen_window=config.tickets.reopen_window_hours * 3600, conversation=said, now=now)
+            reopen_window=config.tickets.reopen_window_hours * 3600, conversation=said,
+            staff_summary=staff_summary if self.store.sealer.enabled else None, now=now)
         ref = ticket.ref
         out: list[Planned] = []
         here = {"chat_id": message.chat_id, "reply_to": message.message_id,
@@ -440,7 +444,9 @@ class SupportService:
         staff = self.say("staff_ticket", "en", icon="🆘" if urgent else "🎫", ref=ref,
                     priority=ticket.priority, state="new" if created else "updated",
                     channel=message.channel, user=subject.handle, topic=ticket.topic,
-                    reason=_clean(decision, action.reason), summary=ticket.summary,
+                    reason=_clean(decision, action.reason),
+                    summary=staff_summary if created and self.store.sealer.enabled
+                    else ticket.summary,
                     link=action.origin_link or origin.link or "-",
                     said=self.commands.conversation_lines(said) if created else "")
         if urgent and config.tickets.on_call:   # urgent: the on-call staff are paged at once
@@ -456,15 +462,17 @@ class SupportService:
         """The member's private message joins their ticket (redacted) and reaches staff."""
         reopen = action.status in ("resolved", "closed")
         clean = _member_text(decision, message.text)
+        staff = self._staff_text(decision, message.text)
         ticket = self.store.add_ticket_message(
             action.ref, message.user.handle, "in", clean, now,
-            new_status="open" if action.status != "open" else None)
+            new_status="open" if action.status != "open" else None,
+            staff_text=staff if staff != clean else None)
         if ticket is None:
             return []
         if reopen:
             self.store.ticket_event(action.ref, message.user.handle, "reopened", "member wrote again", now)
         text = self.say("staff_member_wrote", "en", ref=ticket.ref, user=message.user.handle,
-                   state=" (reopened)" if reopen else "", text=clean[:800])
+                   state=" (reopened)" if reopen else "", text=staff[:800])
         out: list[Planned] = [(self.staff_channel, StaffPost(
             text=text, topic="ticket", ref=ticket.ref, origin_channel=message.channel,
             priority="urgent" if ticket.priority == "urgent" else "normal"), ticket.ref)]
@@ -482,6 +490,14 @@ class SupportService:
         return out
 
     # --- what adapters and the dispatcher report back ----------------------------------------
+
+    def _staff_text(self, decision: Decision, text: str | None) -> str:
+        """A member's words as staff read them: with the operator's data key, their UIDs,
+        order numbers, TxIDs and emails stay (secrets are always masked; the copy is stored
+        sealed); without it, redacted like everything stored."""
+        if decision.withhold_text or decision.strict_redaction or not self.store.sealer.enabled:
+            return _member_text(decision, text)
+        return redact_secrets(text)
 
     def staff_alert(self, text: str, origin_channel: str, priority: str = "normal") -> OutboxItem:
         """A staff post an adapter needs (a platform limit reached), persisted before it is sent."""

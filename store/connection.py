@@ -12,13 +12,16 @@ from typing import Any
 from sqlite_utils import Database
 
 from .schema import migrate
+from .sealing import Sealer
 
 
 class Connection:
     """The SQLite file: one connection shared by the event loop and worker threads, behind a
     lock; every write inside `atomic()` is one transaction."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, sealer: Sealer | None = None) -> None:
+        # Personal data for staff is kept only sealed, with the key from the environment.
+        self.sealer = sealer if sealer is not None else Sealer.from_env()
         path = str(path)
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)

@@ -2,11 +2,13 @@
 
 Nothing secret or personal is stored in clear: callers pass text through `redact` first, and
 the methods that take free text redact it again, so a mistake upstream cannot leak into a row.
+The personal data staff need is kept only sealed with the operator's key (`store.sealing`).
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import re
 import secrets
 import time
@@ -15,7 +17,10 @@ from typing import Any
 from handlers.detectors.redaction import redact
 
 from .learning import ANSWERS_KEPT_DAYS, LearningStore
+from .sealing import KEY_ENV, PREFIX
 from .tickets import TicketStore
+
+log = logging.getLogger("bot.store")
 
 
 class Store(LearningStore, TicketStore):
@@ -81,9 +86,11 @@ class Store(LearningStore, TicketStore):
                          "json_extract(payload, '$.merge') = 'scam-warning' LIMIT 1",
                          (channel, since, str(chat_id))) is not None
 
-    def prune(self, now: float | None = None) -> None:
-        """Forget what no rule needs any more (expired cooldowns, old reply counts)."""
+    def prune(self, now: float | None = None, personal_days: float = 30.0) -> None:
+        """Forget what no rule needs any more (expired cooldowns, old reply counts), and the
+        sealed personal data of tickets closed more than `personal_days` ago."""
         now = now or time.time()
+        self.purge_personal(now - personal_days * 86400)
         with self.atomic():
             self.db.execute("DELETE FROM cooldowns WHERE until < ?", (now,))
             self.db.execute("DELETE FROM replies WHERE at < ?", (now - 3600,))   # booked ones are later
@@ -95,7 +102,7 @@ class Store(LearningStore, TicketStore):
             # Sent actions hold the bot's own texts (staff posts quote members, redacted): a
             # month is enough to answer "what did the bot say?"; pending ones are kept.
             self.db.execute("DELETE FROM outbox WHERE status NOT IN ('pending', 'sending') AND "
-                            "created_at < ?", (now - 30 * 86400,))
+                            "created_at < ?", (now - min(30.0, personal_days) * 86400,))
 
     # --- DM hand-off tokens -----------------------------------------------------------------
 
@@ -164,8 +171,30 @@ class Store(LearningStore, TicketStore):
             cur = self.db.execute(
                 "INSERT INTO outbox (channel, payload, ref, status, created_at, attempts) "
                 "VALUES (?, ?, ?, 'pending', ?, 0)",
-                (channel, json.dumps(payload, ensure_ascii=False), ref, now or time.time()))
+                (channel, self._seal_payload(payload), ref, now or time.time()))
             return int(cur.lastrowid)
+
+    def _seal_payload(self, payload: dict[str, Any]) -> str:
+        """Staff posts quote members (with the key, their UIDs and order numbers): the whole
+        outbox row is sealed when there is a data key."""
+        raw = json.dumps(payload, ensure_ascii=False)
+        return self.sealer.seal(raw) or raw
+
+    def _opened(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Rows with their payload read; one sealed with a key this run lacks stays pending
+        (it goes out once the key is back) and is left out here."""
+        out = []
+        for row in rows:
+            raw = row["payload"]
+            if raw.startswith(PREFIX):
+                raw = self.sealer.open(raw)
+                if raw is None:
+                    log.warning("outbox item %s is sealed with a data key this run does not "
+                                "have (%s): left pending", row["id"], KEY_ENV)
+                    continue
+            row["payload"] = json.loads(raw)
+            out.append(row)
+        return out
 
     def pending_outbox(self, channel: str | None = None) -> list[dict[str, Any]]:
         sql = "SELECT * FROM outbox WHERE status = 'pending'"
@@ -173,10 +202,7 @@ class Store(LearningStore, TicketStore):
         if channel:
             sql += " AND channel = ?"
             params = (channel,)
-        rows = self._rows(sql + " ORDER BY id", params)
-        for row in rows:
-            row["payload"] = json.loads(row["payload"])
-        return rows
+        return self._opened(self._rows(sql + " ORDER BY id", params))
 
     def outbox_attempts(self, item_id: int) -> int:
         row = self._one("SELECT attempts FROM outbox WHERE id = ?", (item_id,))
@@ -189,10 +215,7 @@ class Store(LearningStore, TicketStore):
 
     def interrupted_outbox(self) -> list[dict[str, Any]]:
         """Actions a crash cut off mid-send: the platform may or may not have them."""
-        rows = self._rows("SELECT * FROM outbox WHERE status = 'sending' ORDER BY id")
-        for row in rows:
-            row["payload"] = json.loads(row["payload"])
-        return rows
+        return self._opened(self._rows("SELECT * FROM outbox WHERE status = 'sending' ORDER BY id"))
 
     def settle_interrupted(self, resend: list[int], drop: list[int]) -> None:
         with self.atomic():

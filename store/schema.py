@@ -114,7 +114,14 @@ def _v6(db: Database) -> None:
         PRIMARY KEY (channel, chat_id, message_id))""")
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6]
+def _v7(db: Database) -> None:
+    # The staff copy of a ticket's texts (personal data kept, secrets masked), sealed with the
+    # operator's data key; NULL without one, and purged some days after the ticket closes.
+    db.execute("ALTER TABLE ticket_messages ADD COLUMN sealed TEXT")
+    db.execute("ALTER TABLE tickets ADD COLUMN sealed_summary TEXT")
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7]
 
 
 def migrate(db: Database) -> int:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 import secrets
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from handlers.detectors.redaction import redact
+from handlers.detectors.redaction import redact, redact_secrets
 
 from .connection import Connection
 
@@ -70,11 +70,13 @@ class Ticket:
         return self.status in OPEN_STATES
 
 
-def redacted_conversation(said: Sequence[tuple[float, str]]) -> list[tuple[float, str]]:
-    """Each message redacted; a secret split over several (half a phrase in each) is only
-    seen when they are read together, and is then quoted as one text, masked."""
-    one = [redact(text) for _, text in said]
-    together = redact("\n".join(text for _, text in said))
+def redacted_conversation(said: Sequence[tuple[float, str]],
+                          mask: Callable[[str], str] = redact) -> list[tuple[float, str]]:
+    """Each message masked (`redact`, or `redact_secrets` for the staff copy); a secret split
+    over several (half a phrase in each) is only seen when they are read together, and is
+    then quoted as one text, masked."""
+    one = [mask(text) for _, text in said]
+    together = mask("\n".join(text for _, text in said))
     if said and together != "\n".join(one):
         return [(said[-1][0], together)]
     return [(at, text) for (at, _), text in zip(said, one, strict=True)]
@@ -91,11 +93,14 @@ class TicketStore(Connection):
                     origin_chat_id: str | None = None, origin_message_id: str | None = None,
                     opened_by: str = "member", reopen_window: float = 0.0,
                     conversation: Sequence[tuple[float, str]] = (),
+                    staff_summary: str | None = None,
                     now: float | None = None) -> tuple[Ticket, bool]:
         """(ticket, created). One open ticket per user and topic: a second escalation of the
         same case is added to the open one (created False), and a recently closed one within
         the reopen window is reopened instead of starting over. `conversation`: (time, text)
-        of what the member said before, which a new ticket's transcript starts with."""
+        of what the member said before, which a new ticket's transcript starts with.
+        `staff_summary`: the summary with personal data kept (secrets masked); it, and such a
+        copy of the conversation, are stored only sealed (see `store.sealing`)."""
         if priority not in PRIORITIES:
             raise ValueError(f"priority must be one of {', '.join(PRIORITIES)}")
         now = now or time.time()
@@ -118,23 +123,31 @@ class TicketStore(Connection):
                 kind = "added" if ticket.is_open else "reopened"
                 self.ticket_event(ticket.ref, opened_by, kind, summary, now)
                 if summary:
-                    self._transcript(ticket.ref, opened_by, "in", summary, now)
+                    self._transcript(ticket.ref, opened_by, "in", summary, now, staff_summary)
                 return self.ticket(ticket.ref), False
             ref = self._unused_reference(prefix)
             self.db.execute(
                 "INSERT INTO tickets (ref, channel, chat_id, user_id, username, lang, topic, "
                 "summary, origin_link, origin_chat_id, origin_message_id, priority, status, "
-                "opened_by, created_at, updated_at, first_response_due) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?)",
+                "opened_by, created_at, updated_at, first_response_due, sealed_summary) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?)",
                 (ref, channel, chat_id, str(user_id), username, lang, topic, summary,
                  origin_link, origin_chat_id, origin_message_id, priority, opened_by, now, now,
-                 now + sla_seconds if sla_seconds else None))
+                 now + sla_seconds if sla_seconds else None,
+                 self.sealer.seal(staff_summary[:500] if staff_summary else None)))
             self.ticket_event(ref, opened_by, "opened", f"{priority}: {summary}", now)
             author = f"@{username}" if username else str(user_id)
-            for at, text in redacted_conversation(conversation):
-                self._transcript(ref, author, "in", text, at)
+            shown = redacted_conversation(conversation)
+            # The staff copy keeps personal data (sealed, so only with a key); row by row
+            # only when both read the messages alike (a split secret makes one row of both).
+            staff = redacted_conversation(conversation, redact_secrets) \
+                if self.sealer.enabled else []
+            if len(staff) != len(shown):
+                staff = [(at, None) for at, _ in shown]
+            for (at, text), (_, full) in zip(shown, staff, strict=True):
+                self._transcript(ref, author, "in", text, at, full)
             if summary:
-                self._transcript(ref, opened_by, "in", summary, now)
+                self._transcript(ref, opened_by, "in", summary, now, staff_summary)
             return self.ticket(ref), True
 
     def _unused_reference(self, prefix: str) -> str:
@@ -179,13 +192,14 @@ class TicketStore(Connection):
 
     def last_member_message(self, ref: str, since: float) -> dict[str, Any] | None:
         """The member's latest message on a ticket since `since`."""
-        return self._one("SELECT id, ref, at, author, direction, text FROM ticket_messages "
-                         "WHERE ref = ? AND direction = 'in' AND at >= ? ORDER BY id DESC LIMIT 1",
+        return self._one("SELECT id, ref, at, author, direction, text, sealed FROM "
+                         "ticket_messages WHERE ref = ? AND direction = 'in' AND at >= ? "
+                         "ORDER BY id DESC LIMIT 1",
                          (ref, since))
 
     def ticket_message(self, row_id: int) -> dict[str, Any] | None:
-        return self._one("SELECT id, ref, at, author, direction, text FROM ticket_messages "
-                         "WHERE id = ?", (row_id,))
+        return self._one("SELECT id, ref, at, author, direction, text, sealed FROM "
+                         "ticket_messages WHERE id = ?", (row_id,))
 
     def list_tickets(self, which: str = "open", assignee: str | None = None,
                      now: float | None = None, limit: int = 20) -> list[Ticket]:
@@ -239,7 +253,8 @@ class TicketStore(Connection):
 
     def add_ticket_message(self, ref: str, author: str, direction: str, text: str,
                            now: float | None = None, first_response: bool = False,
-                           new_status: str | None = None) -> Ticket | None:
+                           new_status: str | None = None,
+                           staff_text: str | None = None) -> Ticket | None:
         """Append to the transcript (redacted): direction "in" from the member, "out" to them,
         "note" internal. A staff reply is the first response; a member reply to a pending
         ticket makes it open again."""
@@ -249,7 +264,7 @@ class TicketStore(Connection):
             if ticket is None:
                 return None
             clean = redact(text)[:2000]
-            self._transcript(ref, author, direction, clean, now)
+            self._transcript(ref, author, direction, clean, now, staff_text)
             updates: dict[str, Any] = {"updated_at": now}
             if first_response and ticket.first_response_at is None:
                 updates["first_response_at"] = now
@@ -288,12 +303,16 @@ class TicketStore(Connection):
             return n
 
     def export_tickets(self, status: str | None = None) -> list[dict[str, Any]]:
+        """Ticket rows without the sealed personal data (exports leave the machine)."""
         sql = "SELECT * FROM tickets"
         params: tuple = ()
         if status:
             sql += " WHERE status = ?"
             params = (status,)
-        return self._rows(sql + " ORDER BY created_at", params)
+        rows = self._rows(sql + " ORDER BY created_at", params)
+        for row in rows:
+            row.pop("sealed_summary", None)
+        return rows
 
     def _update_ticket(self, ref: str, updates: dict[str, Any]) -> None:
         columns = ", ".join(f"{k} = ?" for k in updates)
@@ -304,6 +323,36 @@ class TicketStore(Connection):
                         "VALUES (?, ?, ?, ?, ?)", (ref, now, actor, kind, redact(detail)[:500]))
 
     def _transcript(self, ref: str, author: str, direction: str, text: str,
-                    now: float) -> None:
-        self.db.execute("INSERT INTO ticket_messages (ref, at, author, direction, text) "
-                        "VALUES (?, ?, ?, ?, ?)", (ref, now, author, direction, redact(text)))
+                    now: float, staff_text: str | None = None) -> None:
+        """`staff_text`: the same with personal data kept; stored sealed, or not at all."""
+        sealed = self.sealer.seal(redact_secrets(staff_text)[:2000]) if staff_text else None
+        self.db.execute("INSERT INTO ticket_messages (ref, at, author, direction, text, sealed) "
+                        "VALUES (?, ?, ?, ?, ?, ?)",
+                        (ref, now, author, direction, redact(text), sealed))
+
+    def staff_transcript(self, ref: str) -> list[dict[str, Any]]:
+        """The transcript as staff may see it: personal data opened where the key allows,
+        else the redacted text. Each row says which ("personal": True when opened)."""
+        rows = self._rows("SELECT at, author, direction, text, sealed FROM ticket_messages "
+                          "WHERE ref = ? ORDER BY id", (ref,))
+        out = []
+        for row in rows:
+            opened = self.sealer.open(row.pop("sealed"))
+            out.append({**row, "text": opened if opened is not None else row["text"],
+                        "personal": opened is not None})
+        return out
+
+    def staff_summary(self, ticket: Ticket) -> str:
+        row = self._one("SELECT sealed_summary FROM tickets WHERE ref = ?", (ticket.ref,))
+        opened = self.sealer.open(row["sealed_summary"]) if row else None
+        return opened if opened is not None else ticket.summary
+
+    def purge_personal(self, closed_before: float) -> int:
+        """Drop the sealed personal data of tickets closed before `closed_before`."""
+        with self.atomic():
+            closed = "SELECT ref FROM tickets WHERE closed_at IS NOT NULL AND closed_at < ?"
+            count = self.db.execute(f"UPDATE ticket_messages SET sealed = NULL WHERE sealed IS NOT "
+                                    f"NULL AND ref IN ({closed})", (closed_before,)).rowcount
+            self.db.execute("UPDATE tickets SET sealed_summary = NULL WHERE sealed_summary IS NOT "
+                            "NULL AND closed_at IS NOT NULL AND closed_at < ?", (closed_before,))
+            return count

@@ -39,11 +39,18 @@ def kb() -> Knowledge:
 def run_cli(*args: str, stdin: str = "", cwd: Path = ROOT, env: dict | None = None,
             timeout: float = 60) -> subprocess.CompletedProcess:
     """Run `python bot.py …` the way a user would, with no platform tokens in the environment."""
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "X_"))}
+    clean = {k: v for k, v in os.environ.items()
+             if not k.startswith(("TELEGRAM_", "X_", "BOT_DATA_KEY"))}
     clean.update(env or {})
     return subprocess.run([sys.executable, str(ROOT / "bot.py"), *args], input=stdin,
                           capture_output=True, text=True, encoding="utf-8", cwd=cwd, env=clean,
                           timeout=timeout)
+
+
+@pytest.fixture(autouse=True)
+def no_data_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests see what a bot without the operator's data key does, unless they set one."""
+    monkeypatch.delenv("BOT_DATA_KEY", raising=False)
 
 
 @pytest.fixture

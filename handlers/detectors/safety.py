@@ -396,7 +396,10 @@ def plan(message: Message, result: SafetyResult, kit: SafetyKit, lang: str, stri
     dry_run, scam_steps, imp_steps = config.safety.for_chat(message.chat_id)
     out = SafetyPlan()
     who = message.user.handle
-    place = message.chat_id
+    # Staff run several groups: by name and link, not by a number.
+    place = f"“{message.chat_title}”" if message.chat_title else message.chat_id
+    if message.link:
+        place += f" {message.link}"
     base = {"user": who, "place": place, "channel": message.channel}
 
     if result.secret:
