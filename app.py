@@ -12,6 +12,14 @@ import signal
 import sys
 from collections.abc import Mapping
 
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception,
+    stop_after_attempt,
+    wait_exponential,
+)
+
 from channels.console import ConsoleChannel
 from channels.telegram import TelegramChannel
 from channels.twitter import TwitterChannel
@@ -25,6 +33,17 @@ from store import Store
 
 log = logging.getLogger("bot")
 X_KEYS = ("X_API_KEY", "X_API_SECRET", "X_ACCESS_TOKEN", "X_ACCESS_TOKEN_SECRET")
+
+
+def _why(exc: BaseException | None) -> str:
+    return f"{type(exc).__name__}: {redact(str(exc))[:300]}" if exc else "unknown"
+
+
+def _unreachable(exc: BaseException) -> bool:
+    """Worth another try: the network or the platform, not our token or settings."""
+    refused = ("InvalidToken", "Unauthorized", "Forbidden", "BadRequest", "ConfigError")
+    return not any(name in type(exc).__name__ for name in refused) and \
+        not isinstance(exc, (ValueError, TypeError))
 
 
 class App:
@@ -72,12 +91,12 @@ class App:
         try:
             for name, channel in self.channels.items():
                 try:
-                    await channel.start()
+                    await self._start(name, channel)
                 except Exception as exc:  # noqa: BLE001 - one clear line, not a traceback
                     # No network, a refused token: the operator needs the reason, and a
                     # supervisor (systemd, Docker) a failing exit to try again later.
-                    print(f"error: the {name} channel could not start: {type(exc).__name__}: "
-                          f"{redact(str(exc))[:300]}", file=sys.stderr)
+                    print(f"error: the {name} channel could not start: {_why(exc)}",
+                          file=sys.stderr)
                     return 2
                 started.append(channel)
                 log.info("%s channel running", name)
@@ -97,6 +116,24 @@ class App:
                 with contextlib.suppress(Exception):
                     await channel.stop()
         return 0
+
+    async def _start(self, name: str, channel: Channel) -> None:
+        """Start a channel; an unreachable platform is tried again with growing waits
+        (tenacity), a refused token or bad settings are not."""
+        attempts = self.service.kb.config.start_attempts
+
+        def report(state: RetryCallState) -> None:
+            wait = state.next_action.sleep if state.next_action else 0
+            print(f"the {name} channel could not start ({_why(state.outcome.exception())}); "
+                  f"trying again in {wait:.0f} s (attempt {state.attempt_number + 1} of "
+                  f"{attempts})", file=sys.stderr)
+
+        async for attempt in AsyncRetrying(
+                stop=stop_after_attempt(attempts), reraise=True,
+                wait=wait_exponential(multiplier=1, min=2, max=60),
+                retry=retry_if_exception(_unreachable), before_sleep=report):
+            with attempt:
+                await channel.start()
 
     def close(self) -> None:
         self.store.close()

@@ -259,6 +259,9 @@ class Config(Strict):
     database: StrictStr = "data/bot.db"
     cache_dir: StrictStr | None = None         # the FAQ index cache; None: "cache" by the database
     reload_check_seconds: Annotated[float, Field(ge=0)] = 5   # 0: no reload on file change
+    # A channel that cannot reach its platform at start is tried this many times (waits of
+    # 2, 4, 8… s between) before the bot gives up; a refused token is not tried again.
+    start_attempts: StrictInt = Field(5, ge=1, le=20)
     moderators: Moderators = Field(default_factory=Moderators)
     answering: Answering = Field(default_factory=Answering)
     matching: Matching = Field(default_factory=Matching)

@@ -140,9 +140,12 @@ def test_half_the_x_keys_is_an_error_not_a_quiet_console(config_file):
 
 def test_a_channel_that_cannot_start_says_why_in_one_line(config_file):
     text = CONFIG.read_text(encoding="utf-8").replace(
-        "api_base_url: null", "api_base_url: http://127.0.0.1:9/bot")   # nothing listens there
+        "api_base_url: null", "api_base_url: http://127.0.0.1:9/bot").replace(  # nothing there
+        "start_attempts: 5", "start_attempts: 2")
     result = run_cli("run", "--config", str(config_file(text)), env={"TELEGRAM_BOT_TOKEN": "1:x"})
     assert result.returncode == 2
+    assert "the telegram channel could not start (NetworkError" in result.stderr
+    assert "trying again in 2 s (attempt 2 of 2)" in result.stderr
     assert "error: the telegram channel could not start: NetworkError" in result.stderr
     assert "Traceback" not in result.stderr
 

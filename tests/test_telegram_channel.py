@@ -490,3 +490,24 @@ def test_an_urgent_ticket_pages_on_call_at_once(tmp_path):
                     m["chat"]["id"] == ADMIN_ID and t.ref in m["text"] and "🚨" in m["text"]
                     for m in fake.posted))
     run(scenario())
+
+
+def test_a_platform_down_at_start_is_tried_again_and_the_bot_then_runs(tmp_path, capsys):
+    async def scenario():
+        fake = await FakeTelegram().start()
+        fake.fail_next("getMe", 502, "Bad Gateway")          # Telegram is having a moment
+        bot = await start_bot(fake, tmp_path / "bot.db", start_attempts=3)
+        try:
+            await fake.wait_for(lambda: sum(c.method == "getMe" for c in fake.calls) >= 2,
+                                timeout=15)
+            await asyncio.sleep(0.5)
+            dm = fake.private_chat(ALICE)
+            fake.send_message(dm, ALICE, "how long do withdrawals take?")
+            await fake.wait_for(lambda: any(m["chat"]["id"] == ALICE["id"] for m in fake.posted),
+                                timeout=15)
+        finally:
+            await bot.stop()
+            await fake.stop()
+    run(scenario())
+    said = capsys.readouterr().err
+    assert "the telegram channel could not start (" in said and "attempt 2 of 3" in said
