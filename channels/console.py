@@ -21,6 +21,7 @@ from handlers.model import Message, User
 from runtime.faults import crash_point
 from runtime.outgoing import (
     BanMember,
+    CopyMedia,
     HandoffPost,
     LiftMember,
     Post,
@@ -46,6 +47,7 @@ HELP = """Console channel — you are {user} in the public group.
   :reply N text          reply to message #N (e.g. ":reply 3 /escalate !urgent", ":reply 3 /scam",
                          ":reply 3 /faq withdrawal-fees"; ":reply b2 /wrong" to the bot's post #b2)
   :edit N text           edit your message #N (edits are checked like new messages)
+  :photo [caption]       send a picture (:file for a document); the bot cannot read it
   :help / :quit"""
 
 
@@ -128,6 +130,8 @@ class ConsoleChannel(Channel):
         elif verb == "mod":
             self.session.user = self.moderator_name
             self._print(f"(you are now the moderator {self._who()})")
+        elif verb in ("photo", "file"):   # a picture or file, with an optional caption
+            self.say(rest.strip(), media="photo" if verb == "photo" else "document")
         elif verb in ("reply", "edit"):
             number, _, text = rest.strip().partition(" ")
             # Plain digits, short: int() refuses "²" and numbers of 4,300+ digits.
@@ -147,7 +151,8 @@ class ConsoleChannel(Channel):
 
     # --- one message through the bot -----------------------------------------------------------
 
-    def say(self, text: str, reply_to: Message | None = None, edit_of: Message | None = None) -> None:
+    def say(self, text: str, reply_to: Message | None = None, edit_of: Message | None = None,
+            media: str = "") -> None:
         s = self.session
         if edit_of is not None:
             number = int(edit_of.message_id.rsplit("-", 1)[1])
@@ -164,7 +169,8 @@ class ConsoleChannel(Channel):
             moderator=s.staff or s.user in self.service.kb.config.moderators.console,
             staff_chat=s.staff,
             date=time.time(), link=f"console://{chat}/{number}",
-            chat_title="" if s.private else "Console group" if not s.staff else "Staff")
+            chat_title="" if s.private else "Console group" if not s.staff else "Staff",
+            media=media)
         s.messages[str(number)] = message
         if not self.interactive or edit_of is None:
             self._print(f"  (#{number}{' edited' if edit_of else ''})")
@@ -223,6 +229,13 @@ class ConsoleChannel(Channel):
         if item.ref:   # about a ticket: numbered, so the member can reply to it (":reply bN")
             return self._bot_post(f"dm:{action.user_id}", action.text)
         return None
+
+    @handles(CopyMedia)
+    def copy_media(self, action: CopyMedia, item: OutboxItem) -> Delivered:
+        where = f"@{action.chat_id}" if action.chat_id else "the staff channel"
+        self._print(f"  bot copies the file {self._number(action.message_id)} to {where}: "
+                    f"{action.caption}")
+        return self._bot_post(f"dm:{action.chat_id}" if action.chat_id else STAFF, action.caption)
 
     @handles(RemoveMessage)
     def remove(self, action: RemoveMessage, item: OutboxItem) -> None:

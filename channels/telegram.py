@@ -62,6 +62,7 @@ from handlers.model import Message, User  # noqa: E402
 from handlers.platforms import PLATFORMS  # noqa: E402
 from runtime.outgoing import (  # noqa: E402
     BanMember,
+    CopyMedia,
     HandoffPost,
     LiftMember,
     Post,
@@ -162,8 +163,12 @@ class TelegramChannel(Channel):
             builder = builder.base_url(base if base.endswith("/bot") else base + "/bot")
         app = builder.build()
         # All handlers in one place; each callback only translates.
-        app.add_handler(MessageHandler(filters.UpdateType.MESSAGES & (filters.TEXT | filters.CAPTION),
-                                       self.on_message))
+        # Words, and in private chats (or the staff chat, answering a ticket) photos and files
+        # without any: a screenshot on a ticket reaches staff.
+        media = filters.PHOTO | filters.Document.ALL | filters.VIDEO | filters.VOICE | \
+            filters.AUDIO | filters.ANIMATION
+        app.add_handler(MessageHandler(
+            filters.UpdateType.MESSAGES & (filters.TEXT | filters.CAPTION | media), self.on_message))
         app.add_handler(ChatMemberHandler(self.on_member, ChatMemberHandler.CHAT_MEMBER))
         app.add_handler(ChatMemberHandler(self.on_my_member, ChatMemberHandler.MY_CHAT_MEMBER))
         app.add_handler(CallbackQueryHandler(self.on_callback))
@@ -399,12 +404,14 @@ class TelegramChannel(Channel):
             return False
         ref = self.service.ticket_for_staff_post("telegram", str(tg.chat_id), str(replied.message_id))
         text = (tg.text or tg.caption or "").strip()
-        if not ref or not text or text.startswith("/"):
+        media = _media_kind(tg)
+        if not ref or (not text and not media) or text.startswith("/"):
             return False
         user = self._user(tg.from_user)
+        # A file with no words still reaches the member, under a line naming the ticket.
         message = Message(channel="telegram", chat_id=str(tg.chat_id), message_id=str(tg.message_id),
-                          user=user, text=f"/reply {ref} {text}", public=False, moderator=True,
-                          date=tg.date.timestamp())
+                          user=user, text=f"/reply {ref} {text or '📎'}", public=False,
+                          moderator=True, date=tg.date.timestamp(), media=media)
         items = await self.service.handle_off_loop(message, update_key=f"u{update.update_id}")
         await self.dispatcher.deliver(items)
         return True
@@ -435,6 +442,7 @@ class TelegramChannel(Channel):
         return Message(
             channel="telegram", chat_id=str(tg.chat_id), message_id=str(tg.message_id), user=user,
             text=text, public=public, reply_to=reply_to, chat_title=tg.chat.title or "",
+            media=_media_kind(tg),
             reply_to_bot=bool(tg.reply_to_message and tg.reply_to_message.from_user
                               and tg.reply_to_message.from_user.id == self.bot_id),
             mentions_bot=bool(self.bot_username) and f"@{self.bot_username.lower()}" in text.lower(),
@@ -586,6 +594,18 @@ class TelegramChannel(Channel):
                                            if len(f"do:{command}".encode()) <= 64])
         return await self._send(int(action.user_id), action.text, markup=markup)
 
+    @handles(CopyMedia)
+    async def copy_media(self, action: CopyMedia, item: OutboxItem) -> Delivered:
+        """A photo or file as it is: copied (not forwarded, so the member's name and chat stay
+        out of it) to the staff chat, or from the staff chat to the member."""
+        target = int(action.chat_id) if action.chat_id else int(self.staff_chat or 0)
+        if not target:
+            raise DeliveryError("no staff chat to copy the file to", permanent=True)
+        copied = await self.app.bot.copy_message(
+            chat_id=target, from_chat_id=int(action.from_chat_id),
+            message_id=int(action.message_id), caption=action.caption[:1024] or None)
+        return Delivered(None, str(target), str(copied.message_id))
+
     @handles(HandoffPost)
     async def handoff(self, action: HandoffPost, item: OutboxItem) -> Delivered:
         """Public pointer with a deep-link button; a direct DM too when the member started the
@@ -682,6 +702,15 @@ def _names_a_target(text: str) -> bool:
     """A command that acts on the message it replies to according to who wrote it."""
     parsed = parse_command(text)
     return parsed is not None and parsed[0] in ("report", *TEACHING_COMMANDS)
+
+
+def _media_kind(tg: TgMessage) -> str:
+    """What came with the message besides words ("" for none)."""
+    for kind in ("photo", "document", "video", "voice", "audio", "animation", "video_note",
+                 "sticker"):
+        if getattr(tg, kind, None):
+            return kind.replace("_", " ")
+    return ""
 
 
 _CASE_BUTTON = re.compile(r"^case:(\d{1,9}):(undo|ban|notscam)$")

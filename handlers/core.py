@@ -70,6 +70,8 @@ def decide(message: Message, kb: Knowledge, state: State = NO_HISTORY,
         # part the core reads, so no text costs more than that.
         message = replace(message, text=bounded(message.text))
     text = (message.text or "").strip()
+    if not text and message.media and not message.public:
+        return _media_in_private(message, kb, state)
     if not text:
         return Decision(reason="no text")
     bare = strip_leading_handles(text).strip()
@@ -199,6 +201,8 @@ def _decide_unmanaged(message: Message, kb: Knowledge, state: State) -> Decision
     if kb.config.unmanaged_policy(message.channel) != "safety" or message.joined:
         return Decision(reason="a group the operator does not manage: ignored")
     text = (message.text or "").strip()
+    if not text and message.media and not message.public:
+        return _media_in_private(message, kb, state)
     if not text:
         return Decision(reason="no text")
     match = kb.matcher.match(text, addressed=False)
@@ -212,6 +216,20 @@ def _decide_unmanaged(message: Message, kb: Knowledge, state: State) -> Decision
                     findings=tuple(safety.findings), actions=tuple(actions),
                     reason="a group the operator does not manage: safety only",
                     strict_redaction=safety.window_phrase, withhold_text=safety.withheld)
+
+
+def _media_in_private(message: Message, kb: Knowledge, state: State) -> Decision:
+    """A screenshot or file with no words, in a private chat: the bot cannot read it. On a
+    ticket it goes to the team as it is; otherwise the member is asked to say it in words."""
+    words = kb.texts.reply_language(state.language(message) or "en")
+    current = state.member_ticket(message)
+    if current is None:
+        actions: list = [Reply(check="media", text=kb.texts.say("media_no_ticket", words))]
+    else:
+        ref, status = current
+        actions = [Relay(check="media", ref=ref, status=status),
+                   Reply(check="media", text=kb.texts.say("media_added", words, ref=ref))]
+    return Decision(lang=words, reason=f"a {message.media} in private", actions=tuple(actions))
 
 
 def _after_handoff(message: Message, answered: str | None, intent, actions: list, words: str,

@@ -42,6 +42,7 @@ class Message:
     date: float = 0.0                 # unix seconds
     link: str | None = None           # a link to the message, when the platform has one
     chat_title: str = ""              # the group's name, for staff ("Aurora Community")
+    media: str = ""                   # "photo", "document", "video"…: what came with the text
 
     @property
     def addressed(self) -> bool:

@@ -17,7 +17,7 @@ from handlers.model import Command, Decision, Message
 from handlers.replies.texts import Texts
 from store import Store, Ticket, normalize_reference, redacted_conversation
 
-from .outgoing import Outgoing, Post, PrivateMessage, StaffPost, answer
+from .outgoing import CopyMedia, Outgoing, Post, PrivateMessage, StaffPost, answer
 from .recent import RecentMessages
 from .teaching import Teaching
 
@@ -311,21 +311,33 @@ class CommandRunner(Teaching):
         if ticket is None:
             return problem
         return self.staff_reply(ticket, action.param("text"), message.user.handle, now,
-                                confirm_to=message, words=words)
+                                confirm_to=message, words=words,
+                                media=message if message.media else None)
 
     def staff_reply(self, ticket: Ticket, text: str, actor: str, now: float,
-                    confirm_to: Message | None = None, words: str = "en") -> list[Planned]:
+                    confirm_to: Message | None = None, words: str = "en",
+                    media: Message | None = None) -> list[Planned]:
         """A moderator's answer reaches the member privately; the ticket waits on them.
         A secret in it (pasted by mistake, or quoted back) is masked before it goes anywhere;
         data meant for the member stays in their copy, the ticket stores it redacted."""
         text = redact_secrets(text)
-        ticket = self.store.add_ticket_message(ticket.ref, actor, "out", text, now,
-                                               first_response=True, new_status="pending")
+        stored = f"[{media.media}] {text}" if media else text
+        ticket = self.store.add_ticket_message(ticket.ref, actor, "out", stored, now,
+                                               first_response=True, new_status="pending",
+                                               staff_text=stored)
         member_words = self.reply_language(ticket.lang or "en")
         # Not resent after a timeout: a staff answer twice confuses; staff are told instead.
         out = [self._to_member(ticket, self.say("staff_reply_to_member", member_words, ref=ticket.ref,
                                            text=text), resend_on_timeout=False),
                self._changed(ticket, "answered (waiting on the member)", actor)]
+        if media is not None:
+            if media.channel == ticket.channel:   # the file itself, before the words about it
+                out.insert(0, (ticket.channel, CopyMedia(
+                    from_chat_id=media.chat_id, message_id=media.message_id,
+                    chat_id=ticket.user_id, caption=ticket.ref), ticket.ref))
+            else:
+                out.append(self._changed(ticket, f"not sent: a file cannot go to {ticket.channel} "
+                                         "from here; describe it in words", actor))
         if confirm_to is not None:
             out.insert(0, self._reply(confirm_to, self.say("mod_done", words, ref=ticket.ref,
                                                       what="sent to the member"), private=True))

@@ -151,6 +151,18 @@ class BanMember(Outgoing):
     user_id: str = ""
 
 
+@dataclass(frozen=True)
+class CopyMedia(Outgoing):
+    """A photo or file passed on as it is (the bot cannot read it): a member's screenshot to
+    the staff chat (`chat_id` ""), or a moderator's file to the member (`chat_id` their id)."""
+
+    kind: ClassVar[str] = "copy"
+    from_chat_id: str = ""
+    message_id: str = ""
+    chat_id: str = ""
+    caption: str = ""
+
+
 # Staff posts are sent urgent first; routine ones may be folded into a digest.
 PRIORITIES = {"urgent": 0, "normal": 1, "routine": 2}
 

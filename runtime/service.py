@@ -54,6 +54,7 @@ from .history import StoreHistory, faq_key, reminder_key, unsettled_key
 from .learning import add_lesson, lessons_from_store
 from .outgoing import (
     BanMember,
+    CopyMedia,
     HandoffPost,
     Outgoing,
     Post,
@@ -463,6 +464,8 @@ class SupportService:
         reopen = action.status in ("resolved", "closed")
         clean = _member_text(decision, message.text)
         staff = self._staff_text(decision, message.text)
+        if message.media:   # the file itself goes to staff below; the transcript names it
+            clean, staff = f"[{message.media}] {clean}".strip(), f"[{message.media}] {staff}".strip()
         ticket = self.store.add_ticket_message(
             action.ref, message.user.handle, "in", clean, now,
             new_status="open" if action.status != "open" else None,
@@ -476,6 +479,12 @@ class SupportService:
         out: list[Planned] = [(self.staff_channel, StaffPost(
             text=text, topic="ticket", ref=ticket.ref, origin_channel=message.channel,
             priority="urgent" if ticket.priority == "urgent" else "normal"), ticket.ref)]
+        if message.media and message.channel == self.staff_channel:
+            # Same platform: the photo or file itself, under the ticket's reference (staff
+            # may answer by replying to it, as to the post).
+            out.append((self.staff_channel, CopyMedia(
+                from_chat_id=message.chat_id, message_id=message.message_id,
+                caption=f"{ticket.ref} · {message.user.handle}"), ticket.ref))
         row = self.store.last_member_message(ticket.ref, now)
         if action.others and row:
             words = self.reply_language(decision.lang)
@@ -693,6 +702,10 @@ class SupportService:
                 row = self.store.cooldown(key, self.clock())
                 if row:
                     self.store.set_cooldown(key, row["until"], delivered.link)
+            if isinstance(action, CopyMedia) and item.ref and delivered.message_id:
+                remember = self.store.remember_ticket_post if action.chat_id else \
+                    self.store.remember_staff_post
+                remember(item.channel, str(delivered.chat_id), delivered.message_id, item.ref)
             if isinstance(action, PrivateMessage) and item.ref and delivered.message_id:
                 # A member who replies to it is writing about this ticket.
                 self.store.remember_ticket_post(item.channel, str(delivered.chat_id),

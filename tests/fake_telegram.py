@@ -279,6 +279,19 @@ class FakeTelegram:
         self.posted.append(msg)
         return msg
 
+    def _m_copyMessage(self, params: dict) -> dict | web.Response:
+        """A copy of a message (photo, file) into another chat; Telegram answers with its id."""
+        chat_id = int(params["chat_id"])
+        if str(chat_id) not in self.chats and chat_id not in self.started_users:
+            return _error(403, "Forbidden: bot can't initiate conversation with a user")
+        chat = self.chats.get(str(chat_id)) or {"id": chat_id, "type": "private", "first_name": "U"}
+        msg = {"message_id": next(self._message_ids), "date": int(time.time()), "chat": chat,
+               "from": BOT, "caption": params.get("caption") or "", "text": "",
+               "copied_from": [int(params["from_chat_id"]), int(params["message_id"])],
+               "photo": [{"file_id": "f1", "file_unique_id": "u1", "width": 10, "height": 10}]}
+        self.posted.append(msg)
+        return {"message_id": msg["message_id"]}
+
     def _m_deleteMessage(self, params: dict) -> bool:
         return True
 

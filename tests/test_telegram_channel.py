@@ -511,3 +511,45 @@ def test_a_platform_down_at_start_is_tried_again_and_the_bot_then_runs(tmp_path,
     run(scenario())
     said = capsys.readouterr().err
     assert "the telegram channel could not start (" in said and "attempt 2 of 3" in said
+
+
+def test_a_screenshot_reaches_staff_and_a_moderators_file_reaches_the_member(tmp_path):
+    async def scenario():
+        async with running_bot(tmp_path) as (fake, bot):
+            dm = fake.private_chat(ALICE)
+            fake.send_message(dm, ALICE, "my deposit from last week never arrived")
+            fake.send_message(dm, ALICE, "/human")
+            await fake.settle()
+            (ticket,) = bot.service.store.list_tickets("all")
+            # A screenshot with no words: the bot cannot read it, staff get it as it is.
+            shot = fake.send_message(dm, ALICE, "", caption=True)
+            await fake.settle()
+            copies = [m for m in fake.posted if m.get("copied_from")]
+            assert [(c["chat"]["id"], c["copied_from"]) for c in copies] == \
+                [(STAFF_ID, [ALICE["id"], shot["message_id"]])]
+            assert ticket.ref in copies[0]["caption"] and "@alice" in copies[0]["caption"]
+            told = [m["text"] for m in fake.posted if m["chat"]["id"] == ALICE["id"]]
+            assert any(f"your {ticket.ref} ticket has it" in t for t in told)
+            said = [m["text"] for m in bot.service.store.ticket_transcript(ticket.ref)]
+            assert "[photo]" in said
+            # A moderator answers the copy with a file of their own: the member gets both.
+            staff = fake.chats[str(STAFF_ID)]
+            guide = fake.send_message(staff, ADMIN, "here is how to find the TxID", caption=True,
+                                      reply_to=copies[0])
+            await fake.settle()
+            to_alice = [m for m in fake.posted if m["chat"]["id"] == ALICE["id"]]
+            assert any(m.get("copied_from") == [STAFF_ID, guide["message_id"]] for m in to_alice)
+            assert any("here is how to find the TxID" in m["text"] for m in to_alice)
+    run(scenario())
+
+
+def test_a_picture_without_a_ticket_gets_asked_for_words(tmp_path):
+    async def scenario():
+        async with running_bot(tmp_path) as (fake, bot):
+            dm = fake.private_chat(BOB)
+            fake.send_message(dm, BOB, "", caption=True)
+            await fake.settle()
+            reply = [m["text"] for m in fake.posted if m["chat"]["id"] == BOB["id"]]
+            assert any("can't look at pictures" in t for t in reply)
+            assert not [m for m in fake.posted if m.get("copied_from")]
+    run(scenario())

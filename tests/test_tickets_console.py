@@ -297,3 +297,12 @@ def test_a_chinese_asker_gets_the_chinese_answer_not_a_pointer_to_the_english_on
     out = console(config_file(), "how long do withdrawals take?", "提币一般多久到账？").stdout
     second = out.split("提币一般多久到账？", 1)[1]
     assert "几分钟前" not in second and "区块链确认" in second
+
+
+def test_a_screenshot_on_a_ticket_goes_to_staff_in_the_console(config_file):
+    out = _flat(console(config_file(), ":dm", "my deposit never arrived", "/human",
+                        ":photo", ":photo the explorer page").stdout)
+    ref = REF.search(out).group(0)
+    assert out.count("bot copies the file") == 2 and f": {ref} · @alice" in out
+    assert f"💬 {ref} @alice wrote:\n[photo]" in out
+    assert f"💬 {ref} @alice wrote:\n[photo] the explorer page" in out
