@@ -306,3 +306,14 @@ def test_a_screenshot_on_a_ticket_goes_to_staff_in_the_console(config_file):
     assert out.count("bot copies the file") == 2 and f": {ref} · @alice" in out
     assert f"💬 {ref} @alice wrote:\n[photo]" in out
     assert f"💬 {ref} @alice wrote:\n[photo] the explorer page" in out
+
+
+def test_a_russian_member_is_answered_in_russian_from_question_to_closing(config_file):
+    path = config_file()
+    out = console(path, ":as olga", ":dm", "привет, у меня не приходит вывод USDT уже три дня",
+                  "/human", "/ticket").stdout
+    ref = REF.search(out).group(0)
+    assert f"Я открыл для вас обращение {ref}" in out
+    assert "Ваши обращения:" in out and "открыто" in out
+    closed = console(path, ":mod", ":dm", f"/close {ref}").stdout
+    assert f"Ваше обращение {ref} закрыто." in closed and "72 часа" in closed

@@ -79,7 +79,7 @@ def test_the_shipped_tables_load_and_are_complete():
     assert {"support", "admin", "mod", "official"} <= set(roles.roles)
     assert "fan" in roles.fan_words and "exchange" in roles.generic
 
-    assert SHIPPED.languages == ("en", "zh")
+    assert SHIPPED.languages == ("en", "ru", "zh")
     for key in ("reminder", "dm_unmatched", "more", "help"):
         assert SHIPPED.table["en"][key] and SHIPPED.table["zh"][key]
     assert SHIPPED.say("more", "zh", link="L") == "详情：L"
@@ -314,3 +314,38 @@ def test_another_brand_in_config_is_the_brand_everywhere(tmp_path):
     help_text = decide(Message(channel="telegram", chat_id="5", message_id="1", user=User(id="5"),
                                text="/help", public=False), kb).reply
     assert "Zephyr Markets" in help_text
+
+
+# --- the message catalogues --------------------------------------------------------------------
+
+def test_numbers_take_each_languages_plural_forms():
+    say = SHIPPED.say
+    assert "within 1 hour and" in say("closed_to_member", "en", ref="R", note="", hours=1)
+    assert "within 72 hours and" in say("closed_to_member", "en", ref="R", note="", hours=72)
+    forms = {n: say("closed_to_member", "ru", ref="R", note="", hours=n) for n in (1, 3, 72, 21)}
+    assert "1 час" in forms[1] and "3 часа" in forms[3] and "72 часа" in forms[72]
+    assert "21 час" in forms[21] and "21 часа" not in forms[21]
+    assert SHIPPED.say("closed_to_member", "zh", ref="R", note="", hours=1).count("小时") == 1
+
+
+def test_a_translation_missing_fuzzy_or_with_a_lost_placeholder_is_refused(tmp_path):
+    from babel.messages.pofile import read_po, write_po
+
+    from handlers.replies.texts import LOCALE_DIR, load_texts
+
+    (tmp_path / "messages.pot").write_bytes((LOCALE_DIR / "messages.pot").read_bytes())
+    with (LOCALE_DIR / "zh.po").open("rb") as f:
+        catalog = read_po(f, locale="zh")
+    catalog.get("Added to your ticket {ref}; our team will answer here.",
+                context="added_to_ticket").string = "已添加到你的工单。"          # {ref} lost
+    catalog.get("More: {link}", context="more").flags.add("fuzzy")             # not reviewed
+    catalog.delete("I don't know that command. Send /help to see what I can do.",
+                   context="unknown_command")                                   # missing
+    with (tmp_path / "zh.po").open("wb") as f:
+        write_po(f, catalog)
+    with pytest.raises(ConfigError) as err:
+        load_texts(tmp_path)
+    said = str(err.value)
+    assert "member text 'added_to_ticket', field zh" in said and "missing {ref}" in said
+    assert "member text 'more', field zh: missing" in said
+    assert "member text 'unknown_command', field zh: missing" in said

@@ -1,19 +1,23 @@
-"""Every sentence the bot says, per language: read from texts.yaml next to this module, with
-the operator's overrides (config `texts_overlay`) on top, and said through `Texts.say`.
+"""Every sentence the bot says, per language: read from the gettext catalogues in `locale/`
+next to this module (`messages.pot`: the English source, each sentence's key its msgctxt;
+`<lang>.po`: one per language, the translators' files, plural forms where a number is said),
+with the operator's overrides (config `texts_overlay`) on top, and said through `Texts.say`.
 
 The core says its sentences through the `Texts` its Knowledge carries, so an operator's
 override reaches the members' answers and is taken up by /reload. The module-level `say` and
 `reply_language` use the shipped sentences, for callers that have no Knowledge at hand.
 
-Members' sentences exist in every language the file lists (Chinese and English); any other
-language reads English. Staff sentences are English, other languages optional.
+Members' sentences exist in every language with a catalogue (English, Chinese, Russian); a
+member writing in another language reads English. Staff sentences are English, other
+languages optional.
 """
 
 from __future__ import annotations
 
+import gettext
 import re
 import string
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Annotated
 
@@ -21,8 +25,8 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from handlers.loading import ConfigError, none_is_empty, read_yaml, validated
 
-TEXTS_FILE = Path(__file__).resolve().parent / "texts.yaml"
-FORMAT_DOC = "handlers/replies/texts.yaml"   # named in error messages
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+FORMAT_DOC = "handlers/replies/locale/messages.pot"   # named in error messages
 DEFAULT_LANGUAGE = "en"
 _FORMATTER = string.Formatter()
 
@@ -88,19 +92,27 @@ class TextsOverlay(BaseModel):
 class Texts:
     """The sentences by language and key; `say` fills one in."""
 
-    __slots__ = ("languages", "table", "needs", "sources", "_default")
+    __slots__ = ("languages", "table", "needs", "sources", "plurals", "_default")
 
     def __init__(self, table: Mapping[str, Mapping[str, str]], languages: tuple[str, ...],
-                 needs: Mapping[str, frozenset[str]], sources: tuple[str, ...] = ()) -> None:
+                 needs: Mapping[str, frozenset[str]], sources: tuple[str, ...] = (),
+                 plurals: Mapping[str, Plural] | None = None) -> None:
         self.table = {lang: dict(sentences) for lang, sentences in table.items()}
         self.languages = languages
         self.needs = dict(needs)          # key -> its placeholders
         self.sources = sources
+        self.plurals = dict(plurals or {})   # "lang:key" -> its forms and the language's rule
         self._default = self.table[DEFAULT_LANGUAGE]
 
     def say(self, key: str, lang: str, **values: object) -> str:
-        """The sentence `key` in `lang` (English when the language has none), filled in."""
-        template = (self.table.get(lang) or self._default).get(key) or self._default[key]
+        """The sentence `key` in `lang` (English when the language has none), filled in; a
+        sentence with plural forms takes the one its number needs ("1 hour", "3 часа")."""
+        if key not in (self.table.get(lang) or {}):
+            lang = DEFAULT_LANGUAGE
+        template = self.table[lang].get(key) or self._default[key]
+        plural = self.plurals.get(f"{lang}:{key}")
+        if plural is not None:
+            template = plural.form(values)
         return template.format(**values) if values else template
 
     def reply_language(self, lang: str) -> str:
@@ -113,6 +125,7 @@ class Texts:
         parsed = validated(TextsOverlay, raw, source, "'texts'", entry_map="texts", noun="text",
                            see=FORMAT_DOC)
         problems = []
+        overridden: set[str] = set()   # an override is one sentence: it drops plural forms
         table = {lang: dict(sentences) for lang, sentences in self.table.items()}
         for key, sentences in parsed.texts.items():
             if key not in self.needs:
@@ -130,9 +143,11 @@ class Texts:
                     problems.append(f"{where}: {problem}")
                     continue
                 table[lang][key] = template
+                overridden.add(f"{lang}:{key}")
         if problems:
             raise ConfigError("\n".join(problems))
-        return Texts(table, self.languages, self.needs, (*self.sources, source))
+        plurals = {k: v for k, v in self.plurals.items() if k not in overridden}
+        return Texts(table, self.languages, self.needs, (*self.sources, source), plurals)
 
 
 def _placeholder_problem(template: str, needed: frozenset[str],
@@ -185,8 +200,80 @@ def parse_texts(raw: object, source: str) -> Texts:
     return Texts(table, languages, needs, (source,))
 
 
-def load_texts(path: str | Path = TEXTS_FILE) -> Texts:
-    return parse_texts(read_yaml(path), str(path))
+class Plural:
+    """A sentence's plural forms in one language and that language's gettext rule."""
+
+    __slots__ = ("forms", "rule")
+
+    def __init__(self, forms: tuple[str, ...], rule: Callable[[int], int]) -> None:
+        self.forms = forms
+        self.rule = rule
+
+    def form(self, values: Mapping[str, object]) -> str:
+        """The form for the sentence's number: `count`, else its first whole-number value."""
+        number = values.get("count")
+        if not isinstance(number, int):
+            number = next((v for v in values.values() if isinstance(v, int)
+                           and not isinstance(v, bool)), 1)
+        index = self.rule(int(number))
+        return self.forms[min(max(index, 0), len(self.forms) - 1)]
+
+
+def read_catalogues(folder: str | Path = LOCALE_DIR) -> tuple[dict, dict[str, Plural]]:
+    """The catalogues as the sentences table `parse_texts` checks (English from the template,
+    one language per `.po`), and the plural forms. A fuzzy or empty translation counts as
+    missing, so a half-done file is refused with each missing sentence named."""
+    from babel.messages.pofile import read_po
+
+    folder = Path(folder)
+    raw: dict = {"version": 1, "languages": [DEFAULT_LANGUAGE], "member": {}, "staff": {}}
+    plurals: dict[str, Plural] = {}
+    sections: dict[str, str] = {}
+
+    def read(path: Path, lang: str):
+        with path.open("rb") as f:
+            return read_po(f, locale=lang, abort_invalid=True)
+
+    template = read(folder / "messages.pot", DEFAULT_LANGUAGE)
+    for m in template:
+        if not m.id or not m.context:
+            continue
+        section = "staff" if "staff" in m.auto_comments else "member"
+        sections[m.context] = section
+        if isinstance(m.id, tuple):   # (singular, plural): English's two forms
+            raw[section][m.context] = {DEFAULT_LANGUAGE: m.id[-1]}
+            plurals[f"{DEFAULT_LANGUAGE}:{m.context}"] = Plural(
+                tuple(m.id), gettext.c2py(template.plural_expr))
+        else:
+            raw[section][m.context] = {DEFAULT_LANGUAGE: m.id}
+    for path in sorted(folder.glob("*.po")):
+        lang = path.stem
+        catalog = read(path, lang)
+        raw["languages"].append(lang)
+        rule = gettext.c2py(catalog.plural_expr)
+        for m in catalog:
+            key = m.context
+            if not m.id or key not in sections or m.fuzzy:
+                continue
+            strings = m.string if isinstance(m.string, tuple) else (m.string,)
+            if not all(strings):
+                continue
+            raw[sections[key]][key][lang] = strings[-1]
+            if isinstance(m.id, tuple):
+                plurals[f"{lang}:{key}"] = Plural(tuple(strings), rule)
+    return raw, plurals
+
+
+def load_texts(folder: str | Path = LOCALE_DIR) -> Texts:
+    raw, plurals = read_catalogues(folder)
+    texts = parse_texts(raw, str(folder))
+    problems = [f"{folder}/{key.split(':')[0]}.po: text {key.split(':')[1]!r}: "
+                f"{_placeholder_problem(form, texts.needs[key.split(':')[1]], 'each plural form')}"
+                for key, plural in plurals.items() for form in plural.forms
+                if _placeholder_problem(form, texts.needs[key.split(':')[1]])]
+    if problems:
+        raise ConfigError("\n".join(problems))
+    return Texts(texts.table, texts.languages, texts.needs, texts.sources, plurals)
 
 
 def load_overlay(texts: Texts, path: str | Path) -> Texts:
