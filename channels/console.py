@@ -161,6 +161,13 @@ class ConsoleChannel(Channel):
             number = s.counter
         user = User(id=s.user, username=s.user, name=s.user.capitalize())
         chat = f"dm:{s.user}" if s.private else STAFF if s.staff else GROUP
+        if s.staff and reply_to is not None and reply_to.user.is_bot and \
+                not text.lstrip().startswith("/"):
+            # A reply to the bot's ticket post in the staff chat answers the member, as on
+            # Telegram (a secret in it is masked, not taken for a leak in the staff chat).
+            ref = self.service.ticket_for_staff_post("console", STAFF, reply_to.message_id)
+            if ref:
+                text = f"/reply {ref} {text}"
         message = Message(
             channel="console", chat_id=chat, message_id=f"{s.run_id}-{number}", user=user,
             text=text, public=not s.private, reply_to=reply_to,

@@ -148,10 +148,13 @@ def decide(message: Message, kb: Knowledge, state: State = NO_HISTORY,
                 "staff_complaint", "en", user=message.user.handle, channel=message.channel,
                 why=angry.detail, link=message.link or "")))
     if not message.public:
-        if not safety_plan.handled and state.member_ticket(message) is None:
-            actions = _after_handoff(message, entry.id if entry else None, intent, actions,
-                                     words, state, texts)
-        actions = _onto_open_ticket(message, actions, words, state, texts)
+        followed = None
+        if not safety_plan.handled:
+            # Even with another ticket open: the hand-off's question is its own case.
+            followed = _after_handoff(message, entry.id if entry else None, intent, actions,
+                                      words, state, texts)
+        actions = followed if followed is not None else \
+            _onto_open_ticket(message, actions, words, state, texts)
         if message.forwarded_from is not None:
             actions += _forwarded_report(message, kb, safety, words)
     actions = _with_reminder(message, actions, intent, words, state, texts)
@@ -160,6 +163,7 @@ def decide(message: Message, kb: Knowledge, state: State = NO_HISTORY,
                     impersonator=safety.impersonator, findings=tuple(findings),
                     actions=tuple(actions), confidence=match.confidence, reason=choice.reason,
                     strict_redaction=safety.window_phrase, withhold_text=safety.withheld,
+                    secret_parts=tuple(e.message_id for e in safety.earlier_parts),
                     candidates=tuple(Candidate(c.entry.id, c.probability, c.features[1],
                                                c.features[FEATURES.index("lex")])
                                      for c in ranked[:3]),
@@ -233,18 +237,18 @@ def _media_in_private(message: Message, kb: Knowledge, state: State) -> Decision
 
 
 def _after_handoff(message: Message, answered: str | None, intent, actions: list, words: str,
-                   state: State, texts: Texts) -> list:
+                   state: State, texts: Texts) -> list | None:
     """A member who came over from a public question through the hand-off link was asked to
     tell what happened: what they tell now is that case, and goes to the team with the
     question (instead of the same article again). A new question the FAQ answers is answered;
-    a thank-you is not a case."""
+    a thank-you is not a case. None when there is no such hand-off to follow."""
     handed = state.handed_off(message)
     if handed is None:
-        return actions
+        return None
     topic, question, link = handed
     if (answered is not None and answered != topic) or \
             (intent.small_talk and not wants_human(message.text or "")):
-        return actions
+        return None
     kept = [a for a in actions if not isinstance(a, (Reply, OpenTicket, SendPrivate))]
     place = texts.say(platform(message.channel).place_key, "en")
     return [*kept, OpenTicket(
@@ -348,8 +352,9 @@ def _unanswered(message: Message, text: str, intent, words: str, kb: Knowledge,
     say = kb.texts.say
     asked_for_human = wants_human(text)
     if message.public:
-        # Off-topic chatter ("can you check my voicemail") is not a case for our team.
-        if asked_for_human and (on_domain or message.addressed):
+        # Asking for a person is asking us, words of the domain or not; off-topic chatter
+        # ("can you check my voicemail") is not a case for our team.
+        if asked_for_human:
             return [HandOff(check="asks-human", public_text=say("handoff_human", words),
                             private_text=_handoff_intro(message, words, kb.texts), topic="human")]
         if intent.needs_human and on_domain:

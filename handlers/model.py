@@ -250,6 +250,7 @@ class Decision:
     # The member's recent messages, read together, hold a seed phrase: whatever is stored or
     # relayed from this message masks every run of 4+ wordlist words, not only runs of 8+.
     strict_redaction: bool = False
+    secret_parts: tuple[str, ...] = ()   # the member's earlier messages that held part of it
     # The whole message is a piece of a secret sent bit by bit (a few recovery words after
     # others, the password after "my password is"): store and relay none of its text.
     withhold_text: bool = False

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from handlers.answering.lint import asks_for_secrets
 from handlers.config import Config
 from handlers.context import Knowledge
 from handlers.detectors.redaction import redact, redact_secrets
@@ -147,6 +148,7 @@ class CommandRunner(Teaching):
         moved = self.store.add_ticket_message(target.ref, handle, "in", row["text"], now,
                                               new_status="open" if target.status != "open" else None,
                                               staff_text=staff)
+        self.store.mark_moved(row["id"], target.ref)
         self.store.ticket_event(row["ref"], handle, "moved", f"a message to {target.ref}", now)
         if reopen:
             self.store.ticket_event(target.ref, handle, "reopened", "member wrote again", now)
@@ -172,7 +174,8 @@ class CommandRunner(Teaching):
         else:
             rows = [self.store.last_member_message(ref, now - 3600) for ref in mine]
         rows = [r for r in rows if r and r["ref"] in mine and r["ref"] != target.ref
-                and r["direction"] == "in" and r["author"] == message.user.handle]
+                and r["direction"] == "in" and r["author"] == message.user.handle
+                and not r["moved_to"]]   # moved once: a second tap changes nothing
         return max(rows, key=lambda r: r["id"]) if rows else None
 
     # --- moderator commands --------------------------------------------------------------------
@@ -310,6 +313,13 @@ class CommandRunner(Teaching):
         ticket, problem = self._with_ticket(message, action, words)
         if ticket is None:
             return problem
+        asking = asks_for_secrets(action.param("text"))
+        if asking:
+            # Staff never ask: an answer that does (by habit, or from a hijacked staff account)
+            # would teach members to hand secrets over. Not sent; the moderator is told why.
+            return [self._reply(message, self.say("reply_asks_secret", words, ref=ticket.ref,
+                                                  sentence=redact_secrets(asking[0])[:200]),
+                                private=True)]
         return self.staff_reply(ticket, action.param("text"), message.user.handle, now,
                                 confirm_to=message, words=words,
                                 media=message if message.media else None)

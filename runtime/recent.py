@@ -18,6 +18,7 @@ WINDOW_MESSAGES = 5          # a 24-word phrase in five parts is about as split 
 WINDOW_SECONDS = 180.0
 CONVERSATION_MESSAGES = 10   # what a ticket carries of what the member said before it
 CONVERSATION_SECONDS = 1800.0
+WITHHELD = "[withheld: looked like a secret]"
 
 
 class RecentMessages:
@@ -52,9 +53,11 @@ class RecentMessages:
         key = (channel, chat_id, user_id)
         with self._lock:
             kept = tuple(self._by_member.get(key, ()))
-            return [(at, e.text) for at, e in kept
-                    if now - at <= self.kept_seconds and e.message_id != without
-                    and (*key, e.message_id) not in self._withheld]
+            # A secret is never quoted, but staff see that one was sent (the wallet may be at
+            # risk): its place says so.
+            return [(at, WITHHELD if (*key, e.message_id) in self._withheld else e.text)
+                    for at, e in kept
+                    if now - at <= self.kept_seconds and e.message_id != without]
 
     def text_of(self, channel: str, chat_id: str, user_id: str, message_id: str,
                 now: float) -> str | None:
@@ -67,18 +70,17 @@ class RecentMessages:
                      and now - at <= self.kept_seconds and not withheld), None)
 
     def add(self, message: Message, now: float, secret: bool = False,
-            split: bool = False) -> None:
+            parts: tuple[str, ...] = ()) -> None:
         """Remember a member's message (an edit replaces the text it had). `secret`: it held
-        a secret, never quoted; `split`: it completed one with the messages before it, none
-        of which is quoted either."""
+        a secret, never quoted; `parts`: the earlier messages it completed one with, none of
+        which is quoted either."""
         if message.joined or not message.text or message.text.lstrip().startswith("/"):
             return
         key = self._key(message)
-        if secret or split:
-            before = self.earlier(message, now) if split else ()
+        if secret or parts:
             with self._lock:
                 self._withheld.add((*key, message.message_id))
-                self._withheld.update((*key, e.message_id) for e in before)
+                self._withheld.update((*key, part) for part in parts)
         with self._lock:
             kept = self._by_member.setdefault(self._key(message), deque(maxlen=self.kept))
             for i, (_, e) in enumerate(kept):

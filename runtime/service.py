@@ -19,6 +19,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
+from handlers.answering.intent import wants_human
 from handlers.core import Knowledge, decide, needs_embedding
 from handlers.detectors.redaction import redact, redact_secrets
 from handlers.learned import NO_MEMORY
@@ -68,7 +69,7 @@ from .outgoing import (
     from_row,
 )
 from .ports import Delivered, OutboxItem
-from .recent import RecentMessages
+from .recent import WITHHELD, RecentMessages
 
 if TYPE_CHECKING:
     from .knowledge import KnowledgeFiles
@@ -179,7 +180,7 @@ class SupportService:
             if kb.semantic is not None and needs_embedding(message) else None
         decision = decide(message, kb, history, vector)
         self.recent.add(message, now, secret=decision.secret or decision.withhold_text,
-                        split=bool(decision.strict_redaction))
+                        parts=decision.secret_parts)
         key = update_key or f"{message.chat_id}:{message.message_id}" + (":e" if message.edited else "")
         with self.store.atomic():
             if not self.store.mark_processed(message.channel, key, now):
@@ -413,8 +414,8 @@ class SupportService:
                                         without=origin.message_id)
         summary = action.summary or _member_text(decision, origin.text)[:300]
         staff_summary = action.summary or self._staff_text(decision, origin.text)[:300]
-        if said and _bare_command(origin.text):
-            # "/human" says nothing: what the member said before it is the case.
+        if said and (_bare_command(origin.text) or _only_asks_for_a_person(origin.text)):
+            # "/human", "转人工" say nothing: what the member said before it is the case.
             summary = redacted_conversation(said[-1:])[0][1][:300]
             staff_summary = self._staff_text(decision, said[-1][1])[:300]
             said = said[:-1]
@@ -429,6 +430,8 @@ class SupportService:
             reopen_window=config.tickets.reopen_window_hours * 3600, conversation=said,
             staff_summary=staff_summary if self.store.sealer.enabled else None, now=now)
         ref = ticket.ref
+        if action.check == "handoff-follow-up":   # the next messages continue this ticket
+            self.store.handoff_followed(message.channel, subject.id, now)
         out: list[Planned] = []
         here = {"chat_id": message.chat_id, "reply_to": message.message_id,
                 "thread_id": message.thread_id, "user_id": subject.id}
@@ -741,6 +744,11 @@ def _late(seconds: float) -> str:
     return f"{hours} h {rest} min" if rest else f"{hours} h"
 
 
+def _only_asks_for_a_person(text: str | None) -> bool:
+    """"human", "转人工", "can I talk to someone": a request with no case in it."""
+    return wants_human(text or "") and len((text or "").split()) <= 6 and len(text or "") <= 40
+
+
 def _bare_command(text: str | None) -> bool:
     """A command with nothing after it ("/human", "/human@bot")."""
     words = (text or "").split()
@@ -756,5 +764,5 @@ def _member_text(decision: Decision, text: str | None) -> str:
     """The member's own words as stored or relayed: none of them when the message is a piece of
     a secret sent bit by bit, or a secret only a learned head saw."""
     if decision.withhold_text and text:
-        return "[withheld: looked like a secret]"
+        return WITHHELD
     return _clean(decision, text)

@@ -137,10 +137,16 @@ class Store(LearningStore, TicketStore):
             return "ok", row
 
     def claimed_handoff(self, channel: str, user_id: str, since: float) -> dict[str, Any] | None:
-        """The member's latest hand-off whose link they used since `since`."""
+        """The member's latest hand-off whose link they used since `since` and whose details
+        have not yet gone to a ticket."""
         return self._one("SELECT * FROM handoffs WHERE channel = ? AND user_id = ? AND "
-                         "used_at >= ? ORDER BY used_at DESC LIMIT 1",
+                         "used_at >= ? AND followed_at IS NULL ORDER BY used_at DESC LIMIT 1",
                          (channel, str(user_id), since))
+
+    def handoff_followed(self, channel: str, user_id: str, now: float) -> None:
+        """The member's details after their hand-off went to a ticket."""
+        self._exec("UPDATE handoffs SET followed_at = ? WHERE channel = ? AND user_id = ? AND "
+                   "used_at IS NOT NULL AND followed_at IS NULL", (now, channel, str(user_id)))
 
     # --- users the bot can write to ---------------------------------------------------------
 

@@ -121,7 +121,14 @@ def _v7(db: Database) -> None:
     db.execute("ALTER TABLE tickets ADD COLUMN sealed_summary TEXT")
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7]
+def _v8(db: Database) -> None:
+    # A hand-off's details went to a ticket (the next private messages are not the case again);
+    # a member's message moved to another ticket (it moves once).
+    db.execute("ALTER TABLE handoffs ADD COLUMN followed_at REAL")
+    db.execute("ALTER TABLE ticket_messages ADD COLUMN moved_to TEXT")
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8]
 
 
 def migrate(db: Database) -> int:

@@ -192,14 +192,17 @@ class TicketStore(Connection):
 
     def last_member_message(self, ref: str, since: float) -> dict[str, Any] | None:
         """The member's latest message on a ticket since `since`."""
-        return self._one("SELECT id, ref, at, author, direction, text, sealed FROM "
+        return self._one("SELECT id, ref, at, author, direction, text, sealed, moved_to FROM "
                          "ticket_messages WHERE ref = ? AND direction = 'in' AND at >= ? "
                          "ORDER BY id DESC LIMIT 1",
                          (ref, since))
 
     def ticket_message(self, row_id: int) -> dict[str, Any] | None:
-        return self._one("SELECT id, ref, at, author, direction, text, sealed FROM "
+        return self._one("SELECT id, ref, at, author, direction, text, sealed, moved_to FROM "
                          "ticket_messages WHERE id = ?", (row_id,))
+
+    def mark_moved(self, row_id: int, ref: str) -> None:
+        self._exec("UPDATE ticket_messages SET moved_to = ? WHERE id = ?", (ref, row_id))
 
     def list_tickets(self, which: str = "open", assignee: str | None = None,
                      now: float | None = None, limit: int = 20) -> list[Ticket]:

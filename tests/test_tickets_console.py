@@ -94,7 +94,7 @@ def test_human_request_adds_to_the_open_ticket_and_says_so(config_file):
     refs = set(REF.findall(out))
     assert len(refs) == 1
     ref = refs.pop()
-    assert f"Added to your ticket {ref}" in out or f"added to your open ticket {ref}" in out
+    assert f"Your ticket {ref} is already with our team" in out      # one ticket, said once
 
 
 def test_verify_tells_real_from_fake(config_file):
@@ -317,3 +317,82 @@ def test_a_russian_member_is_answered_in_russian_from_question_to_closing(config
     assert "Ваши обращения:" in out and "открыто" in out
     closed = console(path, ":mod", ":dm", f"/close {ref}").stdout
     assert f"Ваше обращение {ref} закрыто." in closed and "72 часа" in closed
+
+
+# --- found by an outside tester ----------------------------------------------------------------
+
+def test_staff_answer_by_replying_to_the_ticket_post_and_a_secret_in_it_is_masked(config_file):
+    out = _flat(console(config_file(), ":dm", "my deposit is missing", "/human", ":mod", ":staff",
+                        ":reply b2 Found it, credited. Your api secret is sk_live_51Hxabcdefghijklmnop1234"
+                        ).stdout)
+    ref = REF.search(out).group(0)
+    said = out.split("Your api secret is sk_live", 1)[1]        # after the typed line
+    assert f"bot → private to @alice: Our team answered on {ref}:\nFound it, credited." in said
+    assert "sk_live_51Hx" not in said and "deletes" not in said
+
+
+def test_staff_never_ask_a_reply_asking_for_a_password_is_not_sent(config_file):
+    path = config_file()
+    ref = REF.search(console(path, ":dm", "my deposit is missing", "/human").stdout).group(0)
+    out = console(path, ":mod", ":dm", f"/reply {ref} please confirm your password and seed phrase").stdout
+    assert "Not sent to the member" in out and "Staff never ask" in out
+    assert "bot → private to @alice" not in out
+
+
+@pytest.mark.parametrize("text", ["human", "can I talk to someone?", "is there a human here?"])
+def test_asking_for_a_person_in_the_group_gets_the_way_to_a_private_chat(config_file, text):
+    out = console(config_file(), text).stdout.split(f"@alice: {text}", 1)[1]
+    assert "Continue privately" in out
+
+
+@pytest.mark.parametrize("text", ["能找个人工吗", "可以和工作人员聊聊吗"])
+def test_chinese_requests_for_a_person_in_private_open_a_ticket(config_file, text):
+    out = console(config_file(), ":dm", text).stdout.split(f"@alice: {text}", 1)[1]
+    assert REF.search(out) and "工单" in out
+
+
+def test_a_handoff_with_another_ticket_open_becomes_its_own_ticket(config_file):
+    path = config_file()
+    first = REF.search(console(path, ":dm", "my card payment failed", "/human").stdout).group(0)
+    group = console(path, "my withdrawal is stuck, what do I do?").stdout
+    token = re.search(r"/start (\S+)\]", group).group(1)
+    out = _flat(console(path, ":dm", f"/start {token}", "withdrawal of 2 ETH pending since monday",
+                        "and the network is ERC20").stdout)
+    (new, following) = _staff_posts(out)
+    second = REF.search(new).group(0)
+    assert second != first and "continued from a question in the group" in new
+    assert f"💬 {second} @alice wrote:\nand the network is ERC20" in following
+
+
+def test_a_message_moves_once(config_file):
+    path = config_file()
+    out = console(path, *TWO_TICKETS, "the photo of my passport had glare").stdout
+    human, escalated = dict.fromkeys(REF.findall(out))
+    moved = console(path, ":dm", f"/move {human}", f"/move {human}").stdout
+    assert moved.count(f"Moved to your ticket {human}") == 1
+    db = sqlite3.connect(path.parent / "data" / "bot.db")
+    texts = [r[0] for r in db.execute("SELECT text FROM ticket_messages WHERE ref = ?", (human,))]
+    assert texts.count("the photo of my passport had glare") == 1
+
+
+def test_the_public_cut_keeps_the_sentence_that_answers_the_question(config_file):
+    out = console(config_file(),
+                  "are withdrawals manually reviewed? how long does the security review take?").stdout
+    assert "manual security review" in out.split("(reply to #1): ", 1)[1].split("(#b1)")[0]
+
+
+def test_human_with_an_urgent_ticket_open_adds_to_it(config_file):
+    out = console(config_file(), ":dm", "someone logged into my account and withdrew all my BTC!!",
+                  "/human").stdout
+    assert len(set(REF.findall(out))) == 1 and "is already with our team" in out
+
+
+def test_a_request_for_a_person_takes_the_case_before_it_and_flags_a_withheld_secret(config_file):
+    from mnemonic import Mnemonic
+
+    phrase = Mnemonic("english").to_mnemonic(bytes(range(16)))
+    out = _flat(console(config_file(), ":dm", "my wallet was drained last night",
+                        f"here are my words {phrase}", "转人工").stdout)
+    (post,) = [p for p in _staff_posts(out) if "🎫" in p]
+    assert "Summary: [withheld: looked like a secret]" in post or "Said before" in post
+    assert "my wallet was drained last night" in post and phrase.split()[3] not in post

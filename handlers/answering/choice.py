@@ -79,37 +79,53 @@ def phone_sized(text: str, link: str | None, limit: int, lang: str, texts: Texts
                 question: str = "") -> str:
     """A public answer a phone shows without scrolling: the sentences that best fit the
     `question` (most words in common; the first ones on a tie), in their order, up to `limit`
-    characters, then the help link (the answer's own link line, or "More: …"), or, with no
-    link, where to get the whole answer (a private chat answers in full). 0: never cut."""
-    if limit <= 0 or len(text) <= limit:
+    characters (a Chinese character counts two: it is twice as wide), then the help link (the
+    answer's own link line, or "More: …"), or, with no link, where to get the whole answer (a
+    private chat answers in full). 0: never cut."""
+    if limit <= 0 or _width(text) <= limit:
         return text
     said = sentences(text)
     with_link = [s for s in said if link and link in s]
     body = [s for s in said if not (link and link in s)]
     tail = with_link[-1] if with_link else texts.say("more", lang, link=link) if link \
         else texts.say("more_in_private", lang)
-    room = max(40, limit - len(tail) - 1)
+    room = max(40, limit - _width(tail) - 1)
     joiner = "" if lang == "zh" else " "
     asked = _terms(question)
     by_fit = sorted(range(len(body)), key=lambda i: (-len(asked & _terms(body[i])), i))
     kept: set[int] = set()
     for i in by_fit:
-        if len(joiner.join(body[j] for j in sorted(kept | {i}))) <= room:
+        if _width(joiner.join(body[j] for j in sorted(kept | {i}))) <= room:
             kept.add(i)
     if not kept and body:   # one long sentence: cut at a word (or character) boundary
-        first = body[by_fit[0]][:room - 1]
+        first = body[by_fit[0]][:(room - 1) // (2 if han_count(body[by_fit[0]]) else 1)]
         return (first.rsplit(" ", 1)[0] if " " in first else first) + "…\n" + tail
     return joiner.join(body[i] for i in sorted(kept)) + "\n" + tail
 
 
+def _width(text: str) -> int:
+    """How wide a text is on a screen, in Latin letters: Chinese characters count two."""
+    return len(text) + han_count(text)
+
+
+# Words every sentence has: they say nothing about which sentence answers the question.
+_FUNCTION_WORDS = frozenset((
+    "the are is was were be been how what when where why who which does did do can could would "
+    "should will shall may might must with from that this these those your you our its and for "
+    "not but have has had there their they them then than about into any all some also just "
+    "very much many more most please thanks after before once each other only own same so too "
+    "here out over under again further while until").split())
+
+
 def _terms(text: str) -> set[str]:
-    """Stemmed words and Chinese character pairs: what a question and a sentence share."""
+    """Stemmed content words and Chinese character pairs: what a question and a sentence
+    share ("manually reviewed" meets "manual review")."""
     out: set[str] = set()
     for word in words(normalize(text)):
         if han_count(word):
             out.update(word[i:i + 2] for i in range(len(word) - 1))
-        elif len(word) > 2:
-            out.add(stem(word))
+        elif len(word) > 2 and word not in _FUNCTION_WORDS:
+            out.add(stem(word[:-2] if word.endswith("ly") and len(word) > 5 else word))
     return out
 
 

@@ -134,7 +134,7 @@ _PERSON = (r"(?:a |an |some |one of (?:the|your) |your |the )?(?:real |actual |l
            r"support (?:team|staff|agent)|(?:customer )?service(?: agent)?)")
 WANTS_HUMAN = _Cue((
     "human|agent|person|people|operator|someone|somebody|staff|rep|connect|transfer|escalate|"
-    "bot|service|team|人工|真人|客服", "|".join((
+    "bot|service|team|人工|真人|客服|工作人员", "|".join((
     r"^\W*(?:human|agent|real person|live agent|operator|人工|转人工|人工客服|找人工|真人)\W*$",
     rf"\b(?:talk|speak|chat)\s+(?:to|with)\s+{_PERSON}\b(?! i can\b)",
     rf"\b(?:talk|speak|chat)\s+(?:to|with)\s+{_PERSON}\s+i can\b(?=[^?]*$)",
@@ -143,9 +143,13 @@ WANTS_HUMAN = _Cue((
     r"\b(?:i want|i need|i'd like|get me|give me|let me (?:talk|speak) to)\s+(?:a |an |to )?"
     r"(?:real |actual |live )?(?:human|agent|person|representative)\b",
     r"\b(?:a|an)\s+(?:real|actual|live)\s+(?:human|person|agent)\b",
+    r"\b(?:is|are) (?:there|any) (?:a |an |any )?(?:real |actual |live )?"
+    r"(?:humans?|person|agents?|staff) (?:here|around|online|available|i can)\b",
     r"\bnot (?:a|the|this|your) (?:bot|robot|ai)\b",
     r"(?:我要|需要|帮我)?转人工|找真人|人工服务|人工客服|真人客服|(?:我|俺)?(?:想|要|需要)(?:找|联系)?(?:人工|客服)"
-    r"(?![^。！？!?\n]{0,6}(?:电话|邮箱|在哪|怎么))|让(?:人工|客服|工作人员)",
+    r"(?![^。！？!?\n]{0,6}(?:电话|邮箱|在哪|怎么))|让(?:人工|客服|工作人员)"
+    r"|(?:找|要|转|接|叫)个?(?:人工|真人|工作人员)|(?:和|跟|与|同)(?:你们的?)?(?:工作人员|客服|人工|真人)"
+    r"(?:聊|说|谈|沟通|对话)|有(?:没有)?(?:人工|真人)(?:客服)?吗",
 ))))
 
 

@@ -211,7 +211,8 @@ _PRIVATELY = (r"\b(?:privately|in private|"
 _TO_US_ZH = rf"(?:我们|我(?!们)|{STAFF_ROLES_ZH}|{_HANDLE})"
 _ASKS = tuple(re.compile(p, re.IGNORECASE) for p in (
     # "send us your seed phrase", "DM our admin your password", "reply with your 2FA code"
-    rf"\b(?:{HAND_OVER_VERBS}|{CONTACT_VERBS}|tell|reply with)\b[^.!?\n]{{0,40}}?"
+    rf"\b(?:{HAND_OVER_VERBS}|{CONTACT_VERBS}|tell|reply with|confirm|verify|read out)\b"
+    rf"[^.!?\n]{{0,40}}?"
     rf"\b(?:your|ur|the|their)\b[^.!?\n]{{0,15}}?{_SECRET}",
     # "an admin will ask for your seed phrase", "we need your password"
     rf"\b(?:ask(?:s|ing)?|need(?:s|ed)?|require(?:s|d)?|request(?:s|ed)?)\b(?: you)?(?: for)?"
@@ -240,6 +241,12 @@ _NEGATION = re.compile(
 # "Anyone who asks you to DM them is a scammer", "私信兜售的都是骗子": a description of scams.
 _SCAM_TALK = re.compile(r"\b(?:scam\w*|fraud\w*|fake|phishing|impersonat\w*)|骗|假冒|冒充|仿冒|钓鱼",
                         re.IGNORECASE)
+def asks_for_secrets(text: str) -> list[str]:
+    """The sentences of `text` that ask the reader for a password, phrase, key or code ("we
+    will never ask for …" is not asking)."""
+    return [sentence for sentence in sentences(text) if _says(sentence, _ASKS)]
+
+
 def secret_requests(faq: Faq) -> list[FaqWarning]:
     out = []
     for entry in faq.entries:
@@ -358,4 +365,5 @@ def lint(kb: Knowledge, probes: Sequence[Probe] = (), probe_vectors: np.ndarray 
 
 
 __all__ = ["MAX_STRAY_ANSWERS", "MIN_EXAMPLES", "OVERLAP_MARGIN", "SAME_QUESTION", "FaqWarning",
-           "Probe", "few_examples", "lint", "long_answers", "overlaps", "secret_requests", "too_broad"]
+           "Probe", "asks_for_secrets", "few_examples", "lint", "long_answers", "overlaps",
+           "secret_requests", "too_broad"]

@@ -20,6 +20,7 @@ from handlers.model import (
     Message,
     NotifyStaff,
     OpenTicket,
+    Relay,
     Reload,
     Reply,
     Report,
@@ -118,7 +119,7 @@ def decide_command(message: Message, kb: Knowledge, state: State) -> Decision:
             text += "\n" + say("help_mod", words)
         return done(Reply(check="command", text=text))
     if name == "human":
-        return done(_human(message, words, kb.texts))
+        return done(*_human(message, words, kb.texts, state))
     if name == "verify":
         return done(_verify(message, rest, kb, words))
     if name == "report":
@@ -240,13 +241,20 @@ def _moderator_params(name: str, rest: str, message: Message) -> tuple[dict, str
     return params, ""
 
 
-def _human(message: Message, words: str, texts: Texts):
+def _human(message: Message, words: str, texts: Texts, state: State) -> list:
     say = texts.say
     if message.public:
-        return HandOff(check="asks-human", public_text=say("handoff_human", words),
-                       private_text=say("handoff_resumed", words), topic="human")
-    return OpenTicket(check="asks-human", topic="human", reason="asked for a human",
-                      announce_private=say("ticket_opened", words))
+        return [HandOff(check="asks-human", public_text=say("handoff_human", words),
+                        private_text=say("handoff_resumed", words), topic="human")]
+    current = state.member_ticket(message)
+    if current is not None and current[1] in ("open", "pending"):
+        # Already with the team (an urgent case, say): one reference, not a second ticket.
+        # Staff see the member asked again.
+        ref = current[0]
+        return [Relay(check="asks-human", ref=ref, status=current[1]),
+                Reply(check="asks-human", text=say("ticket_already", words, ref=ref))]
+    return [OpenTicket(check="asks-human", topic="human", reason="asked for a human",
+                       announce_private=say("ticket_opened", words))]
 
 
 def _report(message: Message, kb: Knowledge, state: State, words: str) -> list:
