@@ -123,7 +123,8 @@ class TicketStore(Connection):
                 kind = "added" if ticket.is_open else "reopened"
                 self.ticket_event(ticket.ref, opened_by, kind, summary, now)
                 if summary:
-                    self._transcript(ticket.ref, opened_by, "in", summary, now, staff_summary)
+                    self._transcript(ticket.ref, f"@{username}" if username else str(user_id),
+                                     "in", summary, now, staff_summary)
                 return self.ticket(ticket.ref), False
             ref = self._unused_reference(prefix)
             self.db.execute(
@@ -147,7 +148,7 @@ class TicketStore(Connection):
             for (at, text), (_, full) in zip(shown, staff, strict=True):
                 self._transcript(ref, author, "in", text, at, full)
             if summary:
-                self._transcript(ref, opened_by, "in", summary, now, staff_summary)
+                self._transcript(ref, author, "in", summary, now, staff_summary)
             return self.ticket(ref), True
 
     def _unused_reference(self, prefix: str) -> str:

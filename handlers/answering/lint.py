@@ -211,8 +211,7 @@ _PRIVATELY = (r"\b(?:privately|in private|"
 _TO_US_ZH = rf"(?:我们|我(?!们)|{STAFF_ROLES_ZH}|{_HANDLE})"
 _ASKS = tuple(re.compile(p, re.IGNORECASE) for p in (
     # "send us your seed phrase", "DM our admin your password", "reply with your 2FA code"
-    rf"\b(?:{HAND_OVER_VERBS}|{CONTACT_VERBS}|tell|reply with|confirm|verify|read out)\b"
-    rf"[^.!?\n]{{0,40}}?"
+    rf"\b(?:{HAND_OVER_VERBS}|{CONTACT_VERBS}|tell|reply with)\b[^.!?\n]{{0,40}}?"
     rf"\b(?:your|ur|the|their)\b[^.!?\n]{{0,15}}?{_SECRET}",
     # "an admin will ask for your seed phrase", "we need your password"
     rf"\b(?:ask(?:s|ing)?|need(?:s|ed)?|require(?:s|d)?|request(?:s|ed)?)\b(?: you)?(?: for)?"
@@ -241,10 +240,17 @@ _NEGATION = re.compile(
 # "Anyone who asks you to DM them is a scammer", "私信兜售的都是骗子": a description of scams.
 _SCAM_TALK = re.compile(r"\b(?:scam\w*|fraud\w*|fake|phishing|impersonat\w*)|骗|假冒|冒充|仿冒|钓鱼",
                         re.IGNORECASE)
+# Said to a member in a chat, "confirm your password" means "tell it to me" (in an FAQ answer,
+# "confirm the change with your 2FA code" is about the app).
+_ASKS_IN_CHAT = (*_ASKS, re.compile(
+    rf"\b(?:confirm|verify|read out|repeat|type)\b[^.!?\n]{{0,40}}?"
+    rf"\b(?:your|ur|the|their)\b[^.!?\n]{{0,15}}?{_SECRET}", re.IGNORECASE))
+
+
 def asks_for_secrets(text: str) -> list[str]:
-    """The sentences of `text` that ask the reader for a password, phrase, key or code ("we
-    will never ask for …" is not asking)."""
-    return [sentence for sentence in sentences(text) if _says(sentence, _ASKS)]
+    """The sentences of a message to a member that ask them for a password, phrase, key or
+    code ("we will never ask for …" is not asking)."""
+    return [sentence for sentence in sentences(text) if _says(sentence, _ASKS_IN_CHAT)]
 
 
 def secret_requests(faq: Faq) -> list[FaqWarning]:
