@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import secrets
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import TextIO
@@ -35,6 +36,7 @@ from runtime.ports import Channel, Delivered, OutboxItem, handles
 from runtime.reloading import RuntimeActions
 from runtime.service import RUNTIME, SupportService
 
+REMINDER_CHECK_SECONDS = 5.0   # the console's look at overdue tickets while nobody types
 GROUP = "console-group"
 STAFF = "console-staff"
 _NUMBER = re.compile(r"b?[0-9]{1,9}")   # b3: the bot's third post
@@ -77,6 +79,7 @@ class ConsoleChannel(Channel):
         self.stdin = stdin
         self.out = stdout
         self.interactive = stdin.isatty() if interactive is None else interactive
+        self._turn = threading.RLock()
         self.session = Session()
         moderators = service.kb.config.moderators.console
         self.moderator_name = moderators[0] if moderators else "mod"
@@ -90,6 +93,22 @@ class ConsoleChannel(Channel):
         self._flush_outbox()  # anything a previous run decided but did not get to say
         for item in self.service.overdue_reports():
             self.carry_out(item)
+        # Overdue reminders and pages come while nobody types, as in `run` on a platform.
+        stop = threading.Event()
+        threading.Thread(target=self._remind, args=(stop,), daemon=True,
+                         name="console-reminders").start()
+        try:
+            return self._read()
+        finally:
+            stop.set()
+
+    def _remind(self, stop: threading.Event) -> None:
+        while not stop.wait(REMINDER_CHECK_SECONDS):
+            with self._turn:
+                for item in self.service.overdue_reports():
+                    self.carry_out(item)
+
+    def _read(self) -> int:
         while True:
             if self.interactive:
                 self.out.write(f"[{self._place()}] {self._who()}> ")
@@ -102,11 +121,12 @@ class ConsoleChannel(Channel):
                 continue
             if not self.interactive:
                 self._print(f"[{self._place()}] {self._who()}: {line}")
-            if line.startswith(":"):
-                if self._control(line) is False:
-                    return 0
-                continue
-            self.say(line)
+            with self._turn:   # one thing at a time: a reminder waits for this message
+                if line.startswith(":"):
+                    if self._control(line) is False:
+                        return 0
+                    continue
+                self.say(line)
 
     def _control(self, line: str) -> bool | None:
         verb, _, rest = line[1:].partition(" ")

@@ -246,7 +246,10 @@ def _after_handoff(message: Message, answered: str | None, intent, actions: list
     if handed is None:
         return None
     topic, question, link = handed
-    if (answered is not None and answered != topic) or \
+    # After "can I talk to someone" (or an own case), what follows is for a person; after a
+    # sensitive question an FAQ entry covers, another entry's question is answered.
+    for_a_person = topic in ("human", "account")
+    if (answered is not None and answered != topic and not for_a_person) or \
             (intent.small_talk and not wants_human(message.text or "")):
         return None
     kept = [a for a in actions if not isinstance(a, (Reply, OpenTicket, SendPrivate))]

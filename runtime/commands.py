@@ -15,6 +15,7 @@ from handlers.config import Config
 from handlers.context import Knowledge
 from handlers.detectors.redaction import redact, redact_secrets
 from handlers.model import Command, Decision, Message
+from handlers.platforms import platform
 from handlers.replies.texts import Texts
 from store import Store, Ticket, normalize_reference, redacted_conversation
 
@@ -94,9 +95,13 @@ class CommandRunner(Teaching):
         """A private message to each on-call staff member who has started the bot on the staff
         chat's platform (the others are reached by the mention in the staff chat)."""
         out: list[Planned] = []
+        if self.staff_channel not in ("telegram", "console"):   # the log: the mention is all
+            return out
         for handle in self.config.tickets.on_call:
             person = self.store.user_by_username(self.staff_channel, handle.lstrip("@"))
-            if person and person.get("started"):
+            reachable = person and (person.get("started") or
+                                    not platform(self.staff_channel).dm_after_start)
+            if reachable:
                 out.append((self.staff_channel, PrivateMessage(
                     user_id=str(person["user_id"]), check="on-call",
                     text=self.say("staff_page", "en", ref=ticket.ref, priority=ticket.priority,
@@ -217,6 +222,8 @@ class CommandRunner(Teaching):
                                                  origin_id, now) or ""
                 summary = redact(said_there)[:300]
                 staff_summary = self._staff_words(said_there)
+        if origin_chat:
+            self.recent.file(message.channel, origin_chat, subject_id, now)
         reason = action.param("reason") or "escalated by a moderator"
         priority = action.param("priority", "normal")
         member = self.store.user(message.channel, subject_id) or {}
@@ -367,6 +374,9 @@ class CommandRunner(Teaching):
         ticket, problem = self._with_ticket(message, action, words)
         if ticket is None:
             return problem
+        if not ticket.is_open:   # closed already: the member is not told twice
+            return [self._reply(message, self.say("mod_done", words, ref=ticket.ref,
+                                                  what=f"already {ticket.status}"), private=True)]
         # The note is for staff ("resolved", "dup of …"): kept in the log, never sent to the
         # member, who hears the closing sentence (/reply first to tell them something).
         note = redact(action.param("note"))
@@ -385,6 +395,9 @@ class CommandRunner(Teaching):
         ticket, problem = self._with_ticket(message, action, words)
         if ticket is None:
             return problem
+        if ticket.is_open:
+            return [self._reply(message, self.say("mod_done", words, ref=ticket.ref,
+                                                  what="already open"), private=True)]
         ticket = self.store.set_ticket_status(ticket.ref, "open", message.user.handle, "", now)
         member_words = self.reply_language(ticket.lang or "en")
         done = self.say("mod_done", words, ref=ticket.ref, what="reopened")

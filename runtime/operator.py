@@ -69,7 +69,8 @@ def tickets_command(config: Config, args: argparse.Namespace) -> int:
             if any(m["personal"] for m in lines):
                 print("transcript (with the personal data staff need; secrets masked):")
             elif store.sealer.enabled:
-                print("transcript (redacted: no personal data kept for it, or purged):")
+                print("transcript (redacted: no personal data kept for it, purged, or sealed with "
+                      "another data key):")
             else:
                 print(f"transcript (redacted: set {KEY_ENV} to the data key to see UIDs, "
                       "order numbers and emails):")

@@ -32,6 +32,8 @@ class RecentMessages:
         self._by_member: dict[tuple[str, str, str], deque[tuple[float, Earlier]]] = {}
         # Messages that held a secret, or completed one with the ones before: never quoted.
         self._withheld: set[tuple[str, str, str, str]] = set()
+        # Messages already on a ticket: the next ticket does not quote them again.
+        self._filed: set[tuple[str, str, str, str]] = set()
         self._added = 0
         self._lock = threading.Lock()     # decisions may run off the event loop's thread
 
@@ -57,7 +59,14 @@ class RecentMessages:
             # risk): its place says so.
             return [(at, WITHHELD if (*key, e.message_id) in self._withheld else e.text)
                     for at, e in kept
-                    if now - at <= self.kept_seconds and e.message_id != without]
+                    if now - at <= self.kept_seconds and e.message_id != without
+                    and (*key, e.message_id) not in self._filed]
+
+    def file(self, channel: str, chat_id: str, user_id: str, now: float) -> None:
+        """Everything the member said in this chat so far is on a ticket now."""
+        key = (channel, chat_id, user_id)
+        with self._lock:
+            self._filed.update((*key, e.message_id) for _, e in self._by_member.get(key, ()))
 
     def text_of(self, channel: str, chat_id: str, user_id: str, message_id: str,
                 now: float) -> str | None:
@@ -102,3 +111,4 @@ class RecentMessages:
                 del self._by_member[key]
         live = {(*key, e.message_id) for key, kept in self._by_member.items() for _, e in kept}
         self._withheld &= live
+        self._filed &= live

@@ -208,6 +208,9 @@ class SupportService:
                 self.commands.pending.clear()   # rolled back: nothing was learned
                 self.commands.dropped.clear()
                 raise
+        if any(isinstance(a, (OpenTicket, Relay)) for a in decision.actions):
+            # On a ticket now (quoted or relayed): a later ticket does not quote it again.
+            self.recent.file(message.channel, message.chat_id, message.user.id, now)
         self._apply_lessons()
         self._log(message, decision)
         return items
@@ -467,8 +470,12 @@ class SupportService:
         reopen = action.status in ("resolved", "closed")
         clean = _member_text(decision, message.text)
         staff = self._staff_text(decision, message.text)
-        if message.media:   # the file itself goes to staff below; the transcript names it
-            clean, staff = f"[{message.media}] {clean}".strip(), f"[{message.media}] {staff}".strip()
+        # The file itself goes to staff below; the transcript names it. Not when its caption
+        # held a secret: the picture is most likely of the same thing.
+        copy_media = bool(message.media) and not (decision.secret or decision.withhold_text)
+        if message.media:
+            kind = message.media if copy_media else f"{message.media} withheld: it came with a secret"
+            clean, staff = f"[{kind}] {clean}".strip(), f"[{kind}] {staff}".strip()
         ticket = self.store.add_ticket_message(
             action.ref, message.user.handle, "in", clean, now,
             new_status="open" if action.status != "open" else None,
@@ -482,7 +489,7 @@ class SupportService:
         out: list[Planned] = [(self.staff_channel, StaffPost(
             text=text, topic="ticket", ref=ticket.ref, origin_channel=message.channel,
             priority="urgent" if ticket.priority == "urgent" else "normal"), ticket.ref)]
-        if message.media and message.channel == self.staff_channel:
+        if copy_media and message.channel == self.staff_channel:
             # Same platform: the photo or file itself, under the ticket's reference (staff
             # may answer by replying to it, as to the post).
             out.append((self.staff_channel, CopyMedia(

@@ -396,3 +396,108 @@ def test_a_request_for_a_person_takes_the_case_before_it_and_flags_a_withheld_se
     (post,) = [p for p in _staff_posts(out) if "🎫" in p]
     assert "Summary: [withheld: looked like a secret]" in post or "Said before" in post
     assert "my wallet was drained last night" in post and phrase.split()[3] not in post
+
+
+# --- found by the second outside tester --------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["What's your seed phrase?", "type your 12 words here and we will check",
+                                  "what is the SMS code you just got?", "пришлите пароль от аккаунта",
+                                  "please tell me your login passw0rd so I can check"])
+def test_no_staff_reply_asking_for_a_secret_reaches_the_member(config_file, text):
+    path = config_file()
+    ref = REF.search(console(path, ":dm", "my deposit is missing", "/human").stdout).group(0)
+    out = console(path, ":mod", ":dm", f"/reply {ref} {text}").stdout
+    assert "Not sent to the member" in out and "bot → private to @alice" not in out
+
+
+def test_a_photo_sent_with_a_seed_phrase_is_not_copied_to_staff(config_file):
+    from mnemonic import Mnemonic
+
+    phrase = Mnemonic("english").to_mnemonic(bytes(range(16)))
+    out = console(config_file(), ":dm", "my deposit is missing", "/human",
+                  f":photo my recovery phrase: {phrase}").stdout
+    assert "bot copies the file" not in out and "withheld: it came with a secret" in out
+
+
+def test_after_asking_for_a_person_the_details_open_a_ticket_even_if_an_article_fits(config_file):
+    path = config_file()
+    group = console(path, "can I talk to someone?").stdout
+    token = re.search(r"/start (\S+)\]", group).group(1)
+    out = console(path, ":dm", f"/start {token}", "my withdrawal has been pending for 3 hours").stdout
+    assert REF.search(out) and "continued from a question in the group" in out
+
+
+class LiveConsole:
+    """The console as a person uses it: lines typed one after another, reading what the bot
+    printed in between (a hand-off link, a reference) before typing on."""
+
+    def __init__(self, path) -> None:
+        import subprocess
+        import sys
+        import threading
+
+        from .conftest import ROOT
+
+        self.proc = subprocess.Popen([sys.executable, str(ROOT / "bot.py"), "run", "--config",
+                                      str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     text=True, encoding="utf-8")
+        self.lines: list[str] = []
+        threading.Thread(target=lambda: self.lines.extend(iter(self.proc.stdout.readline, "")),
+                         daemon=True).start()
+
+    def type(self, *lines: str, wait_for: str = "", timeout: float = 20.0) -> str:
+        start = len(self.lines)
+        self.proc.stdin.write("".join(f"{line}\n" for line in lines))
+        self.proc.stdin.flush()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            said = "".join(self.lines[start:])
+            if wait_for and re.search(wait_for, said):
+                return said
+            time.sleep(0.1)
+        return "".join(self.lines[start:])
+
+    def close(self) -> str:
+        self.proc.stdin.close()
+        self.proc.wait(timeout=30)
+        return "".join(self.lines)
+
+
+def test_a_new_ticket_does_not_quote_what_an_earlier_ticket_already_has(config_file):
+    bot = LiveConsole(config_file())
+    try:
+        first = REF.search(bot.type(":dm", "deposit was 500 USDT on TRC20", "/human",
+                                    wait_for=str(REF.pattern))).group(0)
+        group = bot.type(":group", "my withdrawal is stuck, what do I do?", wait_for=r"/start \S+\]")
+        token = re.search(r"/start (\S+)\]", group).group(1)
+        out = _flat(bot.type(":dm", f"/start {token}", "withdrawal of 2 ETH pending since monday",
+                             wait_for=r"continued from a question"))
+    finally:
+        bot.close()
+    post = out.split("[staff channel]", 1)[1]
+    assert first not in post.split("\n")[0] and "deposit was 500 USDT" not in post
+
+
+def test_closing_twice_tells_the_member_once(config_file):
+    path = config_file()
+    ref = REF.search(console(path, ":dm", "my deposit is missing", "/human").stdout).group(0)
+    out = console(path, ":mod", ":dm", f"/close {ref}", f"/close {ref}").stdout
+    assert out.count(f"Your ticket {ref} is closed") == 1 and "already closed" in out
+
+
+def test_a_russian_request_for_a_person_in_the_group_gets_the_way_to_a_private_chat(config_file):
+    out = console(config_file(), "хочу поговорить с оператором").stdout
+    assert "Continue privately" in out and "Сотрудник может помочь" in out
+
+
+def test_reminders_come_in_the_console_while_nobody_types(config_file):
+    path = config_file(open(config_file()).read().replace("    normal: 240", "    normal: 0.02"))
+    bot = LiveConsole(path)
+    try:
+        ref = REF.search(bot.type(":dm", "my deposit is missing", "/human",
+                                  wait_for=str(REF.pattern))).group(0)
+        # Nobody types: past the 1.2 s target and the console's next 5 s look.
+        reminded = bot.type(wait_for=f"⏰ {ref}", timeout=15)
+    finally:
+        bot.close()
+    assert f"⏰ {ref}" in reminded and "(reminder 1)" in reminded

@@ -134,7 +134,7 @@ _PERSON = (r"(?:a |an |some |one of (?:the|your) |your |the )?(?:real |actual |l
            r"support (?:team|staff|agent)|(?:customer )?service(?: agent)?)")
 WANTS_HUMAN = _Cue((
     "human|agent|person|people|operator|someone|somebody|staff|rep|connect|transfer|escalate|"
-    "bot|service|team|人工|真人|客服|工作人员", "|".join((
+    "bot|service|team|人工|真人|客服|工作人员|оператор|человек|сотрудник|поддержк", "|".join((
     r"^\W*(?:human|agent|real person|live agent|operator|人工|转人工|人工客服|找人工|真人)\W*$",
     rf"\b(?:talk|speak|chat)\s+(?:to|with)\s+{_PERSON}\b(?! i can\b)",
     rf"\b(?:talk|speak|chat)\s+(?:to|with)\s+{_PERSON}\s+i can\b(?=[^?]*$)",
@@ -150,6 +150,9 @@ WANTS_HUMAN = _Cue((
     r"(?![^。！？!?\n]{0,6}(?:电话|邮箱|在哪|怎么))|让(?:人工|客服|工作人员)"
     r"|(?:找|要|转|接|叫)个?(?:人工|真人|工作人员)|(?:和|跟|与|同)(?:你们的?)?(?:工作人员|客服|人工|真人)"
     r"(?:聊|说|谈|沟通|对话)|有(?:没有)?(?:人工|真人)(?:客服)?吗",
+    r"(?:поговорить|общаться|соедините)\s+(?:меня\s+)?(?:с|со)\s+(?:\w+\s+)?(?:оператор|человек|"
+    r"сотрудник|специалист|поддержк)|связаться\s+(?:с|со)\s+(?:\w+\s+)?(?:оператор|человек)|"
+    r"живо(?:й|го|му) (?:человек|оператор)|^\W*оператор\W*$",
 ))))
 
 

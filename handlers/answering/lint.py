@@ -247,10 +247,28 @@ _ASKS_IN_CHAT = (*_ASKS, re.compile(
     rf"\b(?:your|ur|the|their)\b[^.!?\n]{{0,15}}?{_SECRET}", re.IGNORECASE))
 
 
+# A message to a member that names a secret and asks for something about it ("what's your
+# seed phrase?", "type your 12 words here", "пришлите пароль"), with no "never" or "don't".
+_SECRET_NAMED = re.compile(
+    r"seed|recovery (?:phrase|words)|mnemonic|\b(?:12|24|twelve|twenty[- ]four)[- ]words?\b|"
+    r"private key|passw|passcode|\bpin\b|\b2fa\b|\botp\b|(?:sms|2fa|verification|auth\w*|"
+    r"google|email|security|login|\d-digit) code|api (?:key|secret)|secret key|"
+    r"助记词|私钥|密码|验证码|密钥|сид|фраз[уаы]? восстановлен|парол|код (?:из|подтвержд)|"
+    r"приватн\w* ключ", re.IGNORECASE)
+_ASKING = re.compile(
+    r"\b(?:send|share|give|tell|type|paste|post|provide|confirm|verify|read out|repeat|"
+    r"reply with|what(?:'s| is| are| was)|which is|need)\b|пришл|отправ|скаж|напиш|сообщ|"
+    r"дайте|нуж[ен]|发给|告诉|提供|给我|输入|是多少|是什么", re.IGNORECASE)
+_NOT_ASKING = re.compile(r"\b(?:never|don'?t|do not|nobody|no one|won'?t|will not|not)\b|"
+                         r"никогда|\bне\b|绝不|不要|不会|别|切勿", re.IGNORECASE)
+
+
 def asks_for_secrets(text: str) -> list[str]:
     """The sentences of a message to a member that ask them for a password, phrase, key or
-    code ("we will never ask for …" is not asking)."""
-    return [sentence for sentence in sentences(text) if _says(sentence, _ASKS_IN_CHAT)]
+    code ("we will never ask for …", "reset your password in the app" are not asking)."""
+    return [sentence for sentence in sentences(text) if _says(sentence, _ASKS_IN_CHAT) or (
+        _SECRET_NAMED.search(sentence) and _ASKING.search(sentence)
+        and not _NOT_ASKING.search(sentence))]
 
 
 def secret_requests(faq: Faq) -> list[FaqWarning]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from handlers.detectors.redaction import redact
 from handlers.model import (
     Command,
     Decision,
@@ -244,8 +245,16 @@ def _moderator_params(name: str, rest: str, message: Message) -> tuple[dict, str
 def _human(message: Message, words: str, texts: Texts, state: State) -> list:
     say = texts.say
     if message.public:
+        # The private chat opens with what they asked just before, if anything.
+        earlier = [e for e in state.recent(message) if e.text and not e.text.startswith("/")]
+        private = say("handoff_resumed", words)
+        if earlier:
+            asked = " ".join(redact(earlier[-1].text).split())
+            asked = asked if len(asked) <= 160 else asked[:159].rstrip() + "…"
+            private = say("handoff_private", words, topic=asked,
+                          place=say(platform(message.channel).place_key, words))
         return [HandOff(check="asks-human", public_text=say("handoff_human", words),
-                        private_text=say("handoff_resumed", words), topic="human")]
+                        private_text=private, topic="human")]
     current = state.member_ticket(message)
     if current is not None and current[1] in ("open", "pending"):
         # Already with the team (an urgent case, say): one reference, not a second ticket.
