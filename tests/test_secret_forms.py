@@ -378,3 +378,11 @@ def test_secrets_in_the_forms_members_write_them(text):
 ])
 def test_look_alikes_of_those_forms_are_not_secrets(text):
     assert not find_secrets(text), text
+
+
+@pytest.mark.parametrize("text", ["please send me your password and the 6-digit 2FA code",
+                                  "forgot my password, is the 12-word phrase enough to log in?"])
+def test_a_length_said_of_a_code_or_phrase_is_not_a_password(text):
+    # "the 6-digit code" describes a code; taking "6-digit" for the password deleted a
+    # moderator's message in the staff chat.
+    assert "[password]" not in redact(text)

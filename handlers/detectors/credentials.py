@@ -568,6 +568,8 @@ _PW_QUOTED_BEFORE = re.compile(r"[\"'`“‘]([^\s\"'`”’]{6,40})[\"'`”’]
 _NOT_PW_ANYWHERE = (r"0x[0-9a-f]*|[0-9a-f]{16,}|.*@[a-z0-9-]+\.[a-z.]{2,}|(?:[a-z0-9-]+\.)+[a-z]{2,}")
 _NOT_PW_SHAPE = re.compile(
     r"(?i)v?\d+(?:\.\d+)+[a-z]?|[a-z]{1,5}\d{1,4}[a-z]?|\d{1,4}[a-z]{1,5}|[a-z]{2,6}-\d[\d-]*|utc.*|gmt.*|"
+    # a length or a count said of something ("the 6-digit code", "a 12-word phrase")
+    r"\d{1,3}-(?:digits?|characters?|chars?|letters?|words?|numbers?|symbols?|hours?|days?|minutes?)|"
     rf"1password|{_NOT_PW_ANYWHERE}")
 _NOT_PW_STATED = re.compile(rf"(?i){_NOT_PW_ANYWHERE}")   # "password is AB12" is a password
 _LETTER_RE = re.compile(r"[A-Za-z]")
