@@ -129,7 +129,8 @@ def decide(message: Message, kb: Knowledge, state: State = NO_HISTORY,
         elif entry is not None and not quiet:
             earlier = state.earlier_answer(message, entry.id, words) if message.public else None
             actions += faq_actions(entry, message, lang, kb.faq, earlier, texts,
-                                   kb.config.answering.public_max_chars)
+                                   kb.config.answering.public_max_chars,
+                                   _reminder_room(message, intent, words, kb, state))
         elif entry is None and not quiet:
             if message.public and safety.sensitive and (intent.asks or intent.needs_human or safety.data):
                 actions.append(sensitive_handoff(message, words, None, "account",
@@ -317,6 +318,14 @@ def _forwarded_report(message: Message, kb: Knowledge, safety, words: str) -> li
         out.append(NotifyStaff(check="forwarded-dm", kind="report", text=say(
             "staff_forwarded", "en", user=message.user.handle, sender=sender.handle, why=why)))
     return out
+
+
+def _reminder_room(message: Message, intent, words: str, kb: Knowledge, state: State) -> int:
+    """The width of the once-a-day reminder when it will follow a public answer (the whole
+    reply should fit a phone screen, not the answer alone)."""
+    if message.public and intent.asks and not state.reminded_recently(message):
+        return len(kb.texts.say("reminder", words)) + 2
+    return 0
 
 
 def _with_reminder(message: Message, actions: list, intent, words: str, state: State,

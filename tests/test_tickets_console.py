@@ -501,3 +501,9 @@ def test_reminders_come_in_the_console_while_nobody_types(config_file):
     finally:
         bot.close()
     assert f"⏰ {ref}" in reminded and "(reminder 1)" in reminded
+
+
+def test_answer_and_reminder_together_fit_a_phone_screen_when_they_can(config_file):
+    out = console(config_file(), "what are the withdrawal fees?").stdout
+    reply = out.split("(reply to #1): ", 1)[1].split("\n  (#b1)")[0]
+    assert "Reminder: staff never DM you first" in reply and len(reply) <= 350

@@ -76,13 +76,14 @@ def answer_text(entry: FaqEntry, lang: str, faq: Faq, texts: Texts) -> tuple[str
 
 
 def phone_sized(text: str, link: str | None, limit: int, lang: str, texts: Texts,
-                question: str = "") -> str:
+                question: str = "", reserve: int = 0) -> str:
     """A public answer a phone shows without scrolling: the sentences that best fit the
     `question` (most words in common; the first ones on a tie), in their order, up to `limit`
     characters (a Chinese character counts two: it is twice as wide), then the help link (the
     answer's own link line, or "More: …"), or, with no link, where to get the whole answer (a
-    private chat answers in full). 0: never cut."""
-    if limit <= 0 or _width(text) <= limit:
+    private chat answers in full). 0: never cut. `reserve`: room for what follows the answer
+    (the reminder), given up only for the one sentence that fits the question best."""
+    if limit <= 0 or _width(text) + reserve <= limit:
         return text
     said = sentences(text)
     with_link = [s for s in said if link and link in s]
@@ -94,8 +95,10 @@ def phone_sized(text: str, link: str | None, limit: int, lang: str, texts: Texts
     asked = _terms(question)
     by_fit = sorted(range(len(body)), key=lambda i: (-len(asked & _terms(body[i])), i))
     kept: set[int] = set()
+    if body and _width(body[by_fit[0]]) <= room:
+        kept.add(by_fit[0])          # the best sentence, even if the reminder then runs long
     for i in by_fit:
-        if _width(joiner.join(body[j] for j in sorted(kept | {i}))) <= room:
+        if _width(joiner.join(body[j] for j in sorted(kept | {i}))) <= room - reserve:
             kept.add(i)
     if not kept and body:   # one long sentence: cut at a word (or character) boundary
         first = body[by_fit[0]][:(room - 1) // (2 if han_count(body[by_fit[0]]) else 1)]
@@ -130,7 +133,8 @@ def _terms(text: str) -> set[str]:
 
 
 def faq_actions(entry: FaqEntry, message: Message, lang: str, faq: Faq,
-                earlier: str | None, texts: Texts, public_max_chars: int = 0) -> list:
+                earlier: str | None, texts: Texts, public_max_chars: int = 0,
+                reserve: int = 0) -> list:
     """Reply, point to the earlier answer, or hand off to a DM for a `private` entry. In
     public, a long answer is cut to `public_max_chars` (in private it is always whole)."""
     text, link = answer_text(entry, lang, faq, texts)
@@ -147,5 +151,5 @@ def faq_actions(entry: FaqEntry, message: Message, lang: str, faq: Faq,
         return [PointToEarlier(check="faq-cooldown", text=say("earlier_answer", words, where=where),
                                faq_id=entry.id)]
     short = phone_sized(text, link, public_max_chars, texts.reply_language(lang), texts,
-                        message.text or "")
+                        message.text or "", reserve)
     return [Reply(check=check, text=short, link=link, faq_id=entry.id)]
