@@ -392,13 +392,19 @@ def test_python_bot_py_run_serves_telegram_and_restarts_without_double_replies(t
     run(scenario())
 
 
+async def ask_for_a_person(fake: FakeTelegram, user: dict, case: str) -> dict:
+    """The member tells their case privately, then sends /human; returns the private chat."""
+    dm = fake.private_chat(user)
+    fake.send_message(dm, user, case)
+    fake.send_message(dm, user, "/human")
+    await fake.settle()
+    return dm
+
+
 def test_a_member_with_two_tickets_routes_by_reply_and_moves_a_message_with_a_button(tmp_path):
     async def scenario():
         async with running_bot(tmp_path) as (fake, bot):
-            dm = fake.private_chat(ALICE)
-            fake.send_message(dm, ALICE, "my kyc was rejected twice")
-            fake.send_message(dm, ALICE, "/human")
-            await fake.settle()
+            dm = await ask_for_a_person(fake, ALICE, "my kyc was rejected twice")
             question = fake.send_message(bot.group, ALICE, "withdrawal of 2 ETH stuck since monday")
             await fake.settle()
             fake.send_message(bot.group, ADMIN, "/escalate !high withdrawal stuck", reply_to=question)
@@ -445,10 +451,7 @@ def test_an_unanswered_ticket_is_reported_again_and_pages_on_call_without_new_me
     async def scenario():
         async with running_bot(tmp_path, tickets=tickets, maintenance_seconds=0.2) as (fake, bot):
             fake.send_message(fake.private_chat(ADMIN), ADMIN, "/start")   # boss can be DMed
-            dm = fake.private_chat(ALICE)
-            fake.send_message(dm, ALICE, "my deposit from last week never arrived")
-            fake.send_message(dm, ALICE, "/human")
-            await fake.settle()
+            await ask_for_a_person(fake, ALICE, "my deposit from last week never arrived")
             (ticket,) = bot.service.store.list_tickets("all")
             # Nobody writes anything: the maintenance loop reminds, then pages.
             await fake.wait_for(lambda: sum(f"⏰ {ticket.ref}" in m["text"] for m in fake.posted) >= 2,
@@ -516,10 +519,7 @@ def test_a_platform_down_at_start_is_tried_again_and_the_bot_then_runs(tmp_path,
 def test_a_screenshot_reaches_staff_and_a_moderators_file_reaches_the_member(tmp_path):
     async def scenario():
         async with running_bot(tmp_path) as (fake, bot):
-            dm = fake.private_chat(ALICE)
-            fake.send_message(dm, ALICE, "my deposit from last week never arrived")
-            fake.send_message(dm, ALICE, "/human")
-            await fake.settle()
+            dm = await ask_for_a_person(fake, ALICE, "my deposit from last week never arrived")
             (ticket,) = bot.service.store.list_tickets("all")
             # A screenshot with no words: the bot cannot read it, staff get it as it is.
             shot = fake.send_message(dm, ALICE, "", caption=True)
