@@ -10,6 +10,7 @@ import contextlib
 import logging
 import signal
 import sys
+import threading
 from collections.abc import Mapping
 
 from tenacity import (
@@ -30,6 +31,9 @@ from runtime.knowledge import KnowledgeFiles
 from runtime.ports import Channel
 from runtime.service import SupportService
 from store import Store
+from web.app import create_app
+from web.backend import ConsoleBackend
+from web.server import serve_console
 
 log = logging.getLogger("bot")
 X_KEYS = ("X_API_KEY", "X_API_SECRET", "X_ACCESS_TOKEN", "X_ACCESS_TOKEN_SECRET")
@@ -52,15 +56,15 @@ class App:
 
     def __init__(self, kb: Knowledge, files: KnowledgeFiles | None = None,
                  telegram_token: str = "", x_credentials: Mapping[str, str] | None = None,
-                 maintenance_seconds: float = 30.0) -> None:
+                 maintenance_seconds: float = 30.0, staff_channel: str | None = None) -> None:
         config = kb.config
         # Retries, overdue reminders and on-call pages, pruning: every this many seconds.
         self.maintenance_seconds = maintenance_seconds
         live = bool(telegram_token or x_credentials)
         # Staff posts go to the Telegram staff chat when there is one, else to the log (the
         # console prints them).
-        staff = "telegram" if telegram_token and config.telegram.staff_chat_id else \
-            "log" if live else "console"
+        staff = staff_channel or ("telegram" if telegram_token and config.telegram.staff_chat_id
+                                  else "log" if live else "console")
         self.channels: dict[str, Channel] = {}
         self.store = Store(config.resolve(config.database))
         self.service = SupportService(kb, self.store, staff_channel=staff, files=files,
@@ -75,7 +79,68 @@ class App:
                                                       self.dispatcher)
 
     def console(self) -> int:
-        return ConsoleChannel(self.service).run()
+        channel = ConsoleChannel(self.service)
+        if self.service.kb.config.web.enabled:
+            # The web console beside the typed one: its actions take the console's turn, and
+            # what they send is printed by the console's reminder pass.
+            self._web_thread(self.console_backend(lock=channel.turn))
+        return channel.run()
+
+    # --- the web console -----------------------------------------------------------------------
+
+    def console_backend(self, lock: threading.RLock | None = None) -> ConsoleBackend:
+        live = bool(self.channels)
+        return ConsoleBackend(
+            self.service, deliver=self.dispatcher.deliver if live else None,
+            reload=self.dispatcher.runtime.reload if live else None,
+            is_moderator=self._is_moderator, lock=lock,
+            health=lambda: [c.health() for c in self.channels.values()])
+
+    async def _is_moderator(self, channel: str, user_id: str) -> bool | None:
+        platform_channel = self.channels.get(channel)
+        return None if platform_channel is None else \
+            await platform_channel.is_moderator_anywhere(user_id)
+
+    async def serve_web(self, backend: ConsoleBackend, stop: asyncio.Event) -> asyncio.Task:
+        """Start the web console; returns its task once it listens (raises OSError if not)."""
+        web = self.service.kb.config.web
+        started = asyncio.Event()
+        task = asyncio.create_task(serve_console(create_app(backend), web.host, web.port, stop,
+                                                 started))
+        waiter = asyncio.create_task(started.wait())
+        await asyncio.wait({task, waiter}, return_when=asyncio.FIRST_COMPLETED)
+        waiter.cancel()
+        if task.done():
+            await task   # raises why it could not listen
+        log.info("web console on %s", web.base_url())
+        return task
+
+    def _web_thread(self, backend: ConsoleBackend) -> None:
+        def run() -> None:
+            async def main() -> None:
+                await (await self.serve_web(backend, asyncio.Event()))
+            try:
+                asyncio.run(main())
+            except OSError as exc:
+                print(f"error: {exc}", file=sys.stderr)
+        threading.Thread(target=run, daemon=True, name="web-console").start()
+
+    async def web_only(self, stop: asyncio.Event | None = None) -> int:
+        """`bot.py web`: the console alone; what it decides is sent by the running bot."""
+        stop = stop or asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(sig, stop.set)
+        try:
+            task = await self.serve_web(self.console_backend(), stop)
+        except OSError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        print(f"Web console on {self.service.kb.config.web.base_url()} (get a sign-in link with "
+              "/console in chat, or `python bot.py web-login --user ID`)", file=sys.stderr)
+        await task
+        return 0
 
     async def serve(self, stop: asyncio.Event | None = None) -> int:
         """Run the platform channels until `stop` is set (or SIGINT/SIGTERM)."""
@@ -100,6 +165,13 @@ class App:
                     return 2
                 started.append(channel)
                 log.info("%s channel running", name)
+            web = None
+            if self.service.kb.config.web.enabled:
+                try:
+                    web = await self.serve_web(self.console_backend(), stop)
+                except OSError as exc:
+                    print(f"error: {exc}", file=sys.stderr)
+                    return 2
             await self.dispatcher.retry_pending()   # decided before a restart, not yet done
             maintenance = asyncio.create_task(self.dispatcher.run_maintenance(
                 stop, self.maintenance_seconds))
@@ -111,6 +183,9 @@ class App:
                 await asyncio.wait_for(maintenance, 20)
             with contextlib.suppress(TimeoutError, asyncio.CancelledError):
                 await asyncio.wait_for(watcher, 60)
+            if web is not None:
+                with contextlib.suppress(TimeoutError, asyncio.CancelledError):
+                    await asyncio.wait_for(web, 10)
         finally:
             for channel in reversed(started):
                 with contextlib.suppress(Exception):
@@ -166,6 +241,24 @@ def run(files: KnowledgeFiles, kb: Knowledge, args: argparse.Namespace,
                       "the X_* variables to go live (see README).")
             return app.console()
         return asyncio.run(app.serve())
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        app.close()
+
+
+def web_only(files: KnowledgeFiles, kb: Knowledge, env: Mapping[str, str]) -> int:
+    """`bot.py web`: the console on the bot's database. Staff posts its actions make go where
+    the running bot sends them (the Telegram staff chat, else the log)."""
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    telegram = bool(env.get("TELEGRAM_BOT_TOKEN", "").strip())
+    x = all(env.get(key, "").strip() for key in X_KEYS)
+    staff = "telegram" if telegram and kb.config.telegram.staff_chat_id else \
+        "log" if telegram or x else "console"
+    app = App(kb, files, staff_channel=staff)
+    try:
+        return asyncio.run(app.web_only())
     except KeyboardInterrupt:
         return 0
     finally:

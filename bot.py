@@ -161,6 +161,43 @@ def cmd_run(args: argparse.Namespace) -> int:
     return run(files, files.load(), args, os.environ)
 
 
+def cmd_web(args: argparse.Namespace) -> int:
+    from app import web_only
+    from runtime.knowledge import KnowledgeFiles
+
+    files = KnowledgeFiles(args.config, args.faq)
+    return web_only(files, files.load(), os.environ)
+
+
+def cmd_web_login(args: argparse.Namespace) -> int:
+    from handlers.config import load_config
+    from store import Store
+
+    config = load_config(args.config)
+    allowed = [str(m) for m in getattr(config.moderators, args.channel)]
+    user = str(args.user).lstrip("@")
+    store = Store(config.resolve(config.database))
+    try:
+        if args.revoke:
+            ended = store.end_sessions_of(args.channel, user)
+            print(f"signed out {ended} session(s) of {user} on {args.channel}; their unused links "
+                  "no longer work")
+            return 0
+        if user not in allowed:
+            print(f"error: {user} is not a configured moderator on {args.channel} (add the id "
+                  f"under moderators.{args.channel} in {args.config}); a group admin can send "
+                  "/console to the bot instead", file=sys.stderr)
+            return 2
+        web = config.web
+        token = store.create_login_link(args.channel, user, None, web.link_minutes * 60)
+    finally:
+        store.close()
+    print(f"{web.base_url()}/login/{token}")
+    print(f"(works once, within {web.link_minutes:g} minutes, for {user} on {args.channel})",
+          file=sys.stderr)
+    return 0
+
+
 def cmd_tickets(args: argparse.Namespace) -> int:
     from runtime.operator import tickets_command
 
@@ -197,6 +234,20 @@ def build_parser() -> argparse.ArgumentParser:
     triage.add_argument("--explain", action="store_true",
                         help="add the checks that fired and why to each output line")
     triage.set_defaults(func=cmd_triage)
+
+    web = sub.add_parser("web", help="serve the moderators' web console (alone; the running "
+                                     "bot sends what it decides)")
+    common(web)
+    web.set_defaults(func=cmd_web)
+    login = sub.add_parser("web-login", help="print a one-time sign-in link to the web console "
+                                             "for a configured moderator")
+    common(login)
+    login.add_argument("--user", required=True, help="the moderator's id (a Telegram user id, an "
+                                                      "X user id, or a console name)")
+    login.add_argument("--channel", default="telegram", choices=("telegram", "twitter", "console"))
+    login.add_argument("--revoke", action="store_true",
+                       help="sign the moderator out everywhere instead")
+    login.set_defaults(func=cmd_web_login)
 
     tickets = sub.add_parser("tickets", help="list, show or export tickets from the store")
     common(tickets)

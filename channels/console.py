@@ -79,7 +79,7 @@ class ConsoleChannel(Channel):
         self.stdin = stdin
         self.out = stdout
         self.interactive = stdin.isatty() if interactive is None else interactive
-        self._turn = threading.RLock()
+        self.turn = threading.RLock()
         self.session = Session()
         moderators = service.kb.config.moderators.console
         self.moderator_name = moderators[0] if moderators else "mod"
@@ -104,8 +104,11 @@ class ConsoleChannel(Channel):
 
     def _remind(self, stop: threading.Event) -> None:
         while not stop.wait(REMINDER_CHECK_SECONDS):
-            with self._turn:
+            with self.turn:
                 for item in self.service.overdue_reports():
+                    self.carry_out(item)
+                # What the web console decided meanwhile (a staff reply to a member…).
+                for item, _row in self.service.pending("console"):
                     self.carry_out(item)
 
     def _read(self) -> int:
@@ -121,7 +124,7 @@ class ConsoleChannel(Channel):
                 continue
             if not self.interactive:
                 self._print(f"[{self._place()}] {self._who()}: {line}")
-            with self._turn:   # one thing at a time: a reminder waits for this message
+            with self.turn:   # one thing at a time: a reminder waits for this message
                 if line.startswith(":"):
                     if self._control(line) is False:
                         return 0

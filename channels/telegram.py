@@ -501,6 +501,26 @@ class TelegramChannel(Channel):
         lists = await asyncio.gather(*(self._admins_within_wait(g) for g in groups))
         return any(user_id in admins for admins in lists)
 
+    async def is_moderator_anywhere(self, user_id: str) -> bool:
+        """A configured id, a member of the staff chat, or an admin of a managed group: asked
+        of Telegram now, not from the cache (a demoted admin's sign-in link stops working)."""
+        if user_id in self.config.moderators.telegram:
+            return True
+        if self.staff_chat:
+            try:
+                member = await self.app.bot.get_chat_member(int(self.staff_chat), int(user_id))
+                if member.status in ("creator", "administrator", "member") or \
+                        (member.status == "restricted" and getattr(member, "is_member", False)):
+                    return True
+            except (TelegramError, ValueError) as exc:
+                log.warning("could not ask Telegram whether %s is in the staff chat: %s",
+                            user_id, redact(str(exc)))
+        groups = [g for g in self.config.telegram.managed_groups if self._managed(g)]
+        for group in groups:
+            self._admins.pop(group, None)
+        lists = await asyncio.gather(*(self._admins_within_wait(g) for g in groups))
+        return any(user_id in admins for admins in lists)
+
     def _refresh_later(self, chat_id: str) -> None:
         cached = self._admins.get(chat_id)
         if (cached is None or self._stale(cached)) and chat_id not in self._refreshing:

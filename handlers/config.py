@@ -126,6 +126,24 @@ class Handoff(Strict):
     token_ttl_minutes: Positive = 60
 
 
+class Web(Strict):
+    """The moderators' web console (`bot.py web`, or beside `bot.py run` when enabled)."""
+
+    enabled: StrictBool = False
+    host: StrictStr = "127.0.0.1"   # behind a reverse proxy with TLS for anything else
+    port: int = Field(default=8321, ge=1, le=65535)
+    # The address moderators open, as the reverse proxy serves it ("https://support.example.com");
+    # empty: http://host:port. An https address makes the session cookie Secure.
+    public_url: StrictStr = ""
+    link_minutes: Positive = 10      # a sign-in link works once, within this many minutes
+    session_hours: Positive = 12
+    gap_days: Positive = 7            # FAQ gaps: the unanswered questions of this many days
+    decision_days: Positive = 30      # the decision log is kept this long
+
+    def base_url(self) -> str:
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+
 Step = Literal["warn", "delete", "mute", "ban"]
 
 
@@ -267,6 +285,7 @@ class Config(Strict):
     matching: Matching = Field(default_factory=Matching)
     tickets: Tickets = Field(default_factory=Tickets)
     handoff: Handoff = Field(default_factory=Handoff)
+    web: Web = Field(default_factory=Web)
     safety: Safety = Field(default_factory=Safety)
     reports: Reports = Field(default_factory=Reports)
     telegram: Telegram = Field(default_factory=Telegram)

@@ -169,7 +169,8 @@ def decide(message: Message, kb: Knowledge, state: State = NO_HISTORY,
                                                c.features[FEATURES.index("lex")])
                                      for c in ranked[:3]),
                     safety_scores=tuple((label, p, kb.heads.heads[label].threshold)
-                                        for label, p in safety.scores.items()) if kb.heads else ())
+                                        for label, p in safety.scores.items()) if kb.heads else (),
+                    asks=intent.asks or intent.needs_human)
 
 
 def _taught_choice(choice, ranked: list, kb: Knowledge, vector: np.ndarray, public: bool,

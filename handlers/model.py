@@ -258,6 +258,8 @@ class Decision:
     candidates: tuple[Candidate, ...] = ()
     # Each safety head's probability and threshold: (label, p, threshold), for `--explain`.
     safety_scores: tuple[tuple[str, float, float], ...] = ()
+    # Asks something, reports a problem or wants staff to act (the FAQ gaps are made of these).
+    asks: bool = False
 
     @property
     def action_names(self) -> list[str]:

@@ -417,6 +417,22 @@ class CommandRunner(Teaching):
             text += "\n" + "\n".join(lines)
         return [self._reply(message, text, private=True)]
 
+    def cmd_console(self, message: Message, action: Command, words: str,
+                    now: float) -> list[Planned]:
+        """A one-time sign-in link to the web console, bound to this moderator, sent to them
+        privately (never in a chat others read)."""
+        web = self.config.web
+        token = self.store.create_login_link(message.channel, message.user.id,
+                                             message.user.username, web.link_minutes * 60, now)
+        text = self.say("console_link", "en", minutes=f"{web.link_minutes:g}",
+                        link=f"{web.base_url()}/login/{token}")
+        link = (message.channel, PrivateMessage(
+            user_id=message.user.id, chat_id=message.chat_id if message.public else "",
+            text=text, check="console-link", resend_on_timeout=False), None)
+        if message.public and message.staff_chat:
+            return [self._reply(message, self.say("console_sent", "en")), link]
+        return [link]
+
 
 def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"

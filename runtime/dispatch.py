@@ -285,9 +285,12 @@ class Dispatcher:
             try:
                 await self.retry_pending()
                 await self.deliver(self.service.overdue_reports())
+                # Lessons a separate `bot.py web` stored count here too.
+                await asyncio.to_thread(self.service.refresh_lessons)
                 if time.monotonic() - last_prune > 3600:
-                    self.service.store.prune(
-                        personal_days=self.service.kb.config.tickets.personal_data_days)
+                    config = self.service.kb.config
+                    self.service.store.prune(personal_days=config.tickets.personal_data_days,
+                                             decision_days=config.web.decision_days)
                     last_prune = time.monotonic()
             except Exception:  # noqa: BLE001 - keep the loop alive, say why
                 log.exception("maintenance pass failed; trying again shortly")

@@ -113,5 +113,10 @@ class Channel:
         """One line for /stats: running, stopped by a limit, and why."""
         return f"{self.name}: running"
 
+    async def is_moderator_anywhere(self, user_id: str) -> bool | None:
+        """Is this account one of our moderators now (for the web console's sign-in)? None:
+        this platform cannot tell beyond the configured ids."""
+        return None
+
 
 __all__ = ["Channel", "Delivered", "DeliveryError", "OutboxItem", "UnsupportedOutgoing", "handles"]

@@ -50,6 +50,7 @@ from handlers.platforms import platform
 from store import Store, redacted_conversation
 
 from .commands import CommandRunner, Planned
+from .decision_log import decision_row
 from .embedding import embed_message
 from .history import StoreHistory, faq_key, reminder_key, unsettled_key
 from .learning import add_lesson, lessons_from_store
@@ -96,6 +97,7 @@ class SupportService:
         self.recent = RecentMessages()      # members' last messages: memory only, never stored
         self.commands = CommandRunner(store, lambda: self.kb, staff_channel, health, self.recent)
         self.learned = NO_MEMORY            # what moderators taught (see load_lessons)
+        self._lessons_seen: tuple[int, int] | None = None   # the store's lessons when read
 
     def say(self, key: str, lang: str, **values: object) -> str:
         """A sentence in the running knowledge's words (the operator's overrides included)."""
@@ -208,6 +210,10 @@ class SupportService:
                 self.commands.pending.clear()   # rolled back: nothing was learned
                 self.commands.dropped.clear()
                 raise
+            row = decision_row(message, decision, _member_text(decision, message.text), vector,
+                               now, case_id)
+            if row is not None:
+                self.store.record_decision(row)
         if any(isinstance(a, (OpenTicket, Relay)) for a in decision.actions):
             # On a ticket now (quoted or relayed): a later ticket does not quote it again.
             self.recent.file(message.channel, message.chat_id, message.user.id, now)
@@ -245,7 +251,19 @@ class SupportService:
     def load_lessons(self) -> None:
         """Everything moderators taught before, from the store (at start and after a reload
         that changed the encoder)."""
+        self._lessons_seen = self.store.examples_stamp()
         self.learned = lessons_from_store(self.store, self.kb)
+
+    def refresh_lessons(self) -> None:
+        """Read the lessons again if another process (`bot.py web`, `bot.py examples drop`)
+        changed them; what this process taught is in memory already and changes nothing."""
+        stamp = self.store.examples_stamp()
+        if stamp != self._lessons_seen and stamp != self._lessons_taught():
+            self.load_lessons()
+        self._lessons_seen = stamp
+
+    def _lessons_taught(self) -> tuple[int, int]:
+        return (len(self.learned), max((e.id for e in self.learned.examples), default=0))
 
 
     def _count(self, decision: Decision) -> None:
@@ -593,6 +611,15 @@ class SupportService:
             return []
         now = self.clock()
         user_id = str(refused.user_id or "")
+        if refused.check == "console-link":
+            # A moderator who never opened a private chat with the bot: told where they asked,
+            # and the link is not kept.
+            self.store.forget_outbox_text(item.id)
+            if not refused.chat_id:
+                return []
+            post = Post(chat_id=refused.chat_id, user_id=user_id, public=True,
+                        text=self.say("console_dm_refused", "en"), check="console-link")
+            return [self._add(item.channel, post, None, now)]
         member = self.member(item.channel, user_id)
         words = self.reply_language(member.get("lang") or "en")
         who = f"@{member['username']}" if member.get("username") else self.say("topic_general", words)
@@ -705,6 +732,8 @@ class SupportService:
         action = item.action
         with self.store.atomic():
             self.store.finish_outbox(item.id)
+            if action.check == "console-link":
+                self.store.forget_outbox_text(item.id)   # a sign-in link is kept nowhere
             if delivered is None:
                 return
             key = getattr(action, "faq_cooldown_key", None)
@@ -734,6 +763,8 @@ class SupportService:
                                            action.question or "", None, self.clock())
 
     def failed(self, item: OutboxItem, error: str, permanent: bool, status: str = "failed") -> None:
+        if permanent and item.action.check == "console-link":
+            self.store.forget_outbox_text(item.id)
         if permanent:
             self.store.finish_outbox(item.id, status, error)
         else:

@@ -16,6 +16,7 @@ from typing import Any
 
 from handlers.detectors.redaction import redact
 
+from .console import ConsoleStore
 from .learning import ANSWERS_KEPT_DAYS, LearningStore
 from .sealing import KEY_ENV, PREFIX
 from .tickets import TicketStore
@@ -23,7 +24,7 @@ from .tickets import TicketStore
 log = logging.getLogger("bot.store")
 
 
-class Store(LearningStore, TicketStore):
+class Store(LearningStore, TicketStore, ConsoleStore):
     """Everything the bot persists, through intent-named methods."""
 
     # --- processed updates and polling cursors --------------------------------------------
@@ -86,11 +87,14 @@ class Store(LearningStore, TicketStore):
                          "json_extract(payload, '$.merge') = 'scam-warning' LIMIT 1",
                          (channel, since, str(chat_id))) is not None
 
-    def prune(self, now: float | None = None, personal_days: float = 30.0) -> None:
-        """Forget what no rule needs any more (expired cooldowns, old reply counts), and the
-        sealed personal data of tickets closed more than `personal_days` ago."""
+    def prune(self, now: float | None = None, personal_days: float = 30.0,
+              decision_days: float = 30.0) -> None:
+        """Forget what no rule needs any more (expired cooldowns, old reply counts), the
+        sealed personal data of tickets closed more than `personal_days` ago, and decisions
+        older than `decision_days`."""
         now = now or time.time()
         self.purge_personal(now - personal_days * 86400)
+        self.prune_console(now, decision_days)
         with self.atomic():
             self.db.execute("DELETE FROM cooldowns WHERE until < ?", (now,))
             self.db.execute("DELETE FROM replies WHERE at < ?", (now - 3600,))   # booked ones are later
@@ -233,6 +237,18 @@ class Store(LearningStore, TicketStore):
     def finish_outbox(self, item_id: int, status: str = "done", error: str = "") -> None:
         self._exec("UPDATE outbox SET status = ?, last_error = ?, "
                    "done_at = ? WHERE id = ?", (status, redact(error)[:500], time.time(), item_id))
+
+    def forget_outbox_text(self, item_id: int) -> None:
+        """Blank the text of a sent (or refused) item that held a credential."""
+        row = self._one("SELECT payload FROM outbox WHERE id = ?", (item_id,))
+        if row is None:
+            return
+        opened = self._opened([{"id": item_id, "payload": row["payload"]}])
+        if not opened:
+            return
+        payload = {**opened[0]["payload"], "text": "[sign-in link: not kept]"}
+        self._exec("UPDATE outbox SET payload = ? WHERE id = ?",
+                   (self._seal_payload(payload), item_id))
 
     def retry_outbox(self, item_id: int, error: str) -> None:
         self._exec("UPDATE outbox SET status = 'pending', last_error = ? WHERE id = ?",

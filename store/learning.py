@@ -53,6 +53,11 @@ def _normal(text: str) -> str:
 class LearningStore(Connection):
     # --- learned examples ------------------------------------------------------------------
 
+    def examples_stamp(self) -> tuple[int, int]:
+        """(how many lessons, the newest id): changes whenever one is added or dropped."""
+        row = self._one("SELECT COUNT(*) AS n, COALESCE(MAX(id), 0) AS top FROM learned_examples")
+        return (int(row["n"]), int(row["top"])) if row else (0, 0)
+
     def add_example(self, kind: str, text: str, added_by: str, faq_id: str | None = None,
                     lang: str | None = None, channel: str | None = None,
                     chat_id: str | None = None, message_id: str | None = None,

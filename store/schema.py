@@ -128,7 +128,40 @@ def _v8(db: Database) -> None:
     db.execute("ALTER TABLE ticket_messages ADD COLUMN moved_to TEXT")
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8]
+def _v9(db: Database) -> None:
+    # The web console: what the bot decided about each member message (text redacted; the
+    # sentence embedding kept only for questions it left to humans, to group them), one-time
+    # sign-in links and sessions (only their hashes), and the moderators' web actions.
+    db.execute("""CREATE TABLE decisions (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, at REAL NOT NULL, channel TEXT NOT NULL,
+        chat_id TEXT NOT NULL, chat_title TEXT, message_id TEXT NOT NULL, user_id TEXT NOT NULL,
+        username TEXT, public INTEGER NOT NULL, lang TEXT, labels TEXT NOT NULL,
+        faq_id TEXT, asked INTEGER NOT NULL, answered INTEGER NOT NULL, human INTEGER NOT NULL,
+        gap INTEGER NOT NULL,
+        check_name TEXT, score REAL, actions TEXT, text TEXT, vector BLOB, case_id INTEGER)""")
+    db.execute("CREATE INDEX decisions_at ON decisions (at)")
+    db.execute("CREATE INDEX decisions_chat ON decisions (chat_id, at)")
+    db.execute("CREATE INDEX decisions_gap ON decisions (gap, at)")
+    db.execute("CREATE INDEX decisions_faq ON decisions (faq_id, answered)")
+    # The charts' numbers per UTC day, counted as decisions are logged (numbers only).
+    db.execute("""CREATE TABLE decision_days (
+        day INTEGER PRIMARY KEY, asked INTEGER NOT NULL DEFAULT 0,
+        answered INTEGER NOT NULL DEFAULT 0, human INTEGER NOT NULL DEFAULT 0,
+        scams INTEGER NOT NULL DEFAULT 0, secrets INTEGER NOT NULL DEFAULT 0)""")
+    db.execute("""CREATE TABLE login_links (
+        token_hash TEXT PRIMARY KEY, channel TEXT NOT NULL, user_id TEXT NOT NULL,
+        username TEXT, created_at REAL NOT NULL, expires_at REAL NOT NULL, used_at REAL)""")
+    db.execute("""CREATE TABLE web_sessions (
+        id_hash TEXT PRIMARY KEY, channel TEXT NOT NULL, user_id TEXT NOT NULL, username TEXT,
+        csrf TEXT NOT NULL, created_at REAL NOT NULL, expires_at REAL NOT NULL)""")
+    db.execute("""CREATE TABLE web_actions (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, at REAL NOT NULL, actor TEXT NOT NULL,
+        what TEXT NOT NULL, detail TEXT)""")
+    db.execute("CREATE INDEX tickets_created ON tickets (created_at)")
+    db.execute("CREATE INDEX tickets_closed ON tickets (closed_at)")
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9]
 
 
 def migrate(db: Database) -> int:

@@ -44,6 +44,7 @@ class FakeTelegram:
     # Telegram that is slow to answer: past the client's timeout, the message was still sent).
     delays: dict[str, list[float]] = field(default_factory=dict)
     left_chats: list[str] = field(default_factory=list)
+    members: dict[str, set[int]] = field(default_factory=dict)   # chat id -> members (not admins)
     outages: dict[str, float] = field(default_factory=dict)   # chat id -> down until (monotonic)
 
     def __post_init__(self) -> None:
@@ -311,6 +312,15 @@ class FakeTelegram:
     def _m_getChatAdministrators(self, params: dict) -> list[dict]:
         return [_admin(self.user(uid, f"admin{uid}", "Admin")) for uid in
                 self.admins.get(str(params["chat_id"]), [])]
+
+    def _m_getChatMember(self, params: dict) -> dict:
+        chat, uid = str(params["chat_id"]), int(params["user_id"])
+        user = self.user(uid, f"user{uid}")
+        if uid in self.admins.get(chat, []):
+            return _admin(user)
+        if uid in self.members.get(chat, set()):
+            return {"status": "member", "user": user}
+        return {"status": "left", "user": user}
 
     def _m_getChat(self, params: dict) -> dict:
         return self.chats.get(str(params["chat_id"])) or {"id": int(params["chat_id"]), "type": "private"}

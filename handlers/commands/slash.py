@@ -48,7 +48,7 @@ TEACHING_COMMANDS = ("scam", "spam", "notscam", "faq", "wrong")
 # Decisions on one of the bot's moderation cases (the staff alert's buttons run these); only in
 # the staff chat or a DM, so another bot's /ban in a group is none of ours.
 CASE_COMMANDS = ("undo", "ban")
-MODERATOR_COMMANDS = ("escalate", *TICKET_COMMANDS, *TEACHING_COMMANDS, *CASE_COMMANDS)
+MODERATOR_COMMANDS = ("escalate", "console", *TICKET_COMMANDS, *TEACHING_COMMANDS, *CASE_COMMANDS)
 _CASE = re.compile(r"^#?(\d{1,9})$")
 _ROW = re.compile(r"^#(\d{1,12})$")   # one of the member's messages on a ticket (/move)
 
@@ -154,6 +154,7 @@ USAGE = {
     "reopen": "/reopen REF",
     "reload": "/reload",
     "stats": "/stats",
+    "console": "/console (a sign-in link to the web console, sent privately)",
     "ticket": "/ticket [REF]",
     "move": "/move REF (in our private chat: your last message goes to ticket REF)",
     "verify": "/verify @username",
@@ -221,7 +222,7 @@ def _moderator_params(name: str, rest: str, message: Message) -> tuple[dict, str
         if which not in TICKET_FILTERS or len(args) > 1:
             return {}, f"unknown filter {which!r}"
         return {"which": which}, ""
-    if name in ("reload", "stats"):
+    if name in ("reload", "stats", "console"):
         return ({}, "") if not args else ({}, "takes no arguments")
     if not args or not _REF.match(args[0]):
         return {}, "missing or malformed ticket reference"

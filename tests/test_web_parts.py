@@ -1,0 +1,203 @@
+"""The web console's parts without a browser: sign-in links and sessions, the CSRF and origin
+checks on every form, the FAQ file edits (comments kept, nothing written when invalid), the
+decision log the pages read, and the operator's `bot.py web-login`."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from starlette.testclient import TestClient
+
+from handlers.answering.faq import load_faq
+from handlers.config import load_config
+from handlers.context import Knowledge
+from handlers.model import Message, User
+from runtime.service import SupportService
+from store import Store
+from web.app import create_app
+from web.backend import ConsoleBackend
+from web.faq_file import FaqEdit, link_hosts, save_faq
+from web.gaps import group_questions
+
+from .conftest import FAQ, run_cli
+
+
+@pytest.fixture
+def console(config_file, tmp_path):
+    config = load_config(config_file())
+    kb = Knowledge.build(config, load_faq(tmp_path / "faq.yaml"))   # words only: quick
+    store = Store(tmp_path / "bot.db")
+    service = SupportService(kb, store, staff_channel="console")
+    client = TestClient(create_app(ConsoleBackend(service)), base_url="http://127.0.0.1:8321")
+    yield client, service, store, tmp_path
+    client.close()
+    store.close()
+
+
+def sign_in(client: TestClient, store: Store, user: str = "mod") -> str:
+    token = store.create_login_link("console", user, user, 600)
+    page = client.get(f"/login/{token}")
+    assert page.status_code == 200 and "Sign in" in page.text
+    done = client.post(f"/login/{token}", follow_redirects=False)
+    assert done.status_code == 303
+    return re.search(r'name="csrf" value="([^"]+)"', client.get("/tickets").text).group(1)
+
+
+def member_message(text: str, public: bool = True, n: int = 1) -> Message:
+    return Message(channel="console", chat_id="group" if public else "dm-7", message_id=str(n),
+                   user=User(id=f"7{n}", username=f"member{n}"), text=text, public=public,
+                   chat_title="Console group" if public else "")
+
+
+def test_a_link_works_once_expires_and_sets_a_strict_http_only_cookie(console):
+    client, _service, store, _ = console
+    token = store.create_login_link("console", "mod", "mod", 600)
+    answer = client.post(f"/login/{token}", follow_redirects=False)
+    cookie = answer.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=strict" in cookie and "secure" not in cookie
+    assert answer.headers["referrer-policy"] == "no-referrer"
+    assert client.post(f"/login/{token}").status_code == 403   # spent
+    old = store.create_login_link("console", "mod", "mod", 600, now=time.time() - 3600)
+    assert client.get(f"/login/{old}").status_code == 403      # expired
+    assert client.get("/login/not-a-token").status_code == 403
+    # A token is stored only hashed: the database holds nothing that signs anyone in.
+    rows = store._rows("SELECT token_hash FROM login_links")   # noqa: SLF001
+    assert all(token not in r["token_hash"] for r in rows)
+
+
+def test_sessions_expire_and_signing_out_ends_them(console):
+    client, _service, store, _ = console
+    csrf = sign_in(client, store)
+    assert client.get("/stats").status_code == 200
+    assert client.post("/logout", data={"csrf": csrf}, follow_redirects=False).status_code == 303
+    assert client.get("/tickets").status_code == 401
+    sid, _ = store.create_session("console", "mod", "mod", ttl=-1)
+    client.cookies.set("console_session", sid)
+    assert client.get("/tickets").status_code == 401
+
+
+def test_a_https_console_sets_a_secure_cookie(config_file, tmp_path):
+    config = load_config(config_file(Path(config_file()).read_text(encoding="utf-8") +
+                                     "\nweb:\n  public_url: https://support.example.com\n"))
+    store = Store(tmp_path / "s.db")
+    kb = Knowledge.build(config, load_faq(tmp_path / "faq.yaml"))
+    client = TestClient(create_app(ConsoleBackend(SupportService(kb, store,
+                                                                 staff_channel="console"))))
+    token = store.create_login_link("console", "mod", "mod", 600)
+    assert "secure" in client.post(f"/login/{token}", follow_redirects=False) \
+        .headers["set-cookie"].lower()
+    store.close()
+
+
+@pytest.mark.parametrize("path", ["/tickets/SUP-ABCDEF/reply", "/tickets/SUP-ABCDEF/close",
+                                  "/gaps/add", "/gaps/draft", "/faq/new", "/decisions/1/undo",
+                                  "/decisions/1/teach", "/logout"])
+def test_every_form_needs_the_session_token_and_our_own_origin(console, path):
+    client, _service, store, _ = console
+    assert client.post(path, data={"text": "x"}).status_code == 401   # not signed in
+    csrf = sign_in(client, store)
+    refused = client.post(path, data={"text": "x", "csrf": "wrong"})
+    assert refused.status_code == 403 and "security token" in refused.text
+    foreign = client.post(path, data={"csrf": csrf}, headers={"Origin": "https://evil.example"})
+    assert foreign.status_code == 403
+
+
+def test_a_web_reply_runs_as_the_chat_command_and_a_double_submit_acts_once(console):
+    client, service, store, _ = console
+    ticket, _new = store.open_ticket(prefix="SUP", channel="console", user_id="71", username="member1",
+                               lang="en", topic="human", summary="deposit missing",
+                               priority="normal", opened_by="member")
+    csrf = sign_in(client, store)
+    form = {"csrf": csrf, "nonce": "n1", "text": "Your deposit has arrived."}
+    first = client.post(f"/tickets/{ticket.ref}/reply", data=form)
+    assert "sent to the member" in first.text
+    again = client.post(f"/tickets/{ticket.ref}/reply", data=form)
+    assert "nothing was done again" in again.text
+    replies = [e for e in store.ticket_events(ticket.ref) if e["kind"] == "staff_reply"]
+    assert len(replies) == 1 and replies[0]["actor"] == "@mod"
+    asks = client.post(f"/tickets/{ticket.ref}/reply", data={
+        "csrf": csrf, "nonce": "n2", "text": "Please send me your seed phrase to verify"})
+    assert "Not sent" in asks.text
+
+
+def test_the_faq_file_keeps_its_comments_and_an_invalid_edit_writes_nothing(tmp_path):
+    faq = tmp_path / "faq.yaml"
+    faq.write_text(FAQ.read_text(encoding="utf-8"), encoding="utf-8")
+    assert save_faq(faq, FaqEdit("withdrawal-time", (("en", "how long is a btc send out"),))) == ""
+    text = faq.read_text(encoding="utf-8")
+    assert text.startswith("# Aurora Exchange") and '- "how long is a btc send out"' in text
+    assert len(text.splitlines()) == len(FAQ.read_text(encoding="utf-8").splitlines()) + 1
+    assert list((tmp_path / ".faq-backups").iterdir())
+    problem = save_faq(faq, FaqEdit("withdrawal-time", (("en", "q"),), answer={"en": "a"}))
+    assert "taken" in problem
+    problem = save_faq(faq, FaqEdit("new-one", (("en", "q"),), answer={"en": "a"},
+                                    links=("not a link",)))
+    assert "links" in problem and "new-one" in problem
+    assert faq.read_text(encoding="utf-8") == text
+    assert "no entry" in save_faq(faq, FaqEdit("renamed", (("en", "q"),)))
+
+
+def test_a_new_answer_may_not_ask_for_secrets_or_link_to_a_site_the_faq_never_links(tmp_path):
+    faq = tmp_path / "faq.yaml"
+    faq.write_text(FAQ.read_text(encoding="utf-8"), encoding="utf-8")
+    hosts = link_hosts(load_faq(faq))
+    before = faq.read_text(encoding="utf-8")
+    phishing = save_faq(faq, FaqEdit("airdrop", (("en", "is there an airdrop"),), answer={
+        "en": "Claim it at https://aurora-airdrop.example/claim"}), hosts)
+    assert "aurora-airdrop.example" in phishing
+    secrets = save_faq(faq, FaqEdit("verify", (("en", "how do I verify"),), answer={
+        "en": "Send your seed phrase to support to verify your wallet."}), hosts)
+    assert "seed phrase" in secrets.lower() or "password" in secrets.lower()
+    assert faq.read_text(encoding="utf-8") == before
+    assert save_faq(faq, FaqEdit("apple-pay", (("en", "apple pay?"),), answer={
+        "en": "Yes, see https://help.aurora.example/buy"}), hosts) == ""
+
+
+def test_the_decision_log_keeps_redacted_questions_and_what_was_done(console):
+    _client, service, store, _ = console
+    service.handle(member_message("how do I reset my 2fa?", n=1))
+    service.handle(member_message("my email is ann@example.com, when will you list PEPE?", n=2))
+    service.handle(member_message("gm everyone", n=3))
+    service.handle(member_message("/help", n=4))
+    rows = {r["message_id"]: r for r in store.decisions()}
+    assert rows["1"]["answered"] and rows["1"]["faq_id"] == "reset-2fa" and \
+        rows["1"]["labels"].startswith("faq")
+    assert rows["2"]["gap"] and "ann@example.com" not in rows["2"]["text"]
+    assert not rows["3"]["gap"] and not rows["3"]["asked"]
+    assert "4" not in rows   # commands are not member messages to review
+
+
+def test_gap_groups_put_paraphrases_together_largest_first():
+    rng = np.random.default_rng(1)
+    base = [rng.normal(size=8) for _ in range(3)]
+
+    def row(i: int, topic: int, text: str) -> dict:
+        v = base[topic] + rng.normal(scale=0.05, size=8)
+        return {"id": i, "at": 1000.0 + i, "channel": "telegram", "chat_id": "g", "lang": "en",
+                "text": text, "vector": (v / np.linalg.norm(v)).astype(np.float16).tobytes()}
+    rows = [row(1, 0, "a1"), row(2, 1, "b1"), row(3, 0, "a2"), row(4, 0, "a3"), row(5, 1, "b2"),
+            row(6, 2, "c1")]
+    groups = group_questions(rows, None)
+    assert [sorted(q for _i, _l, q in g.questions) for g in groups] == \
+        [["a1", "a2", "a3"], ["b1", "b2"], ["c1"]]
+
+
+def test_the_operator_prints_a_link_only_for_a_configured_moderator(config_file, tmp_path):
+    config = config_file()
+    refused = run_cli("web-login", "--config", str(config), "--user", "12345")
+    assert refused.returncode == 2 and "not a configured moderator" in refused.stderr
+    made = run_cli("web-login", "--config", str(config), "--channel", "console", "--user", "mod")
+    assert made.returncode == 0
+    assert re.fullmatch(r"http://127\.0\.0\.1:8321/login/[A-Za-z0-9_-]{40,}\n", made.stdout)
+    store = Store(load_config(config).resolve(load_config(config).database))
+    try:
+        assert store.login_link(made.stdout.strip().rsplit("/", 1)[1]) is not None
+    finally:
+        store.close()
+    revoke = run_cli("web-login", "--config", str(config), "--channel", "console", "--user", "mod",
+                     "--revoke")
+    assert revoke.returncode == 0

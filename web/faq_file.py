@@ -1,0 +1,149 @@
+"""Edits of the operator's FAQ file from the console: questions added to an entry, or a new
+entry. The file is edited round-trip (comments, order and quoting kept), validated as the bot
+validates it, backed up, then replaced in one step."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+from handlers.answering.faq import Faq, parse_faq
+from handlers.answering.lint import secret_requests
+from handlers.loading import ConfigError, parse_yaml
+
+BACKUPS_KEPT = 10
+
+
+@dataclass(frozen=True)
+class FaqEdit:
+    """Questions (language, text) for entry `entry_id`; with `answer`, a new entry."""
+
+    entry_id: str
+    questions: tuple[tuple[str, str], ...]
+    answer: dict[str, str] = field(default_factory=dict)
+    category: str = ""
+    links: tuple[str, ...] = ()
+    private: bool = False
+
+    @property
+    def new(self) -> bool:
+        return bool(self.answer)
+
+
+def _yaml() -> YAML:
+    y = YAML()
+    y.preserve_quotes = True
+    y.indent(mapping=2, sequence=4, offset=2)
+    y.width = 100_000   # never re-wrap an operator's long answer lines
+    return y
+
+
+def _quoted(text: str) -> DoubleQuotedScalarString:
+    return DoubleQuotedScalarString(" ".join(text.split()))
+
+
+def edited(data: bytes, edit: FaqEdit) -> bytes:
+    """The file's new bytes; raises ConfigError (file, entry and field named) for an entry id
+    that is unknown, or taken by a new entry."""
+    y = _yaml()
+    doc = y.load(data.decode("utf-8-sig"))
+    entries = doc.get("entries") if isinstance(doc, CommentedMap) else None
+    if not isinstance(entries, CommentedSeq):
+        raise ConfigError("the FAQ file has no 'entries' list")
+    found = next((e for e in entries if isinstance(e, CommentedMap) and e.get("id") == edit.entry_id),
+                 None)
+    if edit.new:
+        if found is not None:
+            raise ConfigError(f"entry id {edit.entry_id!r} is taken: choose another id")
+        entry = CommentedMap()
+        entry["id"] = edit.entry_id
+        if edit.category:
+            entry["category"] = edit.category
+        entry["questions"] = CommentedMap()
+        entry["answer"] = CommentedMap(
+            (lang, _quoted(text)) for lang, text in edit.answer.items() if text.strip())
+        if edit.links:
+            links = CommentedSeq(_quoted(link) for link in edit.links)
+            links.fa.set_flow_style()
+            entry["links"] = links
+        entry["private"] = edit.private
+        entries.append(entry)
+        found = entry
+    if found is None:
+        raise ConfigError(f"no entry with id {edit.entry_id!r} (it may have been renamed)")
+    questions = found.setdefault("questions", CommentedMap())
+    for lang, text in edit.questions:
+        existing = questions.setdefault(lang, CommentedSeq())
+        if " ".join(text.split()).casefold() not in {str(q).casefold() for q in existing}:
+            existing.append(_quoted(text))
+    out = io.StringIO()
+    y.dump(doc, out)
+    return out.getvalue().encode("utf-8")
+
+
+URL = re.compile(r"https?://([^/\s\"'<>]+)", re.IGNORECASE)
+
+
+def link_hosts(faq: Faq, extra: tuple[str, ...] = ()) -> set[str]:
+    """The hosts the operator's FAQ already links to (and `extra` addresses)."""
+    texts = [*extra, *(link for e in faq.entries for link in e.links),
+             *(text for e in faq.entries for text in e.answer.values())]
+    return {m.lower() for text in texts for m in URL.findall(text)}
+
+
+def _new_entry_problem(faq: Faq, edit: FaqEdit, hosts: set[str] | None) -> str:
+    """A new answer written in the console speaks as the bot: it may not ask members for
+    secrets or send them to a private chat, nor link anywhere the FAQ does not link already
+    (a moderator account taken over must not be able to plant a phishing answer)."""
+    entry = next(e for e in faq.entries if e.id == edit.entry_id)
+    warnings = secret_requests(Faq([entry], faq.source))
+    if warnings:
+        return f"{warnings[0].problem} ({'; '.join(warnings[0].evidence)[:200]})"
+    if hosts is not None:
+        used = {m.lower() for text in (*entry.links, *entry.answer.values())
+                for m in URL.findall(text)}
+        foreign = sorted(used - hosts)
+        if foreign:
+            return (f"links may only go where the FAQ already links ({', '.join(sorted(hosts))}); "
+                    f"not {', '.join(foreign)}. The operator can add other sites in faq.yaml")
+    return ""
+
+
+def save_faq(path: Path, edit: FaqEdit, hosts: set[str] | None = None) -> str:
+    """Apply the edit to the file: '' when written, else why not (nothing is changed)."""
+    try:
+        data = path.read_bytes()
+        new = edited(data, edit)
+        faq = parse_faq(parse_yaml(new, path), str(path))   # exactly what the bot's loader takes
+        if edit.new:
+            problem = _new_entry_problem(faq, edit, hosts)
+            if problem:
+                return problem
+    except ConfigError as exc:
+        return str(exc)
+    except OSError as exc:
+        return f"cannot read {path}: {exc.strerror or exc}"
+    except Exception as exc:  # noqa: BLE001 - a file the round-trip reader cannot take
+        return f"{path}: cannot be edited here ({type(exc).__name__}); edit it by hand"
+    backups = path.parent / ".faq-backups"
+    try:
+        backups.mkdir(exist_ok=True)
+        stamp = f"{time.strftime('%Y%m%d-%H%M%S')}-{time.time_ns() % 10**6:06d}"
+        shutil.copy2(path, backups / f"{path.name}.{stamp}")
+        for old in sorted(backups.glob(f"{path.name}.*"))[:-BACKUPS_KEPT]:
+            old.unlink(missing_ok=True)
+        temporary = path.with_name(f".{path.name}.writing")
+        temporary.write_bytes(new)
+        os.replace(temporary, path)   # readers see the old file or the new one, never half
+    except OSError as exc:
+        return f"cannot write {path}: {exc.strerror or exc}"
+    return ""
