@@ -44,6 +44,16 @@ def sign_in_link(live: LiveConsole, user: dict, chat: dict | None = None) -> str
     return found.group(0) if found else None
 
 
+def ticket_of(live: LiveConsole, member: dict, case: str) -> str:
+    """The member tells their case privately and asks for a person; the ticket's reference."""
+    dm = live.fake.private_chat(member)
+    live.say(dm, member, case)
+    live.say(dm, member, "/human")
+    uid = str(member["id"])
+    live.wait_for(lambda: any(t.user_id == uid for t in live.store.list_tickets("open")))
+    return next(t.ref for t in live.store.list_tickets("open") if t.user_id == uid)
+
+
 def signed_in_page(live: LiveConsole, chromium, user: dict = ADMIN):
     link = sign_in_link(live, user)
     assert link and link.startswith(live.url)
@@ -56,11 +66,7 @@ def signed_in_page(live: LiveConsole, chromium, user: dict = ADMIN):
 
 def test_a_moderator_signs_in_by_link_and_a_web_reply_reaches_the_member_on_telegram(live, chromium):
     mia = MEMBERS["mia"]
-    dm = live.fake.private_chat(mia)
-    live.say(dm, mia, "my deposit of 500 USDT has not arrived after 3 hours, txid 0x9f8e")
-    live.say(dm, mia, "/human")
-    live.wait_for(lambda: any(t.user_id == "501" for t in live.store.list_tickets("open")))
-    ref = next(t.ref for t in live.store.list_tickets("open") if t.user_id == "501")
+    ref = ticket_of(live, mia, "my deposit of 500 USDT has not arrived after 3 hours, txid 0x9f8e")
 
     page = signed_in_page(live, chromium)
     assert page.locator(f"a:text('{ref}')").count() == 1
@@ -123,11 +129,7 @@ def test_a_reused_link_a_non_moderator_a_demoted_admin_and_a_form_without_its_to
     # A signed-in moderator's browser posting a form without the CSRF token (what a forged
     # cross-site form would send), or from another origin: refused, nothing sent.
     noah = MEMBERS["noah"]
-    dm = live.fake.private_chat(noah)
-    live.say(dm, noah, "my withdrawal of 2 ETH is stuck for 5 hours")
-    live.say(dm, noah, "/human")
-    live.wait_for(lambda: any(t.user_id == "502" for t in live.store.list_tickets("open")))
-    ref = next(t.ref for t in live.store.list_tickets("open") if t.user_id == "502")
+    ref = ticket_of(live, noah, "my withdrawal of 2 ETH is stuck for 5 hours")
     before = len(live.sent_to(noah["id"]))
     forged = page.request.post(f"{live.url}/tickets/{ref}/reply",
                                form={"text": "send me your password to verify"})

@@ -331,11 +331,9 @@ class ConsoleApp:
         problem = await self.backend.write_faq(FaqEdit(entry, tuple(questions)))
         if problem:
             return self.done(request, who, f"Not saved: {problem}", "/gaps")
-        self.store.mark_gap_settled(ids)
-        self.store.log_web_action(who.handle, "added paraphrases",
-                                  f"{len(questions)} question(s) to {entry}")
-        return self.done(request, who, f"Added {len(questions)} question(s) to {entry}; the FAQ "
-                                       f"is reloaded ({len(self.backend.kb.faq)} entries).", "/gaps")
+        return self._faq_saved(request, who, ids, "added paraphrases",
+                               f"{len(questions)} question(s) to {entry}",
+                               f"Added {len(questions)} question(s) to {entry}", "/gaps")
 
     async def gaps_draft(self, request: Request) -> Response:
         who, form = await self.posted(request)
@@ -372,11 +370,17 @@ class ConsoleApp:
                              answer_zh=fields["answer_zh"], links=fields["links"],
                              category=fields["category"], private=form.get("private") == "on")
         ids = [int(x) for x in fields["ids"].split(",") if x.strip().isdigit()]
+        return self._faq_saved(request, who, ids, "added FAQ entry",
+                               f"{fields['entry_id']} with {len(questions)} question(s)",
+                               f"Entry {fields['entry_id']} added", "/faq")
+
+    def _faq_saved(self, request: Request, who: Moderator, ids: list[int], what: str,
+                   detail: str, said: str, to: str) -> Response:
+        """After an FAQ edit was written and reloaded: its questions are no longer gaps."""
         self.store.mark_gap_settled(ids)
-        self.store.log_web_action(who.handle, "added FAQ entry",
-                                  f"{fields['entry_id']} with {len(questions)} question(s)")
-        return self.done(request, who, f"Entry {fields['entry_id']} added; the FAQ is reloaded "
-                                       f"({len(self.backend.kb.faq)} entries).", "/faq")
+        self.store.log_web_action(who.handle, what, detail)
+        return self.done(request, who, f"{said}; the FAQ is reloaded "
+                                       f"({len(self.backend.kb.faq)} entries).", to)
 
     async def faq(self, request: Request) -> Response:
         who = self.signed_in(request)
