@@ -11,7 +11,7 @@ import logging
 import signal
 import sys
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from tenacity import (
     AsyncRetrying,
@@ -83,18 +83,21 @@ class App:
         if self.service.kb.config.web.enabled:
             # The web console beside the typed one: its actions take the console's turn, and
             # what they send is printed by the console's reminder pass.
-            self._web_thread(self.console_backend(lock=channel.turn))
+            self._web_thread(self.console_backend(lock=channel.turn, health=lambda: [
+                "console: running (what the web console sends is printed within seconds)"]))
         return channel.run()
 
     # --- the web console -----------------------------------------------------------------------
 
-    def console_backend(self, lock: threading.RLock | None = None) -> ConsoleBackend:
+    def console_backend(self, lock: threading.RLock | None = None,
+                        health: Callable[[], list[str]] | None = None,
+                        apart: bool = False) -> ConsoleBackend:
         live = bool(self.channels)
         return ConsoleBackend(
             self.service, deliver=self.dispatcher.deliver if live else None,
             reload=self.dispatcher.runtime.reload if live else None,
-            is_moderator=self._is_moderator, lock=lock,
-            health=lambda: [c.health() for c in self.channels.values()])
+            is_moderator=self._is_moderator, lock=lock, apart=apart,
+            health=health or (lambda: [c.health() for c in self.channels.values()]))
 
     async def _is_moderator(self, channel: str, user_id: str) -> bool | None:
         platform_channel = self.channels.get(channel)
@@ -112,7 +115,8 @@ class App:
         waiter.cancel()
         if task.done():
             await task   # raises why it could not listen
-        log.info("web console on %s", web.base_url())
+        print(f"Web console on {web.base_url()} (sign in: send /console to the bot, or run "
+              "`python bot.py web-login --user ID`)", file=sys.stderr)
         return task
 
     def _web_thread(self, backend: ConsoleBackend) -> None:
@@ -133,12 +137,10 @@ class App:
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(sig, stop.set)
         try:
-            task = await self.serve_web(self.console_backend(), stop)
+            task = await self.serve_web(self.console_backend(apart=True), stop)
         except OSError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
-        print(f"Web console on {self.service.kb.config.web.base_url()} (get a sign-in link with "
-              "/console in chat, or `python bot.py web-login --user ID`)", file=sys.stderr)
         await task
         return 0
 

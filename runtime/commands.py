@@ -14,11 +14,13 @@ from handlers.answering.lint import asks_for_secrets
 from handlers.config import Config
 from handlers.context import Knowledge
 from handlers.detectors.redaction import redact, redact_secrets
+from handlers.detectors.vetting import vet
 from handlers.model import Command, Decision, Message
 from handlers.platforms import platform
 from handlers.replies.texts import Texts
 from store import Store, Ticket, normalize_reference, redacted_conversation
 
+from .embedding import embed_message
 from .outgoing import CopyMedia, Outgoing, Post, PrivateMessage, StaffPost, answer
 from .recent import RecentMessages
 from .teaching import Teaching
@@ -326,6 +328,14 @@ class CommandRunner(Teaching):
             # would teach members to hand secrets over. Not sent; the moderator is told why.
             return [self._reply(message, self.say("reply_asks_secret", words, ref=ticket.ref,
                                                   sentence=redact_secrets(asking[0])[:200]),
+                                private=True)]
+        kb = self._knowledge()
+        flagged = vet(action.param("text"), kb,
+                      lambda text: embed_message(kb.config.embedding, text))
+        if flagged:
+            # What the bot's own checks would call a scam from a member is not sent in its name.
+            return [self._reply(message, self.say("reply_flagged", words, ref=ticket.ref,
+                                                  why=redact_secrets(flagged)[:300]),
                                 private=True)]
         return self.staff_reply(ticket, action.param("text"), message.user.handle, now,
                                 confirm_to=message, words=words,

@@ -214,6 +214,9 @@ class SupportService:
                                now, case_id)
             if row is not None:
                 self.store.record_decision(row)
+            if decision.secret_parts:   # what was logged of the earlier parts goes too
+                self.store.withhold_decisions(message.channel, message.chat_id,
+                                              decision.secret_parts, WITHHELD)
         if any(isinstance(a, (OpenTicket, Relay)) for a in decision.actions):
             # On a ticket now (quoted or relayed): a later ticket does not quote it again.
             self.recent.file(message.channel, message.chat_id, message.user.id, now)

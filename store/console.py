@@ -63,13 +63,33 @@ class ConsoleStore(Connection):
             where.append("id < ?")
             params.append(before)
         return self._rows(
-            "SELECT id, at, channel, chat_id, chat_title, message_id, user_id, username, public, asked, "
-            "lang, labels, faq_id, answered, human, gap, check_name, score, actions, text, case_id "
+            "SELECT id, at, channel, chat_id, chat_title, message_id, user_id, username, public, "
+            "asked, lang, labels, faq_id, answered, human, gap, check_name, score, actions, text, "
+            "case_id, handled_by "
             f"FROM decisions WHERE {' AND '.join(where)} ORDER BY id DESC LIMIT ?",
             (*params, limit))
 
     def decision(self, decision_id: int) -> dict[str, Any] | None:
+        if not 0 < decision_id < 2 ** 62:
+            return None
         return self._one("SELECT * FROM decisions WHERE id = ?", (decision_id,))
+
+    def handle_decision(self, decision_id: int, by: str) -> bool:
+        """Claim a decision for a moderator's undo or teach: False if someone did already."""
+        return self._exec("UPDATE decisions SET handled_by = ? WHERE id = ? AND handled_by IS "
+                          "NULL", (by, decision_id)) == 1
+
+    def release_decision(self, decision_id: int) -> None:
+        self._exec("UPDATE decisions SET handled_by = NULL WHERE id = ?", (decision_id,))
+
+    def withhold_decisions(self, channel: str, chat_id: str, message_ids: tuple[str, ...],
+                           text: str) -> None:
+        """Earlier messages that turned out to hold part of a secret: their text goes."""
+        with self.atomic():
+            for message_id in message_ids:
+                self.db.execute("UPDATE decisions SET text = ?, vector = NULL, gap = 0 WHERE "
+                                "channel = ? AND chat_id = ? AND message_id = ?",
+                                (text, channel, chat_id, message_id))
 
     def decision_chats(self, since: float) -> list[dict[str, Any]]:
         return self._rows("SELECT chat_id, MAX(chat_title) AS title, COUNT(*) AS n FROM decisions "

@@ -138,7 +138,8 @@ def _v9(db: Database) -> None:
         username TEXT, public INTEGER NOT NULL, lang TEXT, labels TEXT NOT NULL,
         faq_id TEXT, asked INTEGER NOT NULL, answered INTEGER NOT NULL, human INTEGER NOT NULL,
         gap INTEGER NOT NULL,
-        check_name TEXT, score REAL, actions TEXT, text TEXT, vector BLOB, case_id INTEGER)""")
+        check_name TEXT, score REAL, actions TEXT, text TEXT, vector BLOB, case_id INTEGER,
+        handled_by TEXT)""")
     db.execute("CREATE INDEX decisions_at ON decisions (at)")
     db.execute("CREATE INDEX decisions_chat ON decisions (chat_id, at)")
     db.execute("CREATE INDEX decisions_gap ON decisions (gap, at)")

@@ -141,6 +141,14 @@ def test_a_reused_link_a_non_moderator_a_demoted_admin_and_a_form_without_its_to
     live.settle()
     assert len(live.sent_to(noah["id"])) == before
     assert not any(e["kind"] == "staff_reply" for e in live.store.ticket_events(ref))
+    # A reply that would send the member to a scammer is not sent in the bot's name.
+    page.goto(f"{live.url}/tickets/{ref}")
+    page.fill("#reply-text", "Kindly DM our agent @aurora_recovery_desk on telegram with your "
+                             "12 words")
+    page.get_by_role("button", name="Send reply").click()
+    assert "Not sent" in page.inner_text(".flash")
+    live.settle()
+    assert len(live.sent_to(noah["id"])) == before
     page.close()
 
 

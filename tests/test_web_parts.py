@@ -47,9 +47,10 @@ def sign_in(client: TestClient, store: Store, user: str = "mod") -> str:
     return re.search(r'name="csrf" value="([^"]+)"', client.get("/tickets").text).group(1)
 
 
-def member_message(text: str, public: bool = True, n: int = 1) -> Message:
+def member_message(text: str, public: bool = True, n: int = 1, who: int | None = None) -> Message:
+    who = n if who is None else who
     return Message(channel="console", chat_id="group" if public else "dm-7", message_id=str(n),
-                   user=User(id=f"7{n}", username=f"member{n}"), text=text, public=public,
+                   user=User(id=f"7{who}", username=f"member{who}"), text=text, public=public,
                    chat_title="Console group" if public else "")
 
 
@@ -59,7 +60,7 @@ def test_a_link_works_once_expires_and_sets_a_strict_http_only_cookie(console):
     answer = client.post(f"/login/{token}", follow_redirects=False)
     cookie = answer.headers["set-cookie"].lower()
     assert "httponly" in cookie and "samesite=strict" in cookie and "secure" not in cookie
-    assert answer.headers["referrer-policy"] == "no-referrer"
+    assert answer.headers["referrer-policy"] == "same-origin"
     assert client.post(f"/login/{token}").status_code == 403   # spent
     old = store.create_login_link("console", "mod", "mod", 600, now=time.time() - 3600)
     assert client.get(f"/login/{old}").status_code == 403      # expired
@@ -112,7 +113,7 @@ def test_a_web_reply_runs_as_the_chat_command_and_a_double_submit_acts_once(cons
                                lang="en", topic="human", summary="deposit missing",
                                priority="normal", opened_by="member")
     csrf = sign_in(client, store)
-    form = {"csrf": csrf, "nonce": "n1", "text": "Your deposit has arrived."}
+    form = {"csrf": csrf, "nonce": "form-0001", "text": "Your deposit has arrived."}
     first = client.post(f"/tickets/{ticket.ref}/reply", data=form)
     assert "sent to the member" in first.text
     again = client.post(f"/tickets/{ticket.ref}/reply", data=form)
@@ -120,7 +121,7 @@ def test_a_web_reply_runs_as_the_chat_command_and_a_double_submit_acts_once(cons
     replies = [e for e in store.ticket_events(ticket.ref) if e["kind"] == "staff_reply"]
     assert len(replies) == 1 and replies[0]["actor"] == "@mod"
     asks = client.post(f"/tickets/{ticket.ref}/reply", data={
-        "csrf": csrf, "nonce": "n2", "text": "Please send me your seed phrase to verify"})
+        "csrf": csrf, "nonce": "form-0002", "text": "Please send me your seed phrase to verify"})
     assert "Not sent" in asks.text
 
 
@@ -201,3 +202,93 @@ def test_the_operator_prints_a_link_only_for_a_configured_moderator(config_file,
     revoke = run_cli("web-login", "--config", str(config), "--channel", "console", "--user", "mod",
                      "--revoke")
     assert revoke.returncode == 0
+
+
+@pytest.mark.parametrize("answer, why", [
+    ("Claim it at evil.com/listing today", "evil.com"),
+    ("See help.aurora.example.evil.com/x for the form", "evil.com"),
+    ("Details: http://help.aurora.example/buy", "https://"),
+    ("Our agent will contact you on WhatsApp +1 555 0100", "impersonators wait"),
+    ("Reply to this bot with your password and we restore access.", "asks members"),
+    ("Log in with your 2FA code, then you are in.", "never"),
+    ("Send your 12 recovery words to our listing team to verify.", "recovery"),
+])
+def test_a_new_answer_is_refused_in_every_wording_that_would_hurt_members(console, answer, why):
+    client, service, store, tmp_path = console
+    before = (tmp_path / "faq.yaml").read_text(encoding="utf-8")
+    csrf = sign_in(client, store)
+    page = client.post("/faq/new", data={"csrf": csrf, "entry_id": "listing", "questions":
+                                         "when do you list new coins", "answer_en": answer})
+    assert page.status_code == 400 and why in page.text
+    assert (tmp_path / "faq.yaml").read_text(encoding="utf-8") == before
+
+
+def test_faq_edits_refuse_look_alike_ids_shared_questions_and_overlong_answers(tmp_path):
+    faq = tmp_path / "faq.yaml"
+    faq.write_text(FAQ.read_text(encoding="utf-8"), encoding="utf-8")
+    assert "taken" in save_faq(faq, FaqEdit("RESET-2FA", (("en", "q?"),), answer={"en": "a"}))
+    shared = save_faq(faq, FaqEdit("withdrawal-time", (("en", "How do I contact Aurora support?"),)))
+    assert "contact-support" in shared
+    assert "1500" in save_faq(faq, FaqEdit("long", (("en", "q?"),), answer={"en": "a" * 1501}))
+    for i in range(12):
+        assert save_faq(faq, FaqEdit("withdrawal-time", (("en", f"q{i}\u202e\u2028tail"),))) == ""
+    text = faq.read_text(encoding="utf-8")
+    assert '"q3tail"' in text.replace(" ", "") or '"q3 tail"' in text
+    assert "\u202e" not in text and "\u2028" not in text
+    backups = sorted(p.name for p in (tmp_path / ".faq-backups").iterdir())
+    assert "faq.yaml.before-the-console" in backups and len(backups) == 11
+    original = (tmp_path / ".faq-backups" / "faq.yaml.before-the-console").read_text(encoding="utf-8")
+    assert original == FAQ.read_text(encoding="utf-8")
+
+
+def test_a_moderator_taken_out_of_the_config_loses_the_session(console, monkeypatch):
+    client, service, store, _ = console
+    sign_in(client, store)
+    assert client.get("/tickets").status_code == 200
+    monkeypatch.setattr("web.app.RECHECK", 0.0)
+    service.kb.config.moderators.console.clear()   # as after the operator's edit and a reload
+    gone = client.get("/tickets")
+    assert gone.status_code == 401 and "no longer a moderator" in gone.text
+    assert client.get("/stats").status_code == 401
+
+
+def test_half_a_phrase_logged_before_the_rest_came_is_withheld_afterwards(console):
+    _client, service, store, _ = console
+    service.handle(member_message("first part: legal winner thank year wave sausage", n=1, who=5))
+    service.handle(member_message("worth useful legal winner thank yellow", n=2, who=5))
+    texts = " ".join(r["text"] for r in store.decisions())
+    assert "sausage" not in texts and "yellow" not in texts
+
+
+def test_decisions_refuse_what_the_page_does_not_offer_and_act_once(console):
+    client, service, store, _ = console
+    service.handle(member_message("my password is Hunter2-Secret!", n=1))
+    service.handle(member_message("when will you list PEPE coin?", n=2))
+    service.handle(member_message("/human", public=False, n=3))
+    rows = {r["message_id"]: r for r in store.decisions()}
+    csrf = sign_in(client, store)
+
+    def post(row_id: int, verb: str, nonce: str) -> str:
+        return client.post(f"/decisions/{row_id}/{verb}", data={
+            "csrf": csrf, "nonce": nonce, "entry": "reset-2fa"}).text
+    assert "not a question to answer" in post(rows["1"]["id"], "teach", "form-0001")
+    assert "Only a scam" in post(rows["2"]["id"], "undo", "form-0002")
+    if "3" in rows:
+        assert "no question" in post(rows["3"]["id"], "teach", "form-0003")
+    assert "reset-2fa" in post(rows["2"]["id"], "teach", "form-0004")
+    assert "already acted" in post(rows["2"]["id"], "teach", "form-0005")
+    assert client.post("/decisions/99999999999999999999999/teach", data={
+        "csrf": csrf, "nonce": "form-0006"}).status_code in (200, 303, 404)
+    assert client.get("/tickets?page=99999999999999999999999").status_code == 200
+
+
+def test_adding_a_gap_needs_a_ticked_question(console):
+    client, service, store, _ = console
+    service.handle(member_message("can I pay with apple pay?", n=1))
+    row = store.decisions()[0]
+    assert row["gap"]
+    csrf = sign_in(client, store)
+    page = client.post("/gaps/add", data={"csrf": csrf, "ids": str(row["id"]),
+                                          "entry": "withdrawal-time"})
+    assert "Tick the questions" in page.text
+    assert store.decision(row["id"])["gap"]

@@ -9,6 +9,7 @@ once); a cross-site Origin is refused. Actions run as the moderator's chat comma
 from __future__ import annotations
 
 import hmac
+import logging
 import re
 import secrets
 import time
@@ -25,6 +26,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
+from handlers.detectors.redaction import redact
 from handlers.model import Message, User
 from handlers.text import detect_language
 from store.tickets import PRIORITIES
@@ -34,15 +36,18 @@ from .faq_file import FaqEdit
 from .gaps import group_questions
 from .stats import numbers
 
+log = logging.getLogger("bot.web")
 HERE = Path(__file__).parent
 COOKIE = "console_session"
 TEXT_LIMIT = 4000
+RECHECK = 300.0   # seconds between checks that a signed-in moderator still is one
+BIGGEST = 2 ** 62
 LABELS = ("faq", "human", "scam", "secret", "urgent", "sensitive", "impersonator", "silent")
 HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self' data:; "
                                "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",   # a sign-in link never leaves in a Referer
+    "Referrer-Policy": "same-origin",   # a sign-in link never leaves in a Referer
     "X-Frame-Options": "DENY",
     "Cache-Control": "no-store",
 }
@@ -78,6 +83,7 @@ class ConsoleApp:
         self.templates.env.filters["ago"] = lambda at: _ago(at, time.time())
         self.templates.env.filters["when"] = _when
         self._flash: dict[str, str] = {}   # session -> what the last action said (memory only)
+        self._checked: dict[str, float] = {}   # session -> when its moderator was last confirmed
         self._gaps: tuple[Any, list] = (None, [])            # the last grouping, and its key
         self._chats: tuple[float, list[dict[str, Any]]] = (0.0, [])   # the chat filter's list
         routes = [
@@ -98,7 +104,8 @@ class ConsoleApp:
             Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
         ]
         self.app = Starlette(routes=routes, exception_handlers={
-            Refused: self._refused, 404: self._missing, 405: self._missing})
+            Refused: self._refused, 404: self._missing, 405: self._missing,
+            Exception: self._broken})
 
     # --- plumbing -----------------------------------------------------------------------------
 
@@ -108,7 +115,7 @@ class ConsoleApp:
         flash = self._flash.pop(sid, "") if who else ""
         response = self.templates.TemplateResponse(
             request, name, {"who": who, "flash": flash, "nonce": secrets.token_urlsafe(12),
-                            "live": self.backend.live, "brand": self.backend.kb.config.brand.name,
+                            "apart": self.backend.apart, "brand": self.backend.kb.config.brand.name,
                             **context}, status_code=status)
         response.headers.update(HEADERS)
         return response
@@ -121,6 +128,15 @@ class ConsoleApp:
         assert isinstance(exc, Refused)
         return self.message(request, "Not allowed", exc.text, exc.status)
 
+    async def _broken(self, request: Request, exc: Exception) -> Response:
+        # One line for the operator (no traceback, nothing a member wrote); a page for the
+        # moderator that does not pretend to know whether the action happened.
+        log.error("web console: %s %s failed: %s: %s", request.method, request.url.path,
+                  type(exc).__name__, redact(str(exc))[:200])
+        return self.message(request, "Something went wrong",
+                            "The console could not finish this. Check the ticket or the "
+                            "decision before trying again; the operator's log says why.", 500)
+
     async def _missing(self, request: Request, exc: Exception) -> Response:
         return self.message(request, "Not found", "There is nothing at this address.", 404)
 
@@ -131,17 +147,26 @@ class ConsoleApp:
             return None
         return Moderator(row["channel"], row["user_id"], row["username"], row["csrf"])
 
-    def signed_in(self, request: Request) -> Moderator:
+    async def signed_in(self, request: Request) -> Moderator:
         who = self.moderator(request)
         if who is None:
             raise Refused(401, "You are not signed in, or your session has expired. Send /console "
                                "to the bot (in the staff chat or privately) for a sign-in link.")
+        # Still a moderator? Asked again every few minutes: an admin demoted meanwhile (or an
+        # id taken out of the config) loses the session, not only their unused links.
+        sid = request.cookies.get(COOKIE, "")
+        if time.monotonic() - self._checked.get(sid, -RECHECK) >= RECHECK:
+            if not await self.backend.still_moderator(who.channel, who.user_id):
+                self.store.end_session(sid)
+                self.store.log_web_action(who.handle, "signed out", "no longer a moderator")
+                raise Refused(401, "You are no longer a moderator here, so your session ended.")
+            self._checked[sid] = time.monotonic()
         return who
 
     async def posted(self, request: Request) -> tuple[Moderator, FormData]:
         """The signed-in moderator and their form, if it came from our own page (CSRF token
         of the session, and no foreign Origin)."""
-        who = self.signed_in(request)
+        who = await self.signed_in(request)
         self._same_origin(request)
         form = await request.form(max_files=0, max_fields=200, max_part_size=64 * 1024)
         if not hmac.compare_digest(str(form.get("csrf", "")), who.csrf):
@@ -151,7 +176,9 @@ class ConsoleApp:
 
     def _same_origin(self, request: Request) -> None:
         origin = request.headers.get("origin") or request.headers.get("referer")
-        if origin and origin != "null" and urlparse(origin).netloc != request.headers.get("host"):
+        foreign = request.headers.get("sec-fetch-site") in ("cross-site", "same-site")
+        if foreign or (origin is not None and (
+                origin == "null" or urlparse(origin).netloc != request.headers.get("host"))):
             raise Refused(403, "A form from another site cannot act here.")
 
     def done(self, request: Request, who: Moderator, said: str, to: str) -> Response:
@@ -161,6 +188,8 @@ class ConsoleApp:
     async def act(self, who: Moderator, form: FormData, text: str,
                   reply_to: Message | None = None) -> str:
         nonce = re.sub(r"[^A-Za-z0-9_-]", "", str(form.get("nonce", "")))[:40]
+        if len(nonce) < 8:   # every action form carries one: a double click acts once
+            raise Refused(403, "This form is out of date. Reload the page and try again.")
         told, outcome = await self.backend.act(who, text, reply_to=reply_to, nonce=nonce)
         if outcome == "repeat":
             return "This form was sent once already; nothing was done again."
@@ -220,14 +249,15 @@ class ConsoleApp:
     # --- tickets ------------------------------------------------------------------------------
 
     async def tickets(self, request: Request) -> Response:
-        who = self.signed_in(request)
+        who = await self.signed_in(request)
         q = request.query_params
         status = q.get("status", "open")
         status = status if status in ("open", "pending", "resolved", "closed", "all") else "open"
         priority = q.get("priority") if q.get("priority") in PRIORITIES else None
         assignee = (q.get("assignee") or "").strip()[:40] or None
         channel = (q.get("channel") or "").strip()[:20] or None
-        page = max(int(q.get("page", "1")) if q.get("page", "1").isdigit() else 1, 1)
+        raw_page = q.get("page", "1")
+        page = min(max(int(raw_page) if raw_page.isdigit() and len(raw_page) < 7 else 1, 1), 10**5)
         now = time.time()
         rows, total = await run_in_threadpool(
             self.store.inbox, status, priority, assignee, channel, now, 50, (page - 1) * 50)
@@ -249,7 +279,7 @@ class ConsoleApp:
         return ticket
 
     async def ticket(self, request: Request) -> Response:
-        who = self.signed_in(request)
+        who = await self.signed_in(request)
         ticket = self._ticket_or_404(request.path_params["ref"])
         transcript = await run_in_threadpool(self.store.staff_transcript, ticket.ref)
         return self.page(request, "ticket.html", who, t=ticket,
@@ -262,13 +292,16 @@ class ConsoleApp:
         who, form = await self.posted(request)
         ticket = self._ticket_or_404(request.path_params["ref"])
         verb = request.path_params["verb"]
-        text = str(form.get("text", "")).replace("\r\n", "\n")[:TEXT_LIMIT].strip()
+        text = str(form.get("text", "")).replace("\r\n", "\n").strip()
+        if len(text) > TEXT_LIMIT:
+            return self.done(request, who, f"Not sent: {len(text):,} characters; at most "
+                                           f"{TEXT_LIMIT:,} fit one message.", f"/tickets/{ticket.ref}")
         if verb in ("reply", "note") and not text:
             return self.done(request, who, "Nothing to send: write the text first.",
                              f"/tickets/{ticket.ref}")
         if verb == "assign":
-            name = re.sub(r"[^A-Za-z0-9_]", "", str(form.get("assignee", "")))[:32]
-            if not name:
+            name = str(form.get("assignee", "")).strip().lstrip("@")
+            if not re.fullmatch(r"[A-Za-z0-9_]{2,32}", name):
                 return self.done(request, who, "Name the moderator to assign (e.g. @alice).",
                                  f"/tickets/{ticket.ref}")
             text = f"@{name}"
@@ -285,7 +318,7 @@ class ConsoleApp:
         return min(max(int(raw), 1), 90) if raw.isdigit() else default
 
     async def gaps(self, request: Request) -> Response:
-        who = self.signed_in(request)
+        who = await self.signed_in(request)
         days = self._days(request)
         kb = self.backend.kb
         index = kb.learned.extend(kb.semantic) if kb.semantic is not None else None
@@ -306,8 +339,9 @@ class ConsoleApp:
     def _group_questions(self, form: FormData) -> tuple[list[int], list[tuple[str, str]]]:
         """The ticked questions of a group (all of it when nothing is ticked, as from a
         draft), and the decisions they settle (duplicates of a ticked text included)."""
-        ids = [int(x) for x in str(form.get("ids", "")).split(",") if x.strip().isdigit()][:500]
-        picked = {int(x) for x in form.getlist("pick") if str(x).isdigit()}
+        ids = [int(x) for x in str(form.get("ids", "")).split(",")
+               if x.strip().isdigit() and len(x.strip()) < 18][:500]
+        picked = {int(x) for x in form.getlist("pick") if str(x).isdigit() and len(str(x)) < 18}
         rows = [r for r in (self.store.decision(i) for i in ids) if r is not None and r["gap"]]
         chosen = {" ".join(str(r["text"]).split()).casefold() for r in rows if r["id"] in picked} \
             if picked else None
@@ -325,6 +359,8 @@ class ConsoleApp:
     async def gaps_add(self, request: Request) -> Response:
         who, form = await self.posted(request)
         entry = str(form.get("entry", "")).strip()
+        if not form.getlist("pick"):
+            return self.done(request, who, "Tick the questions to add first.", "/gaps")
         ids, questions = self._group_questions(form)
         if not questions:
             return self.done(request, who, "These questions were added or settled already.", "/gaps")
@@ -369,7 +405,7 @@ class ConsoleApp:
                              questions=fields["questions"], answer_en=fields["answer_en"],
                              answer_zh=fields["answer_zh"], links=fields["links"],
                              category=fields["category"], private=form.get("private") == "on")
-        ids = [int(x) for x in fields["ids"].split(",") if x.strip().isdigit()]
+        ids = [int(x) for x in fields["ids"].split(",") if x.strip().isdigit() and len(x) < 18]
         return self._faq_saved(request, who, ids, "added FAQ entry",
                                f"{fields['entry_id']} with {len(questions)} question(s)",
                                f"Entry {fields['entry_id']} added", "/faq")
@@ -383,7 +419,7 @@ class ConsoleApp:
                                        f"({len(self.backend.kb.faq)} entries).", to)
 
     async def faq(self, request: Request) -> Response:
-        who = self.signed_in(request)
+        who = await self.signed_in(request)
         days = self._days(request)
         hits = await run_in_threadpool(self.store.faq_hits, time.time() - days * 86400)
         wrong = self.store.wrong_counts()
@@ -398,12 +434,15 @@ class ConsoleApp:
     # --- decisions ----------------------------------------------------------------------------
 
     async def decisions(self, request: Request) -> Response:
-        who = self.signed_in(request)
+        who = await self.signed_in(request)
         q = request.query_params
         label = q.get("label") if q.get("label") in LABELS else None
         chat = (q.get("chat") or "").strip()[:64] or None
-        before = int(q["before"]) if q.get("before", "").isdigit() else None
+        before = int(q["before"]) if q.get("before", "").isdigit() and len(q["before"]) < 18 else None
         rows = await run_in_threadpool(self.store.decisions, label, chat, before, 50)
+        for row in rows:
+            row["can_undo"] = not row["handled_by"] and not _not_for(row, "undo")
+            row["can_teach"] = not row["handled_by"] and not _not_for(row, "teach")
         if time.monotonic() - self._chats[0] > 60:   # a filter list: a minute old is fine
             self._chats = (time.monotonic(), await run_in_threadpool(
                 self.store.decision_chats, time.time() - 7 * 86400))
@@ -421,29 +460,54 @@ class ConsoleApp:
         if row is None:
             return self.done(request, who, "That decision is no longer kept.", back)
         verb = request.path_params["verb"]
+        if verb not in ("undo", "teach"):
+            raise Refused(404, "No such action.")
+        why = _not_for(row, verb)
+        if why:
+            return self.done(request, who, why, back)
+        if not self.store.handle_decision(row["id"], who.handle):
+            handled = (self.store.decision(row["id"]) or {}).get("handled_by")
+            return self.done(request, who, f"{handled} has already acted on that decision.", back)
         target = Message(channel=row["channel"], chat_id=row["chat_id"],
                          message_id=row["message_id"],
                          user=User(id=row["user_id"], username=row["username"]),
                          text=row["text"] or "", public=bool(row["public"]))
-        if verb == "undo":
-            text = f"/notscam #{row['case_id']}" if row["case_id"] else "/notscam"
-            said = await self.act(who, form, text, None if row["case_id"] else target)
-        elif verb == "teach":
-            entry = re.sub(r"[^A-Za-z0-9_.-]", "", str(form.get("entry", "")))[:64]
-            said = await self.act(who, form, f"/faq {entry}", target)
-        else:
-            raise Refused(404, "No such action.")
+        try:
+            if verb == "undo":
+                text = f"/notscam #{row['case_id']}" if row["case_id"] else "/notscam"
+                said = await self.act(who, form, text, None if row["case_id"] else target)
+            else:
+                entry = re.sub(r"[^A-Za-z0-9_.-]", "", str(form.get("entry", "")))[:64]
+                said = await self.act(who, form, f"/faq {entry}", target)
+        except BaseException:
+            self.store.release_decision(row["id"])
+            raise
         self.store.log_web_action(who.handle, f"decision {verb}", f"#{row['id']}: {said[:200]}")
         return self.done(request, who, said, back)
 
     # --- numbers ------------------------------------------------------------------------------
 
     async def stats(self, request: Request) -> Response:
-        who = self.signed_in(request)
+        who = await self.signed_in(request)
         days = min(self._days(request) if request.query_params.get("days") else 14, 90)
         figures = await run_in_threadpool(numbers, self.store, self.backend.kb.config, days)
         return self.page(request, "stats.html", who, f=figures, days=days,
                          health=self.backend.health(), actions=self.store.web_actions(15))
+
+
+def _not_for(row: dict[str, Any], verb: str) -> str:
+    """Why a decision cannot be undone or taught from (the page offers neither then), or ""."""
+    labels = set((row["labels"] or "").split())
+    did = set((row["actions"] or "").split(","))
+    if verb == "undo":
+        return "" if labels & {"scam", "impersonator"} else \
+            "Only a scam or look-alike decision can be undone."
+    if labels & {"secret", "scam", "impersonator"} or did & {"delete", "hide"}:
+        return "The bot removed or flagged that message: it is not a question to answer."
+    text = (row["text"] or "").strip()
+    if not text or text.startswith(("/", "[withheld")):
+        return "That message has no question to answer."
+    return ""
 
 
 def _lang(lang: str | None, text: str) -> str:

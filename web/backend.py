@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from handlers.context import Knowledge
+from handlers.detectors.vetting import vet
 from handlers.model import Message, User
+from runtime.embedding import embed_message
 from runtime.outgoing import Post
 from runtime.ports import OutboxItem
 from runtime.service import SupportService
@@ -47,8 +49,8 @@ class ConsoleBackend:
 
     def __init__(self, service: SupportService, deliver: Deliver | None = None,
                  reload: Reload | None = None, is_moderator: IsModerator | None = None,
-                 lock: threading.RLock | None = None, health: Callable[[], list[str]] = list
-                 ) -> None:
+                 lock: threading.RLock | None = None, health: Callable[[], list[str]] = list,
+                 apart: bool = False) -> None:
         self.service = service
         self.store = service.store
         self.deliver = deliver          # None: the running bot's outbox pass sends the items
@@ -58,16 +60,14 @@ class ConsoleBackend:
         self.is_moderator = is_moderator
         self.lock = lock                # the console channel's turn, when it runs beside us
         self.health = health
+        # `bot.py web` alone: another process (the running bot) sends what is decided here.
+        self.apart = apart
         self._faq_lock = asyncio.Lock()
 
     @property
     def kb(self) -> Knowledge:
         return self.service.kb
 
-    @property
-    def live(self) -> bool:
-        """Does this process send what it decides (else the running bot does, shortly)?"""
-        return self.deliver is not None
 
     async def still_moderator(self, channel: str, user_id: str) -> bool:
         """Checked again when a link is used: an admin demoted since the link was sent is
@@ -104,7 +104,7 @@ class ConsoleBackend:
                 rest.append(item)
         if rest and self.deliver is not None:
             await self.deliver(rest)
-        return "\n".join(told), "queued" if rest and self.deliver is None else "sent"
+        return "\n".join(told), "queued" if rest and self.apart else "sent"
 
     async def _handle(self, message: Message) -> list[OutboxItem] | None:
         if self.lock is None:
@@ -123,11 +123,19 @@ class ConsoleBackend:
             path = Path(self.kb.faq.source)
             brand = self.kb.config.brand
             hosts = link_hosts(self.kb.faq, tuple(filter(None, (brand.help_center,))))
+            for text in edit.answer.values():
+                problem = await asyncio.to_thread(self._vet_answer, text)
+                if problem:
+                    return f"the answer is not saved: {problem}"
             problem = await asyncio.to_thread(save_faq, path, edit, hosts)
             if problem:
                 return problem
             outcome = await self.reload()
             return outcome if isinstance(outcome, str) else ""
+
+    def _vet_answer(self, text: str) -> str:
+        kb = self.kb
+        return vet(text, kb, lambda t: embed_message(kb.config.embedding, t), answer=True)
 
     async def _local_reload(self) -> Knowledge | str:
         outcome = await asyncio.to_thread(self.service.load_files)

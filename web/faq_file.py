@@ -47,8 +47,16 @@ def _yaml() -> YAML:
     return y
 
 
-def _quoted(text: str) -> DoubleQuotedScalarString:
-    return DoubleQuotedScalarString(" ".join(text.split()))
+def clean(text: str, lines: bool = False) -> str:
+    """Invisible characters removed, spaces folded; `lines` keeps the line breaks."""
+    text = INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\u2028", "\n"))
+    if lines:
+        return "\n".join(" ".join(line.split()) for line in text.split("\n")).strip()
+    return " ".join(text.split())
+
+
+def _quoted(text: str, lines: bool = False) -> DoubleQuotedScalarString:
+    return DoubleQuotedScalarString(clean(text, lines))
 
 
 def edited(data: bytes, edit: FaqEdit) -> bytes:
@@ -62,15 +70,20 @@ def edited(data: bytes, edit: FaqEdit) -> bytes:
     found = next((e for e in entries if isinstance(e, CommentedMap) and e.get("id") == edit.entry_id),
                  None)
     if edit.new:
-        if found is not None:
+        taken = {str(e.get("id", "")).casefold() for e in entries if isinstance(e, CommentedMap)}
+        if edit.entry_id.casefold() in taken:
             raise ConfigError(f"entry id {edit.entry_id!r} is taken: choose another id")
         entry = CommentedMap()
         entry["id"] = edit.entry_id
         if edit.category:
             entry["category"] = edit.category
         entry["questions"] = CommentedMap()
+        too_long = [lang for lang, text in edit.answer.items() if len(text) > ANSWER_LIMIT]
+        if too_long:
+            raise ConfigError(f"the {too_long[0]} answer is longer than {ANSWER_LIMIT} characters: "
+                              "members read it on a phone; link to the help centre for more")
         entry["answer"] = CommentedMap(
-            (lang, _quoted(text)) for lang, text in edit.answer.items() if text.strip())
+            (lang, _quoted(text, lines=True)) for lang, text in edit.answer.items() if text.strip())
         if edit.links:
             links = CommentedSeq(_quoted(link) for link in edit.links)
             links.fa.set_flow_style()
@@ -81,16 +94,32 @@ def edited(data: bytes, edit: FaqEdit) -> bytes:
     if found is None:
         raise ConfigError(f"no entry with id {edit.entry_id!r} (it may have been renamed)")
     questions = found.setdefault("questions", CommentedMap())
+    elsewhere = {clean(str(q)).casefold(): str(e.get("id")) for e in entries
+                 if isinstance(e, CommentedMap) and e is not found
+                 for qs in (e.get("questions") or {}).values() for q in (qs or [])}
     for lang, text in edit.questions:
+        if not clean(text):
+            continue
+        other = elsewhere.get(clean(text).casefold())
+        if other:
+            raise ConfigError(f"“{clean(text)[:80]}” is already a question of entry {other!r}: "
+                              "one question can lead to one entry only")
         existing = questions.setdefault(lang, CommentedSeq())
-        if " ".join(text.split()).casefold() not in {str(q).casefold() for q in existing}:
+        if clean(text).casefold() not in {clean(str(q)).casefold() for q in existing}:
             existing.append(_quoted(text))
     out = io.StringIO()
     y.dump(doc, out)
     return out.getvalue().encode("utf-8")
 
 
-URL = re.compile(r"https?://([^/\s\"'<>]+)", re.IGNORECASE)
+# A web address with or without its scheme ("evil.com/x", "https://help.example.com"), and the
+# domain of an email address: where a reader of the answer could be sent.
+URL = re.compile(r"(?<![\w.-])(?:https?://)?(?:[^\s@/]+@)?((?:[a-z0-9-]+\.)+[a-z]{2,})(?![\w-])",
+                 re.IGNORECASE)
+# Characters that change how text looks without being seen: control characters, line and
+# paragraph separators that YAML and the bot would split on, bidirectional overrides.
+INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f]")
+ANSWER_LIMIT = 1500   # characters: an answer is read on a phone
 
 
 def link_hosts(faq: Faq, extra: tuple[str, ...] = ()) -> set[str]:
@@ -108,9 +137,11 @@ def _new_entry_problem(faq: Faq, edit: FaqEdit, hosts: set[str] | None) -> str:
     warnings = secret_requests(Faq([entry], faq.source))
     if warnings:
         return f"{warnings[0].problem} ({'; '.join(warnings[0].evidence)[:200]})"
+    texts = (*entry.links, *entry.answer.values())
+    if any(re.search(r"\bhttp://", text, re.IGNORECASE) for text in texts):
+        return "links must be https:// (a plain http:// link can be altered on the way)"
     if hosts is not None:
-        used = {m.lower() for text in (*entry.links, *entry.answer.values())
-                for m in URL.findall(text)}
+        used = {m.lower() for text in texts for m in URL.findall(text)}
         foreign = sorted(used - hosts)
         if foreign:
             return (f"links may only go where the FAQ already links ({', '.join(sorted(hosts))}); "
@@ -137,9 +168,12 @@ def save_faq(path: Path, edit: FaqEdit, hosts: set[str] | None = None) -> str:
     backups = path.parent / ".faq-backups"
     try:
         backups.mkdir(exist_ok=True)
+        original = backups / f"{path.name}.before-the-console"
+        if not original.exists():   # the operator's own file, before the first web edit
+            shutil.copy2(path, original)
         stamp = f"{time.strftime('%Y%m%d-%H%M%S')}-{time.time_ns() % 10**6:06d}"
         shutil.copy2(path, backups / f"{path.name}.{stamp}")
-        for old in sorted(backups.glob(f"{path.name}.*"))[:-BACKUPS_KEPT]:
+        for old in sorted(backups.glob(f"{path.name}.2*"))[:-BACKUPS_KEPT]:
             old.unlink(missing_ok=True)
         temporary = path.with_name(f".{path.name}.writing")
         temporary.write_bytes(new)

@@ -22,7 +22,7 @@ async def serve_console(app: Starlette, host: str, port: int, stop: asyncio.Even
     """Serve until `stop` is set; `started` is set once the port is listening."""
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off",
                             access_log=False, proxy_headers=True, server_header=False,
-                            forwarded_allow_ips="127.0.0.1")
+                            forwarded_allow_ips="127.0.0.1", timeout_graceful_shutdown=3)
     server = _Server(config)
 
     async def run() -> None:

@@ -46,10 +46,13 @@ def numbers(store: Store, config: Config, days: int = 14, now: float | None = No
         late_open = sum(1 for r in rows if not r["first_response_at"] and
                         r["first_response_due"] < now)
         within = sum(1 for r in answered_rows if r["first_response_at"] <= r["first_response_due"])
+        # Of the tickets whose outcome is known: answered, or still open past the target (one
+        # still within its target may yet be answered in time).
+        known = len(answered_rows) + late_open
         sla.append({"priority": priority, "tickets": len(rows), "target": target / 60,
                     "answered": len(answered_rows),
                     "median": statistics.median(waits) if waits else None,
-                    "within": round(100 * within / len(rows)) if rows else 0,
+                    "within": round(100 * within / known) if known else 100,
                     "late_open": late_open})
     return {
         "answers": bars(labels, [Series("answered by the bot", answered),

@@ -244,7 +244,10 @@ _SCAM_TALK = re.compile(r"\b(?:scam\w*|fraud\w*|fake|phishing|impersonat\w*)|骗
 # "confirm the change with your 2FA code" is about the app).
 _ASKS_IN_CHAT = (*_ASKS, re.compile(
     rf"\b(?:confirm|verify|read out|repeat|type)\b[^.!?\n]{{0,40}}?"
-    rf"\b(?:your|ur|the|their)\b[^.!?\n]{{0,15}}?{_SECRET}", re.IGNORECASE))
+    rf"\b(?:your|ur|the|their)\b[^.!?\n]{{0,15}}?{_SECRET}", re.IGNORECASE), re.compile(
+    # "reply to this bot with your password"
+    rf"\b(?:reply|respond|answer|write back)\b[^.!?\n]{{0,25}}?\bwith (?:your|ur)\b"
+    rf"[^.!?\n]{{0,15}}?{_SECRET}", re.IGNORECASE))
 
 
 # A message to a member that names a secret and asks for something about it ("what's your
