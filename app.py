@@ -29,6 +29,7 @@ from handlers.detectors.redaction import redact
 from runtime.dispatch import Dispatcher
 from runtime.knowledge import KnowledgeFiles
 from runtime.ports import Channel
+from runtime.reloading import RuntimeActions
 from runtime.service import SupportService
 from store import Store
 from web.app import create_app
@@ -141,7 +142,12 @@ class App:
         except OSError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
+        # Its own copy of the config and FAQ follows the files (a moderator taken out of the
+        # config, an FAQ edited by hand); the running bot tells staff about reloads, not this.
+        watcher = asyncio.create_task(RuntimeActions(self.service).watch(
+            stop, self.service.kb.config.reload_check_seconds))
         await task
+        watcher.cancel()
         return 0
 
     async def serve(self, stop: asyncio.Event | None = None) -> int:

@@ -189,7 +189,9 @@ def cmd_web_login(args: argparse.Namespace) -> int:
                   "/console to the bot instead", file=sys.stderr)
             return 2
         web = config.web
-        token = store.create_login_link(args.channel, user, None, web.link_minutes * 60)
+        known = store.user(args.channel, user) or {}
+        name = user if args.channel == "console" else known.get("username")
+        token = store.create_login_link(args.channel, user, name, web.link_minutes * 60)
     finally:
         store.close()
     print(f"{web.base_url()}/login/{token}")

@@ -110,6 +110,12 @@ class ConsoleChannel(Channel):
                 # What the web console decided meanwhile (a staff reply to a member…).
                 for item, _row in self.service.pending("console"):
                     self.carry_out(item)
+                # The config and FAQ edited on disk (by hand, or by a separate `bot.py web`).
+                if self.service.kb.config.reload_check_seconds > 0:
+                    outcome = self.runtime.poll_blocking()
+                    if outcome is not None:
+                        for item in self.service.reload_notice(outcome):
+                            self.carry_out(item)
 
     def _read(self) -> int:
         while True:

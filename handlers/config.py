@@ -120,6 +120,9 @@ class Tickets(Strict):
     # Days after a ticket closes that the sealed personal data staff saw is kept.
     personal_data_days: Positive = 30
     on_call: list[Annotated[StrictStr, Field(pattern=r"^@?[A-Za-z0-9_]{2,32}$")]] = []
+    # Sites a staff reply may link to besides those the FAQ links to (a block explorer, a
+    # status page): a reply linking anywhere else is not sent in the bot's name.
+    reply_link_hosts: list[StrictStr] = []
 
 
 class Handoff(Strict):
@@ -137,6 +140,9 @@ class Web(Strict):
     public_url: StrictStr = ""
     link_minutes: Positive = 10      # a sign-in link works once, within this many minutes
     session_hours: Positive = 12
+    # A new FAQ entry written in the console speaks as the bot: it goes live once a second
+    # moderator approves it (a single account, taken over, cannot publish an answer).
+    second_approval: StrictBool = True
     gap_days: Positive = 7            # FAQ gaps: the unanswered questions of this many days
     decision_days: Positive = 30      # the decision log is kept this long
 

@@ -14,7 +14,7 @@ from handlers.answering.lint import asks_for_secrets
 from handlers.config import Config
 from handlers.context import Knowledge
 from handlers.detectors.redaction import redact, redact_secrets
-from handlers.detectors.vetting import vet
+from handlers.detectors.vetting import link_hosts, vet
 from handlers.model import Command, Decision, Message
 from handlers.platforms import platform
 from handlers.replies.texts import Texts
@@ -330,8 +330,10 @@ class CommandRunner(Teaching):
                                                   sentence=redact_secrets(asking[0])[:200]),
                                 private=True)]
         kb = self._knowledge()
+        hosts = link_hosts(kb.faq, (*filter(None, (kb.config.brand.help_center,)),
+                                    *kb.config.tickets.reply_link_hosts))
         flagged = vet(action.param("text"), kb,
-                      lambda text: embed_message(kb.config.embedding, text))
+                      lambda text: embed_message(kb.config.embedding, text), hosts=hosts)
         if flagged:
             # What the bot's own checks would call a scam from a member is not sent in its name.
             return [self._reply(message, self.say("reply_flagged", words, ref=ticket.ref,

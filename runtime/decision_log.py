@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from handlers.answering.intent import wants_human
 from handlers.model import Decision, Message
 
 # The label a row is filed under, most serious first.
@@ -50,8 +51,10 @@ def decision_row(message: Message, decision: Decision, text: str, vector: np.nda
         labels.insert(0, "faq")
     # A gap: a question the FAQ did not answer (scams, secrets and look-alikes are not
     # questions to add to it).
+    # Nor is a request for a person ("can I talk to someone"): the FAQ cannot answer it.
     gap = not answered and not command and (decision.asks or human) and \
-        not (decision.scam or decision.secret or decision.impersonator) and bool(text.strip())
+        not (decision.scam or decision.secret or decision.impersonator) and bool(text.strip()) \
+        and not (wants_human(text) and len(text.split()) <= 8)
     check, score = primary(decision)
     return {
         "at": now, "channel": message.channel, "chat_id": message.chat_id,

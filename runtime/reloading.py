@@ -86,6 +86,31 @@ class RuntimeActions(Channel):
     def _signature(self) -> tuple:
         return file_stamps(self._paths)
 
+    def poll_blocking(self) -> Knowledge | str | None:
+        """One look at the files for the console channel, which has no event loop (`watch`
+        does this on the loop): a change that stayed the same since the last look is reloaded;
+        returns the outcome, or None when there was nothing to reload."""
+        files = self.service.files
+        if files is None:
+            return None
+        if not self._paths:
+            self._paths = files.watched(self.service.kb)
+            self._seen = tuple(files.stamps_at_load.get(now[0], now) for now in self._signature())
+            self._changed: tuple | None = None
+            return None
+        now = self._signature()
+        if now == self._seen or now != self._changed:
+            self._changed = None if now == self._seen else now
+            return None
+        self._changed = None
+        with self._blocking:
+            outcome = self.service.load_files()
+            if isinstance(outcome, Knowledge):
+                self.service.swap(outcome)
+        self._paths = files.watched(self.service.kb)
+        self._seen = self._signature()
+        return outcome
+
     def execute_blocking(self, item: OutboxItem) -> list[OutboxItem]:
         """The same for the console channel, which runs no event loop: the reload happens in
         line, and the confirmation items are returned for the console to print."""

@@ -166,6 +166,7 @@ class Teaching:
         elif "delete" in case.done:
             said.append("the deleted message cannot be restored (the member may post it again)")
         self.store.lift_strike(case.channel, case.chat_id, case.user_id, case.at)
+        self.store.decision_undone(case.channel, case.chat_id, case.message_id)
         if case.example_id:
             self._unlearn(case.example_id)
             said.append(f"scam example #{case.example_id} taken back")

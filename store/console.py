@@ -5,6 +5,7 @@ a copy of the database signs nobody in), and the moderators' web actions."""
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
 import time
 from typing import Any
@@ -81,6 +82,20 @@ class ConsoleStore(Connection):
 
     def release_decision(self, decision_id: int) -> None:
         self._exec("UPDATE decisions SET handled_by = NULL WHERE id = ?", (decision_id,))
+
+    def decision_undone(self, channel: str, chat_id: str, message_id: str) -> None:
+        """A moderator undid the bot's scam decision: the log and the day's count say so."""
+        with self.atomic():
+            rows = self.db.execute(
+                "SELECT id, at, labels FROM decisions WHERE channel = ? AND chat_id = ? AND "
+                "message_id = ? AND (' ' || labels || ' ') LIKE '% scam %'",
+                (channel, chat_id, message_id)).fetchall()
+            for row_id, at, labels in rows:
+                kept = " ".join(label for label in labels.split() if label != "scam")
+                self.db.execute("UPDATE decisions SET labels = ? WHERE id = ?",
+                                ((kept + " undone").strip(), row_id))
+                self.db.execute("UPDATE decision_days SET scams = MAX(scams - 1, 0) WHERE day = ?",
+                                (int(at // DAY),))
 
     def withhold_decisions(self, channel: str, chat_id: str, message_ids: tuple[str, ...],
                            text: str) -> None:
@@ -249,6 +264,31 @@ class ConsoleStore(Connection):
                             (channel, str(user_id)))
             return self.db.execute("DELETE FROM web_sessions WHERE channel = ? AND user_id = ?",
                                    (channel, str(user_id))).rowcount
+
+    def add_faq_draft(self, author: str, entry_id: str, payload: dict[str, Any],
+                      ids: list[int], now: float | None = None) -> int:
+        with self.lock:
+            cur = self.db.execute(
+                "INSERT INTO faq_drafts (at, author, entry_id, payload, ids, status) VALUES "
+                "(?, ?, ?, ?, ?, 'pending')", (now or time.time(), author, entry_id,
+                                               json.dumps(payload, ensure_ascii=False),
+                                               ",".join(map(str, ids))))
+            return int(cur.lastrowid)
+
+    def faq_drafts(self, status: str = "pending") -> list[dict[str, Any]]:
+        rows = self._rows("SELECT * FROM faq_drafts WHERE status = ? ORDER BY id", (status,))
+        return [{**r, "payload": json.loads(r["payload"])} for r in rows]
+
+    def faq_draft(self, draft_id: int) -> dict[str, Any] | None:
+        row = self._one("SELECT * FROM faq_drafts WHERE id = ?", (draft_id,)) \
+            if 0 < draft_id < 2 ** 62 else None
+        return {**row, "payload": json.loads(row["payload"])} if row else None
+
+    def decide_faq_draft(self, draft_id: int, status: str, by: str) -> bool:
+        """Approve or reject a pending draft, once (False if decided already)."""
+        return self._exec("UPDATE faq_drafts SET status = ?, decided_by = ?, decided_at = ? "
+                          "WHERE id = ? AND status = 'pending'",
+                          (status, by, time.time(), draft_id)) == 1
 
     def log_web_action(self, actor: str, what: str, detail: str = "",
                        now: float | None = None) -> None:

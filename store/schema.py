@@ -155,6 +155,11 @@ def _v9(db: Database) -> None:
     db.execute("""CREATE TABLE web_sessions (
         id_hash TEXT PRIMARY KEY, channel TEXT NOT NULL, user_id TEXT NOT NULL, username TEXT,
         csrf TEXT NOT NULL, created_at REAL NOT NULL, expires_at REAL NOT NULL)""")
+    db.execute("""CREATE TABLE faq_drafts (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, at REAL NOT NULL, author TEXT NOT NULL,
+        entry_id TEXT NOT NULL, payload TEXT NOT NULL, ids TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending','approved','rejected')),
+        decided_by TEXT, decided_at REAL)""")
     db.execute("""CREATE TABLE web_actions (
         id INTEGER PRIMARY KEY AUTOINCREMENT, at REAL NOT NULL, actor TEXT NOT NULL,
         what TEXT NOT NULL, detail TEXT)""")

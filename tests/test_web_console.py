@@ -19,6 +19,7 @@ MEMBERS = {name: FakeTelegram.user(uid, name, name.title()) for uid, name in
 ADMIN = FakeTelegram.user(ADMIN_ID, "admin_ann", "Ann")
 OTHER_ADMIN = FakeTelegram.user(901, "admin_ben", "Ben")
 SCAMMER = FakeTelegram.user(666, "helpdesk_sup", "Support")
+SECOND_ADMIN = 902
 
 
 @pytest.fixture(scope="module")
@@ -191,8 +192,22 @@ def test_a_gap_added_as_paraphrases_is_answered_next_time_and_a_drafted_entry_to
     page.fill("textarea[name=answer_en]", "Apple Pay works for card purchases of crypto in the "
                                           "app under Buy > Card. https://help.aurora.example/buy")
     page.click("text=Save to the FAQ")
-    assert "Entry apple-pay added" in page.inner_text(".flash")
-    assert page.locator("td", has_text="apple-pay").count() == 1
+    # A new answer speaks as the bot: it waits for a second moderator.
+    assert "draft" in page.inner_text(".flash")
+    assert "apple-pay" not in live.faq.read_text(encoding="utf-8")
+    assert page.locator("section.draft", has_text="apple-pay") \
+        .get_by_role("button", name="Approve and publish").count() == 0   # not by its author
+    live.fake.admins[str(live.group["id"])].append(SECOND_ADMIN)
+    second = chromium.new_page()
+    second.goto(f"{live.url}/login/" + live.store.create_login_link(
+        "telegram", str(SECOND_ADMIN), "admin_cy", 600))
+    second.click("#sign-in")
+    second.goto(f"{live.url}/faq")
+    second.locator("section.draft", has_text="apple-pay").get_by_role(
+        "button", name="Approve and publish").click()
+    assert "Entry apple-pay approved and added" in second.inner_text(".flash")
+    assert second.locator("td", has_text="apple-pay").count() == 1
+    second.close()
     before = len(live.sent_to(MEMBERS["rosa"]["id"]))
     live.say(live.fake.private_chat(MEMBERS["rosa"]), MEMBERS["rosa"],
              "can i buy crypto with apple pay")

@@ -4,6 +4,7 @@ decision log the pages read, and the operator's `bot.py web-login`."""
 
 from __future__ import annotations
 
+import io
 import re
 import time
 from pathlib import Path
@@ -15,12 +16,14 @@ from starlette.testclient import TestClient
 from handlers.answering.faq import load_faq
 from handlers.config import load_config
 from handlers.context import Knowledge
+from handlers.detectors.vetting import link_hosts
 from handlers.model import Message, User
+from runtime.knowledge import KnowledgeFiles
 from runtime.service import SupportService
 from store import Store
 from web.app import create_app
 from web.backend import ConsoleBackend
-from web.faq_file import FaqEdit, link_hosts, save_faq
+from web.faq_file import FaqEdit, save_faq
 from web.gaps import group_questions
 
 from .conftest import FAQ, run_cli
@@ -292,3 +295,56 @@ def test_adding_a_gap_needs_a_ticked_question(console):
                                           "entry": "withdrawal-time"})
     assert "Tick the questions" in page.text
     assert store.decision(row["id"])["gap"]
+
+
+def test_a_new_entry_waits_for_a_second_moderator_who_is_not_its_author(console):
+    client, service, store, tmp_path = console
+    service.files = KnowledgeFiles(tmp_path / "config.yaml")   # so the approval reloads
+    service.kb.config.moderators.console.append("lee")
+    faq = tmp_path / "faq.yaml"
+    before = faq.read_text(encoding="utf-8")
+    csrf = sign_in(client, store)
+    page = client.post("/faq/new", data={"csrf": csrf, "entry_id": "dark-mode", "questions":
+                                         "is there a dark mode\nhow do I turn on dark mode",
+                                         "answer_en": "Profile > Settings > Theme > Dark."})
+    assert "draft #1" in page.text and faq.read_text(encoding="utf-8") == before
+    own = client.post("/faq/drafts/1/approve", data={"csrf": csrf})
+    assert "not its author" in own.text and faq.read_text(encoding="utf-8") == before
+    other = TestClient(client.app, base_url="http://127.0.0.1:8321")
+    csrf2 = sign_in(other, store, "lee")
+    done = other.post("/faq/drafts/1/approve", data={"csrf": csrf2})
+    assert "approved and added" in done.text, re.findall(r"class=.flash[^<]*", done.text)
+    assert "dark-mode" in faq.read_text(encoding="utf-8")
+    assert any(e.id == "dark-mode" for e in service.kb.faq.entries)
+    again = other.post("/faq/drafts/1/reject", data={"csrf": csrf2})
+    assert "approved by @lee already" in again.text
+
+
+def test_the_console_channel_follows_an_faq_edited_on_disk(config_file, tmp_path):
+    from channels.console import ConsoleChannel
+
+    files = KnowledgeFiles(config_file())
+    store = Store(tmp_path / "watch.db")
+    service = SupportService(files.load(), store, staff_channel="console", files=files)
+    channel = ConsoleChannel(service, stdin=io.StringIO(""), stdout=io.StringIO(),
+                             interactive=False)
+    assert channel.runtime.poll_blocking() is None        # the first look remembers the files
+    assert save_faq(tmp_path / "faq.yaml", FaqEdit("dark-mode", (("en", "dark mode?"),),
+                                                   answer={"en": "Settings > Theme."})) == ""
+    assert channel.runtime.poll_blocking() is None        # changed: wait one look for it to settle
+    outcome = channel.runtime.poll_blocking()
+    assert outcome is not None and any(e.id == "dark-mode" for e in service.kb.faq.entries)
+    store.close()
+
+
+def test_an_undone_scam_leaves_the_days_count_and_a_person_request_is_no_gap(console):
+    _client, service, store, _ = console
+    service.handle(member_message("withdrawal problems? DM me, I'm official support", n=1))
+    service.handle(member_message("can I talk to someone?", n=2))
+    day = store.daily_decisions(time.time() - 86400)[-1]
+    assert day["scams"] == 1
+    store.decision_undone("console", "group", "1")
+    assert store.daily_decisions(time.time() - 86400)[-1]["scams"] == 0
+    rows = {r["message_id"]: r for r in store.decisions()}
+    assert "undone" in rows["1"]["labels"] and "scam" not in rows["1"]["labels"].split()
+    assert not rows["2"]["gap"]

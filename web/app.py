@@ -98,6 +98,7 @@ class ConsoleApp:
             Route("/gaps/draft", self.gaps_draft, methods=["POST"]),
             Route("/faq", self.faq),
             Route("/faq/new", self.faq_new, methods=["POST"]),
+            Route("/faq/drafts/{id:int}/{verb}", self.faq_draft, methods=["POST"]),
             Route("/decisions", self.decisions),
             Route("/decisions/{id:int}/{verb}", self.decision_action, methods=["POST"]),
             Route("/stats", self.stats),
@@ -367,7 +368,7 @@ class ConsoleApp:
         problem = await self.backend.write_faq(FaqEdit(entry, tuple(questions)))
         if problem:
             return self.done(request, who, f"Not saved: {problem}", "/gaps")
-        return self._faq_saved(request, who, ids, "added paraphrases",
+        return self._faq_saved(request, who, ids, entry, "added paraphrases",
                                f"{len(questions)} question(s) to {entry}",
                                f"Added {len(questions)} question(s) to {entry}", "/gaps")
 
@@ -396,9 +397,10 @@ class ConsoleApp:
         elif not questions:
             problem = "Give at least one example question."
         else:
-            problem = await self.backend.write_faq(FaqEdit(
-                fields["entry_id"], questions, answer=answer, category=fields["category"],
-                links=links, private=form.get("private") == "on"))
+            edit = FaqEdit(fields["entry_id"], questions, answer=answer, category=fields["category"],
+                           links=links, private=form.get("private") == "on")
+            review = self.backend.kb.config.web.second_approval
+            problem = await self.backend.write_faq(edit, dry_run=review)
         if problem:
             return self.page(request, "draft.html", who, status=400, problem=problem,
                              ids=fields["ids"], entry_id=fields["entry_id"],
@@ -406,17 +408,58 @@ class ConsoleApp:
                              answer_zh=fields["answer_zh"], links=fields["links"],
                              category=fields["category"], private=form.get("private") == "on")
         ids = [int(x) for x in fields["ids"].split(",") if x.strip().isdigit() and len(x) < 18]
-        return self._faq_saved(request, who, ids, "added FAQ entry",
+        if review:
+            draft = self.store.add_faq_draft(who.handle, edit.entry_id, _edit_payload(edit), ids)
+            self.store.log_web_action(who.handle, "drafted FAQ entry",
+                                      f"{edit.entry_id} (draft #{draft})")
+            return self.done(request, who, f"Entry {edit.entry_id} is saved as draft #{draft}: "
+                                           "another moderator approves it here before members "
+                                           "see it.", "/faq")
+        return self._faq_saved(request, who, ids, edit.entry_id, "added FAQ entry",
                                f"{fields['entry_id']} with {len(questions)} question(s)",
                                f"Entry {fields['entry_id']} added", "/faq")
 
-    def _faq_saved(self, request: Request, who: Moderator, ids: list[int], what: str,
-                   detail: str, said: str, to: str) -> Response:
+    async def faq_draft(self, request: Request) -> Response:
+        who, form = await self.posted(request)
+        draft = self.store.faq_draft(request.path_params["id"])
+        verb = request.path_params["verb"]
+        if draft is None or verb not in ("approve", "reject"):
+            raise Refused(404, "No such draft.")
+        if draft["status"] != "pending":
+            return self.done(request, who, f"Draft #{draft['id']} was {draft['status']} by "
+                                           f"{draft['decided_by']} already.", "/faq")
+        if verb == "approve" and draft["author"] == who.handle:
+            return self.done(request, who, "Another moderator approves a draft, not its author.",
+                             "/faq")
+        if verb == "reject":
+            self.store.decide_faq_draft(draft["id"], "rejected", who.handle)
+            self.store.log_web_action(who.handle, "rejected FAQ draft",
+                                      f"#{draft['id']} {draft['entry_id']}")
+            return self.done(request, who, f"Draft #{draft['id']} rejected.", "/faq")
+        payload = draft["payload"]
+        edit = FaqEdit(payload["entry_id"], tuple(tuple(q) for q in payload["questions"]),
+                       answer=payload["answer"], category=payload["category"],
+                       links=tuple(payload["links"]), private=payload["private"])
+        if not self.store.decide_faq_draft(draft["id"], "approved", who.handle):
+            return self.done(request, who, "Someone decided that draft a moment ago.", "/faq")
+        problem = await self.backend.write_faq(edit)
+        if problem:
+            self.store.decide_faq_draft(draft["id"], "rejected", "the FAQ check")
+            return self.done(request, who, f"Not saved: {problem}", "/faq")
+        ids = [int(x) for x in draft["ids"].split(",") if x.isdigit()]
+        return self._faq_saved(request, who, ids, edit.entry_id, "approved FAQ entry",
+                               f"{edit.entry_id}, drafted by {draft['author']}",
+                               f"Entry {edit.entry_id} approved and added", "/faq")
+
+    def _faq_saved(self, request: Request, who: Moderator, ids: list[int], entry: str,
+                   what: str, detail: str, said: str, to: str) -> Response:
         """After an FAQ edit was written and reloaded: its questions are no longer gaps."""
         self.store.mark_gap_settled(ids)
         self.store.log_web_action(who.handle, what, detail)
-        return self.done(request, who, f"{said}; the FAQ is reloaded "
-                                       f"({len(self.backend.kb.faq)} entries).", to)
+        live = any(e.id == entry for e in self.backend.kb.faq.entries)
+        return self.done(request, who, f"{said}; the FAQ is saved and " + (
+            f"reloaded ({len(self.backend.kb.faq)} entries)." if live else
+            "will be reloaded once the bot's files load again (see the operator's log)."), to)
 
     async def faq(self, request: Request) -> Response:
         who = await self.signed_in(request)
@@ -429,7 +472,7 @@ class ConsoleApp:
                     "question": next((q for qs in e.questions.values() for q in qs), "")}
                    for e in self.backend.kb.faq.entries]
         return self.page(request, "faq.html", who, entries=entries, days=days,
-                         source=self.backend.kb.faq.source)
+                         source=self.backend.kb.faq.source, drafts=self.store.faq_drafts())
 
     # --- decisions ----------------------------------------------------------------------------
 
@@ -493,6 +536,12 @@ class ConsoleApp:
         figures = await run_in_threadpool(numbers, self.store, self.backend.kb.config, days)
         return self.page(request, "stats.html", who, f=figures, days=days,
                          health=self.backend.health(), actions=self.store.web_actions(15))
+
+
+def _edit_payload(edit: FaqEdit) -> dict[str, Any]:
+    return {"entry_id": edit.entry_id, "questions": [list(q) for q in edit.questions],
+            "answer": edit.answer, "category": edit.category, "links": list(edit.links),
+            "private": edit.private}
 
 
 def _not_for(row: dict[str, Any], verb: str) -> str:

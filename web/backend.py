@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from handlers.context import Knowledge
-from handlers.detectors.vetting import vet
+from handlers.detectors.vetting import link_hosts, vet
 from handlers.model import Message, User
 from runtime.embedding import embed_message
 from runtime.outgoing import Post
 from runtime.ports import OutboxItem
 from runtime.service import SupportService
 
-from .faq_file import FaqEdit, link_hosts, save_faq
+from .faq_file import FaqEdit, save_faq
 
 log = logging.getLogger("bot.web")
 WEB_CHAT = "web-console"   # the "chat" a web action is said in: its answers show on the page
@@ -116,9 +116,10 @@ class ConsoleBackend:
                 return self.service.handle(message, f"web:{message.message_id}")
         return await asyncio.to_thread(locked)
 
-    async def write_faq(self, edit: FaqEdit) -> str:
+    async def write_faq(self, edit: FaqEdit, dry_run: bool = False) -> str:
         """Apply an edit to the FAQ file: validated first, a backup kept, then reloaded (here,
-        or by the running bot's file watcher). '' when done, else why not."""
+        or by the running bot's file watcher). '' when done (or, `dry_run`, when it would be
+        accepted), else why not."""
         async with self._faq_lock:
             path = Path(self.kb.faq.source)
             brand = self.kb.config.brand
@@ -127,11 +128,16 @@ class ConsoleBackend:
                 problem = await asyncio.to_thread(self._vet_answer, text)
                 if problem:
                     return f"the answer is not saved: {problem}"
-            problem = await asyncio.to_thread(save_faq, path, edit, hosts)
-            if problem:
+            problem = await asyncio.to_thread(save_faq, path, edit, hosts, dry_run)
+            if problem or dry_run:
                 return problem
             outcome = await self.reload()
-            return outcome if isinstance(outcome, str) else ""
+            if isinstance(outcome, str):
+                # Written: the file is right; the bot's reload will take it once the rest of
+                # its files are in order (the operator's log and the staff chat say why not).
+                log.warning("FAQ saved from the web console, but the reload was refused: %s",
+                            outcome)
+            return ""
 
     def _vet_answer(self, text: str) -> str:
         kb = self.kb

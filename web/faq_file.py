@@ -18,6 +18,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from handlers.answering.faq import Faq, parse_faq
 from handlers.answering.lint import secret_requests
+from handlers.detectors.vetting import URL
 from handlers.loading import ConfigError, parse_yaml
 
 BACKUPS_KEPT = 10
@@ -112,21 +113,10 @@ def edited(data: bytes, edit: FaqEdit) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-# A web address with or without its scheme ("evil.com/x", "https://help.example.com"), and the
-# domain of an email address: where a reader of the answer could be sent.
-URL = re.compile(r"(?<![\w.-])(?:https?://)?(?:[^\s@/]+@)?((?:[a-z0-9-]+\.)+[a-z]{2,})(?![\w-])",
-                 re.IGNORECASE)
 # Characters that change how text looks without being seen: control characters, line and
 # paragraph separators that YAML and the bot would split on, bidirectional overrides.
 INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f]")
 ANSWER_LIMIT = 1500   # characters: an answer is read on a phone
-
-
-def link_hosts(faq: Faq, extra: tuple[str, ...] = ()) -> set[str]:
-    """The hosts the operator's FAQ already links to (and `extra` addresses)."""
-    texts = [*extra, *(link for e in faq.entries for link in e.links),
-             *(text for e in faq.entries for text in e.answer.values())]
-    return {m.lower() for text in texts for m in URL.findall(text)}
 
 
 def _new_entry_problem(faq: Faq, edit: FaqEdit, hosts: set[str] | None) -> str:
@@ -149,8 +139,10 @@ def _new_entry_problem(faq: Faq, edit: FaqEdit, hosts: set[str] | None) -> str:
     return ""
 
 
-def save_faq(path: Path, edit: FaqEdit, hosts: set[str] | None = None) -> str:
-    """Apply the edit to the file: '' when written, else why not (nothing is changed)."""
+def save_faq(path: Path, edit: FaqEdit, hosts: set[str] | None = None,
+             dry_run: bool = False) -> str:
+    """Apply the edit to the file: '' when written (or, `dry_run`, when it would be), else why
+    not (nothing is changed)."""
     try:
         data = path.read_bytes()
         new = edited(data, edit)
@@ -159,6 +151,8 @@ def save_faq(path: Path, edit: FaqEdit, hosts: set[str] | None = None) -> str:
             problem = _new_entry_problem(faq, edit, hosts)
             if problem:
                 return problem
+        if dry_run:
+            return ""
     except ConfigError as exc:
         return str(exc)
     except OSError as exc:

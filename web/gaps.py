@@ -18,6 +18,7 @@ from handlers.answering.semantic import SemanticIndex
 SAME_QUESTION = 0.9
 EXAMPLES_SHOWN = 5
 QUESTIONS_KEPT = 20   # questions of a group offered as paraphrases (the most central first)
+TICKED = 0.93         # ticked at first: this close to the group (the moderator decides the rest)
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class GapGroup:
     score: float                                # its closest example's similarity
     channels: tuple[str, ...]
     last_at: float
+    closeness: tuple[float, ...] = ()            # each question's similarity to the group
 
     @property
     def size(self) -> int:
@@ -36,6 +38,12 @@ class GapGroup:
     @property
     def examples(self) -> tuple[tuple[int, str, str], ...]:
         return self.questions[:EXAMPLES_SHOWN]
+
+    @property
+    def offered(self) -> list[tuple[int, str, str, bool]]:
+        """(id, language, text, ticked at first) for the form."""
+        return [(i, lang, text, self.size <= 3 or close >= TICKED)
+                for (i, lang, text), close in zip(self.questions, self.closeness, strict=True)]
 
     @property
     def key(self) -> str:
@@ -62,6 +70,11 @@ def group_questions(rows: list[dict[str, Any]], index: SemanticIndex | None,
         if not free[seed]:
             continue
         members = np.flatnonzero(close[seed] & free)
+        # A question with generic wording ("is it just me?") is close to many topics: a
+        # member stays only if it is close to the group as a whole, not only to the seed.
+        centre = vectors[members].mean(axis=0)
+        centre /= max(float(np.linalg.norm(centre)), 1e-12)
+        members = members[(vectors[members] @ centre >= threshold) | (members == seed)]
         free[members] = False
         groups.append(members)
     groups.sort(key=lambda g: (-len(g), -max(rows[i]["at"] for i in g)))
@@ -76,14 +89,16 @@ def group_questions(rows: list[dict[str, Any]], index: SemanticIndex | None,
             best = int(np.argmax(scores))
             nearest, score = index.entries[best].id, float(scores[best])
         seen: set[str] = set()
-        questions = []
+        questions, closeness = [], []
         for i in order:
             text = " ".join(str(rows[i]["text"]).split())
             if text.casefold() not in seen:
                 seen.add(text.casefold())
                 questions.append((int(rows[i]["id"]), rows[i]["lang"] or "en", text))
+                closeness.append(round(float(vectors[i] @ centroid), 3))
         out.append(GapGroup(ids=tuple(int(rows[i]["id"]) for i in order),
-                            questions=tuple(questions[:QUESTIONS_KEPT]), nearest=nearest,
+                            questions=tuple(questions[:QUESTIONS_KEPT]),
+                            closeness=tuple(closeness[:QUESTIONS_KEPT]), nearest=nearest,
                             score=score, channels=tuple(sorted({rows[i]["channel"] for i in order})),
                             last_at=max(float(rows[i]["at"]) for i in order)))
     return out
