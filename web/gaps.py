@@ -60,7 +60,8 @@ def group_questions(rows: list[dict[str, Any]], index: SemanticIndex | None,
         return []
     dim = len(rows[0]["vector"]) // 2
     rows = [r for r in rows if len(r["vector"]) == dim * 2]   # one encoder's vectors only
-    vectors = np.stack([np.frombuffer(r["vector"], dtype=np.float16) for r in rows]).astype(np.float32)
+    vectors = np.frombuffer(b"".join(r["vector"] for r in rows), dtype=np.float16) \
+        .reshape(len(rows), dim).astype(np.float32)
     vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
     close = (vectors @ vectors.T) >= threshold
     density = close.sum(axis=1)
@@ -70,11 +71,12 @@ def group_questions(rows: list[dict[str, Any]], index: SemanticIndex | None,
         if not free[seed]:
             continue
         members = np.flatnonzero(close[seed] & free)
-        # A question with generic wording ("is it just me?") is close to many topics: a
-        # member stays only if it is close to the group as a whole, not only to the seed.
-        centre = vectors[members].mean(axis=0)
-        centre /= max(float(np.linalg.norm(centre)), 1e-12)
-        members = members[(vectors[members] @ centre >= threshold) | (members == seed)]
+        if len(members) > 2:
+            # A question with generic wording ("is it just me?") is close to many topics: a
+            # member stays only if it is close to the group as a whole, not only to the seed.
+            centre = vectors[members].mean(axis=0)
+            centre /= max(float(np.linalg.norm(centre)), 1e-12)
+            members = members[(vectors[members] @ centre >= threshold) | (members == seed)]
         free[members] = False
         groups.append(members)
     groups.sort(key=lambda g: (-len(g), -max(rows[i]["at"] for i in g)))
