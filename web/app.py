@@ -364,7 +364,8 @@ class ConsoleApp:
             return self.done(request, who, "Tick the questions to add first.", "/gaps")
         ids, questions = self._group_questions(form)
         if not questions:
-            return self.done(request, who, "These questions were added or settled already.", "/gaps")
+            return self.done(request, who, "None of these can be added: already added, or not "
+                                           "questions the FAQ can answer.", "/gaps")
         problem = await self.backend.write_faq(FaqEdit(entry, tuple(questions)))
         if problem:
             return self.done(request, who, f"Not saved: {problem}", "/gaps")
