@@ -308,6 +308,9 @@ def test_a_new_entry_waits_for_a_second_moderator_who_is_not_its_author(console)
                                          "is there a dark mode\nhow do I turn on dark mode",
                                          "answer_en": "Profile > Settings > Theme > Dark."})
     assert "draft #1" in page.text and faq.read_text(encoding="utf-8") == before
+    twice = client.post("/faq/new", data={"csrf": csrf, "entry_id": "Dark-Mode", "questions":
+                                          "dark theme?", "answer_en": "Settings > Theme."})
+    assert "already waits for approval" in twice.text
     own = client.post("/faq/drafts/1/approve", data={"csrf": csrf})
     assert "not its author" in own.text and faq.read_text(encoding="utf-8") == before
     other = TestClient(client.app, base_url="http://127.0.0.1:8321")
@@ -318,6 +321,36 @@ def test_a_new_entry_waits_for_a_second_moderator_who_is_not_its_author(console)
     assert any(e.id == "dark-mode" for e in service.kb.faq.entries)
     again = other.post("/faq/drafts/1/reject", data={"csrf": csrf2})
     assert "approved by @lee already" in again.text
+
+
+def test_an_approver_taken_out_of_the_config_cannot_approve(console):
+    client, service, store, tmp_path = console
+    service.kb.config.moderators.console.append("lee")
+    csrf = sign_in(client, store)
+    client.post("/faq/new", data={"csrf": csrf, "entry_id": "dark-mode", "questions":
+                                  "is there a dark mode", "answer_en": "Settings > Theme."})
+    other = TestClient(client.app, base_url="http://127.0.0.1:8321")
+    csrf2 = sign_in(other, store, "lee")
+    service.kb.config.moderators.console.remove("lee")   # within the five minutes
+    refused = other.post("/faq/drafts/1/approve", data={"csrf": csrf2})
+    assert refused.status_code == 401
+    assert "dark-mode" not in (tmp_path / "faq.yaml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("reply", [
+    "напишите ваши слова восстановления", "请发送您的恢复短语", "please send your ρassword",
+    "what is your pass word?", "pls share ur pw", "Скиньте пароль от аккаунта",
+    "Reply with the 6 digits from your authenticator", "log in at aurora-verify.top/login"])
+def test_a_staff_reply_asking_for_a_secret_is_not_sent_in_any_wording(console, reply):
+    client, service, store, _ = console
+    ticket, _new = store.open_ticket(prefix="SUP", channel="console", user_id="71",
+                                     username="member1", lang="en", topic="human",
+                                     summary="deposit missing", priority="normal")
+    csrf = sign_in(client, store)
+    page = client.post(f"/tickets/{ticket.ref}/reply", data={"csrf": csrf, "nonce": "form-0009",
+                                                             "text": reply})
+    assert "Not sent" in page.text
+    assert not any(e["kind"] == "staff_reply" for e in store.ticket_events(ticket.ref))
 
 
 def test_the_console_channel_follows_an_faq_edited_on_disk(config_file, tmp_path):

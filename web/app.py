@@ -195,7 +195,8 @@ class ConsoleApp:
         if outcome == "repeat":
             return "This form was sent once already; nothing was done again."
         if outcome == "queued":
-            told += "\n(Queued: the running bot sends it within a minute.)"
+            told = ("Queued: the running bot carries it out within a minute (this console runs "
+                    "apart from it). What the bot will report: " + told)
         return told.strip() or "Done."
 
     # --- sign-in ------------------------------------------------------------------------------
@@ -360,6 +361,8 @@ class ConsoleApp:
     async def gaps_add(self, request: Request) -> Response:
         who, form = await self.posted(request)
         entry = str(form.get("entry", "")).strip()
+        if not entry:
+            return self.done(request, who, "Choose the entry the questions belong to.", "/gaps")
         if not form.getlist("pick"):
             return self.done(request, who, "Tick the questions to add first.", "/gaps")
         ids, questions = self._group_questions(form)
@@ -401,7 +404,10 @@ class ConsoleApp:
             edit = FaqEdit(fields["entry_id"], questions, answer=answer, category=fields["category"],
                            links=links, private=form.get("private") == "on")
             review = self.backend.kb.config.web.second_approval
-            problem = await self.backend.write_faq(edit, dry_run=review)
+            waiting = any(d["entry_id"].casefold() == edit.entry_id.casefold()
+                          for d in self.store.faq_drafts())
+            problem = f"a draft of {edit.entry_id} already waits for approval on the FAQ page" \
+                if review and waiting else await self.backend.write_faq(edit, dry_run=review)
         if problem:
             return self.page(request, "draft.html", who, status=400, problem=problem,
                              ids=fields["ids"], entry_id=fields["entry_id"],
@@ -432,6 +438,11 @@ class ConsoleApp:
         if verb == "approve" and draft["author"] == who.handle:
             return self.done(request, who, "Another moderator approves a draft, not its author.",
                              "/faq")
+        if verb == "approve" and not await self.backend.still_moderator(who.channel, who.user_id):
+            # The second approval is the guard against one taken-over account: the approver
+            # is asked about now, not up to five minutes ago.
+            self.store.end_session(request.cookies.get(COOKIE, ""))
+            raise Refused(401, "You are no longer a moderator here, so your session ended.")
         if verb == "reject":
             self.store.decide_faq_draft(draft["id"], "rejected", who.handle)
             self.store.log_web_action(who.handle, "rejected FAQ draft",
@@ -522,6 +533,9 @@ class ConsoleApp:
                 said = await self.act(who, form, text, None if row["case_id"] else target)
             else:
                 entry = re.sub(r"[^A-Za-z0-9_.-]", "", str(form.get("entry", "")))[:64]
+                if not entry:
+                    self.store.release_decision(row["id"])
+                    return self.done(request, who, "Choose the entry to answer with.", back)
                 said = await self.act(who, form, f"/faq {entry}", target)
         except BaseException:
             self.store.release_decision(row["id"])

@@ -19,22 +19,26 @@ from handlers.text import canonical, sentences
 
 # A number someone is to call or write to: the bot's own answers never send members to one.
 _PHONE = re.compile(r"(?:\+|\b00)\d[\d\s().-]{6,}\d")
-_MESSENGER = re.compile(r"\b(?:whats\s?app|signal|we\s?chat|viber|line id|telegram @|skype|discord|"
+_MESSENGER = re.compile(r"\b(?:whats\s?app|signal|we\s?chat|viber|line (?:id|account|app)|"
+                        r"telegram @|skype|discord|"
                         r"t\.me|wa\.me)\b|微信|电报|ватсап|вотсап|телеграм", re.IGNORECASE)
 
 
 # More ways to name a secret and to ask for it than the FAQ lint knows (staff write in many
 # languages and in haste): Chinese, Russian, and codes described by where they come from.
 _SECRET_MORE = re.compile(
-    r"单词|助记|短信|验证码|动态码|口令|支付密码|登录密码|мнемон|смс|\bsms\b|код\w* из|\d+ слов|"
+    r"单词|助记|短信|验证码|动态码|口令|支付密码|登录密码|恢复短语|恢复词|私钥|мнемон|смс|\bsms\b|"
+    r"код\w* из|\d+ слов|слов\w* восстановл|фраз\w* восстановл|сид-?фраз|\bpass ?words?\b|"
+    r"passphrase|\bpw\b|\bpwd\b|"
     r"authenticator|\d[- ]digit|\bdigits\b|code (?:we|i|you) (?:just )?(?:text(?:ed)?|sen[dt]|e?mail(?:ed)?)|"
     r"\botp\b|backup (?:words|phrase|codes?)|wallet (?:words|backup)", re.IGNORECASE)
 _ASK_MORE = re.compile(
-    r"发(?:一下|送|给|过来|我)|告诉|提供|给我|报一下|报给|输入|скин|назов|продикт|напиш|пришл|"
+    r"发(?:一下|送|给|过来|我)|回复|告诉|提供|给我|报一下|报给|输入|скин|назов|продикт|напиш|пришл|"
     r"отправ|сообщ|скаж|дайте|\b(?:what'?s|what is|tell me|give (?:me|us|them)|reply with|"
     r"read me|send (?:me|us|it)|share)\b", re.IGNORECASE)
 # Letters look-alike across scripts, and words spelt out letter by letter ("p-a-s-s w o r d").
-_CONFUSABLE = str.maketrans("аеорсхукмтвнАЕОРСХУКМТВН", "aeopcxykmtbhAEOPCXYKMTBH")
+_CONFUSABLE = str.maketrans("аеорсхукмтвнАЕОРСХУКМТВНροαεικντυχΡΟΑΕΙΚΝΤΥΧ",
+                            "aeopcxykmtbhAEOPCXYKMTBHpoaeikvtuxPOAEIKNTYX")
 _SPELT = re.compile(r"\b(?:[A-Za-z][\s.\-_*·]){3,}[A-Za-z]\b")
 
 
