@@ -94,6 +94,7 @@ def test_general_questions_are_not_cases(text):
     ("Orbit official VIP signals group: 95% win rate, join t.me/orbit_vip", "guaranteed-returns"),
     ("main site is slow, use the mirror orbitex-login.com instead", "lookalike-domain"),
     ("validate at 0rb1t.example/claim now", "lookalike-domain"),
+    ("官方通知：请验证您的钱包，否则资产将被冻结", "asks-for-secrets"),
 ])
 def test_scams_are_caught_and_named(text, check):
     assert check in [f.check for f in find_scams(text, MARKS)]
@@ -106,6 +107,7 @@ def test_scams_are_caught_and_named(text, check):
     "how do I know if a site is phishing?",
     "check https://help.orbit.example/security for the official list",
     "btc to the moon, free money lol",
+    "提币到自己的钱包，怎么验证钱包所有权？",
 ])
 def test_reports_and_questions_about_scams_are_not_scams(text):
     assert find_scams(text, MARKS) == []

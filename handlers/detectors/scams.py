@@ -60,8 +60,11 @@ _ASKS_SECRET = _rx(
     r"\b(?:wallet (?:validation|verification|sync|synchroni[sz]ation|rectification)|"
     r"(?:validate|verify|sync|synchroni[sz]e|rectify|authenticate) (?:your|ur) (?:wallet|account|"
     r"assets))\b|"
-    rf"(?:{HAND_OVER_ZH}|{TYPE_IN_ZH})[^。！？\n]{{0,10}}(?:{SECRET_WORDS_ZH})|"
-    r"(?:验证|核实|同步|激活)(?:你的|您的)?钱包")
+    rf"(?:{HAND_OVER_ZH}|{TYPE_IN_ZH})[^。！？\n]{{0,10}}(?:{SECRET_WORDS_ZH})")
+# "请验证您的钱包" is the fake-validation scam; "怎么验证钱包所有权？" is a member asking how.
+_VALIDATE_WALLET_ZH = re.compile(r"(?:验证|核实|同步|激活)(?:你的|您的)?钱包")
+_HOW_ZH = re.compile(r"(?:怎么|如何|怎样|怎麼|能否|是否|要不要|需不需要|为什么|为何)[^。！？\n]{0,6}"
+                     r"(?:验证|核实|同步|激活)")
 _COIN = r"(?:eth|btc|usdt|usdc|bnb|sol|xrp|trx|doge|crypto|tokens?|coins?)"
 _GIVEAWAY = _rx(
     rf"\b(?:send|deposit|transfer)\b[^!?\n]{{0,20}}\d[\d.,]*\s*{_COIN}\b[^!?\n]{{0,80}}"
@@ -278,7 +281,8 @@ def find_scams(text: str, marks: BrandMarks, sender_is_staff: bool = False) -> l
             or "@" in text or "加" in text):
         fire("guaranteed-returns", "promises guaranteed returns or a signals group")
     if not reporting:
-        if _has(lowered, "secret") and _ASKS_SECRET.search(lowered):
+        if (_has(lowered, "secret") and _ASKS_SECRET.search(lowered)) or \
+                (_VALIDATE_WALLET_ZH.search(text) and not _HOW_ZH.search(text)):
             fire("asks-for-secrets", "asks for seed phrases, keys, passwords or 'wallet validation'")
         if _has(lowered, "giveaway") and _GIVEAWAY.search(lowered):
             fire("fake-giveaway", "a giveaway or airdrop with a claim link or 'send X get more back'")
