@@ -71,8 +71,8 @@ def heads_cost(kb, texts: list[tuple[str, bool]]) -> None:
     start = time.perf_counter()
     rounds = 200
     for _ in range(rounds):
-        for vector, (_, public) in zip(vectors, texts, strict=True):
-            kb.heads.scores(vector, (False, False, False, False, public))
+        for vector, (text, public) in zip(vectors, texts, strict=True):
+            kb.heads.scores(vector, (False, False, False, False, public), text)
     each = (time.perf_counter() - start) / (rounds * len(vectors)) * 1e6
     print(f"safety heads (4 labels) per message: {each:.0f} us")
 

