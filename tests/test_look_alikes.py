@@ -57,3 +57,42 @@ def test_a_chinese_warning_or_question_about_a_scam_is_not_a_scam(kb, text):
 
 def test_a_chinese_fake_support_offer_is_still_a_scam(kb):
     assert judge(kb, "提币有问题的私信我，我是极光官方客服，马上帮你处理").scam
+
+
+@pytest.mark.parametrize("text", [
+    "一个自称极光客服的人加了我好友，说要帮我解冻，让我提供验证码，这正常吗",
+    "got a private message from 'Aurora Admin' offering to speed up my withdrawal, handle "
+    "@aurora_admin_desk. is that one of you?",
+    "saw a post saying send 0.5 ETH and get 1 ETH back. that is always a scam, ignore it",
+    "reminder: never type your recovery phrase into any website, nobody legit will ever ask",
+    "导入钱包一直提示助记词无效，是不是我抄错了顺序",
+    "有人 DM 我说要我的 UID 和邮箱帮我加急，这种是不是骗子",
+])
+def test_a_member_telling_of_or_asking_about_a_scam_is_not_one(kb, text):
+    assert not judge(kb, text).scam
+
+
+@pytest.mark.parametrize("text", [
+    "Aurora support here: send me your recovery phrase so I can verify your wallet",
+    "请所有用户在下面网站输入助记词完成钱包验证，否则资产冻结",
+    "withdrawal stuck? DM me, I'm from the Aurora support team and will fix it in minutes",
+])
+def test_the_scams_those_look_like_are_still_caught(kb, text):
+    assert judge(kb, text).scam
+
+
+@pytest.mark.parametrize("text", [
+    "hypothetically, if someone got my password but not my 2FA, could they withdraw?",
+    "万一账号被盗了，第一步应该做什么？提前了解一下",
+    "what if my phone gets stolen, can someone get into my account with it?",
+])
+def test_a_takeover_asked_about_in_advance_is_not_an_emergency(kb, text):
+    assert not judge(kb, text).urgent
+
+
+@pytest.mark.parametrize("text", [
+    "someone withdrew all my USDT, if you don't freeze it now I lose everything",
+    "我的币被转走了，要是不冻结就全没了",
+])
+def test_an_emergency_that_says_if_is_still_one(kb, text):
+    assert judge(kb, text).urgent

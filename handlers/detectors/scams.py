@@ -61,6 +61,10 @@ _ASKS_SECRET = _rx(
     r"(?:validate|verify|sync|synchroni[sz]e|rectify|authenticate) (?:your|ur) (?:wallet|account|"
     r"assets))\b|"
     rf"(?:{HAND_OVER_ZH}|{TYPE_IN_ZH})[^。！？\n]{{0,10}}(?:{SECRET_WORDS_ZH})")
+# A member telling what they did ("我输入了助记词", "导入钱包一直提示助记词无效") is a victim or a
+# user with a problem, not someone asking for a phrase.
+_DID_ZH = re.compile(rf"我(?:已经|刚才|刚刚|就|都|也|还)?(?:{TYPE_IN_ZH})|(?:{TYPE_IN_ZH})了|导入钱包|"
+                     r"(?:助记词|私钥)[^。！？\n]{0,6}(?:无效|错误|不对|对不上)")
 # "请验证您的钱包" is the fake-validation scam; "怎么验证钱包所有权？" is a member asking how.
 _VALIDATE_WALLET_ZH = re.compile(r"(?:验证|核实|同步|激活)(?:你的|您的)?钱包")
 _HOW_ZH = re.compile(r"(?:怎么|如何|怎样|怎麼|能否|是否|要不要|需不需要|为什么|为何)[^。！？\n]{0,6}"
@@ -97,17 +101,29 @@ _STAFF_CLAIM = _rx(
 _HANDLE = re.compile(r"(?<![\w.])@([A-Za-z0-9_]{4,32})")
 _REPORTING = _rx(
     r"\b(?:asked me|dm'?d me|dmed me|messaged me|texted me|emailed me|called me|"
-    r"sent me|told me|offered me|slid into|got an? (?:text|message|dm|email|sms|call)|"
+    r"sent me|told me|offered me|slid into|replied to me|"
+    r"(?:got|received) an? (?:private |direct |weird |strange )?(?:text|message|dm|email|sms|call)|"
+    r"(?:the|this) (?:is the )?message i (?:got|received)|this is the message|"
+    r"saw (?:a|an|this|the) (?:post|message|tweet|ad|comment|video)|"
+    r"(?:always|obviously|clearly|definitely|100%) (?:a )?scam|is (?:she|he|this|that) right|"
     r"someone|some (?:guy|dude|account|person)|is this (?:legit|real|you|a scam|official)|"
     r"(?:that'?s|is that|it'?s) not you|not you right|blocked|reported|heads up|beware|"
-    r"be careful|careful|warning|watch out|don'?t (?:click|trust|send|fall)|never (?:share|send)|"
+    r"be careful|careful|warning|watch out|don'?t (?:click|trust|send|fall)|"
+    r"never (?:ever )?(?:share|send|type|enter|give|tell|paste|input)|nobody (?:legit )?will (?:ever )?ask|"
     r"real admins|admins never|staff (?:will )?never|is it (?:legit|real|safe)|legit\?|"
     r"anyone else (?:get|got|getting)|just got (?:this|a|an)|got this|received this|fyi|psa|"
     r"be aware|don'?t fall for|these scammers|this scammer|stay safe)|"
-    r"有人|骗子|小心|注意|提醒|举报|是真的吗|是不是真的|正常吗|被骗|是官方吗|不要相信|千万别")
+    r"有人|骗子|小心|注意|提醒|举报|是真的吗|是不是真的|正常吗|被骗|是官方吗|不要相信|千万别|"
+    r"自称|对方说|转述|转发一下|收到(?:一个|一条|一封)|是真的假的|是(?:你们)?官方的(?:人)?吗|"
+    r"别上当|不敢回|一个说是|说是你们的|不会要求|大家别")
 # "Someone DMed me" is written like "DM me" in Chinese (有人私信我): with someone or an
 # impersonator named, or staff said never to DM, it is a member telling of a scam.
-_TOLD_OF_CONTACT = re.compile(r"有人[^。！？!?\n]{0,20}私信我|冒充|(?:官方|客服|管理员|工作人员)"
+_TOLD_OF_CONTACT = re.compile(r"有(?:个)?人[^。！？!?\n]{0,20}(?:私信|私聊|加|dm)\s*我|冒充|自称|对方说|"
+                              r"转述|转发一下|是真的假的|是不是骗子|这种是不是|是(?:你们)?官方的(?:人)?吗|"
+                              r"别上当|不敢回|别私聊我|一个说是|说是你们的|"
+                              r"\b(?:someone|somebody|a guy|this guy) (?:replied|messaged|dm'?d|texted|"
+                              r"added)|\bdm'?d me (?:saying|and)|\bis (?:she|he|this|that) right|"
+                              r"\b(?:always|obviously|100%) (?:a )?scam|(?:官方|客服|管理员|工作人员)"
                               r"(?:不会|绝不会|从不|从来不)"
                               # a member asking the team to contact them ("让客服联系我")
                               r"|(?:让|请|叫|希望|麻烦|能不能|可不可以)[^。！？!?\n]{0,8}"
@@ -281,7 +297,8 @@ def find_scams(text: str, marks: BrandMarks, sender_is_staff: bool = False) -> l
             or "@" in text or "加" in text):
         fire("guaranteed-returns", "promises guaranteed returns or a signals group")
     if not reporting:
-        if (_has(lowered, "secret") and _ASKS_SECRET.search(lowered)) or \
+        asks = _ASKS_SECRET.search(lowered) if _has(lowered, "secret") else None
+        if (asks and not (not asks.group(0).isascii() and _DID_ZH.search(text))) or \
                 (_VALIDATE_WALLET_ZH.search(text) and not _HOW_ZH.search(text)):
             fire("asks-for-secrets", "asks for seed phrases, keys, passwords or 'wallet validation'")
         if _has(lowered, "giveaway") and _GIVEAWAY.search(lowered):

@@ -55,6 +55,17 @@ _ZH_TAKEOVER = re.compile(
 _NOT_URGENT = re.compile(
     r"(?i)\b(?:it was (?:just )?me|was me\b|that was me|all good\b|false alarm|i did it myself|"
     r"my (?:own|new) (?:laptop|phone|device))|是我自己|我本人操作")
+# A takeover asked about in advance ("if someone got my password…", "万一被盗了第一步干嘛")
+# is a question, not an emergency. Only framings a live emergency does not use: "if you
+# don't freeze it now" is not one of them.
+_HYPOTHETICAL = re.compile(
+    r"(?i)\bhypothetical|\bwhat (?:if|would happen|happens if)\b|\bin case\b|"
+    r"\bif (?:someone|somebody|anyone|a hacker|my (?:account|acc|phone|wallet|laptop|email)|"
+    r"i (?:ever|get|got|lose|lost)|u ever|you ever|ever)\b|\bjust (?:planning|asking|curious)\b|"
+    r"\b(?:asking|want to know|to be prepared|prepared) (?:before|in advance|ahead)|"
+    r"\bgeneral question\b|\(it (?:hasn'?t|has not|didn'?t)\b|"
+    r"(?:如果|假如|万一|要是)[^。！？!?\n]{0,12}(?:被盗|被黑|被入侵|被偷|丢了|被换卡|被钓鱼)|"
+    r"(?:被盗|被黑|被入侵|被偷|丢了)了?的话|以防万一|提前了解|怎么防|如何防")
 _LEAKED_KEY_IN_USE = re.compile(
     r"(?i)\b(?:leaked|pushed|posted|exposed)\b[^\n]{0,40}\b(?:api key|key|secret)\b[^\n]{0,60}"
     r"\b(?:someone|trades?|trading|withdraw|using)")
@@ -76,7 +87,7 @@ def find_urgency(text: str) -> Finding | None:
     lowered = head.lower()
     if not any(word in lowered for word in _NEEDS):
         return None
-    if _NOT_URGENT.search(head):
+    if _NOT_URGENT.search(head) or _HYPOTHETICAL.search(head):
         return None
     if _TAKEOVER.search(head) or _LEAKED_KEY_IN_USE.search(head):
         return Finding("takeover", "urgent", "someone else is acting on the member's account or funds")
