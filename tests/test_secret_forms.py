@@ -386,3 +386,53 @@ def test_a_length_said_of_a_code_or_phrase_is_not_a_password(text):
     # "the 6-digit code" describes a code; taking "6-digit" for the password deleted a
     # moderator's message in the staff chat.
     assert "[password]" not in redact(text)
+
+
+# --- forms copied by hand or said in passing (written for these tests) ----------------------
+
+@pytest.mark.parametrize("text, secret", [
+    ("my trading pin is 5 0 9 3 and the app says wrong", "5 0 9 3"),
+    ("资金密码是 408 217 一直提示不对", "408 217"),
+    ("banking password was 771-042 and then I changed it", "771-042"),
+    ("what chars are allowed? my password is 'salt river 9 dawn' and it fails", "salt river 9 dawn"),
+    ("wallet password is basically my dog + 42 (biscuit42), yes i know", "biscuit42"),
+    ('config that fails:\n{"apiKey": "ab_live_Q3rT", "apiSecret": "pLmNoQrStUvWxYzAbCdE\n'
+     'FgHiJkLm"}', "FgHiJkLm"),
+    ("is the secret meant to be hex? mine is Zk8qPw2LmN5vRt7Yx3Bc9Df1Gh4Jk6Lp and it fails",
+     "Zk8qPw2LmN5vRt7Yx3Bc9Df1Gh4Jk6Lp"),
+    ("换手机了，谷歌验证的备份密钥我抄在本子上：KQ8MVD1PX93RLZTA，怎么重新绑定", "KQ8MVD1PX93RLZTA"),
+])
+def test_a_secret_copied_by_hand_or_said_in_passing_is_flagged_and_masked(text, secret):
+    assert find_secrets(text), text
+    for masked in (redact(text), redact_secrets(text)):
+        assert secret not in masked, masked
+
+
+def test_a_solana_key_that_lost_a_character_in_copying_is_still_a_key():
+    import base58
+
+    key = base58.b58encode(hashlib.sha256(b"sol-a").digest() + hashlib.sha256(b"sol-b").digest())
+    copied = key.decode()[:40] + key.decode()[41:]   # one character dropped
+    text = f"importing my phantom key into the app fails: {copied} what am I doing wrong"
+    assert find_secrets(text)
+    assert copied not in redact(text)
+
+
+@pytest.mark.parametrize("text", [
+    # a phrase of single characters, two lines marked with "/", and one with a miscopied one
+    "我的助记词 的 一 是 在 不 了 / 有 和 人 这 中 大 按行输入对吗",
+    "钱包的注记词我念给你 的 一 是 在 不 了 有 和 人 这 中 惑 帮我看看",
+])
+def test_a_chinese_phrase_written_apart_copied_imperfectly_is_a_phrase(text):
+    assert "seed-phrase" in checks(text)
+
+
+@pytest.mark.parametrize("text", [
+    "password must be 8 to 20 characters, is that 'at least one number' rule new?",
+    "the reset code arrives 10 30 minutes late, why",
+    "the secret word for the raffle is pineapple lol",
+    "send the deposit to this address, the secret is patience: TQm4vXa9LpR2sK8dN3wE7yB1cZ6fH5jG",
+    "十二生肖：鼠 牛 虎 兔 龙 蛇 马 羊 猴 鸡 狗 猪 的顺序是什么",
+])
+def test_look_alikes_of_the_copied_forms_are_not_secrets(text):
+    assert not find_secrets(text), text

@@ -420,8 +420,15 @@ def _split_hex_keys(text: str) -> list[Secret]:
     return found
 
 
+# A wallet's own key named as such: a key-sized token next to it is the key, even one that
+# no longer decodes (a character dropped in copying leaks the rest all the same).
+_KEY_WORD = re.compile(r"(?i)\b(?:private|secret|phantom|solana|sol|import\w*|wallet)\b[^\n]{0,20}\bkey\b|"
+                       r"\bkey\b[^\n]{0,30}\b(?:phantom|solana|import|wallet)|私钥|密钥")
+
+
 def _b58_keys(text: str) -> list[Secret]:
-    """WIF keys and extended private keys, confirmed by their base58 checksum."""
+    """WIF keys and extended private keys, confirmed by their base58 checksum; 64-byte keys
+    (Solana's), and a token of their size next to the word key."""
     found: list[Secret] = []
     for m in _B58_TOKEN.finditer(text):
         token = m.group()
@@ -429,14 +436,16 @@ def _b58_keys(text: str) -> list[Secret]:
             kind = "extended private key"
         elif token[0] in "5KLc9" and len(token) in (51, 52):
             kind = "WIF private key"
-        elif len(token) in (87, 88):
+        elif 80 <= len(token) <= 92:
             kind = "base58 64-byte private key"
         else:
             continue
         try:
             if kind == "base58 64-byte private key":
                 if len(base58.b58decode(token)) != 64:
-                    continue
+                    if not _KEY_WORD.search(text):
+                        continue
+                    kind = "base58 private-key-sized token next to the word key"
             else:
                 base58.b58decode_check(token)
         except ValueError:
@@ -497,6 +506,7 @@ _SECRET_FIELD = re.compile(   # matched where "secret", "passphrase" or "token" 
     r"(?i)(?:secret|passphrase|token)(?:[ _-]?access)?"
     r"(?:[ _-]?key)?(?![a-z0-9])[\"'`]?[ \t]{0,3}(?:=>|=|:|：)[ \t]{0,3}[\"'`]?"
     r"([A-Za-z0-9+/=_\-.~]{16,200})")
+_WRAPPED = re.compile(r"[ \t]*\r?\n[ \t]*([A-Za-z0-9+/=_\-.~]{4,200})[\"'`]")
 _TOKEN_FIELD = re.compile(r"(?:access|auth|refresh|bot|api|bearer|session)[ _-]?$")
 _CURL_USER = re.compile(r"(?<![A-Za-z0-9])(?:-u|--user)[ \t]+[\"']?([A-Za-z0-9_\-.]{12,200}):([^\s\"']*)")
 # A token whose own name says it is the secret one: sk_live_…, zw_live_sk_…, sf_sec_…, sk-…
@@ -508,8 +518,40 @@ _PLACEHOLDER = re.compile(r"(?i)your|xxxx|example|placeholder|changeme|here|proc
 
 
 def _secret_value(token: str) -> bool:
-    """Could this be the value of a secret (not a placeholder or a variable)?"""
-    return bool(_DIGIT_RE.search(token) and _LETTER_RE.search(token)) and not _PLACEHOLDER.search(token)
+    """Could this be the value of a secret (not a placeholder or a variable)? Letters and
+    digits, or letters whose case flips every few characters ("cNnhVsmNmguTBnqg": random, where
+    a variable's camelCase flips once a word)."""
+    if _PLACEHOLDER.search(token):
+        return False
+    if _DIGIT_RE.search(token) and _LETTER_RE.search(token):
+        return True
+    flips = sum(a.isalpha() and b.isalpha() and a.islower() != b.islower()
+                for a, b in zip(token, token[1:]))
+    return len(token) >= 16 and flips * 4 >= len(token)
+
+
+# A random-looking token on the line of the word secret ("the secret … mine looks like
+# qw4sBr…="): upper and lower case letters and digits, 24 or more, not hex.
+_SECRET_CUE = re.compile(r"(?i)\bsecret\b(?![ _-]?(?:phrase|words?|recovery))|私钥|密钥")
+_RANDOM_TOKEN = re.compile(r"(?<![A-Za-z0-9+/_\-])(?=[A-Za-z0-9+/=_\-]*[a-z])(?=[A-Za-z0-9+/=_\-]*[A-Z])"
+                           r"(?=[A-Za-z0-9+/=_\-]*\d)[A-Za-z0-9+/=_\-]{24,200}")
+_ADDRESS_CUE = re.compile(r"(?i)address|地址|send (?:it )?to|deposit|txid|hash")
+
+
+def _secrets_on_the_line(text: str, lowered: str) -> list[Secret]:
+    found = []
+    for cue in _SECRET_CUE.finditer(text) if ("secret" in lowered or "钥" in text) else ():
+        line_end = text.find("\n", cue.end())
+        end = min(len(text), cue.end() + 120, line_end if line_end >= 0 else len(text))
+        for m in _RANDOM_TOKEN.finditer(text, cue.end(), end):
+            line_start = text.rfind("\n", 0, cue.start()) + 1
+            if not _ADDRESS_CUE.search(text, line_start, m.start()) and \
+                    not m.group().lower().startswith("0x"):
+                found.append(Secret(m.start(), m.end(), Finding(
+                    "api-secret", "secret", f"a random {len(m.group())}-character token on the "
+                                            "line of the word secret")))
+                break
+    return found
 
 
 def _api_secrets(text: str) -> list[Secret]:
@@ -528,8 +570,12 @@ def _api_secrets(text: str) -> list[Secret]:
                          not _TOKEN_FIELD.search(lowered, max(0, at - 10), at)):
             continue   # a token field only as access_token, bot_token …
         if _secret_value(m.group(1)):
-            found.append(Secret(m.start(1), m.end(1), Finding(
+            # A quoted value wrapped onto the next line: the rest is the secret too.
+            more = _WRAPPED.match(text, m.end(1))
+            end = more.end(1) if more else m.end(1)
+            found.append(Secret(m.start(1), end, Finding(
                 "api-secret", "secret", f"a {len(m.group(1))}-character value of a secret field")))
+    found += _secrets_on_the_line(text, lowered)
     for m in _CURL_USER.finditer(text) if ("-u" in text or "--user" in text) else ():
         if _secret_value(m.group(1)):
             found.append(Secret(m.start(1), m.end(2), Finding(
@@ -567,7 +613,9 @@ _PW_QUOTED_BEFORE = re.compile(r"[\"'`“‘]([^\s\"'`”’]{6,40})[\"'`”’]
 # ids, hashes, addresses, emails, links.
 _NOT_PW_ANYWHERE = (r"0x[0-9a-f]*|[0-9a-f]{16,}|.*@[a-z0-9-]+\.[a-z.]{2,}|(?:[a-z0-9-]+\.)+[a-z]{2,}")
 _NOT_PW_SHAPE = re.compile(
-    r"(?i)v?\d+(?:\.\d+)+[a-z]?|[a-z]{1,5}\d{1,4}[a-z]?|\d{1,4}[a-z]{1,5}|[a-z]{2,6}-\d[\d-]*|utc.*|gmt.*|"
+    # (names of networks, versions and algorithms: erc20, v12, sha256; "tyler123" is a password)
+    r"(?i)v?\d+(?:\.\d+)+[a-z]?|[a-z]{1,5}\d{1,2}[a-z]?|(?:sha|aes|rsa|md|x|gpt)\d{1,4}|bip\d+|"
+    r"\d{1,4}[a-z]{1,5}|[a-z]{2,6}-\d[\d-]*|utc.*|gmt.*|"
     # a length or a count said of something ("the 6-digit code", "a 12-word phrase")
     r"\d{1,3}-(?:digits?|characters?|chars?|letters?|words?|numbers?|symbols?|hours?|days?|minutes?)|"
     rf"1password|{_NOT_PW_ANYWHERE}")
@@ -582,6 +630,11 @@ _OTHER_LABEL = re.compile(r"(?i)(?<![a-z])(?:id|uid|user(?:\s?name)?|login|accou
                           r"(?:用户名|账号|订单号?|单号|手机号?|电话|工单|金额|余额|日期|时间|于)\s*[:：]?\s*$")
 # Whose "pass" it is, right before it: "login pass Tr0ub4dor&3" names a password.
 _PASS_OWNER = re.compile(r"(?i)(?<![a-z])(?:login|log-in|account|acct|wallet|email|my|your)\s*$")
+_PW_SPACED_DIGITS = re.compile(
+    r"(?i)(?:(?<![a-z])(?:is|was)|[=:：]|是|为|设的是|改成)\s*[\"'`“‘(（]?\s*"
+    r"(\d{1,4}(?:[ \-]\d{1,4}){1,7})(?![\d.,:])")
+_PW_QUOTED_PHRASE = re.compile(
+    r"(?i)(?:(?<![a-z])(?:is|was)|[=:：]|是)\s*[\"'`“‘]([^\"'`”’\n]{6,40})[\"'`”’]")
 _PW_REACH = 90            # how far after "password" a password written in passing is looked for
 _PW_NEAR = 12            # a plain word or number is the password only this close to the label
 _SAID = re.compile(r"(?i)(?<![a-z])(?:is|was|tried)(?![a-z])|是|为|设|改成|改为|试了|试过|:|：")
@@ -685,6 +738,22 @@ def _passwords(text: str) -> list[Secret]:
                     "password", "secret", "a PIN written out" if kind == "pin" else
                     "a password written out after the word for password" if stated else
                     "a password-like token next to 'password'")))
+        # Said in the line in another form: digits in groups or one by one ("支付密码是 731 946",
+        # "pin … it was 2 4 0 8"), a quoted passphrase ("mine is 'night owl 4 life'").
+        spaced = _PW_SPACED_DIGITS.search(window)
+        if spaced and not _CODE_UNIT.match(window, spaced.end(1)):
+            digits = sum(ch.isdigit() for ch in spaced.group(1))
+            if (4 if kind == "pin" else 6) <= digits <= 10:
+                start = label.end() + spaced.start(1)
+                found.append(Secret(start, start + len(spaced.group(1)), Finding(
+                    "password", "secret", "a PIN written out" if kind == "pin" else
+                    "a password of digits written out in groups")))
+        quoted = _PW_QUOTED_PHRASE.search(window) if kind == "pw" else None
+        if quoted and (_DIGIT_RE.search(quoted.group(1)) or len(quoted.group(1).split()) >= 3) \
+                and quoted.group(1).lower().split()[0] not in _NOT_A_PASSWORD:
+            start = label.end() + quoted.start(1)
+            found.append(Secret(start, start + len(quoted.group(1)), Finding(
+                "password", "secret", "a quoted passphrase said to be the password")))
         # "is 'Qz!88harbor_lamp' a good password?": a quoted password just before the word.
         if kind == "pw" and label.start() > 0 and text[label.start() - 1] in " \"'`”’":
             for q in _PW_QUOTED_BEFORE.finditer(text, max(0, label.start() - 40), label.start()):
@@ -908,6 +977,10 @@ _BASE32_KEY = re.compile(r"(?<![A-Za-z0-9])(?:[A-Z2-7]{4}(?: [A-Z2-7]{4}){3,7}|[
                          r"(?![A-Za-z0-9])")
 
 
+_NAMED_KEY = re.compile(r"(?i)(?:backup|setup|secret|recovery|2fa|authenticator) key|备份密钥|密钥")
+_COPIED_KEY = re.compile(r"(?<![A-Za-z0-9])[A-Z0-9]{16,32}(?![A-Za-z0-9])")
+
+
 def _setup_keys(text: str) -> list[Secret]:
     """An authenticator's setup key (base32, often in groups of four) after a 2FA word: whoever
     has it makes the codes."""
@@ -922,6 +995,14 @@ def _setup_keys(text: str) -> list[Secret]:
         if _SETUP_KEY_CUE.search(text, max(0, m.start() - 80), m.start()):
             found.append(Secret(m.start(), m.end(), Finding(
                 "2fa-code", "secret", f"a {len(key)}-character authenticator setup key")))
+    # Written down by hand, a key picks up 0, 1, 8 and 9 (base32 has none): right after the
+    # key's own name ("备份密钥 我抄的是 PG1X…", "backup key: …"), any 16-32 capitals and digits.
+    for cue in _NAMED_KEY.finditer(text):
+        m = _COPIED_KEY.search(text, cue.end(), min(len(text), cue.end() + 24))
+        if m and not any(f.start <= m.start() < f.end for f in found) and \
+                sum(ch.isdigit() for ch in m.group()) >= 2 and sum(ch.isalpha() for ch in m.group()) >= 4:
+            found.append(Secret(m.start(), m.end(), Finding(
+                "2fa-code", "secret", f"a {len(m.group())}-character key right after its name")))
     return found
 
 
