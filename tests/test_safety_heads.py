@@ -8,7 +8,7 @@ import json
 import pytest
 
 from handlers.core import decide
-from handlers.detectors.heads import HEADS_FILE, LABELS, SafetyHeads
+from handlers.detectors.heads import HEADS_FILE, LABELS
 from handlers.model import Message, User
 from runtime import embedding
 from runtime.embedding import embed_message, with_semantics
@@ -104,9 +104,10 @@ def test_a_secret_only_a_head_saw_is_deleted_and_none_of_its_text_is_kept(kb, mo
     # treat the whole text as secret, since no pattern knows where the secret is.
     text = "my backup words are on the note: maple river candle ocean stone window"
     real = kb.heads.heads["secret"]
-    heads = SafetyHeads({**kb.heads.heads, "secret": type(real)(
-        "secret", real.weights, 50.0, 0.5)}, kb.heads.embedding_model)
     from dataclasses import replace
+
+    heads = replace(kb.heads, heads={**kb.heads.heads, "secret": type(real)(
+        "secret", real.weights, 50.0, 0.5)})
 
     decision = judge(replace(kb, heads=heads), text)
     assert decision.secret and decision.withhold_text
@@ -129,3 +130,38 @@ def test_a_damaged_heads_file_stops_the_bot_at_start_naming_the_file(tmp_path):
     broken.write_text('{"heads": {}}', encoding="utf-8")
     with pytest.raises(RuntimeError, match=r"safety_heads\.json.*cannot be read"):
         embedding.load_heads(broken)
+
+
+# Takeovers told indirectly and calmly, and a member's own slow transfers told with the same
+# words (amounts, addresses, "didn't", "still"): written for this test, none from the corpus.
+TAKEOVERS_TOLD_CALMLY = [
+    "there's a withdrawal address on my whitelist that I never added and two new-device emails "
+    "I didn't trigger",
+    "账户里多了一个我没添加过的提币地址，还收到好几封登录提醒邮件",
+    "my laptop was stolen at the airport this morning and the exchange tab was still logged in",
+    "got an email that my 2FA was turned off, I did not do that, and now I get a password reset "
+    "code I never asked for",
+    "the security page lists a session from another country that is active right now, not me",
+    "my balance dropped by 0.6 BTC overnight and the history shows a transfer I don't recognise",
+    "手机卡突然没信号了，然后就收到了交易所的登录短信，不是我登的",
+    "somebody changed the email on my account an hour ago and I can no longer log in",
+]
+SLOW_TRANSFERS = [
+    "withdrawal of 500 USDT still says processing after 3 hours, is that normal",
+    "提币显示已完成，但是钱包里还没到，已经两个小时了",
+    "my deposit of 0.3 ETH has 40 confirmations on the explorer but my balance hasn't moved",
+    "sent the money by bank transfer on Monday and it still isn't in my account",
+    "forgot my password and the reset email never comes, I checked spam",
+    "my KYC has been in review for two days, can someone look at it",
+    "充值了1000U 半小时了还没到账",
+    "how do I restrict an API key to trading only and bind it to my server IP?",
+]
+
+
+def test_takeovers_told_calmly_are_urgent_and_slow_transfers_are_not(kb):
+    urgent = [t for t in TAKEOVERS_TOLD_CALMLY if judge(kb, t).urgent]
+    false_alarms = [t for t in SLOW_TRANSFERS if judge(kb, t).urgent]
+    # On the corpus's blind split the rules with the head find about 3 urgent cases in 4 at a
+    # precision of about 0.95.
+    assert len(urgent) >= 5, set(TAKEOVERS_TOLD_CALMLY) - set(urgent)
+    assert len(false_alarms) <= 1, false_alarms

@@ -191,7 +191,7 @@ def add_learned(result: SafetyResult, message: Message, kit: SafetyKit, heads: S
     the official accounts or a moderator (the rules exempt them too)."""
     rules = (result.scam, bool(result.urgent), result.sensitive, result.secret, message.public)
     result.__dict__.pop("sensitive", None)   # cached before the heads spoke
-    result.scores = heads.scores(vector, rules)
+    result.scores = heads.scores(vector, rules, message.text or "")
     for label, p in result.scores.items():
         threshold = heads.heads[label].threshold
         if p < threshold or rules[LABELS.index(label)]:
