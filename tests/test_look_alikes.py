@@ -96,3 +96,58 @@ def test_a_takeover_asked_about_in_advance_is_not_an_emergency(kb, text):
 ])
 def test_an_emergency_that_says_if_is_still_one(kb, text):
     assert judge(kb, text).urgent
+
+
+@pytest.mark.parametrize("text", [
+    "someone changed my password and removed the authenticator, I can't log in now",
+    "my 2FA got disabled and I never requested that",
+    "sign-in history shows logins from Manila, I've never been there",
+    "a guy from 'support' had me install TeamViewer and now my balance is gone",
+    "平板被偷了，交易所还是登录状态",
+    "我从来没开过杠杆，账户里却多了几笔杠杆订单",
+    "my SIM went dead an hour ago and now I'm getting login codes from the exchange",
+    "刚才被假客服骗了，转了500U过去",
+])
+def test_a_takeover_told_plainly_in_other_words_is_urgent(kb, text):
+    assert judge(kb, text).urgent
+
+
+@pytest.mark.parametrize("text", [
+    "got a new-device alert, never mind, it was my laptop",
+    "how does the exchange protect against SIM swap attacks?",
+    "如果有异地登录，会发短信提醒吗？",
+    "my phone was stolen two years ago and I still have the old 2FA, how do I move it",
+])
+def test_an_alert_explained_or_a_question_about_attacks_is_not_urgent(kb, text):
+    assert not judge(kb, text).urgent
+
+
+@pytest.mark.parametrize("text", [
+    "Aurora customer care is now on WhatsApp, for withdrawal problems message +44 7700 900123",
+    "support request? fill this form: bit.ly/aurora-help-desk and an agent replies in minutes",
+    "add me on wechat aurora_fix88, I unlock frozen accounts fast",
+    "admins asked me to pass this on: everyone go to aurora-refund.net to claim the outage refund",
+])
+def test_support_somewhere_the_brand_never_is_is_a_scam(kb, text):
+    assert judge(kb, text).scam
+
+
+@pytest.mark.parametrize("text", [
+    "does Aurora have a WhatsApp support line?",
+    "a number +1 202 555 0143 called me saying it's Aurora support, is that you?",
+    "never trust anyone who writes 'DM me for help', they are scammers",
+    "is the airdrop on the official account real? https://x.com/aurora/status/1",
+    "I nearly fell for the 'sync your wallet' message yesterday, glad I asked",
+    "这个说能追回被盗币的团队靠谱吗？",
+    "don't open aurora-refund.net, it's fake",
+])
+def test_questions_and_warnings_about_such_support_are_not_scams(kb, text):
+    assert not judge(kb, text).scam
+
+
+def test_a_member_pasting_their_own_phrase_for_help_is_a_leak_not_a_trap(kb):
+    words = Mnemonic("english").generate(128)
+    victim = judge(kb, f"here's my seed so you can see what went wrong: {words}")
+    assert victim.secret and not victim.scam
+    trap = judge(kb, f"I have 3,000 USDT stuck here and no gas, here's my seed: {words}")
+    assert trap.secret and trap.scam

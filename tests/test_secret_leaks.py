@@ -114,6 +114,37 @@ def test_english_phrase_in_two_halves_in_a_group_is_deleted_whole(tmp_path, capl
     assert leaked(words, [fake.texts()]) == []
 
 
+@pytest.mark.parametrize("how", ["labelled", "hex halves"])
+def test_a_secret_in_labelled_pieces_with_chatter_between_is_deleted_piece_by_piece(tmp_path, caplog,
+                                                                                    how):
+    if how == "labelled":
+        words = phrase("english", 16, 23)
+        texts = [f"ok my words part 1: {' '.join(words[:6])}", "hold on, finding the paper",
+                 f"part 2 is {' '.join(words[6:])}"]
+    else:
+        key = random.Random(5).randbytes(32).hex()
+        words = [key[i:i + 8] for i in range(0, 64, 8)]
+        texts = [f"key first half {key[:32]}", "wait", f"second half {key[32:]}"]
+    caplog.set_level(logging.INFO)
+
+    async def scenario():
+        async with running_bot(tmp_path) as (fake, bot):
+            sent = []
+            for text in texts:
+                sent.append(fake.send_message(bot.group, ALICE, text))
+                await fake.settle()
+            deleted = {d["message_id"] for d in fake.sent("deleteMessage")}
+            assert deleted == {str(sent[0]["message_id"]), str(sent[2]["message_id"])}
+            return fake
+    fake = run(scenario())
+    assert staff_texts(fake)
+    kept = stored_texts(tmp_path / "bot.db") + [r.getMessage() for r in caplog.records] + [fake.texts()]
+    if how == "labelled":
+        assert leaked(words, kept) == []
+    else:
+        assert not any(key[:32] in t or key[32:] in t for t in kept)
+
+
 def test_english_phrase_in_two_halves_in_private_on_a_ticket_is_masked_everywhere(tmp_path, caplog):
     words = phrase("english", 16, 22)
     caplog.set_level(logging.INFO)

@@ -613,8 +613,10 @@ _PW_QUOTED_BEFORE = re.compile(r"[\"'`“‘]([^\s\"'`”’]{6,40})[\"'`”’]
 # ids, hashes, addresses, emails, links.
 _NOT_PW_ANYWHERE = (r"0x[0-9a-f]*|[0-9a-f]{16,}|.*@[a-z0-9-]+\.[a-z.]{2,}|(?:[a-z0-9-]+\.)+[a-z]{2,}")
 _NOT_PW_SHAPE = re.compile(
-    # (names of networks, versions and algorithms: erc20, v12, sha256; "tyler123" is a password)
-    r"(?i)v?\d+(?:\.\d+)+[a-z]?|[a-z]{1,5}\d{1,2}[a-z]?|(?:sha|aes|rsa|md|x|gpt)\d{1,4}|bip\d+|"
+    # (flights, networks, versions and algorithms: BA2490, erc20, v12, sha256; "tyler123" is a
+    # password)
+    r"(?i)v?\d+(?:\.\d+)+[a-z]?|[a-z]{1,2}\d{1,4}[a-z]?|[a-z]{3,5}\d{1,2}[a-z]?|"
+    r"(?:sha|aes|rsa|md|x|gpt)\d{1,4}|bip\d+|"
     r"\d{1,4}[a-z]{1,5}|[a-z]{2,6}-\d[\d-]*|utc.*|gmt.*|"
     # a length or a count said of something ("the 6-digit code", "a 12-word phrase")
     r"\d{1,3}-(?:digits?|characters?|chars?|letters?|words?|numbers?|symbols?|hours?|days?|minutes?)|"
@@ -721,8 +723,11 @@ def _passwords(text: str) -> list[Secret]:
                 continue   # "8-20 位", "6 characters": a count, not a password
             owned = direct and _PASS_OWNER.search(text, max(0, label.start() - 16),
                                                   label.start()) is not None
+            # "the same pass everywhere (Kitty#2019)": a password-shaped token set apart
+            enclosed = m.start() > 0 and window[m.start() - 1] in "(（\"'“‘`" and \
+                _password_shape(token)
             if kind == "pass" and not (direct and re.search(r"[:：=]", before)) and \
-                    not ((plainly or owned or stated) and _password_shape(token)):
+                    not ((plainly or owned or stated or enclosed) and _password_shape(token)):
                 continue   # "pass" the word; "pass: x", "pass is Dragon88", "login pass X1!a"
             if kind == "pin" and not (token.isdigit() and stated):
                 continue   # a PIN is digits said to be the PIN
@@ -732,7 +737,7 @@ def _passwords(text: str) -> list[Secret]:
             # A plain word only right after "password is" / "密码是" ("my password is hunter").
             words = plainly and _PW_JUST_STATED.fullmatch(window, 0, m.start()) is not None
             if (stated and _stated_password(token, kind, words)) or \
-                    (kind == "pw" and _password_shape(token)) or \
+                    (kind in ("pw", "pass") and (kind == "pw" or enclosed) and _password_shape(token)) or \
                     _said_number(window, m, token, kind):
                 found.append(Secret(start, start + len(token), Finding(
                     "password", "secret", "a PIN written out" if kind == "pin" else

@@ -21,7 +21,7 @@ from handlers.detectors.personal_data import Data, find_personal_data
 from handlers.detectors.redaction import redact_lesson
 from handlers.detectors.scams import BrandMarks, brand_marks, find_scams, reaches_out, registrable
 from handlers.detectors.sensitivity import own_case
-from handlers.detectors.urgency import find_urgency
+from handlers.detectors.urgency import find_urgency, stands_down
 from handlers.learned import (
     CLEARED_MARGIN,
     HEAD_SHARE,
@@ -56,8 +56,13 @@ from handlers.text import canonical
 DOMAIN_DATA = frozenset({"address", "txid", "uid", "reference", "id-number"})
 _HONEYPOT = re.compile(
     r"(?i)(?:can|could) (?:someone|anyone|somebody|you guys)\b[^\n]{0,40}\b(?:help|withdraw|move|"
-    r"transfer)|(?:here is|here's|heres) (?:the|my) (?:phrase|seed|words|recovery)|"
-    r"don'?t (?:know|understand) how to (?:withdraw|transfer|move)|谁能帮我(?:提|转)|不会提币")
+    r"transfer)|don'?t (?:know|understand) how to (?:withdraw|transfer|move)|谁能帮我(?:提|转)|不会提币")
+# "Here's my seed" is the gas trap when it comes with funds there for the taking ("…I have
+# 5,000 USDT but no gas"); a member who pastes their phrase "so you can check what's wrong" is
+# a victim, not a trap.
+_HERE_IS_SEED = re.compile(r"(?i)(?:here is|here's|heres) (?:the|my) (?:phrase|seed|words|recovery)")
+_BAIT = re.compile(r"(?i)\b(?:gas|usdt|usdc|eth|btc|bnb|funds|withdraw\w*|transfer\w*|move (?:it|them|the))"
+                   r"\b|\$\s?\d")
 
 
 class SafetyKit:
@@ -178,7 +183,8 @@ def assess(message: Message, kit: SafetyKit, on_domain: bool,
         result.scams = find_scams(text, kit.marks, sender_is_staff=message.moderator)
         result.account = kit.impersonation.check(message.user, _platform(message))
         seeds = [s for s in result.secrets if s.finding.check == "seed-phrase"]
-        result.honeypot = bool(seeds) and message.public and bool(_HONEYPOT.search(text))
+        result.honeypot = bool(seeds) and message.public and bool(
+            _HONEYPOT.search(text) or (_HERE_IS_SEED.search(text) and _BAIT.search(text)))
     urgent = find_urgency(text)
     result.urgent = urgent if (urgent and not result.scam) else None
     return result
@@ -198,8 +204,8 @@ def add_learned(result: SafetyResult, message: Message, kit: SafetyKit, heads: S
             continue
         if label == "scam" and (kit.is_official(message) or message.moderator):
             continue
-        if label == "urgent" and result.scam:
-            continue
+        if label == "urgent" and (result.scam or stands_down(message.text or "")):
+            continue   # "…oh wait, it was my iPad", "if someone ever got my password…"
         finding = Finding(f"learned-{label}", label,
                           f"the {label} model: p={p:.2f} (threshold {threshold:.2f})")
         result.learned[label] = finding
@@ -373,7 +379,59 @@ def split_phrase(text: str, earlier: tuple[Earlier, ...]) -> tuple[Secret | None
             finding = Finding("seed-phrase", "secret", f"a seed phrase sent in {len(held) + 1} "
                                                        f"messages ({seed.finding.detail})")
             return Secret(0, min(len(text), seed.end - here), finding), tuple(held), True
+    labelled = _labelled_pieces(text, earlier)
+    if labelled is not None:
+        return labelled[0], labelled[1], True
     return None, (), bool(seeds)
+
+
+_LIST_RUN = re.compile(r"[a-z]+")
+_HEX_HALF = re.compile(r"(?<![0-9A-Fa-f])(?:0x)?([0-9A-Fa-f]{32})(?![0-9A-Fa-f])")
+
+
+def _words_run(text: str) -> list[str]:
+    """The longest run of English BIP39 words in a message ("part 2: w7 … w12" → w7 … w12)."""
+    english = _list_words()[0]
+    best: list[str] = []
+    run: list[str] = []
+    for word in _LIST_RUN.findall(text[:_PART].lower()):
+        run = run + [word] if word in english else []
+        if len(run) > len(best):
+            best = run
+    return best
+
+
+def _labelled_pieces(text: str, earlier: tuple[Earlier, ...]
+                     ) -> tuple[Secret, tuple[Earlier, ...]] | None:
+    """A phrase or key sent in labelled pieces, maybe with chatter between them ("my words part
+    1: …", "hold on", "part 2: …"; "key first half <32 hex>", "second half <32 hex>"): each
+    piece's own run of list words (four or more) or its 32 hex digits, read in order. Only a
+    whole phrase whose checksum holds, or two halves of a key, count."""
+    here = canonical(text)
+    mine = _words_run(here)
+    if len(mine) >= 4:
+        pieces: list[tuple[Earlier | None, list[str]]] = [(None, mine)]
+        for e in reversed(earlier):
+            run = _words_run(canonical(e.text))
+            if len(run) >= 4:
+                pieces.insert(0, (e, run))
+            words = [w for _, run in pieces for w in run]
+            if len(words) in (12, 15, 18, 21, 24) and len(pieces) > 1 and any(
+                    s.confirmed and s.finding.check == "seed-phrase"
+                    for s in find_secrets(" ".join(words))):
+                held = tuple(e for e, _ in pieces if e is not None)
+                return Secret(0, len(text), Finding(
+                    "seed-phrase", "secret", f"a seed phrase sent in {len(pieces)} labelled pieces")), held
+            if len(words) > 24:
+                break
+    half = _HEX_HALF.search(here)
+    if half and earlier:
+        for e in reversed(earlier[-2:]):
+            other = _HEX_HALF.search(canonical(e.text))
+            if other and other.group(1) != half.group(1):
+                return Secret(half.start(), half.end(), Finding(
+                    "private-key", "secret", "a 64-digit key sent as two 32-digit halves")), (e,)
+    return None
 
 
 def _platform(message: Message) -> str:

@@ -106,6 +106,8 @@ _REPORTING = _rx(
     r"(?:the|this) (?:is the )?message i (?:got|received)|this is the message|"
     r"saw (?:a|an|this|the) (?:post|message|tweet|ad|comment|video)|"
     r"(?:always|obviously|clearly|definitely|100%) (?:a )?scam|is (?:she|he|this|that) right|"
+    r"\breal\s*\?|(?:almost|nearly) fell for|fell for|don'?t (?:go|visit|open|log ?in|enter)\b|"
+    r"(?:it'?s|is) (?:a )?fake\b|"
     r"someone|some (?:guy|dude|account|person)|is this (?:legit|real|you|a scam|official)|"
     r"(?:that'?s|is that|it'?s) not you|not you right|blocked|reported|heads up|beware|"
     r"be careful|careful|warning|watch out|don'?t (?:click|trust|send|fall)|"
@@ -123,14 +125,35 @@ _TOLD_OF_CONTACT = re.compile(r"有(?:个)?人[^。！？!?\n]{0,20}(?:私信|�
                               r"别上当|不敢回|别私聊我|一个说是|说是你们的|"
                               r"\b(?:someone|somebody|a guy|this guy) (?:replied|messaged|dm'?d|texted|"
                               r"added)|\bdm'?d me (?:saying|and)|\bis (?:she|he|this|that) right|"
-                              r"\b(?:always|obviously|100%) (?:a )?scam|(?:官方|客服|管理员|工作人员)"
+                              r"\b(?:always|obviously|100%) (?:a )?scam|"
+                              r"\b(?:says?|said|saying|writes|wrote)\s*[:,]?\s*['\"‘“]|(?:官方|客服|管理员|工作人员)"
                               r"(?:不会|绝不会|从不|从来不)"
                               # a member asking the team to contact them ("让客服联系我")
                               r"|(?:让|请|叫|希望|麻烦|能不能|可不可以)[^。！？!?\n]{0,8}"
                               r"(?:人工|客服|工作人员|你们|官方|管理员)[^。！？!?\n]{0,6}联系我")
 # A member asking whether a recovery offer they heard of is real is asking, not offering.
 _ASKS_IF_REAL = re.compile(r"(?:有人说|听说|别人说|someone (?:said|says|told)|i heard|they say)"
-                           r"[^\n]{0,80}(?:是真的吗|是不是真的|靠谱吗|可信吗|能信吗|\?|？)")
+                           r"[^\n]{0,80}(?:是真的吗|是不是真的|靠谱吗|可信吗|能信吗|\?|？)|"
+                           r"靠谱吗|可信吗|能信吗|是不是骗子|是骗子吗|"
+                           r"(?i:\b(?:is|are) (?:this|that|it|they|he|she|these|those)\b[^.!\n]{0,40}"
+                           r"\b(?:legit|real|a scam|trustworthy)\s*\?)")
+# Support reached somewhere the brand never is: a phone number, a messenger, a form or a
+# shortened link ("Support 已经在 WhatsApp 上线了 加 +852…", "contact support through this form:
+# forms.gle/…", "add me on WeChat, I'll unfreeze it").
+_ELSEWHERE = _rx(
+    r"\+\d{1,3}[\s-]?\d[\d\s-]{6,}\d|"
+    r"\b(?:whats\s?app|wechat|signal|line|viber|skype|微信|vx)\b\s*(?:id|号)?\s*[:：]?\s*[a-z0-9_+-]*\d[a-z0-9_+-]*|"
+    r"(?:微信|vx)\s*[:：]?\s*[a-z0-9_-]{5,}|"
+    r"\b(?:forms\.gle|docs\.google\.com/forms|bit\.ly|tinyurl\.com|cutt\.ly|t\.ly|rb\.gy|is\.gd|"
+    r"shorturl\.at|linktr\.ee)/|\badd me on\b|加我")
+_ASKS_WHOSE = _rx(r"\bis (?:this|that|it|he|she|they)\b[^?\n]{0,60}\?|是(?:不是)?(?:你们|官方)|吗[？?]")
+_SUPPORT_DESK = _rx(r"\b(?:support|help ?desk|customer (?:care|service)|helpline|hotline|agent|admin|"
+                    r"unfreeze|unlock|recover\w*|refund)\b|客服|管理员|售后|解冻|处理")
+_GO_TO = _rx(r"\b(?:go to|visit|head to|log ?in at|sign ?in at|claim (?:it |yours )?(?:at|on|here)|"
+             r"click)\b|前往|访问|点击|登录")
+_WARNS = _rx(r"\b(?:don'?t|do not|never|avoid|fake|phishing|scam\w*|beware|careful|warning|not ours|"
+             r"is (?:this|it|that) (?:legit|real|you|ours)|saying|not you|right\s*\?)|别|不要|假的|钓鱼|骗|"
+             r"小心|吗")
 _LEET = str.maketrans({"0": "o", "1": "l", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b",
                        "@": "a", "$": "s", "!": "i", "|": "l"})
 # A host is tried where a run of host characters starts, or where a chain of labels cannot
@@ -296,6 +319,11 @@ def find_scams(text: str, marks: BrandMarks, sender_is_staff: bool = False) -> l
             _CONTACT_ME.search(lowered) or "join" in lowered or "t.me/" in lowered
             or "@" in text or "加" in text):
         fire("guaranteed-returns", "promises guaranteed returns or a signals group")
+    # A look-alike site the message sends people to ("go to aurora-claim.org to claim"), even
+    # passed on as an admin's word; a warning about it ("don't open …") is not.
+    if not reporting or (_GO_TO.search(lowered) and not _WARNS.search(lowered)):
+        for _, why in lookalike_domains(full, marks):
+            fire("lookalike-domain", why)
     if not reporting:
         asks = _ASKS_SECRET.search(lowered) if _has(lowered, "secret") else None
         if (asks and not (not asks.group(0).isascii() and _DID_ZH.search(text))) or \
@@ -303,8 +331,11 @@ def find_scams(text: str, marks: BrandMarks, sender_is_staff: bool = False) -> l
             fire("asks-for-secrets", "asks for seed phrases, keys, passwords or 'wallet validation'")
         if _has(lowered, "giveaway") and _GIVEAWAY.search(lowered):
             fire("fake-giveaway", "a giveaway or airdrop with a claim link or 'send X get more back'")
-        for _, why in lookalike_domains(full, marks):
-            fire("lookalike-domain", why)
+        if _ELSEWHERE.search(lowered) and _SUPPORT_DESK.search(lowered) and \
+                not _TOLD_OF_CONTACT.search(lowered) and not _ASKS_WHOSE.search(lowered) and \
+                not any(f.check == "dm-me-support" for f in findings):
+            fire("support-elsewhere", "sends members to 'support' on a phone number, another "
+                                      "messenger, a form or a shortened link")
         # Support words are looked for once, not once per handle (a wall of @handles was
         # quadratic).
         handles = _HANDLE.finditer(text) if "@" in text and _SUPPORT_WORDS.search(lowered) else ()
