@@ -151,3 +151,8 @@ def test_a_member_pasting_their_own_phrase_for_help_is_a_leak_not_a_trap(kb):
     assert victim.secret and not victim.scam
     trap = judge(kb, f"I have 3,000 USDT stuck here and no gas, here's my seed: {words}")
     assert trap.secret and trap.scam
+
+
+def test_a_pasted_key_that_happens_to_hold_a_messenger_name_or_a_plus_is_no_support_offer(kb):
+    d = judge(kb, "can an admin see why my bot fails? key=Hq3vxTq82Lm0Pz secret=Wm+4412345678Kd9vxQa")
+    assert d.secret and not d.scam

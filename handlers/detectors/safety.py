@@ -239,12 +239,16 @@ def apply_taught(result: SafetyResult, message: Message, kit: SafetyKit,
     # have your recovery phrase ready" added to a cleared notice).
     covered = ham is not None and (ham.example.scam_score is None or
                                    p <= max(ham.example.scam_score + CLEARED_MARGIN, threshold))
-    if ham is not None and ham.similarity >= LIKE_HAM and covered and _cleared_wins(ham, scam):
+    # The very text a moderator cleared is cleared, whatever the model now makes of it (the
+    # lesson was scored on its redacted copy).
+    same = ham is not None and _same_text(message.text or "", ham.example.text)
+    if ham is not None and ham.similarity >= LIKE_HAM and (covered or same) and \
+            _cleared_wins(ham, scam):
         if result.learned.pop("scam", None) is not None or ham.similarity >= NEAR_COPY:
             result.cleared = Finding("taught-not-scam", "intent", (
                 f"like example #{ham.example.id}, marked not a scam by {ham.example.added_by} "
                 f"(similarity {ham.similarity:.2f})"))
-        if _same_text(message.text or "", ham.example.text):
+        if same:
             result.scams, result.honeypot = [], False
         result.__dict__.pop("sensitive", None)
         return result

@@ -141,9 +141,9 @@ _ASKS_IF_REAL = re.compile(r"(?:有人说|听说|别人说|someone (?:said|says|
 # shortened link ("Support 已经在 WhatsApp 上线了 加 +852…", "contact support through this form:
 # forms.gle/…", "add me on WeChat, I'll unfreeze it").
 _ELSEWHERE = _rx(
-    r"\+\d{1,3}[\s-]?\d[\d\s-]{6,}\d|"
-    r"\b(?:whats\s?app|wechat|signal|line|viber|skype|微信|vx)\b\s*(?:id|号)?\s*[:：]?\s*[a-z0-9_+-]*\d[a-z0-9_+-]*|"
-    r"(?:微信|vx)\s*[:：]?\s*[a-z0-9_-]{5,}|"
+    r"(?<![a-z0-9/+=_])\+\d{1,3}[\s-]?\d[\d\s-]{6,}\d(?![a-z0-9])|"
+    r"\b(?:whats\s?app|wechat|signal|viber|skype|line id)\b\s*(?:id|number|no\.?)?\s*[:：]\s*\S{4,}|"
+    r"(?:微信|(?<![a-z0-9])(?:vx|wx))\s*(?:号)?\s*[:：]?\s*[a-z0-9_-]{5,}|"
     r"\b(?:forms\.gle|docs\.google\.com/forms|bit\.ly|tinyurl\.com|cutt\.ly|t\.ly|rb\.gy|is\.gd|"
     r"shorturl\.at|linktr\.ee)/|\badd me on\b|加我")
 _ASKS_WHOSE = _rx(r"\bis (?:this|that|it|he|she|they)\b[^?\n]{0,60}\?|是(?:不是)?(?:你们|官方)|吗[？?]")

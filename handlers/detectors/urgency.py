@@ -26,7 +26,7 @@ _TAKEOVER = re.compile(
     r"trades?|orders?|activity)|\b(?:suspicious|strange) (?:withdrawal|login|log ?in|access|"
     r"transactions?|transfers?|trades?|orders?)|"
     r"\b(?:never|didn'?t|did not) (?:request(?:ed)?|make|made|authori[sz]ed?|do|did|set up|add(?:ed)?|"
-    r"create[d]?|open(?:ed)?|place[d]?|enable[d]?|change[d]?|initiate[d]?|sign(?:ed)?|send|sent)\b"
+    r"create[d]?|open(?:ed)?|place[d]?|enable[d]?|change[d]?|initiate[d]?|send|sent)\b"
     r"[^.!?\n]{0,30}\b(?:withdrawals?|transfers?|trades?|orders?|positions?|bots?|keys?|addresse?s?|"
     r"devices?|this|that|it|them|any|those|these)\b|"
     # the account's own keys changed by someone: "email was changed and 2FA removed", "password
