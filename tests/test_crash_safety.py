@@ -5,6 +5,7 @@ twice (the real process, the real python-telegram-bot, the fake Bot API)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import random
 import signal
@@ -79,6 +80,16 @@ def test_kill_9_mid_stream_loses_no_escalation_and_answers_nothing_twice(tmp_pat
                 await proc.wait()
                 proc = await start()
             push_some()
+
+            def every_group_human_answered() -> bool:
+                replied = {(s.get("reply_parameters") or {}).get("message_id")
+                           for s in fake.sent("sendMessage")}
+                return all(q["message_id"] in replied for q in questions if q["text"] == "/human")
+
+            # On a fast machine the stream can pass the group's reply budget after all: a
+            # hand-off then waits its turn (up to a minute), and is still owed.
+            with contextlib.suppress(AssertionError):   # the checks below say which one
+                await fake.wait_for(every_group_human_answered, timeout=90)
             await fake.settle(quiet=3, timeout=60)
             proc.send_signal(signal.SIGTERM)
             assert await asyncio.wait_for(proc.wait(), 30) == 0
