@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 
 # Zero-width and bidi controls: invisible, so they must never split or join words.
 _INVISIBLE = dict.fromkeys(
@@ -49,6 +50,32 @@ def canonical(text: str) -> str:
         return text
     text = unicodedata.normalize("NFKC", text)
     return text.translate(_INVISIBLE) if _INVISIBLE_CHARS.search(text) else text
+
+
+@lru_cache(maxsize=1)
+def _simplified_table() -> dict[int, str]:
+    """OpenCC's traditional-to-simplified characters, one character for one (the first
+    reading), so every position in a text stays where it was."""
+    import opencc_purepy  # its dictionaries ship with it: nothing is downloaded
+
+    path = Path(opencc_purepy.__file__).parent / "dicts" / "TSCharacters.txt"
+    table = {}
+    for line in path.read_text("utf-8").splitlines():
+        source, _, targets = line.partition("\t")
+        first = targets.split()[0] if targets.split() else ""
+        if len(source) == 1 and len(first) == 1 and source != first:
+            table[ord(source)] = first
+    table[ord("矽")] = "硅"   # BIP39's two Chinese lists write this one word differently
+    return table
+
+
+def simplified(text: str) -> str:
+    """Traditional Chinese characters as simplified ones, position for position: what the
+    safety checks read, so "驗證碼", "密鑰" and "帳號被盜" are the words they know, and a
+    traditional recovery phrase is the simplified phrase with the same indices."""
+    if text.isascii() or not _HAN.search(text):
+        return text
+    return text.translate(_simplified_table())
 
 
 def normalize(text: str) -> str:

@@ -85,6 +85,8 @@ def test_the_scams_those_look_like_are_still_caught(kb, text):
     "hypothetically, if someone got my password but not my 2FA, could they withdraw?",
     "万一账号被盗了，第一步应该做什么？提前了解一下",
     "what if my phone gets stolen, can someone get into my account with it?",
+    "手机钱包和冷钱包哪个好一点，总是担心被黑",
+    "kinda paranoid about getting drained, is a hardware wallet worth it for 2k?",
 ])
 def test_a_takeover_asked_about_in_advance_is_not_an_emergency(kb, text):
     assert not judge(kb, text).urgent
@@ -95,6 +97,23 @@ def test_a_takeover_asked_about_in_advance_is_not_an_emergency(kb, text):
     "我的币被转走了，要是不冻结就全没了",
 ])
 def test_an_emergency_that_says_if_is_still_one(kb, text):
+    assert judge(kb, text).urgent
+
+
+@pytest.mark.parametrize("text", [
+    "去年账号被盗过，后来客服帮我找回来了，这次换了新手机要重新绑定吗",
+    "上次被人登录了我的号，已经处理好了，现在想加个提币白名单",
+    "收到陌生設備登入提醒，嚇死，原來是我兒子用平板登的",
+])
+def test_a_takeover_long_over_or_explained_is_not_an_emergency(kb, text):
+    assert not judge(kb, text).urgent
+
+
+@pytest.mark.parametrize("text", [
+    "剛剛有人登入咗我個帳號，仲改咗密碼，啲幣全部被轉走",
+    "之前还有 3000U，刚刚被人转走了，不是我操作的",
+])
+def test_a_takeover_told_in_traditional_or_with_before_is_still_one(kb, text):
     assert judge(kb, text).urgent
 
 

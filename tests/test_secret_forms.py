@@ -53,6 +53,9 @@ CODES = [   # (message, the code as written in it)
     ("the code is 4, 8, 2, 9, 1, 7 and it already expired", "4, 8, 2, 9, 1, 7"),
     ("G-307715 is your verification code, it says. I typed it and nothing", "307715"),
     ("短信验证码：529014，10分钟内有效，输了还是错", "529014"),
+    # traditional characters (Hong Kong, Taiwan) are read as the same words
+    ("剛收到嘅驗證碼 ３８１９０４ 輸入咗都話錯", "３８１９０４"),
+    ("簡訊驗證碼是 602 417，要輸入到哪裡", "602 417"),
 ]
 
 
@@ -66,6 +69,9 @@ def test_a_code_written_out_in_any_form_is_flagged_and_masked(text, code):
     ("backup codes: 1042-7731 5520-0918 6631-2207, is a notes app ok for these?", "5520-0918"),
     ("my recovery codes are 83920174, 55102938, 66012984", "55102938"),
     ("authenticator setup key is JBSW Y3DP EHPK 3PXP, can I add it on two phones", "EHPK 3PXP"),
+    ("camera is broken so the page gave me a key instead: MZXW6YTBOI2GK3TFNZ4WS5LP, now what",
+     "MZXW6YTBOI2GK3TFNZ4WS5LP"),
+    ("換手機前我抄低咗個密鑰 KRSX G5CT MVRX EZLU，之後點用？", "MVRX EZLU"),
     ("your email code: KX7-2PQ91 (that's what I got)", "KX7-2PQ91"),
 ])
 def test_backup_codes_setup_keys_and_letter_codes_are_flagged_and_masked(text, code):
@@ -120,6 +126,9 @@ PASSWORDS = [   # (message, the password in it)
     ("新 password 设成 Kq!pw7788x 了，对方还在线", "Kq!pw7788x"),
     ("密码是我女儿生日 20110623 一直说不对", "20110623"),
     ("my password is tangerine and it stopped working", "tangerine"),
+    ("the PIN on my debit card is 8264 and the shop terminal refuses it", "8264"),
+    ("我的取款密码就是我妈生日 1 9 6 3 0 5，会不会不安全", "1 9 6 3 0 5"),
+    ("登入密碼是 Lotus_8841 但係一直話錯", "Lotus_8841"),
 ]
 
 

@@ -21,6 +21,7 @@ from mnemonic import Mnemonic
 
 from handlers.detectors import chinese_seeds
 from handlers.model import Finding
+from handlers.text import simplified
 
 SEED_LENGTHS = (12, 15, 18, 21, 24)
 
@@ -633,8 +634,9 @@ _OTHER_LABEL = re.compile(r"(?i)(?<![a-z])(?:id|uid|user(?:\s?name)?|login|accou
 # Whose "pass" it is, right before it: "login pass Tr0ub4dor&3" names a password.
 _PASS_OWNER = re.compile(r"(?i)(?<![a-z])(?:login|log-in|account|acct|wallet|email|my|your)\s*$")
 _PW_SPACED_DIGITS = re.compile(
-    r"(?i)(?:(?<![a-z])(?:is|was)|[=:：]|是|为|设的是|改成)\s*[\"'`“‘(（]?\s*"
-    r"(\d{1,4}(?:[ \-]\d{1,4}){1,7})(?![\d.,:])")
+    # ("就是我生日 0 6 1 2 0 8": a few Chinese words may say what the digits are)
+    r"(?i)(?:(?<![a-z])(?:is|was)|[=:：]|是|为|设的是|改成)\s*[\u4e00-\u9fff]{0,6}\s*[\"'`“‘(（]?\s*"
+    r"(\d{1,4}(?:[ \-]\d{1,4}){1,7})(?![\d:]|[.,]\d)")   # "0 6 1 2 0 8，是不是…" ends there
 _PW_QUOTED_PHRASE = re.compile(
     r"(?i)(?:(?<![a-z])(?:is|was)|[=:：]|是)\s*[\"'`“‘]([^\"'`”’\n]{6,40})[\"'`”’]")
 _PW_REACH = 90            # how far after "password" a password written in passing is looked for
@@ -729,8 +731,9 @@ def _passwords(text: str) -> list[Secret]:
             if kind == "pass" and not (direct and re.search(r"[:：=]", before)) and \
                     not ((plainly or owned or stated or enclosed) and _password_shape(token)):
                 continue   # "pass" the word; "pass: x", "pass is Dragon88", "login pass X1!a"
-            if kind == "pin" and not (token.isdigit() and stated):
-                continue   # a PIN is digits said to be the PIN
+            if kind == "pin" and not (token.isdigit() and
+                                      (stated or _said_number(window, m, token, kind))):
+                continue   # a PIN is digits said to be the PIN ("PIN for the card is 7391")
             chunk = window[window.rfind(" ", 0, m.start()) + 1:m.end() + 1]
             if "/" in chunk or _OTHER_LABEL.search(before):
                 continue   # part of a link or a path; "id DashZ_2"
@@ -976,7 +979,8 @@ def _backup_codes(text: str) -> list[Secret]:
     return found
 
 
-_SETUP_KEY_CUE = re.compile(r"(?i)2fa|two[- ]?factor|authenticator|totp|(?:backup|setup|secret|recovery) key|"
+# ("it gave me this key XLTE…": base32 of 16-32 capitals and digits 2-7 called a key is one)
+_SETUP_KEY_CUE = re.compile(r"(?i)2fa|two[- ]?factor|authenticator|totp|(?<![a-z])key(?![a-z])|"
                             r"谷歌验证|身份验证器|验证器|备份密钥|密钥")
 _BASE32_KEY = re.compile(r"(?<![A-Za-z0-9])(?:[A-Z2-7]{4}(?: [A-Z2-7]{4}){3,7}|[A-Z2-7]{16,32})"
                          r"(?![A-Za-z0-9])")
@@ -995,7 +999,9 @@ def _setup_keys(text: str) -> list[Secret]:
     found = []
     for m in _BASE32_KEY.finditer(text):
         key = m.group().replace(" ", "")
-        if sum(ch.isdigit() for ch in key) < 2 or sum(ch.isalpha() for ch in key) < 4:
+        # In groups of four the shape says enough: one digit will do ("KRSX G5CT …").
+        if sum(ch.isdigit() for ch in key) < (1 if " " in m.group() else 2) or \
+                sum(ch.isalpha() for ch in key) < 4:
             continue
         if _SETUP_KEY_CUE.search(text, max(0, m.start() - 80), m.start()):
             found.append(Secret(m.start(), m.end(), Finding(
@@ -1100,6 +1106,7 @@ def find_secrets(text: str) -> list[Secret]:
     """Every secret in the text, in order of position; overlapping finds are merged."""
     if not text:
         return []
+    text = simplified(text)   # "驗證碼", "密鑰": the words the checks know; positions kept
     # Keys are long tokens: without one, skip their scans (a split is cheaper than a regex).
     has_long = max(map(len, text.split()), default=0) >= 50
     checks = CHECKS if has_long else tuple(c for c in CHECKS if c not in _KEY_CHECKS)

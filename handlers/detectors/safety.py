@@ -48,7 +48,7 @@ from handlers.model import (
 )
 from handlers.platforms import platform
 from handlers.replies.texts import SHIPPED, Texts
-from handlers.text import canonical
+from handlers.text import canonical, simplified
 
 # Personal data that only matters on an exchange (a TxID, an address, a UID) marks a message
 # as sensitive wherever it appears; an email or a phone number only when the message is about
@@ -158,17 +158,23 @@ class SafetyResult:
         return out
 
 
+
+def _read(text: str) -> str:
+    """What the checks read of a text: NFKC, no invisible marks, traditional Chinese as
+    simplified (one character for one, so a position found is a position in the text)."""
+    return simplified(canonical(text))
+
 def assess(message: Message, kit: SafetyKit, on_domain: bool,
            earlier: tuple[Earlier, ...] = ()) -> SafetyResult:
     """Run every check. `on_domain`: the matcher recognised the message as about this exchange;
     `earlier`: the member's last few messages in this chat (a phrase sent in parts)."""
-    text = canonical(message.text or "")
+    text = _read(message.text or "")
     official = kit.is_official(message)
     result = SafetyResult()
     result.secrets = find_secrets(text)
     if earlier:
         result.fragment = secret_fragment(text, earlier[-1].text)
-        if result.fragment and _PASSWORD_CUE.search(canonical(earlier[-1].text).strip()):
+        if result.fragment and _PASSWORD_CUE.search(_read(earlier[-1].text).strip()):
             result.secrets.append(Secret(0, len(text), Finding(
                 "password", "secret", "a lone token right after 'my password is'"), True))
         split, result.earlier_parts, result.window_phrase = split_phrase(text, earlier)
@@ -297,7 +303,7 @@ def secret_fragment(text: str, previous: str) -> bool:
     "my password is", or a few recovery words (or Chinese list characters) right after a
     message of nothing but such words or one that announces a phrase. Such a piece reveals
     little on its own, but pieces stored one by one add up to the whole secret."""
-    text, previous = text.strip(), canonical(previous).strip()
+    text, previous = text.strip(), _read(previous).strip()
     if _PASSWORD_CUE.search(previous) and _TOKEN.fullmatch(text):
         return True
     kind = _list_piece(text)
@@ -363,7 +369,7 @@ def split_phrase(text: str, earlier: tuple[Earlier, ...]) -> tuple[Secret | None
     whether the messages together hold a seed phrase at all, even one this message has no part
     in). The messages are joined by a line break, which every phrase check reads across."""
     parts = [t if len(t) <= 2 * _PART else t[:_PART] + _BREAK + t[-_PART:]
-             for t in (canonical(e.text) for e in earlier)]
+             for t in (_read(e.text) for e in earlier)]
     before = "\n".join(parts)
     joined = f"{before}\n{text[:_PART]}"
     here = len(before) + 1
@@ -411,12 +417,12 @@ def _labelled_pieces(text: str, earlier: tuple[Earlier, ...]
     1: …", "hold on", "part 2: …"; "key first half <32 hex>", "second half <32 hex>"): each
     piece's own run of list words (four or more) or its 32 hex digits, read in order. Only a
     whole phrase whose checksum holds, or two halves of a key, count."""
-    here = canonical(text)
+    here = _read(text)
     mine = _words_run(here)
     if len(mine) >= 4:
         pieces: list[tuple[Earlier | None, list[str]]] = [(None, mine)]
         for e in reversed(earlier):
-            run = _words_run(canonical(e.text))
+            run = _words_run(_read(e.text))
             if len(run) >= 4:
                 pieces.insert(0, (e, run))
             words = [w for _, run in pieces for w in run]
@@ -431,7 +437,7 @@ def _labelled_pieces(text: str, earlier: tuple[Earlier, ...]
     half = _HEX_HALF.search(here)
     if half and earlier:
         for e in reversed(earlier[-2:]):
-            other = _HEX_HALF.search(canonical(e.text))
+            other = _HEX_HALF.search(_read(e.text))
             if other and other.group(1) != half.group(1):
                 return Secret(half.start(), half.end(), Finding(
                     "private-key", "secret", "a 64-digit key sent as two 32-digit halves")), (e,)

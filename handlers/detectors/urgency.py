@@ -87,7 +87,11 @@ _NOT_URGENT = re.compile(
     r"it was (?:just )?my (?:own |new |other )?(?:ipad|iphone|phone|laptop|tablet|computer|pc|mac|"
     r"macbook|device|wife|husband|son|daughter|kid|partner)\b|"
     # long past: a case for a ticket, not an alarm
-    r"last (?:year|month)|(?:months|years) ago)|是我自己|我本人操作|虚惊一场|去年|上个月|几个月前")
+    r"last (?:year|month)|(?:months|years) ago|"
+    # over and done: support got it back, the money was returned
+    r"(?:support|they) (?:got it back|recovered it|sorted it)|got (?:it|everything) back)|"
+    r"是我自己|我本人操作|虚惊一场|去年|前年|上个月|几个月前|原来是我|"
+    r"(?:已经|早就)?(?:找回来了|帮我找回|处理好了|解决了|退回来了)|学乖了")
 # A takeover asked about in advance ("if someone got my password…", "万一被盗了第一步干嘛")
 # is a question, not an emergency. Only framings a live emergency does not use: "if you
 # don't freeze it now" is not one of them.
@@ -100,7 +104,11 @@ _HYPOTHETICAL = re.compile(
     r"\bhow (?:does|do|can|would) [^.!?\n]{0,30}\b(?:protect|prevent|stop)\b|\battacks?\b|"
     r"(?:如果|假如|万一|要是)[^。！？!?\n]{0,12}(?:被盗|被黑|被入侵|被偷|丢了|被换卡|被钓鱼|陌生|异地|"
     r"登录)|防止|防范|"
-    r"(?:被盗|被黑|被入侵|被偷|丢了)了?的话|以防万一|提前了解|怎么防|如何防")
+    r"(?:被盗|被黑|被入侵|被偷|丢了)了?的话|以防万一|提前了解|怎么防|如何防|"
+    # a fear, not an event ("我怕被盗", "worried about getting hacked")
+    r"(?:怕|担心|害怕)(?:会)?被(?:盗|黑|骗)|"
+    r"\b(?:worried|scared|afraid|paranoid) (?:about|of|that) (?:getting|being) "
+    r"(?:hacked|drained|scammed)")
 _LEAKED_KEY_IN_USE = re.compile(
     r"(?i)\b(?:leaked|pushed|posted|exposed)\b[^\n]{0,40}\b(?:api key|key|secret)\b[^\n]{0,60}"
     r"\b(?:someone|trades?|trading|withdraw|using)")
