@@ -73,6 +73,15 @@ def test_a_member_telling_of_or_asking_about_a_scam_is_not_one(kb, text):
 
 
 @pytest.mark.parametrize("text", [
+    "can someone send me the guest wifi password for the meetup tonight",
+    "pls share the zoom meeting code again, the link expired",
+    "门禁密码发给我一下，我到楼下了",
+])
+def test_asking_for_a_household_password_is_not_a_secret_grab(kb, text):
+    assert not judge(kb, text).scam
+
+
+@pytest.mark.parametrize("text", [
     "Aurora support here: send me your recovery phrase so I can verify your wallet",
     "请所有用户在下面网站输入助记词完成钱包验证，否则资产冻结",
     "withdrawal stuck? DM me, I'm from the Aurora support team and will fix it in minutes",

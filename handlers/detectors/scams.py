@@ -54,6 +54,9 @@ _ACCOUNT_OFFER = _rx(
     r"\b(?:your|ur)\b[^.!?\n]{0,20}\b(?:withdraw\w*|deposit\w*|account|wallet|funds|transaction|"
     r"issue|problem)|\b(?:i|we) (?:can|will|'ll) (?:help|fix|resolve|sort|recover|unlock)\b")
 _DM_HANDLE = _rx(rf"\b(?:{CONTACT_VERBS})\s+(@[A-Za-z0-9_]{{3,32}})")
+# Passwords and codes of things, not accounts: the wifi, a hotspot, a door, a meeting, a file.
+_HOUSEHOLD_SECRET = _rx(r"\b(?:wi-?fi|hotspot|router|guest network|door|gate|locker|alarm|zoom|"
+                        r"meeting|pdf|zip|file)\s+(?:password|code|pin)\b|无线密码|wifi密码|门禁密码")
 _ASKS_SECRET = _rx(
     rf"\b(?:{HAND_OVER_VERBS}|{TYPE_IN_VERBS})\b[^.!?\n]{{0,25}}\b(?:your|ur|the|their)\b"
     rf"[^.!?\n]{{0,15}}(?:{SECRET_WORDS})|"
@@ -326,6 +329,8 @@ def find_scams(text: str, marks: BrandMarks, sender_is_staff: bool = False) -> l
             fire("lookalike-domain", why)
     if not reporting:
         asks = _ASKS_SECRET.search(lowered) if _has(lowered, "secret") else None
+        if asks and _HOUSEHOLD_SECRET.search(asks.group(0)):
+            asks = None   # "send me the wifi password": a household's, not an account's
         if (asks and not (not asks.group(0).isascii() and _DID_ZH.search(text))) or \
                 (_VALIDATE_WALLET_ZH.search(text) and not _HOW_ZH.search(text)):
             fire("asks-for-secrets", "asks for seed phrases, keys, passwords or 'wallet validation'")
