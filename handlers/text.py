@@ -69,6 +69,20 @@ def _simplified_table() -> dict[int, str]:
     return table
 
 
+# Written Cantonese's particles as Mandarin's ("俾人hack咗" is "被人hack了", "冇做過" is
+# "没做过"). Not for recovery phrases: Cantonese read as Mandarin runs of common characters
+# together, and a chance checksum would make a sentence a phrase.
+_CANTONESE = str.maketrans({"俾": "被", "咗": "了", "冇": "没", "嘅": "的", "唔": "不", "嗰": "那",
+                            "係": "是", "系": "是", "佢": "他", "喺": "在", "啲": "些", "睇": "看"})
+
+
+def mandarin(text: str) -> str:
+    """`simplified`, then Cantonese particles as Mandarin ones, position for position: what
+    the emergency check reads."""
+    text = simplified(text)
+    return text.translate(_CANTONESE) if _HAN.search(text) else text
+
+
 def simplified(text: str) -> str:
     """Traditional Chinese characters as simplified ones, position for position: what the
     safety checks read, so "驗證碼", "密鑰" and "帳號被盜" are the words they know, and a

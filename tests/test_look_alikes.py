@@ -184,3 +184,33 @@ def test_a_member_pasting_their_own_phrase_for_help_is_a_leak_not_a_trap(kb):
 def test_a_pasted_key_that_happens_to_hold_a_messenger_name_or_a_plus_is_no_support_offer(kb):
     d = judge(kb, "can an admin see why my bot fails? key=Hq3vxTq82Lm0Pz secret=Wm+4412345678Kd9vxQa")
     assert d.secret and not d.scam
+
+
+@pytest.mark.parametrize("text", [
+    "我個錢包俾人hack咗，啲幣而家俾人轉走緊，點算好",
+    "佢哋改咗我個email同密碼，我冇做過，入唔到戶口",
+    "我嘅帳號有人喺度落單，唔係我落嘅，快啲幫我凍結",
+    "刚收到提币成功的邮件 但我没有提币啊 3000u 没了",
+])
+def test_a_takeover_told_in_cantonese_or_in_passing_is_an_emergency(kb, text):
+    assert judge(kb, text).urgent
+
+
+@pytest.mark.parametrize("text", [
+    "someone stole my sandwich from the office fridge again",
+    "this week's market ate everything, 我的钱全亏光了",
+    "someone took my seat on the train and pretended to sleep",
+])
+def test_everyday_losses_are_not_account_emergencies(kb, text):
+    assert not judge(kb, text).urgent
+
+
+@pytest.mark.parametrize("text", [
+    "part-time job, easy tasks from home, earn 80 USDT a day, dm me for details",
+    "招聘兼职 刷单 日结 200U 有意私聊我",
+    "stuck withdrawal? my cousin works at the exchange, text him on whatsapp +44 7700 900456",
+    "outage compensation is being paid, fill in bit.ly/3xQpZk with your wallet details",
+    "I got all my ETH back thanks to @ChainRescueTeam, contact them, totally legit",
+])
+def test_job_insider_form_and_testimonial_scams_are_caught(kb, text):
+    assert judge(kb, text).scam

@@ -171,3 +171,13 @@ def test_complaints_in_a_telegram_group_and_polite_questions_on_x_are_not_report
     polite = Message(channel="twitter", chat_id="x", message_id="9", user=ALICE, public=True,
                      text="@AuroraEx how long do withdrawals usually take?", mentions_bot=True)
     assert "complaint" not in {a.check for a in decide(polite, kb).actions}
+
+
+def test_a_scam_warning_in_chinese_gives_its_reason_in_chinese(kb):
+    # The checks name their reasons in English for moderators; a Chinese group's warning must
+    # not carry an English sentence in the middle.
+    d = decide(msg("提币有问题的联系我们在线客服 WhatsApp +44 7700 900123，秒处理", user=SCAMMER), kb)
+    assert d.scam
+    warning = next(a.text for a in d.actions if "注意" in str(getattr(a, "text", "")))
+    assert not any(word in warning for word in ("sends", "members", "support", "messenger"))
+    assert "骗局" in warning

@@ -129,6 +129,11 @@ PASSWORDS = [   # (message, the password in it)
     ("the PIN on my debit card is 8264 and the shop terminal refuses it", "8264"),
     ("我的取款密码就是我妈生日 1 9 6 3 0 5，会不会不安全", "1 9 6 3 0 5"),
     ("登入密碼是 Lotus_8841 但係一直話錯", "Lotus_8841"),
+    ("我張卡嘅提款密碼係 470316，會唔會太易估", "470316"),
+    ("login form copied out:\nusername: dmitri_k\npassword:\n  Wq7!harbor_22", "Wq7!harbor_22"),
+    ("our bot config, why does it 401?\n  user: bot\n  password:\n    Fjord#5521x", "Fjord#5521x"),
+    ("the node url is https://trader:Zebra77crossing@rpc.example.net/v1 and it times out",
+     "Zebra77crossing"),
 ]
 
 
@@ -208,6 +213,8 @@ OTHER = hashlib.sha256(b"a download for the tests of this file").hexdigest()
     f"key split because of the chat limit\n0x{KEY[:32]}\n{KEY[32:]}\nwhy is it invalid?",
     f"私钥分三行抄的：\n{KEY[:20]}\n{KEY[20:44]}\n{KEY[44:]}\n要合成一行吗",
     "import says bad key: " + " ".join(KEY[i:i + 8] for i in range(0, 64, 8)),
+    "呢條私鑰抄落嚟係咁: " + " ".join(KEY[i:i + 4] for i in range(0, 64, 4)),
+    f"pk: 0x{KEY} can someone tell me the balance",
 ])
 def test_a_private_key_split_over_lines_or_groups_is_flagged_and_masked(text):
     assert "private-key" in checks(text)
@@ -445,3 +452,14 @@ def test_a_chinese_phrase_written_apart_copied_imperfectly_is_a_phrase(text):
 ])
 def test_look_alikes_of_the_copied_forms_are_not_secrets(text):
     assert not find_secrets(text), text
+
+
+@pytest.mark.parametrize("text", [
+    "the form is just word word word word word word word word word word word word, in order",
+    "write them as [word] [word] [word] [word] [word] [word] [word] [word] [word] [word] [word] [word]",
+    "tx 0x" + "3f" * 32 + " has been pending for an hour",
+    "my password:\nI forgot it, how do I reset",
+    "docs say the url looks like https://user:<password>@rpc.example.net",
+])
+def test_placeholders_and_explanations_of_a_secret_are_not_one(text):
+    assert checks(text) == []

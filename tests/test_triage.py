@@ -91,3 +91,11 @@ def test_empty_and_huge_messages_are_silent_not_errors():
     out = triage(msg("e", ""), msg("h", "spam " * 2000), msg("u", "\u200b\u202e\U0001F600" * 50))
     assert all("error" not in o for o in out)
     assert out[0]["actions"] == []
+
+
+def test_a_public_answer_cut_to_a_phone_screen_keeps_its_steps_not_only_its_safety_note():
+    # "2fa" is in the question and in the answer's closing note: the cut must keep the steps.
+    (out,) = triage({"id": 1, "channel": "telegram", "public": True, "text": "how do i set up 2fa",
+                     "user": {"id": "5", "username": "kim", "name": "Kim"}})
+    assert out["faq"] == "enable-2fa"
+    assert "Profile > Security" in out["reply"]

@@ -78,7 +78,7 @@ def answer_text(entry: FaqEntry, lang: str, faq: Faq, texts: Texts) -> tuple[str
 def phone_sized(text: str, link: str | None, limit: int, lang: str, texts: Texts,
                 question: str = "", reserve: int = 0) -> str:
     """A public answer a phone shows without scrolling: the sentences that best fit the
-    `question` (most words in common; the first ones on a tie), in their order, up to `limit`
+    `question` (most words in common, two at least; the first ones on a tie), in their order, up to `limit`
     characters (a Chinese character counts two: it is twice as wide), then the help link (the
     answer's own link line, or "More: …"), or, with no link, where to get the whole answer (a
     private chat answers in full). 0: never cut. `reserve`: room for what follows the answer
@@ -93,7 +93,14 @@ def phone_sized(text: str, link: str | None, limit: int, lang: str, texts: Texts
     room = max(40, limit - _width(tail) - 1)
     joiner = "" if lang == "zh" else " "
     asked = _terms(question)
-    by_fit = sorted(range(len(body)), key=lambda i: (-len(asked & _terms(body[i])), i))
+
+    def fit(i: int) -> int:
+        # One word in common is mostly the topic itself ("2fa" in "how do I set up 2fa" and in
+        # the answer's closing safety note): the answer's own order, its first steps, wins then.
+        shared = len(asked & _terms(body[i]))
+        return shared if shared >= 2 else 0
+
+    by_fit = sorted(range(len(body)), key=lambda i: (-fit(i), i))
     kept: set[int] = set()
     if body and _width(body[by_fit[0]]) <= room:
         kept.add(by_fit[0])          # the best sentence, even if the reminder then runs long

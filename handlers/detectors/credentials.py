@@ -133,6 +133,13 @@ def _any_valid_window(indices: list[int]) -> int:
     return 0
 
 
+def _mixed_valid_window(indices: list[int]) -> bool:
+    """A valid-checksum phrase inside the run that is not one word repeated: a real phrase of
+    a repeated word ends on another, its checksum (as BIP39's own "abandon … about")."""
+    return any(len(set(indices[i:i + n])) > 1 and _checksum_ok(indices[i:i + n])
+               for n in SEED_LENGTHS for i in range(len(indices) - n + 1))
+
+
 # --- seed phrases --------------------------------------------------------------------------
 
 # Letters plus combining marks: phrases copied in decomposed form ("e" + U+0301) stay one word.
@@ -245,6 +252,9 @@ def _judge_run(run: list[tuple[re.Match[str], int | None]], lang: str, context: 
     if len(run) < 8:
         return
     exact = [i for _, i in run if i is not None]
+    if len({m.group().lower() for m, _ in run}) <= 2 and not _mixed_valid_window(exact):
+        return   # "word word … word", "just [word] × 12": how the form is explained
+
     typos = len(run) - len(exact)
     # A valid phrase among the exact words between typos ("wallet" before a pasted phrase
     # reads as a typo of a list word: it must not hide the phrase's checksum).
@@ -329,7 +339,8 @@ _ANY_HAN = re.compile(r"[\u4e00-\u9fff]")
 # --- keys ------------------------------------------------------------------------------------
 
 _HEX64 = re.compile(r"(?<![0-9A-Za-z])(0x)?([0-9a-fA-F]{64})(?![0-9A-Za-z])")
-_KEY_WORDS = re.compile(r"private|priv\b|secret|\bkey\b|keys\b|import|私钥|密钥|导入", re.IGNORECASE)
+_KEY_WORDS = re.compile(r"private|priv\b|\bpk\b|privkey|secret|\bkey\b|keys\b|import|私钥|密钥|导入",
+                        re.IGNORECASE)
 _TX_WORDS = re.compile(r"\btx\b|txid|tx id|tx hash|hash|transaction|trans\b|hash|交易|哈希|txn|"
                        r"explorer|etherscan|bscscan|tronscan|区块|链上|withdr[ae]w\w*|deposit\w*|"
                        r"提币|充值|到账", re.IGNORECASE)
@@ -341,7 +352,7 @@ _B58_TOKEN = re.compile(r"(?<![1-9A-HJ-NP-Za-km-z])[1-9A-HJ-NP-Za-km-z]{50,112}(
 _CHECKSUM_WORDS = re.compile(
     r"(?i)sha-?(?:256|512|1)|sha256sum|checksums?|check sum|digest|md5|校验|哈希|散列|"
     r"\.(?:dmg|apk|exe|msi|deb|rpm|pkg|zip|appimage|tar\.gz|tgz|iso)(?![a-z])")
-_STRONG_KEY_WORDS = re.compile(r"(?i)private|priv\b|私钥|密钥|导入|import|seed")
+_STRONG_KEY_WORDS = re.compile(r"(?i)private|priv\b|\bpk\b|privkey|私钥|密钥|导入|import|seed")
 
 
 def _not_a_key(text: str, start: int, end: int, checksum: bool, split: bool = False) -> str | None:
@@ -384,7 +395,8 @@ def _hex_keys(text: str) -> list[Secret]:
 
 
 # Hex chunks of a key copied in pieces: over two or three lines, or in groups of 8.
-_HEX_CHUNK = re.compile(r"(?<![0-9A-Za-z])(0x)?[0-9a-fA-F]{8,63}(?![0-9A-Za-z])")
+# (groups of four too: "b244 7c6e 6875 …", sixteen of them)
+_HEX_CHUNK = re.compile(r"(?<![0-9A-Za-z])(0x)?[0-9a-fA-F]{4,63}(?![0-9A-Za-z])")
 _CHUNK_GAP = re.compile(r"[ \t]*\r?\n?[ \t]*")
 
 
@@ -603,11 +615,11 @@ _PW_TOKEN = re.compile(r"[A-Za-z0-9!@#$%^&*_+=~.\-]+")
 # "it's", ":", "是", "改成", "设的是" …
 _PW_STATED = re.compile(
     r"(?i)(?:(?<![a-z])(?:is|was)(?:\s+(?:literally|just|basically|actually|still|always|simply))?"
-    r"|[=:：]|是|为|成|成了|改为|设的|设置的)\s*[\"'`“‘(（\[]?\s*$")
+    r"|[=:：]|是|系|为|成|成了|改为|设的|设置的)\s*[\"'`“‘(（\[]?\s*$")   # 系: Cantonese 係
 # Weaker joins ("changed it to", "from", "now it's"): only a token that is no word follows.
 _PW_STATED_WEAK = re.compile(r"(?i)(?<![a-z])(?:to|from|it['’]?s|its|now|tried|试了|试过)"
                              r"\s*[\"'`“‘(（\[]?\s*$")
-_PW_JUST_STATED = re.compile(r"(?i)\s*(?:is|was|=|:|：|是|为)\s*[\"'`“‘(（\[]?\s*")
+_PW_JUST_STATED = re.compile(r"(?i)\s*(?:is|was|=|:|：|是|系|为)\s*[\"'`“‘(（\[]?\s*")
 _PW_DIRECT = re.compile(r"\s*[:：=]?\s*[\"'`“‘(（\[]?\s*$")   # right after the label
 _PW_QUOTED_BEFORE = re.compile(r"[\"'`“‘]([^\s\"'`”’]{6,40})[\"'`”’]")
 # Tokens that carry letters and digits but are not passwords: versions, networks, durations,
@@ -635,13 +647,13 @@ _OTHER_LABEL = re.compile(r"(?i)(?<![a-z])(?:id|uid|user(?:\s?name)?|login|accou
 _PASS_OWNER = re.compile(r"(?i)(?<![a-z])(?:login|log-in|account|acct|wallet|email|my|your)\s*$")
 _PW_SPACED_DIGITS = re.compile(
     # ("就是我生日 0 6 1 2 0 8": a few Chinese words may say what the digits are)
-    r"(?i)(?:(?<![a-z])(?:is|was)|[=:：]|是|为|设的是|改成)\s*[\u4e00-\u9fff]{0,6}\s*[\"'`“‘(（]?\s*"
+    r"(?i)(?:(?<![a-z])(?:is|was)|[=:：]|是|系|为|设的是|改成)\s*[\u4e00-\u9fff]{0,6}\s*[\"'`“‘(（]?\s*"
     r"(\d{1,4}(?:[ \-]\d{1,4}){1,7})(?![\d:]|[.,]\d)")   # "0 6 1 2 0 8，是不是…" ends there
 _PW_QUOTED_PHRASE = re.compile(
     r"(?i)(?:(?<![a-z])(?:is|was)|[=:：]|是)\s*[\"'`“‘]([^\"'`”’\n]{6,40})[\"'`”’]")
 _PW_REACH = 90            # how far after "password" a password written in passing is looked for
 _PW_NEAR = 12            # a plain word or number is the password only this close to the label
-_SAID = re.compile(r"(?i)(?<![a-z])(?:is|was|tried)(?![a-z])|是|为|设|改成|改为|试了|试过|:|：")
+_SAID = re.compile(r"(?i)(?<![a-z])(?:is|was|tried)(?![a-z])|是|系|为|设|改成|改为|试了|试过|:|：")
 
 
 def _password_shape(token: str) -> bool:
@@ -691,6 +703,10 @@ def _password_window(text: str, label: re.Match[str], end: int) -> str:
     window = text[label.end():min(end, label.end() + _PW_REACH)]
     first = len(window) - len(window.lstrip())
     cut = window.find("\n", first)
+    if cut >= 0 and _PW_DIRECT.fullmatch(window, 0, cut):
+        # "password:" ends its line (a config, a form copied out): the value is on the next
+        rest = window[cut + 1:]
+        cut = window.find("\n", cut + 1 + len(rest) - len(rest.lstrip()))
     return window if cut < 0 else window[:cut]
 
 
@@ -1095,8 +1111,22 @@ def _cards(text: str) -> list[Secret]:
     return found
 
 
+# A link that carries its own login: "https://admin:Tr0ub4dor3xq@api.example/v1",
+# "postgres://app:s3cret@db:5432". The part after the colon is a password.
+_URL_LOGIN = re.compile(r"(?i)\b[a-z][a-z0-9+.-]{1,15}://[^\s:/@]{1,64}:([^\s@/]{3,128})@[a-z0-9\[]")
+_URL_PLACEHOLDER = re.compile(r"(?i)[<{$*\[]|x{3,}$|(?:pass(?:word)?|pw|pwd|secret|token)$")
+
+
+def _url_passwords(text: str) -> list[Secret]:
+    if "://" not in text or "@" not in text:
+        return []
+    return [Secret(m.start(1), m.end(1), Finding("password", "secret",
+                                                 "a password inside a link's login part"))
+            for m in _URL_LOGIN.finditer(text) if not _URL_PLACEHOLDER.match(m.group(1))]
+
+
 CHECKS = (_word_seeds, _chinese_seeds, _hex_keys, _split_hex_keys, _b58_keys, _api_secrets,
-          _passwords, _codes, _letter_codes, _cards)
+          _passwords, _url_passwords, _codes, _letter_codes, _cards)
 _KEY_CHECKS = (_hex_keys, _b58_keys)   # need a token of 50+ characters
 _DIGIT_CHECKS = (_codes, _letter_codes, _cards, _split_hex_keys, _api_secrets)
 _ANY_DIGIT = re.compile(r"\d")

@@ -176,7 +176,7 @@ def assess(message: Message, kit: SafetyKit, on_domain: bool,
         result.fragment = secret_fragment(text, earlier[-1].text)
         if result.fragment and _PASSWORD_CUE.search(_read(earlier[-1].text).strip()):
             result.secrets.append(Secret(0, len(text), Finding(
-                "password", "secret", "a lone token right after 'my password is'"), True))
+                "password", "secret", "a lone token sent right after the member named a password"), True))
         split, result.earlier_parts, result.window_phrase = split_phrase(text, earlier)
         if split and not any(s.finding.check == "seed-phrase" for s in result.secrets):
             result.secrets.append(split)
@@ -477,8 +477,9 @@ def plan(message: Message, result: SafetyResult, kit: SafetyKit, lang: str, stri
         why = "; ".join(dict.fromkeys(f.detail for f in result.findings if f.label == "scam"))
         check = next(f.check for f in result.findings if f.label == "scam")
         # Members read what the message looks like; a model's probability is for moderators.
-        public_why = say("scam_reason_learned", lang) if check in ("learned-scam", "taught-scam") \
-            else _short(why, lang)
+        # The checks explain themselves in English: in another language the general reason.
+        public_why = say("scam_reason_learned", lang) \
+            if check in ("learned-scam", "taught-scam") or lang != "en" else _short(why, lang)
         if message.public:
             step = scam_steps[min(strikes, len(scam_steps) - 1)]
             out.actions += _moderate(message, step, check, kit, lang, dry_run, base, why,

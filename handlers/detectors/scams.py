@@ -81,12 +81,21 @@ _GIVEAWAY = _rx(
     r"net|org|claims|gift|site|online|top|help|co|cc|me|link|live|pro|finance|vip)\b)|"
     r"(?:空投|福利|领取|赠送|免费|红包)[^\n]{0,40}(?:连接钱包|领取|名额有限|限时|仅限|先到先得|→|https?://|"
     r"\b[\w-]+\.[a-z]{2,}\b)")
+# Work offered with pay by the day and a private contact: the task and "shua dan" scams.
+_JOB_OFFER = _rx(
+    r"\b(?:hiring|part[- ]time|work from home|remote (?:job|work)|simple tasks?|easy tasks?)\b"
+    r"[^\n]{0,80}(?:\$\s?\d|\d+\s?(?:usdt|usd|u)\b|\b(?:per|a|each) (?:day|task|order)\b|\bdaily\b)"
+    r"[^\n]{0,80}(?:\b(?:dm|pm|inbox|message|whatsapp|telegram|contact)\b|@)|"
+    r"(?:诚聘|招聘|招人|兼职|刷单|做单|点赞员)[^\n]{0,30}(?:日赚|日入|日结|月入|佣金|返利|\d+\s*(?:u|元|块))"
+    r"[^\n]{0,40}(?:私聊|私信|加我|联系|@|微信|vx|tg|飞机)")
 _RECOVERY = _rx(
     r"\b(?:recover|recovery|retrieve|get back|got back|trace|reclaim)\w*\b[^\n]{0,60}"
     r"\b(?:lost|stolen|scammed|hacked)?\s*(?:funds|crypto|money|assets|bitcoin|coins|wallet|\$)"
     r"[^\n]{0,80}\b(?:contact|dm|reach|team|expert|certified|hacker|guarantee\w*|no upfront|"
     r"100%|legit|agency|specialist|@)|"
     r"\b(?:certified|professional|licensed|expert) (?:recovery|hackers?|fund recovery)|"
+    # a testimonial: "got my 3 BTC back thanks to @X, contact him"
+    r"\bgot (?:my|all my|our|it)\b[^\n]{0,25}\bback\b[^\n]{0,40}\b(?:thanks to|contact|reach|dm)\b|"
     r"(?:找回|追回)[^\n]{0,20}(?:资金|币|资产)[^\n]{0,30}(?:联系|私聊|团队|专业|保证)|"
     r"(?:追回|找回|挽回)[^\n]{0,30}(?:联系|私聊|团队|专业|保证|成功率)|"
     r"(?:专业团队|黑客|技术团队)[^\n]{0,20}(?:追回|找回|挽回)")
@@ -151,7 +160,10 @@ _ELSEWHERE = _rx(
     r"shorturl\.at|linktr\.ee)/|\badd me on\b|加我")
 _ASKS_WHOSE = _rx(r"\bis (?:this|that|it|he|she|they)\b[^?\n]{0,60}\?|是(?:不是)?(?:你们|官方)|吗[？?]")
 _SUPPORT_DESK = _rx(r"\b(?:support|help ?desk|customer (?:care|service)|helpline|hotline|agent|admin|"
-                    r"unfreeze|unlock|recover\w*|refund)\b|客服|管理员|售后|解冻|处理")
+                    r"unfreeze|unlock|recover\w*|refund|compensat\w*|wallet details|"
+                    # an insider: "my friend works at aurora, text him"
+                    r"works? (?:at|for|in)|withdrawal (?:issues?|problems?))\b|客服|管理员|售后|解冻|处理|"
+                    r"赔付|补偿")
 _GO_TO = _rx(r"\b(?:go to|visit|head to|log ?in at|sign ?in at|claim (?:it |yours )?(?:at|on|here)|"
              r"click)\b|前往|访问|点击|登录")
 _WARNS = _rx(r"\b(?:don'?t|do not|never|avoid|fake|phishing|scam\w*|beware|careful|warning|not ours|"
@@ -278,7 +290,7 @@ _NEEDS = {
                "secret", "wallet", "助记词", "私钥", "密码", "验证码", "钱包"),
     "giveaway": ("send", "deposit", "transfer", "airdrop", "giveaway", "give", "free", "claim",
                  "空投", "福利", "领取", "赠送", "免费", "红包"),
-    "recovery": ("recover", "retriev", "get back", "got back", "trace", "reclaim", "certified",
+    "recovery": ("recover", "retriev", "get back", "got back", "thanks to", "trace", "reclaim", "certified",
                  "professional", "licensed", "expert", "找回", "追回", "挽回", "团队", "黑客"),
     "guaranteed": ("guarantee", "risk", "profit", "%", "win rate", "100x", "pump", "signal",
                    "稳赚", "保本", "收益", "包赚", "翻倍", "带单", "喊单", "内幕"),
@@ -334,6 +346,8 @@ def find_scams(text: str, marks: BrandMarks, sender_is_staff: bool = False) -> l
         if (asks and not (not asks.group(0).isascii() and _DID_ZH.search(text))) or \
                 (_VALIDATE_WALLET_ZH.search(text) and not _HOW_ZH.search(text)):
             fire("asks-for-secrets", "asks for seed phrases, keys, passwords or 'wallet validation'")
+        if _JOB_OFFER.search(lowered):
+            fire("job-offer", "offers paid tasks or part-time work by the day, via a private contact")
         if _has(lowered, "giveaway") and _GIVEAWAY.search(lowered):
             fire("fake-giveaway", "a giveaway or airdrop with a claim link or 'send X get more back'")
         if _ELSEWHERE.search(lowered) and _SUPPORT_DESK.search(lowered) and \

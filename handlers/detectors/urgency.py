@@ -11,13 +11,14 @@ from __future__ import annotations
 import re
 
 from handlers.model import Finding
+from handlers.text import mandarin
 
 _TAKEOVER = re.compile(
     r"(?i)\bi(?:'ve| have)? (?:been|got|was) hacked|\b(?:account|acc|wallet|email|phone) "
     r"(?:was |is |got |has been |been )?(?:hacked|compromised|stolen|taken over|breached)|"
     r"\bhacked\b[^.!?\n]{0,30}\b(?:account|acc|wallet|funds|usdt|btc|eth)|"
-    r"someone (?:else )?(?:just )?(?:logged|log|got|has|is|was|changed|withdrew|took|stole|"
-    r"drained|emptied|transferred|moved|sent|placing|placed|opened|traded|accessed)\b[^.!?\n]{0,40}"
+    r"someone (?:else )?(?:just )?(?:logged|log|changed|withdrew|drained|emptied|transferred|placing|"
+    r"placed|opened|traded|accessed)\b[^.!?\n]{0,40}"
     r"\b(?:my|account|acc|funds|usdt|btc|eth|trades?|orders?|2fa|email|password|everything|all)|"
     r"(?:withdrawal|withdrawn|transfer|login|log ?in|orders?|trades?|sessions?|devices?)\b[^.!?\n]{0,40}"
     r"\b(?:i (?:never|didn'?t|did not) (?:make|made|request|requested|do|did|place|placed|authori[sz]e)|"
@@ -40,8 +41,8 @@ _TAKEOVER = re.compile(
     r"\b(?:anydesk|teamviewer|remote (?:access|desktop|control))\b[^\n]{0,80}\b(?:withdraw\w*|transfer\w*|"
     r"balance|gone|sent|missing)|"
     r"\b(?:phone|laptop|computer|macbook|ipad|tablet|device)\b[^.!?\n]{0,25}\b(?:stolen|nicked|snatched)"
-    r"\b[^\n]{0,60}\b(?:still (?:logged|signed) in|session (?:is )?(?:still )?(?:open|active|live)|"
-    r"logged in still)|"
+    r"\b[^\n]{0,90}\b(?:still (?:logged|signed) in|session (?:is )?(?:still )?(?:open|active|live)|"
+    r"logged in still|(?:was|am|were|is) (?:still )?(?:logged|signed) in(?:to)?|stays? logged in)|"
     r"\bsim\b[^.!?\n]{0,30}\b(?:stopped working|no signal|no service|went dead|died|deactivated)\b"
     r"[^\n]{0,80}\b(?:login|log ?in|alerts?|codes?|emails?|password)|"
     r"\bjust (?:got |been )?(?:scammed|phished)\b|"
@@ -50,7 +51,10 @@ _TAKEOVER = re.compile(
     r"[^.!?\n]{0,30}\b(?:i )?(?:never|didn'?t|did not) (?:ask|asked|request|requested|trigger|triggered)"
     r"\b[^\n]{0,80}\b(?:balance|funds|withdraw\w*|gone|zero|can'?t log|locked|changed)|"
     r"\bi didn'?t do (?:it|this|that)\b|"
-    r"\b(?:drained|emptied|stolen|stole)\b[^.!?\n]{0,30}\b(?:my|account|wallet|funds|usdt|btc|eth|all)|"
+    r"\b(?:drained|emptied)\b[^.!?\n]{0,30}\b(?:my|account|wallet|funds|usdt|btc|eth|all)|"
+    r"\b(?:stolen|stole)\b[^.!?\n]{0,30}\b(?:my (?:[\w-]+ )?(?:account|acc|acct|wallet|funds|money|coins?|"
+    r"crypto|usdt|btc|eth|savings|balance|nfts?|items?|skins?|phone|laptop|computer|"
+    r"device|ipad|macbook|tablet)|account|wallet|funds|usdt|btc|eth|all)\b|"
     r"\b(?:2fa|email|password|phone number)\b[^.!?\n]{0,20}\b(?:was |were |got |has been )?"
     r"changed (?:without|by someone|not by me)|"
     r"\bpassword (?:doesn'?t|does not|no longer) work\b[^\n]{0,80}\b(?:login|log ?in|country|"
@@ -67,14 +71,27 @@ _TAKEOVER = re.compile(
     r"\b(?:i|i'?ve|i have|i was|i got|got|been|was) (?:been |just )?(?:a )?sim[- ]?swap\w*|"
     r"\b(?:2fa|authenticator|email|password)\b[^.!?\n]{0,15}\b(?:disabled|removed|reset|changed)"
     r"\b[^.!?\n]{0,15}\b(?:without (?:me|my)|not (?:by )?me|by someone)")
+# With an everyday verb it takes an account, money or a trade somewhere in the message:
+# "someone took my USDT", "someone is trading on my acct", not "someone stole my lunch".
+_SOMEONE_TOOK = re.compile(
+    r"(?i)someone (?:else )?(?:just )?(?:got|has|is|was|took|stole|moved|sent)\b[^.!?\n]{0,40}"
+    r"\b(?:my|account|acc|funds|usdt|btc|eth|trades?|orders?|2fa|email|password|everything|all)")
+_ACCOUNT_WORDS = re.compile(
+    r"(?i)\b(?:account|acc|acct|app|wallet|funds?|money|balance|savings|usdt|usdc|btc|eth|sol|"
+    r"coins?|crypto|tokens?|card|withdraw\w*|deposit\w*|transfer\w*|trad\w*|orders?|log ?in\w*|"
+    r"password|2fa|email|sim|nfts?|items?|skins?|gold|api)\b|[$£€¥₹]\s?\d|\d\s?(?:usd|eur|gbp|u)\b")
 _ZH_TAKEOVER = re.compile(
     r"被盗|盗号|盗用|被黑|被入侵|有人用我的|被钓鱼|(?:币|资产|钱|余额)[^。！\n]{0,4}(?:全)?没了|"
-    r"余额(?:变成|变为|为|只剩)\s*0|被转走|被提了|不是我操作|不是我提的|异常提现|陌生设备[^。！\n]{0,10}登录|"
+    r"余额(?:变成|变为|为|只剩)\s*0|被(?:人|别人)?转走|被(?:人|别人)?提了|不是我操作|"
+    r"被(?:人|别人)?hack|被(?:人|别人)?改了?(?:我的?)?(?:邮箱|密码|手机号?|谷歌验证|2fa)|"
+    r"不是我(?:开|做|下|落|提|转|操作|申请|绑定|添加)的|"
+    r"我(?:没|没有)(?:提币|提现|转账|提款|下单|交易|操作)[^。！\n]{0,20}(?:没了|少了|不见了|去哪)|"
+    r"不是我提的|异常提现|陌生设备[^。！\n]{0,10}登录|"
     r"被别人登录|别人登录了|异地登录[^。！\n]{0,20}(?:不是我|没有|盗|提|转|改)|"
     r"不是我本人|(?:币|钱|资产|资金|u|usdt)[^。！\n]{0,6}(?:全|都)?被(?:提走|转走|盗|偷)|"
     r"(?:提走|转走|盗走|偷走)了|我没(?:下|操作|提|转|申请)的|"
     r"(?:邮箱|密码|手机号?|谷歌验证|2fa)[^。！\n]{0,8}被(?:人|别人)?改|有人(?:把我|改了我|登录|盗|提|转)|"
-    r"(?:赶紧|马上|立刻|立即|快)(?:帮我)?(?:冻结|锁定)|求(?:你们)?(?:赶紧)?冻结|请马上冻结|"
+    r"(?:赶紧|马上|立刻|立即|快(?:些|点)?)(?:帮我)?(?:冻结|锁定)|求(?:你们)?(?:赶紧)?冻结|请马上冻结|"
     r"我(?:没|从没|从来没)有?(?:开过|下过|操作过|买过|做过|授权过|添加过|绑定过|申请过|设置过)|"
     r"不认识的(?:ip|IP|Ip|设备|地址|登录)|陌生(?:ip|IP|的ip|的IP)|"
     r"(?:手机|电脑|笔记本|平板)[^。！？\n]{0,6}(?:被偷|被抢|丢了)[^\n]{0,30}(?:登录状态|还登录着|还在登录|"
@@ -91,7 +108,9 @@ _NOT_URGENT = re.compile(
     # over and done: support got it back, the money was returned
     r"(?:support|they) (?:got it back|recovered it|sorted it)|got (?:it|everything) back)|"
     r"是我自己|我本人操作|虚惊一场|去年|前年|上个月|几个月前|原来是我|"
-    r"(?:已经|早就)?(?:找回来了|帮我找回|处理好了|解决了|退回来了)|学乖了")
+    r"(?:已经|早就)?(?:找回来了|帮我找回|处理好了|解决了|退回来了)|学乖了|"
+    # lost to the market, not to a thief
+    r"亏(?:完|光|没)了?|全亏了?")
 # A takeover asked about in advance ("if someone got my password…", "万一被盗了第一步干嘛")
 # is a question, not an emergency. Only framings a live emergency does not use: "if you
 # don't freeze it now" is not one of them.
@@ -102,7 +121,7 @@ _HYPOTHETICAL = re.compile(
     r"\b(?:asking|want to know|to be prepared|prepared) (?:before|in advance|ahead)|"
     r"\bgeneral question\b|\(it (?:hasn'?t|has not|didn'?t)\b|\bprotect (?:against|from|me)\b|"
     r"\bhow (?:does|do|can|would) [^.!?\n]{0,30}\b(?:protect|prevent|stop)\b|\battacks?\b|"
-    r"(?:如果|假如|万一|要是)[^。！？!?\n]{0,12}(?:被盗|被黑|被入侵|被偷|丢了|被换卡|被钓鱼|陌生|异地|"
+    r"(?:如果|假如|万一|要是)[^。！？!?\n]{0,12}(?:被盗|被黑|被hack|被入侵|被偷|丢了|被换卡|被钓鱼|陌生|异地|"
     r"登录)|防止|防范|"
     r"(?:被盗|被黑|被入侵|被偷|丢了)了?的话|以防万一|提前了解|怎么防|如何防|"
     # a fear, not an event ("我怕被盗", "worried about getting hacked")
@@ -127,7 +146,7 @@ _NEEDS = ("anydesk", "teamviewer", "remote", "scammed", "phished", "ip", "骗", 
 def stands_down(text: str) -> bool:
     """The member says it was them, or asks about a takeover in advance: no model's hunch
     makes that an emergency either."""
-    head = text[:800]
+    head = mandarin(text[:800])
     return bool(_NOT_URGENT.search(head) or _HYPOTHETICAL.search(head))
 
 
@@ -135,13 +154,14 @@ def find_urgency(text: str) -> Finding | None:
     """A Finding when the member reports losing control of their account or funds."""
     if not text:
         return None
-    head = text[:800]
+    head = mandarin(text[:800])
     lowered = head.lower()
     if not any(word in lowered for word in _NEEDS):
         return None
     if _NOT_URGENT.search(head) or _HYPOTHETICAL.search(head):
         return None
-    if _TAKEOVER.search(head) or _LEAKED_KEY_IN_USE.search(head):
+    if _TAKEOVER.search(head) or _LEAKED_KEY_IN_USE.search(head) or \
+            (_SOMEONE_TOOK.search(head) and _ACCOUNT_WORDS.search(head)):
         return Finding("takeover", "urgent", "someone else is acting on the member's account or funds")
     if _ZH_TAKEOVER.search(head):
         return Finding("takeover", "urgent", "someone else is acting on the member's account or funds")
