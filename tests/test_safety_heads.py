@@ -56,6 +56,9 @@ UNSEEN_SCAMS = [
     "【重要通知】系统升级，请所有用户在24小时内通过以下链接同步钱包，逾期未同步的账户将被冻结",
     "URGENT: all wallets must be re-validated after the network upgrade, connect yours at the "
     "validation portal before midnight",
+    "Compliance notice: accounts without the new travel-rule verification will be restricted "
+    "tonight. Complete it at the verification portal with your ID and wallet address",
+    "我在交友软件上认识一个做量化的朋友，跟着他在他们平台上投了三个月，收益翻了两倍，想赚钱的可以找我拉你进群",
 ]
 
 

@@ -84,7 +84,9 @@ def test_deterministic_across_runs():
 def test_x_mention_with_leading_handles_is_matched():
     (out,) = triage(msg("t", "@AuroraEx @someone how do I turn on 2FA for my account?",
                         channel="twitter"))
-    assert out["faq"] == "enable-2fa" and out["actions"] == ["reply"]
+    # The answer's steps, with the once-a-day reminder that staff never DM first.
+    assert out["faq"] == "enable-2fa" and out["actions"] == ["reply", "remind_no_dm"]
+    assert "Profile > Security" in out["reply"]
 
 
 def test_empty_and_huge_messages_are_silent_not_errors():
