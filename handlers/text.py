@@ -99,7 +99,8 @@ def normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     if _INVISIBLE_CHARS.search(text):
         text = text.translate(_INVISIBLE)
-    return text.lower()
+    # Traditional characters as simplified: "提幣" and "提币" are one word to the matcher.
+    return simplified(text).lower()
 
 
 _NEGATION = re.compile(r"\b([a-z]+)n['’]t\b")
