@@ -200,6 +200,7 @@ def test_a_takeover_told_in_cantonese_or_in_passing_is_an_emergency(kb, text):
     "someone stole my sandwich from the office fridge again",
     "this week's market ate everything, 我的钱全亏光了",
     "someone took my seat on the train and pretended to sleep",
+    "could someone log in to the web app and tell me if my order history loads for you",
 ])
 def test_everyday_losses_are_not_account_emergencies(kb, text):
     assert not judge(kb, text).urgent

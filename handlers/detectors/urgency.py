@@ -17,6 +17,8 @@ _TAKEOVER = re.compile(
     r"(?i)\bi(?:'ve| have)? (?:been|got|was) hacked|\b(?:account|acc|wallet|email|phone) "
     r"(?:was |is |got |has been |been )?(?:hacked|compromised|stolen|taken over|breached)|"
     r"\bhacked\b[^.!?\n]{0,30}\b(?:account|acc|wallet|funds|usdt|btc|eth)|"
+    # (not a request: "can someone log in and check my order")
+    r"(?<!can )(?<!could )(?<!would )(?<!will )(?<!pls )(?<!please )"
     r"someone (?:else )?(?:just )?(?:logged|log|changed|withdrew|drained|emptied|transferred|placing|"
     r"placed|opened|traded|accessed)\b[^.!?\n]{0,40}"
     r"\b(?:my|account|acc|funds|usdt|btc|eth|trades?|orders?|2fa|email|password|everything|all)|"
