@@ -463,3 +463,24 @@ def test_look_alikes_of_the_copied_forms_are_not_secrets(text):
 ])
 def test_placeholders_and_explanations_of_a_secret_are_not_one(text):
     assert checks(text) == []
+
+
+def test_a_phrase_written_as_each_words_first_four_letters_is_flagged_and_masked():
+    # Wallets accept it (BIP39's words are unique by their first four letters).
+    from mnemonic import Mnemonic
+
+    words = Mnemonic("english").to_mnemonic(bytes(range(100, 116))).split()
+    cut = " ".join(w[:4] for w in words)
+    text = f"backed it up short like this: {cut} is that enough?"
+    assert "seed-phrase" in checks(text)
+    masked = redact(text)
+    assert not any(" ".join(w[:4] for w in words[i:i + 2]) in masked for i in range(11))
+
+
+@pytest.mark.parametrize("text", [
+    # words that are the first four letters of list words ("some", "plan", "read", "week")
+    "read some of them last week, then the king came to the star tour and we sold part of the plan",
+    "less luck than them this week: the wind and the late rock tour sold less than we hoped",
+])
+def test_prose_full_of_four_letter_words_is_no_cut_phrase(text):
+    assert checks(text) == []

@@ -231,6 +231,50 @@ def _word_seeds(text: str) -> list[Secret]:
     return found
 
 
+@lru_cache(maxsize=1)
+def _english_prefixes() -> dict[str, int]:
+    """BIP39's English words by their first four letters (unique by design: wallets accept a
+    phrase written that way), for the prefixes that are not list words themselves."""
+    english = _wordlists()["english"]
+    return {w[:4]: i for w, i in english.items() if len(w) > 4 and w[:4] not in english}
+
+
+_ASCII_WORD = re.compile(r"[A-Za-z]+")
+
+
+def _prefix_seeds(text: str) -> list[Secret]:
+    """A phrase written as each word's first four letters ("alph doct drea bid …"): twelve or
+    more list words and prefixes in a row, at least three of them cut, with a valid checksum.
+    The checksum is required: unlike whole list words, short prefixes do turn up in prose."""
+    prefixes, english = _english_prefixes(), _wordlists()["english"]
+    tokens = list(_ASCII_WORD.finditer(text))
+    if sum(m.group().lower() in prefixes for m in tokens) < 3:
+        return []
+    found: list[Secret] = []
+    run: list[tuple[re.Match[str], int, bool]] = []
+
+    def judge() -> None:
+        if len(run) >= 12 and sum(cut for _, _, cut in run) >= 3:
+            indices = [i for _, i, _ in run]
+            if _any_valid_window(indices):
+                found.append(Secret(run[0][0].start(), run[-1][0].end(), Finding(
+                    "seed-phrase", "secret",
+                    f"{len(run)} BIP39 words, written as their first four letters, with a valid "
+                    "checksum")))
+
+    for m in tokens:
+        word = m.group().lower()
+        i = english.get(word, prefixes.get(word))
+        joined = bool(run) and _SEPARATOR.fullmatch(text, run[-1][0].end(), m.start()) is not None
+        if i is None or (run and not joined):
+            judge()
+            run = []
+        if i is not None:
+            run.append((m, i, word in prefixes))
+    judge()
+    return found
+
+
 class _SeedContext:
     """Does the message say it holds a phrase? Asked for each run of list words, but the
     whole text is searched once (once per run was quadratic on a wall of runs)."""
@@ -1125,7 +1169,7 @@ def _url_passwords(text: str) -> list[Secret]:
             for m in _URL_LOGIN.finditer(text) if not _URL_PLACEHOLDER.match(m.group(1))]
 
 
-CHECKS = (_word_seeds, _chinese_seeds, _hex_keys, _split_hex_keys, _b58_keys, _api_secrets,
+CHECKS = (_word_seeds, _prefix_seeds, _chinese_seeds, _hex_keys, _split_hex_keys, _b58_keys, _api_secrets,
           _passwords, _url_passwords, _codes, _letter_codes, _cards)
 _KEY_CHECKS = (_hex_keys, _b58_keys)   # need a token of 50+ characters
 _DIGIT_CHECKS = (_codes, _letter_codes, _cards, _split_hex_keys, _api_secrets)
