@@ -92,6 +92,39 @@ def simplified(text: str) -> str:
     return text.translate(_simplified_table())
 
 
+# Cyrillic and Greek letters drawn like Latin ones ("abаndon" with a Cyrillic а): a secret
+# written with a few of them is still that secret to a wallet's reader, a person's eyes and a
+# thief. Folded only inside words that also hold Latin letters, or made wholly of look-alikes,
+# in a text that has Latin letters: Russian or Greek prose keeps its own words.
+_LOOKALIKES = str.maketrans(
+    "аеорсухіјѕԁһӏԛԝкАВЕКМНОРСТХУІЈЅοαικνρυχΑΒΕΖΗΙΚΜΝΟΡΤΧΥ",
+    "aeopcyxijsdhlqwkABEKMHOPCTXYIJSoaikvpuxABEZHIKMNOPTXY")
+_LOOKALIKE_CHARS = "аеорсухіјѕԁһӏԛԝкАВЕКМНОРСТХУІЈЅοαικνρυχΑΒΕΖΗΙΚΜΝΟΡΤΧΥ"
+_HAS_LOOKALIKE = re.compile(f"[{_LOOKALIKE_CHARS}]")
+_LETTERS = re.compile(r"[^\W\d_]+")
+_LATIN_OR_LOOKALIKE = re.compile(f"[A-Za-z{_LOOKALIKE_CHARS}]+")
+_OTHER_CYRILLIC_OR_GREEK = re.compile(f"(?![{_LOOKALIKE_CHARS}])[\u0370-\u03ff\u0400-\u04ff]")
+
+
+def latin_lookalikes(text: str) -> str:
+    """Look-alike Cyrillic and Greek letters as the Latin ones they imitate, position for
+    position, in words that mix them with Latin letters ("abаndon"), and in words made only
+    of look-alikes when no word of the text uses any other Cyrillic or Greek letter (a
+    Russian phrase or sentence is left as it is)."""
+    if text.isascii() or not _HAS_LOOKALIKE.search(text) or not _LATIN.search(text.lower()):
+        return text
+    whole = _OTHER_CYRILLIC_OR_GREEK.search(text) is None
+
+    def fold(m: re.Match[str]) -> str:
+        word = m.group()
+        if _HAS_LOOKALIKE.search(word) and _LATIN_OR_LOOKALIKE.fullmatch(word) and \
+                (whole or _LATIN.search(word.lower())):
+            return word.translate(_LOOKALIKES)
+        return word
+
+    return _LETTERS.sub(fold, text)
+
+
 def normalize(text: str) -> str:
     """NFKC, lower case, invisible characters removed: full-width forms become ASCII."""
     if text.isascii():

@@ -484,3 +484,45 @@ def test_a_phrase_written_as_each_words_first_four_letters_is_flagged_and_masked
 ])
 def test_prose_full_of_four_letter_words_is_no_cut_phrase(text):
     assert checks(text) == []
+
+
+def _phrase(seed: int) -> str:
+    from mnemonic import Mnemonic
+
+    return Mnemonic("english").to_mnemonic(bytes(range(seed, seed + 16)))
+
+
+def test_a_phrase_disguised_with_cyrillic_look_alike_letters_is_flagged_and_masked():
+    # "а", "о", "е" and "с" drawn from the Cyrillic alphabet look the same on a phone.
+    words = _phrase(40).split()
+    disguised = " ".join(w.replace("a", "а").replace("o", "о") if i % 2 else w
+                         for i, w in enumerate(words))
+    text = f"is this a valid backup? {disguised}"
+    assert "seed-phrase" in checks(text)
+    masked = redact(text)
+    assert not any(w in masked for w in disguised.split()[3:9])
+
+
+def test_russian_prose_is_no_secret():
+    # (A Russian phrase beside English words stays Russian: the BIP39 vectors' test.)
+    assert checks("Привет всем, сорок рублей за кофе, ok? это много") == []
+
+
+def test_a_phrase_spelled_out_letter_by_letter_is_flagged_and_masked():
+    words = _phrase(70).split()
+    spelled = "  ".join(" ".join(w) for w in words)
+    text = f"typed it with spaces so the bot won't see: {spelled}"
+    assert "seed-phrase" in checks(text)
+    assert " ".join(words[5]) not in redact(text)
+    assert checks("my name is j o h n and i like b t c, n o t e t h, y e s") == []
+
+
+@pytest.mark.parametrize("text, password", [
+    ("my password is 一二三四五六七八 and it still says wrong", "一二三四五六七八"),
+    ("支付密码是七三一九四六，会不会被人看到", "七三一九四六"),
+    ("我的登录密码 壹贰叁肆伍陆 是不是太简单", "壹贰叁肆伍陆"),
+])
+def test_a_password_in_chinese_numerals_is_flagged_and_masked(text, password):
+    assert "password" in checks(text)
+    assert_masked(text, password)
+    assert password not in redact_secrets(text)

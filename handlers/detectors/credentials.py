@@ -21,7 +21,7 @@ from mnemonic import Mnemonic
 
 from handlers.detectors import chinese_seeds
 from handlers.model import Finding
-from handlers.text import simplified
+from handlers.text import latin_lookalikes, simplified
 
 SEED_LENGTHS = (12, 15, 18, 21, 24)
 
@@ -273,6 +273,33 @@ def _prefix_seeds(text: str) -> list[Secret]:
             run.append((m, i, word in prefixes))
     judge()
     return found
+
+
+# A word spelled out letter by letter ("a b a n d o n  a b i l i t y"): words part at a wider
+# gap, a comma or a line break.
+_SPELLED = re.compile(r"(?<![A-Za-z])[A-Za-z](?: [A-Za-z]){2,7}(?![A-Za-z])")
+
+
+def _spelled_seeds(text: str) -> list[Secret]:
+    """A phrase whose words are spelled out letter by letter: read with each word's letters
+    joined, then reported where it stands in the text."""
+    spelled = list(_SPELLED.finditer(text))
+    if len(spelled) < 8:
+        return []
+    parts: list[str] = []
+    starts: list[int] = []
+    pos = 0
+    for m in spelled:
+        parts.append(text[pos:m.start()])
+        starts.extend(range(pos, m.start()))
+        parts.append(m.group()[::2])
+        starts.extend(range(m.start(), m.end(), 2))
+        pos = m.end()
+    parts.append(text[pos:])
+    starts.extend(range(pos, len(text) + 1))
+    view = "".join(parts)
+    return [Secret(starts[s.start], starts[s.end - 1] + 1, s.finding, s.confirmed)
+            for s in _word_seeds(view) + _prefix_seeds(view)]
 
 
 class _SeedContext:
@@ -755,6 +782,16 @@ def _password_window(text: str, label: re.Match[str], end: int) -> str:
 
 
 def _passwords(text: str) -> list[Secret]:
+    """Passwords and PINs, also when the digits are written out ("密码是 一二三四五六七八",
+    keycap emoji): read in the digit view, reported where they stand in the text."""
+    view, starts = _digit_view(text)
+    found = _passwords_in(view)
+    if starts is None:
+        return found
+    return [Secret(starts[s.start], starts[s.end], s.finding, s.confirmed) for s in found]
+
+
+def _passwords_in(text: str) -> list[Secret]:
     """Passwords and PINs: after "password is / pw: / 密码是 / PIN 改成" (any word that is
     not an ordinary word), and written in passing within the same line ("my password is
     definitely right (Sunflower#1987)", "密码我设的是…拼音 wanghua0612") when the token looks
@@ -1169,8 +1206,8 @@ def _url_passwords(text: str) -> list[Secret]:
             for m in _URL_LOGIN.finditer(text) if not _URL_PLACEHOLDER.match(m.group(1))]
 
 
-CHECKS = (_word_seeds, _prefix_seeds, _chinese_seeds, _hex_keys, _split_hex_keys, _b58_keys, _api_secrets,
-          _passwords, _url_passwords, _codes, _letter_codes, _cards)
+CHECKS = (_word_seeds, _prefix_seeds, _spelled_seeds, _chinese_seeds, _hex_keys, _split_hex_keys,
+          _b58_keys, _api_secrets, _passwords, _url_passwords, _codes, _letter_codes, _cards)
 _KEY_CHECKS = (_hex_keys, _b58_keys)   # need a token of 50+ characters
 _DIGIT_CHECKS = (_codes, _letter_codes, _cards, _split_hex_keys, _api_secrets)
 _ANY_DIGIT = re.compile(r"\d")
@@ -1180,7 +1217,9 @@ def find_secrets(text: str) -> list[Secret]:
     """Every secret in the text, in order of position; overlapping finds are merged."""
     if not text:
         return []
-    text = simplified(text)   # "驗證碼", "密鑰": the words the checks know; positions kept
+    # "驗證碼", "密鑰": the words the checks know; "abаndon" with a Cyrillic а is "abandon".
+    # Both keep every position, so the spans found are the text's.
+    text = latin_lookalikes(simplified(text))
     # Keys are long tokens: without one, skip their scans (a split is cheaper than a regex).
     has_long = max(map(len, text.split()), default=0) >= 50
     checks = CHECKS if has_long else tuple(c for c in CHECKS if c not in _KEY_CHECKS)
