@@ -526,3 +526,26 @@ def test_a_password_in_chinese_numerals_is_flagged_and_masked(text, password):
     assert "password" in checks(text)
     assert_masked(text, password)
     assert password not in redact_secrets(text)
+
+
+@pytest.mark.parametrize("text, secret", [
+    ("TOTP 208 441 keeps failing, clock is fine", "208 441"),
+    ("郵箱驗證碼 Q7T2K9 輸入後話已過期", "Q7T2K9"),
+    ("我的备用码是 7KQ2-M4ZD-9WXT 要不要截图保存", "7KQ2-M4ZD-9WXT"),
+    ("backup code: 5581-2093 is the last one I have left", "5581-2093"),
+    # a WIF key that does not decode (mistyped, or shown in a screenshot) leaks all the same
+    ("my private key from the paper wallet is 5JqWr8mE2vTnY7aLp3KdX9sFbG4hC6uN1oZiQeRtUyPwMvBcDxS",
+     "5JqWr8mE2vTnY7aLp3KdX9sFbG4hC6uN1oZiQeRtUyPwMvBcDxS"),
+])
+def test_more_code_and_key_forms_are_flagged_and_masked(text, secret):
+    assert checks(text)
+    assert_masked(text, secret)
+
+
+@pytest.mark.parametrize("text", [
+    "手机号 139****2047 一直收不到验证码",
+    "first 2000 members who verify their email get a badge",
+    "my backup code is written down in the safe, is that enough?",
+])
+def test_masked_numbers_and_counts_near_code_words_are_not_codes(text):
+    assert checks(text) == []

@@ -533,9 +533,12 @@ def _b58_keys(text: str) -> list[Secret]:
             else:
                 base58.b58decode_check(token)
         except ValueError:
-            if kind != "extended private key":
+            if kind == "WIF private key" and _KEY_WORD.search(text):
+                kind = "WIF-sized token next to the word key"   # miscopied, or made up: leaked
+            elif kind != "extended private key":
                 continue
-            kind += " (checksum fails)"
+            else:
+                kind += " (checksum fails)"
         found.append(Secret(m.start(), m.end(), Finding("private-key", "secret", kind)))
     return found
 
@@ -942,10 +945,10 @@ _DIGIT_RUN = re.compile(r"(?<![A-Za-z0-9_#$£€¥/])(?<!\d[.,])(?<![A-Za-z0-9_]
 _GROUP_GAP = re.compile(r" ?[\-–] ?|[ .·]|, ?")   # "3 1 8 - 9 4 0": one gap around the dash
 # What a code is called, in the sentence before it (or just after it: "381920, the sms code").
 _CODE_CUE = re.compile(
-    r"(?i)(?<![a-z])(?:2fa|2-?step|two[- ]?(?:factor|step)|mfa|otp|one[- ]?time|authenticator|"
+    r"(?i)(?<![a-z])(?:2fa|2-?step|two[- ]?(?:factor|step)|mfa|t?otp|one[- ]?time|authenticator|"
     r"google auth\w*|ga|sms|texts?|texted|verification|verify|verif\w*|confirm\w*|security|"
     r"log-?in|sign-?in|auth|codes?)(?![a-z])"
-    r"|验证码|校验码|动态码|动态口令|验证器|身份验证|两步验证|二次验证|双重验证|谷歌|短信|安全码|"
+    r"|验证码|验证马|校验码|动态码|动态口令|验证器|身份验证|两步验证|二次验证|双重验证|谷歌|短信|安全码|"
     r"(?:收到|发来|发过来)的?码|(?<![密号维请荐惠换误鱼源编代条页尺筹数乱解])码(?:是|为|:|：)")
 # Said of a code that is written in groups or spaced out (an amount or a phone number never
 # is "4 8 2 9 1 7"): "it sent me 903 518", "我说了 4 8 1 9 0 6".
@@ -958,14 +961,15 @@ _CODE_NEGATIVE = re.compile(
     r"error|status|score|points|balance|price|amount|phone number|ending|ends (?:in|with)|"
     r"discount|tracking|serial|model|sort|swift|iban|bic|routing|account number|bank code)(?![a-z])|"
     r"http|[$£€¥]|订单|单号|编号|工单|邀请|推荐|优惠|兑换|错误码|余额|金额|价格|分数|号码|尾号|后.位|"
-    r"快递|物流|银行代码")
+    r"快递|物流|银行代码|手机号")
 # A number followed by a unit is an amount, a time or a count, not a code.
 _CODE_UNIT = re.compile(
     r"(?i)\s?(?:%|u\b|usdt|usdc|usd|btc|eth|k\b|x\b|gbp|eur|cny|rmb|jpy|yen|pounds?|quid|"
     r"dollars?|euros?|sats?|pts|points|times|min|mins|minutes?|hours?|h\b|days?|s\b|secs?|"
     r"seconds?|gb|mb|元|块|刀|个|美元|英镑|镑|磅|欧|日元|円|枚|万|次|条|天|小时|分(?!钟)|秒|年|月|日|号|"
-    r"人|位|倍|张|笔)")
-_SHORT_NUMBER = re.compile(r"(?i)\b(?:to|from|call|txt|text|ring|dial|on|at|or)\s*$")
+    r"人|位|倍|张|笔|(?:members?|people|users?|winners?|participants?|spots?|slots?|followers?|"
+    r"accounts?|wallets?)\b)")
+_SHORT_NUMBER = re.compile(r"(?i)\b(?:to|from|call|txt|text|ring|dial|on|at|or)\s*$|[*＊•x]{2,}$")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _DIGIT_OR_BREAK = re.compile(r"[\d\n]")
 _DECIMAL = re.compile(r"\d\.\d|\d,\d{3}(?!\d)")
@@ -1052,12 +1056,18 @@ def _codes(text: str) -> list[Secret]:
 
 _BACKUP_CUE = re.compile(r"(?i)(?:backup|recovery|rescue|emergency|one[- ]?time)[ -]?codes?|"
                          r"备用码|恢复码|备份码|救援码|紧急码|备用验证码")
-_BACKUP_CODE = re.compile(r"(?<![A-Za-z0-9])(?:[A-Za-z0-9]{4,5}[- ][A-Za-z0-9]{4,5}|\d{6,10})"
+_BACKUP_CODE = re.compile(r"(?<![A-Za-z0-9])(?:[A-Za-z0-9]{4,5}(?:-[A-Za-z0-9]{4,5}){1,3}|"
+                          r"[A-Za-z0-9]{4,5} [A-Za-z0-9]{4,5}|\d{6,10})"
                           r"(?![A-Za-z0-9])")
 
 
+# "备用码是 8H3K-2MZQ…", "backup code: 4471-0923": one code said to be the backup code.
+_BACKUP_SAID = re.compile(r"(?i)\s*(?:is|was|=|:|：|是|为)\s*[\"'“「]?\s*")
+
+
 def _backup_codes(text: str) -> list[Secret]:
-    """A list of 2FA backup codes: two or more code-shaped tokens after "backup codes"."""
+    """2FA backup codes: two or more code-shaped tokens after "backup codes", or one said to
+    be the backup code ("备用码是 8H3K-2MZQ")."""
     if "code" not in text.lower() and "码" not in text:
         return []
     found = []
@@ -1066,13 +1076,17 @@ def _backup_codes(text: str) -> list[Secret]:
         if cue.start() < end:
             continue
         codes = list(_BACKUP_CODE.finditer(text, cue.end(), min(len(text), cue.end() + 400)))
+        said = codes[:1] if codes and _BACKUP_SAID.fullmatch(text, cue.end(), codes[0].start()) \
+            and sum(ch.isdigit() for ch in codes[0].group()) >= 2 else []
         # Codes hold digits; a list of three or more needs fewer in each ("8h3k-2mdp").
         need = 2 if sum(sum(ch.isdigit() for ch in c.group()) >= 2 for c in codes) >= 3 else 4
         codes = [c for c in codes if sum(ch.isdigit() for ch in c.group()) >= need]
-        if len(codes) >= 2:
+        if len(codes) < 2:
+            codes = said
+        if codes:
             end = codes[-1].end()
             found.append(Secret(codes[0].start(), end, Finding(
-                "2fa-code", "secret", f"{len(codes)} 2FA backup codes")))
+                "2fa-code", "secret", f"{len(codes)} 2FA backup code{'s' * (len(codes) > 1)}")))
     return found
 
 
@@ -1120,10 +1134,17 @@ _ALNUM_CODE = re.compile(   # matched right after "code"
     r"\s*(?:is|was|:|：|=)?\s*[\"'“]?([A-Z0-9]{2,6}-[A-Z0-9]{3,8}|[A-Z0-9]{6,10})(?![A-Za-z0-9])")
 
 
+_ZH_ALNUM_CODE = re.compile(r"(?:验证码|校验码|动态码)\s*(?:是|为|:|：)?\s*[\"'“「]?"
+                            r"([A-Z0-9]{2,6}-[A-Z0-9]{3,8}|[A-Z0-9]{6,10})(?![A-Za-z0-9])")
+
+
 def _letter_codes(text: str) -> list[Secret]:
-    """Codes with letters ("email code is TLY-58K2QZ")."""
+    """Codes with letters ("email code is TLY-58K2QZ", "邮箱验证码 SK7Q2M")."""
     lowered = _ascii_lower(text)
-    found = []
+    found = [Secret(m.start(1), m.end(1), Finding(
+                "2fa-code", "secret", "a code of letters and digits next to 验证码"))
+             for m in _ZH_ALNUM_CODE.finditer(text) if "码" in text and
+             sum(ch.isdigit() for ch in m.group(1)) >= 2 and sum(ch.isalpha() for ch in m.group(1)) >= 2]
     for at in _places(lowered, ("code",)):
         if not _ALNUM_CUE.search(lowered, max(0, at - 16), at):
             continue
