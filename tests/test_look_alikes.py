@@ -215,3 +215,24 @@ def test_everyday_losses_are_not_account_emergencies(kb, text):
 ])
 def test_job_insider_form_and_testimonial_scams_are_caught(kb, text):
     assert judge(kb, text).scam
+
+
+@pytest.mark.parametrize("text", [
+    "two charges on my card just now, £64 and £210 at an online store, card is in my wallet, not me",
+    "my balance went to 0.00 overnight, i was asleep the whole time",
+    "卡明明在我手上 刚被刷了两笔外币消费",
+    "余额突然归零了 我什么都没操作",
+])
+def test_money_leaving_that_the_member_disowns_is_an_emergency(kb, text):
+    assert judge(kb, text).urgent
+
+
+@pytest.mark.parametrize("text", [
+    "my roommate's account got hacked last night, I'm turning on 2FA now",
+    "还以为被盗了，原来是我老公拿他手机登的",
+    "楼下邻居的账号被盗了，大家注意点",
+    "我之前被盗过一次，现在都用硬件密钥了",
+    "总怕号被盗，怎么设置最安全",
+])
+def test_someone_elses_takeover_a_false_alarm_or_a_fear_is_not_an_emergency(kb, text):
+    assert not judge(kb, text).urgent

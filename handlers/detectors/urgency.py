@@ -112,7 +112,18 @@ _NOT_URGENT = re.compile(
     r"是我自己|我本人操作|虚惊一场|去年|前年|上个月|几个月前|原来是我|"
     r"(?:已经|早就)?(?:找回来了|帮我找回|处理好了|解决了|退回来了)|学乖了|"
     # lost to the market, not to a thief
-    r"亏(?:完|光|没)了?|全亏了?")
+    r"亏(?:完|光|没)了?|全亏了?|"
+    # someone else's account: a friend's, a neighbour's, a story heard or read (a relative's
+    # account the member looks after stays urgent)
+    r"\bmy (?:friend|mate|buddy|neighbou?r|colleague|co-?worker|roommate|flatmate|classmate)s?'?s?\b"
+    r"[^.!?\n]{0,20}\b(?:acc\w*|wallet|email|phone)\b[^.!?\n]{0,20}\b(?:got|was|has been|is) "
+    r"(?:hacked|stolen|drained|compromised)|"
+    r"(?:朋友|邻居|室友|同行|同事|表弟|表哥|客人|好多人|很多人|大家|有人说|听说|新闻)[^。！？!?\n]{0,10}被(?:盗|黑)|"
+    # thought so, and it was not; long ago; how to keep it from happening
+    r"(?:以为|以為)[^。！？!?\n]{0,6}被(?:盗|黑)|看错了|(?<!是)不是被盗|"
+    r"(?:之前|以前|上次|那次)[^。！？!?\n]{0,6}被盗|被盗过|不被盗|"
+    r"\bi thought (?:someone|i (?:was|got|had been)|my (?:acc\w*|wallet))|\bin (?:19|20)\d\d\b|"
+    r"gave (?:it|them|my (?:acc\w*|account)) back")
 # A takeover asked about in advance ("if someone got my password…", "万一被盗了第一步干嘛")
 # is a question, not an emergency. Only framings a live emergency does not use: "if you
 # don't freeze it now" is not one of them.
@@ -127,9 +138,32 @@ _HYPOTHETICAL = re.compile(
     r"登录)|防止|防范|"
     r"(?:被盗|被黑|被入侵|被偷|丢了)了?的话|以防万一|提前了解|怎么防|如何防|"
     # a fear, not an event ("我怕被盗", "worried about getting hacked")
-    r"(?:怕|担心|害怕)(?:会)?被(?:盗|黑|骗)|"
+    r"(?:怕|担心|害怕)[^。！？!?\n]{0,6}被(?:盗|黑|骗)|"
     r"\b(?:worried|scared|afraid|paranoid) (?:about|of|that) (?:getting|being) "
     r"(?:hacked|drained|scammed)")
+# Money leaving, or gone, and the member saying they did not do it: two halves anywhere in
+# the message ("3 payments on my card in the last 10 mins and i'm literally on my sofa, not me";
+# "余额归零了 … 我没有提现").
+_MONEY_LEFT = re.compile(
+    r"(?i)\b(?:balance|funds|money|coins|usdt|usdc|btc|eth|everything|wallet|account|acct|acc|"
+    r"savings|skins|items|nfts?|tokens|inventory)\b[^.!?\n]{0,30}\b(?:is |are |was |got |been |just )*"
+    r"(?:gone|empty|emptied|drained|zero|0\.00|missing|disappear\w*|leaving|moving out|going out|"
+    r"sent out|traded away|sold)\b|"
+    r"\b(?:payments?|charges?|purchases?|debits?|transfers?|withdrawals?|trades?|orders?)\b"
+    r"[^.!?\n]{0,40}\b(?:to|on|from|at|in)\b[^.!?\n]{0,40}\b(?:(?:that )?i (?:didn'?t|did not|never)|"
+    r"not me)\b|"
+    r"(?:余额|币|钱|资产|资金|usdt|装备|皮肤|nft|碎片|积分)[^。！？!?\n]{0,8}(?:没了|不见了|少了|归零|清零|"
+    r"为零|被转|转走|提走|往外|被卖|被交易)|往外转|往外走|一笔一?笔|被刷|盗刷|扣了[^。！？!?\n]{0,6}(?:笔|次)")
+_NOT_ME = re.compile(
+    r"(?i)\bnot me\b|\bwasn'?t me\b|\bnone of (?:them|this|these|it) (?:was|were|is) me\b|"
+    r"\bi (?:didn'?t|did not|never|haven'?t|have not)(?: even)? (?:make|made|send|sent|do|did|done|"
+    r"authori[sz]e|approve|request|buy|bought|sell|sold|trade|traded|withdraw|sign|signed|click|"
+    r"press|pressed|touch|touched|add|added|change|changed|log|logged|spend|spent)\b|"
+    r"\b(?:i was|i'?m|i am) (?:literally |still )?(?:asleep|sleeping|at work|at school|on shift)|"
+    r"\bcard is (?:literally |still )?(?:in my (?:hand|purse|wallet|pocket)|with me)|"
+    r"不是我(?:本人)?(?:做|操作|提|转|买|卖|登|改|加|弄|挂|绑|签|request)?的?|"
+    r"我(?:根本|从来|完全|都|什么都|啥都|一直都?)?(?:没|没有)(?:任何)?(?:操作|提|转|买|卖|登|改|加|动|碰|签|"
+    r"授权|批准|申请|点|出门|request|approve|trade)|在睡觉|睡着了|卡(?:明明)?(?:还)?在我(?:手上|手里|钱包)")
 _LEAKED_KEY_IN_USE = re.compile(
     r"(?i)\b(?:leaked|pushed|posted|exposed)\b[^\n]{0,40}\b(?:api key|key|secret)\b[^\n]{0,60}"
     r"\b(?:someone|trades?|trading|withdraw|using)")
@@ -142,7 +176,9 @@ _NEEDS = ("anydesk", "teamviewer", "remote", "scammed", "phished", "ip", "骗", 
           "log in", "freeze", "lock", "as we speak", "phish", "sim", "leak", "pushed", "posted",
           "exposed", "gone", "disappear", "vanish", "taken", "recogni", "know", "own",
           "盗", "黑", "入侵", "登录", "不是我", "提走", "转走", "没了", "冻结", "锁定", "改", "有人", "钓鱼",
-          "余额", "异常", "陌生", "我没")
+          "余额", "异常", "陌生", "我没", "asleep", "sleeping", "on shift", "at work", "at school",
+          "in my hand", "in my purse", "in my wallet", "in my pocket", "with me", "none of",
+          "手上", "手里", "钱包", "睡", "没操作", "没有操作", "都没", "刷")
 
 
 def stands_down(text: str) -> bool:
@@ -165,6 +201,8 @@ def find_urgency(text: str) -> Finding | None:
     if _TAKEOVER.search(head) or _LEAKED_KEY_IN_USE.search(head) or \
             (_SOMEONE_TOOK.search(head) and _ACCOUNT_WORDS.search(head)):
         return Finding("takeover", "urgent", "someone else is acting on the member's account or funds")
+    if _MONEY_LEFT.search(head) and _NOT_ME.search(head):
+        return Finding("takeover", "urgent", "money left the member's account and they say it was not them")
     if _ZH_TAKEOVER.search(head):
         return Finding("takeover", "urgent", "someone else is acting on the member's account or funds")
     return None
