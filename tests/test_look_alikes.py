@@ -236,3 +236,39 @@ def test_money_leaving_that_the_member_disowns_is_an_emergency(kb, text):
 ])
 def test_someone_elses_takeover_a_false_alarm_or_a_fear_is_not_an_emergency(kb, text):
     assert not judge(kb, text).urgent
+
+
+@pytest.mark.parametrize("text", [
+    "hacked!! all my funds gone, help",
+    "刚收到提币成功的短信，但我根本没提",
+    "帐户里的btc莫名其妙转出去了",
+    "my futures are being opened by someone else, i'm watching it happen",
+    "手機掉了 app還登著 怎麼辦 急",
+    "sim卡被人补办了，现在收不到验证码，账户里还有钱",
+    "someone opened 20x shorts on my account and they got liquidated, i never trade futures",
+])
+def test_takeovers_an_outside_tester_sent_are_emergencies(kb, text):
+    assert judge(kb, text).urgent
+
+
+@pytest.mark.parametrize("text", [
+    "今天爆仓了，钱全没了",
+    "got liquidated on my 50x long, balance went from 2k to 30",
+    "Thanks to hacker Jason I got all my stolen funds back!! msg him on IG @jason_cyberfix",
+])
+def test_a_liquidation_or_a_recovery_advert_is_no_emergency(kb, text):
+    assert not judge(kb, text).urgent
+
+
+def test_a_member_thanking_the_brands_own_team_is_no_recovery_advert(kb):
+    assert not judge(kb, "just got my stolen funds back thanks to the Aurora security team!").scam
+    assert judge(kb, "Thanks to hacker Jason I got all my stolen funds back!! msg him on IG "
+                     "@jason_cyberfix").scam
+
+
+@pytest.mark.parametrize("text", [
+    "For account problems call our official helpline 1-800-555-0199, ask for agent Mike",
+    "极光客服热线 400-820-1234，提币问题打这个电话",
+])
+def test_support_on_a_phone_number_is_a_scam(kb, text):
+    assert judge(kb, text).scam

@@ -549,3 +549,21 @@ def test_more_code_and_key_forms_are_flagged_and_masked(text, secret):
 ])
 def test_masked_numbers_and_counts_near_code_words_are_not_codes(text):
     assert checks(text) == []
+
+
+@pytest.mark.parametrize("text, secret", [
+    ("fund password 9 9 0 1 2 3 right?", "9 9 0 1 2 3"),
+    ("my login is bob@mail.example / rexdog1990! why cant i log in", "rexdog1990!"),
+])
+def test_a_password_spaced_out_or_after_a_login_email_is_flagged_and_masked(text, secret):
+    assert "password" in checks(text)
+    assert_masked(text, secret)
+
+
+@pytest.mark.parametrize("text", [
+    "block 19283746 confirmations 12/12",
+    "phone ends 4821, can't get the sms",
+    "my account number ends 4821 and the card 9931 both verified",
+])
+def test_block_numbers_and_last_digits_near_code_words_are_not_codes(text):
+    assert checks(text) == []

@@ -721,7 +721,7 @@ _OTHER_LABEL = re.compile(r"(?i)(?<![a-z])(?:id|uid|user(?:\s?name)?|login|accou
 _PASS_OWNER = re.compile(r"(?i)(?<![a-z])(?:login|log-in|account|acct|wallet|email|my|your)\s*$")
 _PW_SPACED_DIGITS = re.compile(
     # ("就是我生日 0 6 1 2 0 8": a few Chinese words may say what the digits are)
-    r"(?i)(?:(?<![a-z])(?:is|was)|[=:：]|是|系|为|设的是|改成)\s*[\u4e00-\u9fff]{0,6}\s*[\"'`“‘(（]?\s*"
+    r"(?i)(?:(?<![a-z])(?:is|was)|[=:：]|是|系|为|设的是|改成|^)\s*[\u4e00-\u9fff]{0,6}\s*[\"'`“‘(（]?\s*"
     r"(\d{1,4}(?:[ \-]\d{1,4}){1,7})(?![\d:]|[.,]\d)")   # "0 6 1 2 0 8，是不是…" ends there
 _PW_QUOTED_PHRASE = re.compile(
     r"(?i)(?:(?<![a-z])(?:is|was)|[=:：]|是)\s*[\"'`“‘]([^\"'`”’\n]{6,40})[\"'`”’]")
@@ -958,7 +958,8 @@ _CODE_CUE_WEAK = re.compile(
 _CODE_NEGATIVE = re.compile(
     r"(?i)anti[- ]?phishing|防钓鱼|(?<![a-z])(?:order|uid|id|ticket|case|ref|reference|invoice|"
     r"usdt|usdc|btc|eth|referral|invite|promo|coupon|voucher|gift|zip|postal|post ?code|area|"
-    r"error|status|score|points|balance|price|amount|phone number|ending|ends (?:in|with)|"
+    r"error|status|score|points|balance|price|amount|phone number|ending|ends?(?: in| with)?|"
+    r"block|blocks|confirmations?|card(?= ?\d)|last (?:4|four)|"
     r"discount|tracking|serial|model|sort|swift|iban|bic|routing|account number|bank code)(?![a-z])|"
     r"http|[$£€¥]|订单|单号|编号|工单|邀请|推荐|优惠|兑换|错误码|余额|金额|价格|分数|号码|尾号|后.位|"
     r"快递|物流|银行代码|手机号")
@@ -1219,6 +1220,21 @@ _URL_LOGIN = re.compile(r"(?i)\b[a-z][a-z0-9+.-]{1,15}://[^\s:/@]{1,64}:([^\s@/]
 _URL_PLACEHOLDER = re.compile(r"(?i)[<{$*\[]|x{3,}$|(?:pass(?:word)?|pw|pwd|secret|token)$")
 
 
+# "my login is bob@mail.com / rexdog1990!": an email, a slash or a colon, then the password.
+_LOGIN_PAIR = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+\s*(?:/|\||:|：)\s*([^\s/|]{6,40})(?=\s|$)")
+
+
+def _login_pairs(text: str) -> list[Secret]:
+    """An email and a password-shaped token joined by "/" or ":", as logins are written down."""
+    if "@" not in text:
+        return []
+    return [Secret(m.start(1), m.end(1), Finding(
+                "password", "secret", "a password written after a login email"))
+            for m in _LOGIN_PAIR.finditer(text)
+            if _password_shape(m.group(1).rstrip(".,;")) or
+            (_password_shape(m.group(1)[:-1]) and not m.group(1)[-1].isalnum())]
+
+
 def _url_passwords(text: str) -> list[Secret]:
     if "://" not in text or "@" not in text:
         return []
@@ -1228,7 +1244,7 @@ def _url_passwords(text: str) -> list[Secret]:
 
 
 CHECKS = (_word_seeds, _prefix_seeds, _spelled_seeds, _chinese_seeds, _hex_keys, _split_hex_keys,
-          _b58_keys, _api_secrets, _passwords, _url_passwords, _codes, _letter_codes, _cards)
+          _b58_keys, _api_secrets, _passwords, _login_pairs, _url_passwords, _codes, _letter_codes, _cards)
 _KEY_CHECKS = (_hex_keys, _b58_keys)   # need a token of 50+ characters
 _DIGIT_CHECKS = (_codes, _letter_codes, _cards, _split_hex_keys, _api_secrets)
 _ANY_DIGIT = re.compile(r"\d")

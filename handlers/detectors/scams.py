@@ -96,6 +96,7 @@ _RECOVERY = _rx(
     r"\b(?:certified|professional|licensed|expert) (?:recovery|hackers?|fund recovery)|"
     # a testimonial: "got my 3 BTC back thanks to @X, contact him"
     r"\bgot (?:my|all my|our|it)\b[^\n]{0,25}\bback\b[^\n]{0,40}\b(?:thanks to|contact|reach|dm)\b|"
+    r"\bthanks to\b[^\n]{0,40}\b(?:i|we) (?:got|recovered|retrieved)\b[^\n]{0,40}\b(?:back|funds|coins)\b|"
     r"(?:找回|追回)[^\n]{0,20}(?:资金|币|资产)[^\n]{0,30}(?:联系|私聊|团队|专业|保证)|"
     r"(?:追回|找回|挽回)[^\n]{0,30}(?:联系|私聊|团队|专业|保证|成功率)|"
     r"(?:专业团队|黑客|技术团队)[^\n]{0,20}(?:追回|找回|挽回)")
@@ -157,7 +158,10 @@ _ELSEWHERE = _rx(
     r"\b(?:whats\s?app|wechat|signal|viber|skype|line id)\b\s*(?:id|number|no\.?)?\s*[:：]\s*\S{4,}|"
     r"(?:微信|(?<![a-z0-9])(?:vx|wx))\s*(?:号)?\s*[:：]?\s*[a-z0-9_-]{5,}|"
     r"\b(?:forms\.gle|docs\.google\.com/forms|bit\.ly|tinyurl\.com|cutt\.ly|t\.ly|rb\.gy|is\.gd|"
-    r"shorturl\.at|linktr\.ee)/|\badd me on\b|加我")
+    r"shorturl\.at|linktr\.ee)/|\badd me on\b|加我|"
+    # a helpline's number ("call our helpline 1-800-555-0199", "客服热线 400-820-1234")
+    r"\b(?:helpline|hotline|call (?:our|the official|official|agent|support))\b[^.!?\n]{0,30}"
+    r"(?<![\d-])\d[\d -]{7,}\d|(?:热线|客服电话|拨打|致电)[^。！？\n]{0,8}(?<![\d-])\d[\d -]{6,}\d")
 _ASKS_WHOSE = _rx(r"\bis (?:this|that|it|he|she|they)\b[^?\n]{0,60}\?|是(?:不是)?(?:你们|官方)|吗[？?]")
 _SUPPORT_DESK = _rx(r"\b(?:support|help ?desk|customer (?:care|service)|helpline|hotline|agent|admin|"
                     r"unfreeze|unlock|recover\w*|refund|compensat\w*|wallet details|"
@@ -298,6 +302,20 @@ _NEEDS = {
 PHRASE_CHARS = 1500   # phrase-level checks read this much; links are checked in the whole text
 
 
+# "got my funds back thanks to the Aurora security team": a member thanking the brand's own
+# support, with no handle, number, link or contact to pass on, is no recovery advert.
+_THANKS_OFFICIAL = _rx(r"\bthanks to (?:the |your |you )?(?:guys |team )?(?:[\w-]+ ){0,2}"
+                       r"(?:support|security|customer (?:service|support|care)|help ?desk|official)\b")
+_PASSES_ON = _rx(r"@|https?://|www\.|\d{6,}|\b(?:contact|dm|reach|email|call|text|whatsapp|telegram|"
+                 r"ig|instagram)\b|联系|私聊|加")
+
+
+def _thanks_the_brand(lowered: str, text: str, marks: BrandMarks) -> bool:
+    m = _THANKS_OFFICIAL.search(lowered)
+    return bool(m and any(name in _fold(m.group()) for name in marks.names)
+                and not _PASSES_ON.search(lowered))
+
+
 def _has(lowered: str, need: str) -> bool:
     return any(word in lowered for word in _NEEDS[need])
 
@@ -328,7 +346,8 @@ def find_scams(text: str, marks: BrandMarks, sender_is_staff: bool = False) -> l
         fire("staff-claim", "claims to be staff without being an official account")
     # Recovery offers and profit promises always talk about scams and losses: no reporting
     # context can excuse them.
-    if _has(lowered, "recovery") and _RECOVERY.search(lowered) and not _ASKS_IF_REAL.search(lowered):
+    if _has(lowered, "recovery") and _RECOVERY.search(lowered) and not _ASKS_IF_REAL.search(lowered) \
+            and not _thanks_the_brand(lowered, text, marks):
         fire("recovery-spam", "offers to recover lost or stolen funds")
     if _has(lowered, "guaranteed") and _GUARANTEED.search(lowered) and (
             _CONTACT_ME.search(lowered) or "join" in lowered or "t.me/" in lowered

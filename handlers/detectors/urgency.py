@@ -16,7 +16,8 @@ from handlers.text import mandarin
 _TAKEOVER = re.compile(
     r"(?i)\bi(?:'ve| have)? (?:been|got|was) hacked|\b(?:account|acc|wallet|email|phone) "
     r"(?:was |is |got |has been |been )?(?:hacked|compromised|stolen|taken over|breached)|"
-    r"\bhacked\b[^.!?\n]{0,30}\b(?:account|acc|wallet|funds|usdt|btc|eth)|"
+    r"\bhacked\b[^.?\n]{0,30}\b(?:account|acc|wallet|funds|usdt|btc|eth)|"
+    r"\bhacked\b[^.?\n]{0,12}\b(?:all|everything)\b[^.?\n]{0,15}\b(?:gone|lost)\b|"
     # (not a request: "can someone log in and check my order")
     r"(?<!can )(?<!could )(?<!would )(?<!will )(?<!pls )(?<!please )"
     r"someone (?:else )?(?:just )?(?:logged|log|changed|withdrew|drained|emptied|transferred|placing|"
@@ -96,9 +97,10 @@ _ZH_TAKEOVER = re.compile(
     r"(?:赶紧|马上|立刻|立即|快(?:些|点)?)(?:帮我)?(?:冻结|锁定)|求(?:你们)?(?:赶紧)?冻结|请马上冻结|"
     r"我(?:没|从没|从来没)有?(?:开过|下过|操作过|买过|做过|授权过|添加过|绑定过|申请过|设置过)|"
     r"不认识的(?:ip|IP|Ip|设备|地址|登录)|陌生(?:ip|IP|的ip|的IP)|"
-    r"(?:手机|电脑|笔记本|平板)[^。！？\n]{0,6}(?:被偷|被抢|丢了)[^\n]{0,30}(?:登录状态|还登录着|还在登录|"
+    r"(?:手机|电脑|笔记本|平板)[^。！？\n]{0,6}(?:被偷|被抢|丢了|掉了|不见了|被顺走)[^\n]{0,30}(?:登录状态|还登录着|还在登录|"
     r"没退出|登着)|"
-    r"手机卡[^。！？\n]{0,10}(?:没信号|没有信号|没服务|失效|被注销)[^\n]{0,40}(?:登录|验证码|短信|提醒)|"
+    r"手机卡[^。！？\n]{0,10}(?:没信号|没有信号|没讯号|没有讯号|没服务|失效|被注销)[^\n]{0,40}(?:登录|验证码|短信|提醒|密码|邮件)|"
+    r"(?:手机卡|sim卡?)[^。！？\n]{0,6}被(?:人|别人)?(?:补办|补卡|换卡|复制)|"
     r"(?:刚刚|刚才|刚)[^。！？\n]{0,3}被[^。！？\n]{0,8}(?:骗|钓鱼|盗)")
 _NOT_URGENT = re.compile(
     r"(?i)\b(?:it was (?:just )?me|was me\b|that was me|all good\b|false alarm|i did it myself|"
@@ -118,12 +120,16 @@ _NOT_URGENT = re.compile(
     r"\bmy (?:friend|mate|buddy|neighbou?r|colleague|co-?worker|roommate|flatmate|classmate)s?'?s?\b"
     r"[^.!?\n]{0,20}\b(?:acc\w*|wallet|email|phone)\b[^.!?\n]{0,20}\b(?:got|was|has been|is) "
     r"(?:hacked|stolen|drained|compromised)|"
-    r"(?:朋友|邻居|室友|同行|同事|表弟|表哥|客人|好多人|很多人|大家|有人说|听说|新闻)[^。！？!?\n]{0,10}被(?:盗|黑)|"
+    r"(?:朋友|邻居|室友|同行|同事|表弟|表哥|客人|好多人|很多人|大家|有人说|听说|新闻)[^。！？!?\n]{0,10}被(?:盗|黑|人补办|补办)|"
     # thought so, and it was not; long ago; how to keep it from happening
     r"(?:以为|以為)[^。！？!?\n]{0,6}被(?:盗|黑)|看错了|(?<!是)不是被盗|"
     r"(?:之前|以前|上次|那次)[^。！？!?\n]{0,6}被盗|被盗过|不被盗|"
     r"\bi thought (?:someone|i (?:was|got|had been)|my (?:acc\w*|wallet))|\bin (?:19|20)\d\d\b|"
-    r"gave (?:it|them|my (?:acc\w*|account)) back")
+    r"gave (?:it|them|my (?:acc\w*|account)) back|"
+    r"\bgot (?:all |most )?(?:of )?(?:my |it |them |everything )?(?:[\w-]+ ){0,2}back\b(?! in| into| on)")
+# A liquidation or a margin call is the market's doing, unless the member says the trades
+# were not theirs.
+_MARKET_LOSS = re.compile(r"(?i)爆仓|强平|被平仓|\bliquidat\w*|\bmargin call")
 # A takeover asked about in advance ("if someone got my password…", "万一被盗了第一步干嘛")
 # is a question, not an emergency. Only framings a live emergency does not use: "if you
 # don't freeze it now" is not one of them.
@@ -152,8 +158,10 @@ _MONEY_LEFT = re.compile(
     r"\b(?:payments?|charges?|purchases?|debits?|transfers?|withdrawals?|trades?|orders?)\b"
     r"[^.!?\n]{0,40}\b(?:to|on|from|at|in)\b[^.!?\n]{0,40}\b(?:(?:that )?i (?:didn'?t|did not|never)|"
     r"not me)\b|"
-    r"(?:余额|币|钱|资产|资金|usdt|装备|皮肤|nft|碎片|积分)[^。！？!?\n]{0,8}(?:没了|不见了|少了|归零|清零|"
-    r"为零|被转|转走|提走|往外|被卖|被交易)|往外转|往外走|一笔一?笔|被刷|盗刷|扣了[^。！？!?\n]{0,6}(?:笔|次)")
+    r"(?:余额|币|钱|资产|资金|账户|usdt|btc|eth|装备|皮肤|nft|碎片|积分)[^。！？!?\n]{0,8}(?:没了|不见了|少了|归零|清零|"
+    r"为零|被转|转走|提走|往外|被卖|被交易|转出去)|往外转|往外走|一笔一?笔|被刷|盗刷|扣了[^。！？!?\n]{0,6}(?:笔|次)|"
+    r"(?:提币|提现|转出|转账)(?:已)?成功|\b(?:positions?|futures|orders?|trades?) (?:are|is) being "
+    r"(?:opened|placed|made)")
 _NOT_ME = re.compile(
     r"(?i)\bnot me\b|\bwasn'?t me\b|\bnone of (?:them|this|these|it) (?:was|were|is) me\b|"
     r"\bi (?:didn'?t|did not|never|haven'?t|have not)(?: even)? (?:make|made|send|sent|do|did|done|"
@@ -161,6 +169,9 @@ _NOT_ME = re.compile(
     r"press|pressed|touch|touched|add|added|change|changed|log|logged|spend|spent)\b|"
     r"\b(?:i was|i'?m|i am) (?:literally |still )?(?:asleep|sleeping|at work|at school|on shift)|"
     r"\bcard is (?:literally |still )?(?:in my (?:hand|purse|wallet|pocket)|with me)|"
+    r"\bno (?:trades?|withdrawals?|transfers?|orders?|payments?) (?:by|from) me\b|"
+    r"\bby (?:someone|somebody) else\b|莫名其妙|"
+    r"\bi (?:don'?t|do not|never) (?:even )?(?:trade|use|play|touch)\b|我(?:从来|从)?不(?:玩|做|碰|用)|"
     r"不是我(?:本人)?(?:做|操作|提|转|买|卖|登|改|加|弄|挂|绑|签|request)?的?|"
     r"我(?:根本|从来|完全|都|什么都|啥都|一直都?)?(?:没|没有)(?:任何)?(?:操作|提|转|买|卖|登|改|加|动|碰|签|"
     r"授权|批准|申请|点|出门|request|approve|trade)|在睡觉|睡着了|卡(?:明明)?(?:还)?在我(?:手上|手里|钱包)")
@@ -178,14 +189,17 @@ _NEEDS = ("anydesk", "teamviewer", "remote", "scammed", "phished", "ip", "骗", 
           "盗", "黑", "入侵", "登录", "不是我", "提走", "转走", "没了", "冻结", "锁定", "改", "有人", "钓鱼",
           "余额", "异常", "陌生", "我没", "asleep", "sleeping", "on shift", "at work", "at school",
           "in my hand", "in my purse", "in my wallet", "in my pocket", "with me", "none of",
-          "手上", "手里", "钱包", "睡", "没操作", "没有操作", "都没", "刷")
+          "手上", "手里", "钱包", "睡", "没操作", "没有操作", "都没", "刷", "成功", "莫名",
+          "by me", "else", "being", "sim", "讯号", "补办", "掉了", "不见了", "顺走", "don", "不玩", "不做",
+          "不碰")
 
 
 def stands_down(text: str) -> bool:
     """The member says it was them, or asks about a takeover in advance: no model's hunch
     makes that an emergency either."""
     head = mandarin(text[:800])
-    return bool(_NOT_URGENT.search(head) or _HYPOTHETICAL.search(head))
+    return bool(_NOT_URGENT.search(head) or _HYPOTHETICAL.search(head) or
+                (_MARKET_LOSS.search(head) and not _NOT_ME.search(head)))
 
 
 def find_urgency(text: str) -> Finding | None:
@@ -196,7 +210,8 @@ def find_urgency(text: str) -> Finding | None:
     lowered = head.lower()
     if not any(word in lowered for word in _NEEDS):
         return None
-    if _NOT_URGENT.search(head) or _HYPOTHETICAL.search(head):
+    if _NOT_URGENT.search(head) or _HYPOTHETICAL.search(head) or \
+            (_MARKET_LOSS.search(head) and not _NOT_ME.search(head)):
         return None
     if _TAKEOVER.search(head) or _LEAKED_KEY_IN_USE.search(head) or \
             (_SOMEONE_TOOK.search(head) and _ACCOUNT_WORDS.search(head)):
