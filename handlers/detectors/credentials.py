@@ -286,18 +286,9 @@ def _spelled_seeds(text: str) -> list[Secret]:
     spelled = list(_SPELLED.finditer(text))
     if len(spelled) < 8:
         return []
-    parts: list[str] = []
-    starts: list[int] = []
-    pos = 0
-    for m in spelled:
-        parts.append(text[pos:m.start()])
-        starts.extend(range(pos, m.start()))
-        parts.append(m.group()[::2])
-        starts.extend(range(m.start(), m.end(), 2))
-        pos = m.end()
-    parts.append(text[pos:])
-    starts.extend(range(pos, len(text) + 1))
-    view = "".join(parts)
+    view, starts = _rewritten(text, [(m.start(), m.end(), [(m.group()[k], m.start() + k)
+                                                            for k in range(0, len(m.group()), 2)])
+                                     for m in spelled])
     return [Secret(starts[s.start], starts[s.end - 1] + 1, s.finding, s.confirmed)
             for s in _word_seeds(view) + _prefix_seeds(view)]
 
@@ -910,23 +901,33 @@ def _digit_view(text: str) -> tuple[str, list[int] | None]:
     forms = list(_DIGIT_FORMS.finditer(text))
     if not forms:
         return text, None
+    edits = []
+    for m in forms:
+        if m.group(1) is not None:                      # a keycap: one digit
+            chars = [(m.group(1), m.start())]
+        elif m.group()[0] in _ZH_DIGIT:                  # numerals: one character each
+            chars = [(c.translate(_ZH_TABLE), m.start() + k) for k, c in enumerate(m.group())]
+        else:                                            # words: a digit each, a space between
+            chars = [(_EN_DIGIT[w.group(1).lower()] if w.group(1) else " ", w.start())
+                     for w in _EN_NUMBER_OR_GAP.finditer(text, m.start(), m.end())]
+        edits.append((m.start(), m.end(), chars))
+    return _rewritten(text, edits)
+
+
+def _rewritten(text: str, edits: list[tuple[int, int, list[tuple[str, int]]]]
+               ) -> tuple[str, list[int]]:
+    """`text` with each span (start, end) replaced by its characters, and where each
+    character of the result stands in `text` (one entry more: the end). `edits` are in order
+    and do not overlap; each replacement character comes with its own place in `text`."""
     parts: list[str] = []
     starts: list[int] = []
     pos = 0
-    for m in forms:
-        parts.append(text[pos:m.start()])
-        starts.extend(range(pos, m.start()))
-        if m.group(1) is not None:                      # a keycap: one digit
-            parts.append(m.group(1))
-            starts.append(m.start())
-        elif m.group()[0] in _ZH_DIGIT:                  # numerals: one character each
-            parts.append(m.group().translate(_ZH_TABLE))
-            starts.extend(range(m.start(), m.end()))
-        else:                                            # words: a digit each, a space between
-            for w in _EN_NUMBER_OR_GAP.finditer(text, m.start(), m.end()):
-                parts.append(_EN_DIGIT[w.group(1).lower()] if w.group(1) else " ")
-                starts.append(w.start())
-        pos = m.end()
+    for start, end, chars in edits:
+        parts.append(text[pos:start])
+        starts.extend(range(pos, start))
+        parts.extend(c for c, _ in chars)
+        starts.extend(at for _, at in chars)
+        pos = end
     parts.append(text[pos:])
     starts.extend(range(pos, len(text) + 1))
     return "".join(parts), starts
