@@ -2,10 +2,11 @@
 
     python tools/train_safety.py            # embeds what the cache lacks, fits, writes the heads
 
-Rows: `corpus/safety/messages.jsonl` (messages written blind by five writers, each labelled for
-the four flags; writers a1-a3 give the train and validation splits, b1-b2 the blind split), plus
+Rows: `corpus/safety/messages.jsonl` (messages written blind by eighteen writers, each labelled
+for the four flags; b1, b2, c3 and d3 are the blind split, the others train and validation), plus
 the FAQ corpus's train and validation messages as everyday ham: none is a scam; off-topic chat
-is none of the four; a member's own case ("account") is sensitive. `corpus/everyday/` (personal
+is none of the four; a member's own case ("account") is sensitive, and no emergency unless it
+tells of a takeover. `corpus/everyday/` (personal
 chat between friends, family and colleagues, written blind: "call me when you get this", "send
 me the photos") is none of the four: a group's chatter looks like that, not like support.
 
@@ -115,12 +116,14 @@ def corpus_rows() -> list[Row]:
                                               "secret": None}
             if kind == "offtopic":
                 labels = dict.fromkeys(LABELS, False)
-            elif kind == "account":
-                labels["sensitive"] = True
-            elif not _TOLD_TAKEOVER.search(r["text"]):
-                # A question for the FAQ ("how do I bind my API key to an IP?") is no emergency;
-                # the few that tell of a hacked account say nothing about the label.
-                labels["urgent"] = False
+            else:
+                # A member's own case ("deposit still not credited, tx …") is sensitive.
+                labels["sensitive"] = True if kind == "account" else None
+                if not _TOLD_TAKEOVER.search(r["text"]):
+                    # A question for the FAQ ("how do I bind my API key to an IP?") or a case
+                    # of a late deposit is no emergency; the few that tell of a hacked account
+                    # say nothing about the label.
+                    labels["urgent"] = False
             rows.append(Row(r["text"], bool(r["public"]), r["split"], labels, False))
     return rows
 
