@@ -272,3 +272,18 @@ def test_a_member_thanking_the_brands_own_team_is_no_recovery_advert(kb):
 ])
 def test_support_on_a_phone_number_is_a_scam(kb, text):
     assert judge(kb, text).scam
+
+
+@pytest.mark.parametrize("text, label", [
+    ("Having trouble? Fill in this form to get verified: bit.ly/aurora-kyc-help", "scam"),
+    ("恭喜你中奖了！联系客服领取 1000 USDT", "scam"),
+    ("api被人创建了 一直在乱下单", "urgent"),
+    ("acc hackd pls freeze it now", "urgent"),
+])
+def test_more_forms_an_outside_tester_sent_are_caught(kb, text, label):
+    assert getattr(judge(kb, text), label)
+
+
+def test_the_brands_own_verification_page_is_no_scam(kb):
+    assert not judge(kb, "the verification form on the official site is at "
+                         "help.aurora.example/kyc").scam

@@ -79,7 +79,7 @@ _GIVEAWAY = _rx(
     rf"\b(?:airdrop|giveaway|give ?away|giving (?:away|back)|free {_COIN}|claim (?:your|free|\d))\w*\b"
     r"[^\n]{0,100}(?:connect (?:your |ur )?wallet|claim|https?://|www\.|\b[\w-]+\.(?:com|io|app|xyz|"
     r"net|org|claims|gift|site|online|top|help|co|cc|me|link|live|pro|finance|vip)\b)|"
-    r"(?:空投|福利|领取|赠送|免费|红包)[^\n]{0,40}(?:连接钱包|领取|名额有限|限时|仅限|先到先得|→|https?://|"
+    r"(?:空投|福利|领取|赠送|免费|红包|中奖)[^\n]{0,40}(?:连接钱包|领取|名额有限|限时|仅限|先到先得|→|https?://|"
     r"\b[\w-]+\.[a-z]{2,}\b)")
 # Work offered with pay by the day and a private contact: the task and "shua dan" scams.
 _JOB_OFFER = _rx(
@@ -166,7 +166,8 @@ _ASKS_WHOSE = _rx(r"\bis (?:this|that|it|he|she|they)\b[^?\n]{0,60}\?|是(?:不�
 _SUPPORT_DESK = _rx(r"\b(?:support|help ?desk|customer (?:care|service)|helpline|hotline|agent|admin|"
                     r"unfreeze|unlock|recover\w*|refund|compensat\w*|wallet details|"
                     # an insider: "my friend works at aurora, text him"
-                    r"works? (?:at|for|in)|withdrawal (?:issues?|problems?))\b|客服|管理员|售后|解冻|处理|"
+                    r"works? (?:at|for|in)|withdrawal (?:issues?|problems?)|get verified|verification|"
+                    r"kyc)\b|客服|管理员|售后|解冻|处理|认证|验证|"
                     r"赔付|补偿")
 _GO_TO = _rx(r"\b(?:go to|visit|head to|log ?in at|sign ?in at|claim (?:it |yours )?(?:at|on|here)|"
              r"click)\b|前往|访问|点击|登录")

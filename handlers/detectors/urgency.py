@@ -14,8 +14,8 @@ from handlers.model import Finding
 from handlers.text import mandarin
 
 _TAKEOVER = re.compile(
-    r"(?i)\bi(?:'ve| have)? (?:been|got|was) hacked|\b(?:account|acc|wallet|email|phone) "
-    r"(?:was |is |got |has been |been )?(?:hacked|compromised|stolen|taken over|breached)|"
+    r"(?i)\bi(?:'ve| have)? (?:been|got|was) hacke?d|\b(?:account|acc|wallet|email|phone) "
+    r"(?:was |is |got |has been |been )?(?:hacke?d|compromised|stolen|taken over|breached)|"
     r"\bhacked\b[^.?\n]{0,30}\b(?:account|acc|wallet|funds|usdt|btc|eth)|"
     r"\bhacked\b[^.?\n]{0,12}\b(?:all|everything)\b[^.?\n]{0,15}\b(?:gone|lost)\b|"
     # (not a request: "can someone log in and check my order")
@@ -90,7 +90,7 @@ _ZH_TAKEOVER = re.compile(
     r"不是我(?:开|做|下|落|提|转|操作|申请|绑定|添加)的|"
     r"我(?:没|没有)(?:提币|提现|转账|提款|下单|交易|操作)[^。！\n]{0,20}(?:没了|少了|不见了|去哪)|"
     r"不是我提的|异常提现|陌生设备[^。！\n]{0,10}登录|"
-    r"被别人登录|别人登录了|异地登录[^。！\n]{0,20}(?:不是我|没有|盗|提|转|改)|"
+    r"被别人登录|别人登录了|(?:api|账号|账户|设备|地址)[^。！？\n]{0,4}被(?:人|别人)(?:创建|添加|新建|绑定|登录|登)|异地登录[^。！\n]{0,20}(?:不是我|没有|盗|提|转|改)|"
     r"不是我本人|(?:币|钱|资产|资金|u|usdt)[^。！\n]{0,6}(?:全|都)?被(?:提走|转走|盗|偷)|"
     r"(?:提走|转走|盗走|偷走)了|我没(?:下|操作|提|转|申请)的|"
     r"(?:邮箱|密码|手机号?|谷歌验证|2fa)[^。！\n]{0,8}被(?:人|别人)?改|有人(?:把我|改了我|登录|盗|提|转)|"
@@ -191,7 +191,7 @@ _NEEDS = ("anydesk", "teamviewer", "remote", "scammed", "phished", "ip", "骗", 
           "in my hand", "in my purse", "in my wallet", "in my pocket", "with me", "none of",
           "手上", "手里", "钱包", "睡", "没操作", "没有操作", "都没", "刷", "成功", "莫名",
           "by me", "else", "being", "sim", "讯号", "补办", "掉了", "不见了", "顺走", "don", "不玩", "不做",
-          "不碰")
+          "不碰", "hackd", "被人", "被别人")
 
 
 def stands_down(text: str) -> bool:
