@@ -287,3 +287,26 @@ def test_more_forms_an_outside_tester_sent_are_caught(kb, text, label):
 def test_the_brands_own_verification_page_is_no_scam(kb):
     assert not judge(kb, "the verification form on the official site is at "
                          "help.aurora.example/kyc").scam
+
+
+@pytest.mark.parametrize("text", [
+    "big thanks to @TraceBack_Leo, he got my stolen ETH back in two days, tell him Sam sent you",
+    "VIP pump signal tonight: coordinated pump at 20:00 UTC, join t.me/pumpcrew_vip for the coin",
+    "Dear customer, please reply to this message with the verification code we just sent to "
+    "keep your card active",
+    "发个你资产页面截图给我，再把注册邮箱发我，我帮你看看",
+    "new cashback is live, claim it at aurora-cashback-club.com, just log in with your normal "
+    "account details",
+])
+def test_recoverers_pumps_code_requests_and_phishing_logins_are_scams(kb, text):
+    assert judge(kb, text).scam
+
+
+@pytest.mark.parametrize("text", [
+    "please don't post screenshots of your balance or your UID in here, scammers use them",
+    "忘了密码 找回邮件一直收不到 邮箱是 lin.sf@example.com",
+    "can i send to a credit card number instead of an iban?",
+    "i gave the 'helper' my email and a screenshot and now my password is changed",
+])
+def test_warnings_and_members_own_stories_are_not_those_scams(kb, text):
+    assert not judge(kb, text).scam

@@ -97,13 +97,18 @@ _RECOVERY = _rx(
     # a testimonial: "got my 3 BTC back thanks to @X, contact him"
     r"\bgot (?:my|all my|our|it)\b[^\n]{0,25}\bback\b[^\n]{0,40}\b(?:thanks to|contact|reach|dm)\b|"
     r"\bthanks to\b[^\n]{0,40}\b(?:i|we) (?:got|recovered|retrieved)\b[^\n]{0,40}\b(?:back|funds|coins)\b|"
+    # "shoutout to @X, he got my USDT back", "@X 帮我追回了": a recoverer named with a handle
+    r"(?<![\w.])@\w{3,}[^\n]{0,60}\b(?:got|get|recovered|retrieved|traced)\b[^\n]{0,30}\bback\b|"
+    r"\b(?:got|recovered|retrieved)\b[^\n]{0,30}\bback\b[^\n]{0,60}(?<![\w.])@\w{3,}|"
+    r"(?<![\w.])@\w{3,}[^\n]{0,30}(?:帮我|帮忙)?(?:追回|拿回|找回)|(?:追回|拿回|找回)[^\n]{0,30}(?<![\w.])@\w{3,}|"
     r"(?:找回|追回)[^\n]{0,20}(?:资金|币|资产)[^\n]{0,30}(?:联系|私聊|团队|专业|保证)|"
     r"(?:追回|找回|挽回)[^\n]{0,30}(?:联系|私聊|团队|专业|保证|成功率)|"
     r"(?:专业团队|黑客|技术团队)[^\n]{0,20}(?:追回|找回|挽回)")
 _GUARANTEED = _rx(
     r"\b(?:guaranteed|guarantee|risk[- ]free|no risk|daily profit|\d+\s?% (?:daily|per day|a day|"
-    r"weekly|per week|monthly)|\d+\s?% win rate|win rate|100x gem|pump group|vip signals?|"
-    r"signals? group)\b|稳赚|保本|日收益|包赚|翻倍|带单群|喊单群|内幕消息")
+    r"weekly|per week|monthly)|\d+\s?% win ?rate|win ?rate|100x gem|pump group|vip signals?|"
+    r"signals? group|coordinated pump|pump (?:on|this|at|tonight|group|signal))\b|稳赚|保本|日收益|包赚|翻倍|"
+    r"带单群|喊单群|内幕消息|统一拉盘|统一买入|听口令")
 _STAFF_CLAIM = _rx(
     rf"\b(?:admin|moderator|mod) here\b|\bi(?:'m| am) (?:an? |the )?(?:{STAFF_ROLES})\b|"
     r"\bi(?:'m| am) from (?:the )?"
@@ -317,6 +322,17 @@ def _thanks_the_brand(lowered: str, text: str, marks: BrandMarks) -> bool:
                 and not _PASSES_ON.search(lowered))
 
 
+def _foreign_link(text: str, marks: BrandMarks) -> bool:
+    """A link (or bare domain) to a site that is not one of the brand's."""
+    for m in _DOMAIN.finditer(text):
+        host = m.group(1).lower()
+        if host in _COMMON_TLDS_AS_WORDS or host.rsplit(".", 1)[-1] in _FILE_EXTENSIONS:
+            continue
+        if registrable(host) not in marks.domains:
+            return True
+    return False
+
+
 def _has(lowered: str, need: str) -> bool:
     return any(word in lowered for word in _NEEDS[need])
 
@@ -366,6 +382,13 @@ def find_scams(text: str, marks: BrandMarks, sender_is_staff: bool = False) -> l
         if (asks and not (not asks.group(0).isascii() and _DID_ZH.search(text))) or \
                 (_VALIDATE_WALLET_ZH.search(text) and not _HOW_ZH.search(text)):
             fire("asks-for-secrets", "asks for seed phrases, keys, passwords or 'wallet validation'")
+        if _ASKS_CODE.search(lowered) and not _TOLD_OF_CONTACT.search(lowered) and \
+                not _DONT.search(lowered):
+            fire("asks-for-secrets", "asks for a one-time code, card details, or a screenshot "
+                                     "with the registered email")
+        if _CREDENTIAL_ACTION.search(lowered) and _foreign_link(full, marks):
+            fire("phishing-link", "sends members to a site that is not the brand's to log in, "
+                                  "connect a wallet or give card details")
         if _JOB_OFFER.search(lowered):
             fire("job-offer", "offers paid tasks or part-time work by the day, via a private contact")
         if _has(lowered, "giveaway") and _GIVEAWAY.search(lowered):
@@ -423,6 +446,30 @@ def reaches_out(text: str, marks: BrandMarks | None = None) -> bool:
                 not in domains:
             return True
     return False
+
+
+# A link that asks for a login, a wallet signature or card details ("log in with your normal
+# details", "connect your wallet and sign", "重新实名认证"): phishing, unless the link is the
+# brand's own (checked in find_scams).
+_CREDENTIAL_ACTION = _rx(
+    r"\b(?:log ?in|sign ?in)\b[^.!?\n]{0,30}\b(?:with|using)\b[^.!?\n]{0,20}\b(?:details|username|"
+    r"password|credentials|account)|\b(?:connect|link)\b[^.!?\n]{0,15}\bwallet\b[^.!?\n]{0,40}\bsign\b|"
+    r"\bsign (?:the|an?) (?:attestation|message|transaction)|\b(?:username|user ?name) and password\b|"
+    r"\benter (?:your )?(?:seed|phrase|recovery|private key|password|card)|"
+    r"重新(?:实名|认证|验证|绑定)|二次实名|(?:输入|填写)[^。！？\n]{0,8}(?:账号|密码|助记词|银行卡)")
+# Asking for a one-time code or card details ("reply with the verification code", "confirm the
+# card number, expiry date and the 3 digits"); "read it to me".
+_ASKS_CODE = _rx(
+    r"\b(?:reply|respond)\b[^.!?\n]{0,30}\bwith\b[^.!?\n]{0,20}\bcode\b|"
+    r"\b(?:confirm|provide|send|give|tell)(?: me| us)?\b[^.!?\n]{0,12}\b(?:your|ur|the)\b[^.!?\n]{0,12}"
+    r"\b(?:card number|cvv|cvc|expiry|3 digits|three digits|card details|6[- ]digit code|"
+    r"verification code|sms code)\b|\bread (?:it|the code|them) (?:out )?to me\b|"
+    r"\b(?:send|give|show|dm)\b[^.!?\n]{0,10}\b(?:me|us)\b[^.!?\n]{0,30}\bscreenshots?\b[^\n]{0,40}"
+    r"\b(?:e-?mail|uid|phone)|(?:发|给)(?:个|一下)?[^。！？\n]{0,12}截图[^\n]{0,30}(?:邮箱|uid|手机号)|"
+    r"(?:发我|发给我|给我|提供一下|提供你的|提供您的)[^。！？\n]{0,10}(?:银行卡信息|卡号|验证码|密码)|"
+    r"账号密码[^。！？\n]{0,10}(?:给我|发我)")
+# "don't post screenshots…": a warning, not a request.
+_DONT = _rx(r"\b(?:don'?t|do not|never)\b|别|不要|千万")
 
 
 def brand_marks(config) -> BrandMarks:
