@@ -310,3 +310,21 @@ def test_recoverers_pumps_code_requests_and_phishing_logins_are_scams(kb, text):
 ])
 def test_warnings_and_members_own_stories_are_not_those_scams(kb, text):
     assert not judge(kb, text).scam
+
+
+@pytest.mark.parametrize("text", [
+    "there's a Galaxy S21 in my trusted devices since last night, I have never owned a Samsung",
+    "got like 12 login code texts in the last hour and none of them were me",
+    "设备列表里多了一台iPad，我家根本没有iPad",
+    "一直收到验证码短信，我都没申请，是不是有人在登我的号",
+])
+def test_a_device_not_the_members_or_a_stream_of_unasked_codes_is_an_emergency(kb, text):
+    assert judge(kb, text).urgent
+
+
+@pytest.mark.parametrize("text", [
+    "I only have an iPhone, does the app work on an iPad too?",
+    "got 3 emails about the new fee schedule today, anyone read them?",
+])
+def test_talk_about_devices_and_emails_is_no_emergency(kb, text):
+    assert not judge(kb, text).urgent

@@ -175,6 +175,23 @@ _NOT_ME = re.compile(
     r"不是我(?:本人)?(?:做|操作|提|转|买|卖|登|改|加|弄|挂|绑|签|request)?的?|"
     r"我(?:根本|从来|完全|都|什么都|啥都|一直都?)?(?:没|没有)(?:任何)?(?:操作|提|转|买|卖|登|改|加|动|碰|签|"
     r"授权|批准|申请|点|出门|request|approve|trade)|在睡觉|睡着了|卡(?:明明)?(?:还)?在我(?:手上|手里|钱包)")
+# A device on the account the member does not own ("a Galaxy S23 in my devices, I have never
+# owned one"), and a stream of security mail or codes nobody asked for ("like 10 login
+# emails, none of them me", "一直收到验证码 我没申请").
+_NOT_MY_DEVICE = re.compile(
+    r"(?i)\b(?:devices?|sessions?|iphone|ipad|android|windows|macbook|mac|samsung|galaxy|pixel|xiaomi|"
+    r"huawei|chrome|edge)\b[^\n]{0,80}\b(?:i (?:only (?:have|use|own)|(?:have )?never (?:owned|had|used)|"
+    r"don'?t (?:own|have|use))|(?:is|isn'?t|not) (?:mine|me)\b)|"
+    r"(?:设备|装置|ipad|iphone|电脑|浏览器)[^。！？\n]{0,20}(?:不是我的|我(?:根本|从来)?(?:没有|没)(?:这|用过|买过)|"
+    r"我(?:家)?(?:根本)?没有)")
+_ALERT_STREAM = re.compile(
+    r"(?i)\b(?:\d{1,2}|a dozen|dozens of|a bunch of|a stream of|tons of|so many|loads of|a flood of|"
+    r"like \d+)\b[^.!?\n]{0,30}\b(?:e-?mails?|codes?|texts?|sms|alerts?|notifications?)\b|"
+    r"(?:一堆|一串|十几|好几|一直|不停)[^。！？\n]{0,12}(?:邮件|验证码|短信|提醒|通知)")
+_NOBODY_ASKED = re.compile(
+    r"(?i)\b(?:i (?:didn'?t|did not|never|haven'?t) (?:request|ask|trigger|try)|not me|none (?:of them )?"
+    r"(?:were|was|are) me|i'?m not (?:logging|trying))\b|(?:我|都)(?:没|没有)(?:申请|登录|登|操作|请求|点)|"
+    r"不是我")
 _LEAKED_KEY_IN_USE = re.compile(
     r"(?i)\b(?:leaked|pushed|posted|exposed)\b[^\n]{0,40}\b(?:api key|key|secret)\b[^\n]{0,60}"
     r"\b(?:someone|trades?|trading|withdraw|using)")
@@ -191,7 +208,8 @@ _NEEDS = ("anydesk", "teamviewer", "remote", "scammed", "phished", "ip", "骗", 
           "in my hand", "in my purse", "in my wallet", "in my pocket", "with me", "none of",
           "手上", "手里", "钱包", "睡", "没操作", "没有操作", "都没", "刷", "成功", "莫名",
           "by me", "else", "being", "sim", "讯号", "补办", "掉了", "不见了", "顺走", "don", "不玩", "不做",
-          "不碰", "hackd", "被人", "被别人")
+          "不碰", "hackd", "被人", "被别人", "device", "session", "设备", "email", "code", "text",
+          "sms", "alert", "notification", "邮件", "验证码", "短信", "提醒", "通知")
 
 
 def stands_down(text: str) -> bool:
@@ -216,6 +234,9 @@ def find_urgency(text: str) -> Finding | None:
     if _TAKEOVER.search(head) or _LEAKED_KEY_IN_USE.search(head) or \
             (_SOMEONE_TOOK.search(head) and _ACCOUNT_WORDS.search(head)):
         return Finding("takeover", "urgent", "someone else is acting on the member's account or funds")
+    if _NOT_MY_DEVICE.search(head) or (_ALERT_STREAM.search(head) and _NOBODY_ASKED.search(head)):
+        return Finding("takeover", "urgent", "a device the member does not own, or security "
+                                             "mail they never asked for")
     if _MONEY_LEFT.search(head) and _NOT_ME.search(head):
         return Finding("takeover", "urgent", "money left the member's account and they say it was not them")
     if _ZH_TAKEOVER.search(head):
