@@ -307,6 +307,8 @@ def test_recoverers_pumps_code_requests_and_phishing_logins_are_scams(kb, text):
     "忘了密码 找回邮件一直收不到 邮箱是 lin.sf@example.com",
     "can i send to a credit card number instead of an iban?",
     "i gave the 'helper' my email and a screenshot and now my password is changed",
+    "@AuroraEx thanks, I got my account back! you guys are great",
+    "@AuroraEx can you get back tokens sent over a chain you don't support?",
 ])
 def test_warnings_and_members_own_stories_are_not_those_scams(kb, text):
     assert not judge(kb, text).scam

@@ -98,7 +98,7 @@ _RECOVERY = _rx(
     r"\bgot (?:my|all my|our|it)\b[^\n]{0,25}\bback\b[^\n]{0,40}\b(?:thanks to|contact|reach|dm)\b|"
     r"\bthanks to\b[^\n]{0,40}\b(?:i|we) (?:got|recovered|retrieved)\b[^\n]{0,40}\b(?:back|funds|coins)\b|"
     # "shoutout to @X, he got my USDT back", "@X 帮我追回了": a recoverer named with a handle
-    r"(?<![\w.])@\w{3,}[^\n]{0,60}\b(?:got|get|recovered|retrieved|traced)\b[^\n]{0,30}\bback\b|"
+    r"(?<=\S\s)@\w{3,}[^\n]{0,60}\b(?:got|recovered|retrieved|traced)\b[^\n]{0,30}\bback\b|"
     r"\b(?:got|recovered|retrieved)\b[^\n]{0,30}\bback\b[^\n]{0,60}(?<![\w.])@\w{3,}|"
     r"(?<![\w.])@\w{3,}[^\n]{0,30}(?:帮我|帮忙)?(?:追回|拿回|找回)|(?:追回|拿回|找回)[^\n]{0,30}(?<![\w.])@\w{3,}|"
     r"(?:找回|追回)[^\n]{0,20}(?:资金|币|资产)[^\n]{0,30}(?:联系|私聊|团队|专业|保证)|"
