@@ -330,3 +330,35 @@ def test_a_device_not_the_members_or_a_stream_of_unasked_codes_is_an_emergency(k
 ])
 def test_talk_about_devices_and_emails_is_no_emergency(kb, text):
     assert not judge(kb, text).urgent
+
+
+@pytest.mark.parametrize("text", [
+    "I didn't make any withdrawal yet, how do I start one?",
+    "I got hacked in Fortnite lol, nothing to do with Aurora",
+    "游戏账号被盗了哈哈，跟极光没关系",
+    "the news says hackers stole $100M from some exchange, not Aurora thankfully",
+    "that trade wasn't me, it was my trading bot via API, where are its logs?",
+])
+def test_another_app_the_news_or_the_members_own_bot_is_no_emergency(kb, text):
+    assert not judge(kb, text).urgent
+
+
+@pytest.mark.parametrize("text", [
+    "I didn't make this withdrawal, how do I stop it?",
+    "withdrawals I didn't make went out after an unknown whitelist address was added",
+])
+def test_a_withdrawal_the_member_disowns_is_an_emergency_even_asking_how(kb, text):
+    assert judge(kb, text).urgent
+
+
+@pytest.mark.parametrize("text", [
+    "thanks to @AuroraEx_Admin I got my account back, legend",
+    "I got my account back thanks to the official support team, ticket took 3 days",
+])
+def test_thanking_the_official_accounts_is_no_recovery_advert(kb, text):
+    assert not judge(kb, text).scam
+
+
+def test_a_recoverer_tagged_in_a_story_is_a_scam(kb):
+    assert judge(kb, "I was hacked too but @RecoverWithMike recovered everything in 2 days, "
+                     "message him").scam

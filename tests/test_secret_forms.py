@@ -567,3 +567,9 @@ def test_a_password_spaced_out_or_after_a_login_email_is_flagged_and_masked(text
 ])
 def test_block_numbers_and_last_digits_near_code_words_are_not_codes(text):
     assert checks(text) == []
+
+
+@pytest.mark.parametrize("text", ["password: forgot it, how to reset?", "pw: forgot lol",
+                                  "pass: dunno, never set one"])
+def test_a_word_saying_the_password_is_unknown_is_not_one(text):
+    assert checks(text) == []

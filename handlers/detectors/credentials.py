@@ -574,6 +574,7 @@ wrong incorrect correct right invalid expired weak strong not too the a an my sa
 short case fine ok okay working reset changed locked blocked fine good bad missing required
 rejected accepted saved stored safe unsafe compromised leaked stolen hacked forgotten correct
 definitely still now also really very being getting been literally actually just
+forgot forget forgetting lost unknown blank empty expiring unclear dunno idk
 """.split())
 
 # A secret pasted in a config, an env file, JSON/YAML or code: a field whose name says secret

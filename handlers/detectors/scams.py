@@ -99,6 +99,7 @@ _RECOVERY = _rx(
     r"\bthanks to\b[^\n]{0,40}\b(?:i|we) (?:got|recovered|retrieved)\b[^\n]{0,40}\b(?:back|funds|coins)\b|"
     # "shoutout to @X, he got my USDT back", "@X 帮我追回了": a recoverer named with a handle
     r"(?<=\S\s)@\w{3,}[^\n]{0,60}\b(?:got|recovered|retrieved|traced)\b[^\n]{0,30}\bback\b|"
+    r"(?<=\S\s)@\w{3,}[^.!?\n]{0,15}\b(?:recovered|retrieved|traced)\b|"
     r"\b(?:got|recovered|retrieved)\b[^\n]{0,30}\bback\b[^\n]{0,60}(?<![\w.])@\w{3,}|"
     r"(?<![\w.])@\w{3,}[^\n]{0,30}(?:帮我|帮忙)?(?:追回|拿回|找回)|(?:追回|拿回|找回)[^\n]{0,30}(?<![\w.])@\w{3,}|"
     r"(?:找回|追回)[^\n]{0,20}(?:资金|币|资产)[^\n]{0,30}(?:联系|私聊|团队|专业|保证)|"
@@ -311,14 +312,22 @@ PHRASE_CHARS = 1500   # phrase-level checks read this much; links are checked in
 # "got my funds back thanks to the Aurora security team": a member thanking the brand's own
 # support, with no handle, number, link or contact to pass on, is no recovery advert.
 _THANKS_OFFICIAL = _rx(r"\bthanks to (?:the |your |you )?(?:guys |team )?(?:[\w-]+ ){0,2}"
-                       r"(?:support|security|customer (?:service|support|care)|help ?desk|official)\b")
+                       r"(?:support|security|customer (?:service|support|care)|help ?desk|official)\b"
+                       r"|\b(?:official|your) (?:support|team|admins?|mods?)\b")
 _PASSES_ON = _rx(r"@|https?://|www\.|\d{6,}|\b(?:contact|dm|reach|email|call|text|whatsapp|telegram|"
                  r"ig|instagram)\b|联系|私聊|加")
 
 
 def _thanks_the_brand(lowered: str, text: str, marks: BrandMarks) -> bool:
+    """A member thanking the brand's own people: its team named, or only its official
+    accounts tagged, and nothing else to contact."""
+    handles = [h.lower() for h in _HANDLE.findall(text)]
+    if handles and all(h in marks.official_handles for h in handles):
+        rest = _HANDLE.sub(" ", lowered)
+        return not _PASSES_ON.search(rest)
     m = _THANKS_OFFICIAL.search(lowered)
-    return bool(m and any(name in _fold(m.group()) for name in marks.names)
+    return bool(m and (any(name in _fold(m.group()) for name in marks.names) or
+                       "official" in m.group() or "your" in m.group())
                 and not _PASSES_ON.search(lowered))
 
 

@@ -23,7 +23,8 @@ _TAKEOVER = re.compile(
     r"someone (?:else )?(?:just )?(?:logged|log|changed|withdrew|drained|emptied|transferred|placing|"
     r"placed|opened|traded|accessed)\b[^.!?\n]{0,40}"
     r"\b(?:my|account|acc|funds|usdt|btc|eth|trades?|orders?|2fa|email|password|everything|all)|"
-    r"(?:withdrawal|withdrawn|transfer|login|log ?in|orders?|trades?|sessions?|devices?)\b[^.!?\n]{0,40}"
+    r"(?:withdrawals?|withdrawn|transfers?|logins?|log ?in|orders?|trades?|sessions?|devices?)\b"
+    r"[^.!?\n]{0,40}"
     r"\b(?:i (?:never|didn'?t|did not) (?:make|made|request|requested|do|did|place|placed|authori[sz]e)|"
     r"(?:i )?(?:don'?t|do not) (?:recogni[sz]e|know|own)|not (?:by )?me\b|wasn'?t me|was not me)|"
     r"\b(?:unauthori[sz]ed|unknown) (?:withdrawal|login|log ?in|access|transactions?|transfers?|"
@@ -106,12 +107,18 @@ _NOT_URGENT = re.compile(
     r"(?i)\b(?:it was (?:just )?me|was me\b|that was me|all good\b|false alarm|i did it myself|"
     r"my (?:own|new) (?:laptop|phone|device)|never ?mind|nvm\b|"
     r"it was (?:just )?my (?:own |new |other )?(?:ipad|iphone|phone|laptop|tablet|computer|pc|mac|"
-    r"macbook|device|wife|husband|son|daughter|kid|partner)\b|"
+    r"macbook|device|wife|husband|son|daughter|kid|partner|(?:trading )?bot|cat|dog)\b|"
+    # someone else's account, another app, the news
+    r"nothing to do with|not (?:on |with )?(?:your|this) (?:exchange|app|platform)|\bthe news\b|"
+    r"\bnews (?:says|said|reports?)\b|"
+    # not done yet, and asking how
+    r"\bi (?:didn'?t|did not|haven'?t|never) (?:make|made|add|added|do|did|done) (?:any|a|an) [\w ]{0,20}"
+    r"\b(?:yet|because)\b|\bdo i need (?:one|it|to)\b|"
     # long past: a case for a ticket, not an alarm
     r"last (?:year|month)|(?:months|years) ago|"
     # over and done: support got it back, the money was returned
     r"(?:support|they) (?:got it back|recovered it|sorted it)|got (?:it|everything) back)|"
-    r"是我自己|我本人操作|虚惊一场|去年|前年|上个月|几个月前|原来是我|"
+    r"是我自己|我本人操作|是我本人|虚惊一场|(?:跟|和|与)[^。！？\n]{0,6}(?:没关系|没关是|无关)|新闻|去年|前年|上个月|几个月前|原来是我|"
     r"(?:已经|早就)?(?:找回来了|帮我找回|处理好了|解决了|退回来了)|学乖了|"
     # lost to the market, not to a thief
     r"亏(?:完|光|没)了?|全亏了?|"
@@ -139,7 +146,7 @@ _HYPOTHETICAL = re.compile(
     r"i (?:ever|get|got|lose|lost)|u ever|you ever|ever)\b|\bjust (?:planning|asking|curious)\b|"
     r"\b(?:asking|want to know|to be prepared|prepared) (?:before|in advance|ahead)|"
     r"\bgeneral question\b|\(it (?:hasn'?t|has not|didn'?t)\b|\bprotect (?:against|from|me)\b|"
-    r"\bhow (?:does|do|can|would) [^.!?\n]{0,30}\b(?:protect|prevent|stop)\b|\battacks?\b|"
+    r"\bhow (?:does|do|can|would) [^.!?\n]{0,30}\b(?:protect|prevent|stop \w+ from)\b|\battacks?\b|"
     r"(?:如果|假如|万一|要是)[^。！？!?\n]{0,12}(?:被盗|被黑|被hack|被入侵|被偷|丢了|被换卡|被钓鱼|陌生|异地|"
     r"登录)|防止|防范|"
     r"(?:被盗|被黑|被入侵|被偷|丢了)了?的话|以防万一|提前了解|怎么防|如何防|"
