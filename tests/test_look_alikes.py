@@ -362,3 +362,8 @@ def test_thanking_the_official_accounts_is_no_recovery_advert(kb, text):
 def test_a_recoverer_tagged_in_a_story_is_a_scam(kb):
     assert judge(kb, "I was hacked too but @RecoverWithMike recovered everything in 2 days, "
                      "message him").scam
+
+
+def test_a_member_asking_whether_a_login_site_is_official_is_no_phishing_post(kb):
+    d = judge(kb, "Is aurora-rewards-hub.net official? it asks me to log in with my account details")
+    assert "phishing-link" not in {f.check for f in d.findings}

@@ -168,3 +168,16 @@ def test_takeovers_told_calmly_are_urgent_and_slow_transfers_are_not(kb):
     # precision of about 0.95.
     assert len(urgent) >= 5, set(TAKEOVERS_TOLD_CALMLY) - set(urgent)
     assert len(false_alarms) <= 1, false_alarms
+
+
+@pytest.mark.parametrize("text", [
+    "visit https://aurora.example/login and log in with your account, then go to Assets",
+    "connect your wallet on aurora.example/web3 and sign the message to see the dashboard",
+    "I'll send a screenshot of my email to support@aurora.example so they can verify",
+])
+def test_pointing_only_to_the_brands_own_site_or_email_is_never_a_scam(kb, text):
+    assert not judge(kb, text).scam
+
+
+def test_the_brands_site_beside_a_request_for_a_code_is_still_a_scam(kb):
+    assert judge(kb, "go to aurora.example and then send me your 2fa code so i can check").scam

@@ -19,7 +19,14 @@ from handlers.detectors.heads import LABELS, SafetyHeads
 from handlers.detectors.impersonation import AccountVerdict, ImpersonationChecker, RoleWords
 from handlers.detectors.personal_data import Data, find_personal_data
 from handlers.detectors.redaction import redact_lesson
-from handlers.detectors.scams import BrandMarks, brand_marks, find_scams, reaches_out, registrable
+from handlers.detectors.scams import (
+    BrandMarks,
+    brand_marks,
+    find_scams,
+    reaches_out,
+    registrable,
+    speaks_only_of_the_brand,
+)
 from handlers.detectors.sensitivity import own_case
 from handlers.detectors.urgency import find_urgency, stands_down
 from handlers.learned import (
@@ -208,7 +215,8 @@ def add_learned(result: SafetyResult, message: Message, kit: SafetyKit, heads: S
         threshold = heads.heads[label].threshold
         if p < threshold or rules[LABELS.index(label)]:
             continue
-        if label == "scam" and (kit.is_official(message) or message.moderator):
+        if label == "scam" and (kit.is_official(message) or message.moderator or
+                                speaks_only_of_the_brand(message.text or "", kit.marks)):
             continue
         if label == "urgent" and (result.scam or stands_down(message.text or "")):
             continue   # "…oh wait, it was my iPad", "if someone ever got my password…"

@@ -331,6 +331,22 @@ def _thanks_the_brand(lowered: str, text: str, marks: BrandMarks) -> bool:
                 and not _PASSES_ON.search(lowered))
 
 
+# "Is aurora-airdrop.xyz official? it asks me to connect my wallet": a member asking.
+_ASKS_OFFICIAL = _rx(r"\b(?:is|are)\b[^?\n]{0,60}\b(?:official|legit|real|safe|ours|yours)\b[^?\n]{0,10}\?|"
+                     r"(?:是不是|是否)[^。！？\n]{0,10}官方|官方的?吗")
+
+
+def speaks_only_of_the_brand(text: str, marks: BrandMarks) -> bool:
+    """Does the message point only to the brand's own site, email or accounts (and to no one
+    else)? "log in at aurora.example, then Assets" or "mail support@aurora.example" is
+    no lure, whatever a model makes of its words."""
+    if reaches_out(text, marks):
+        return False
+    lowered = text.lower()
+    return any(d in lowered for d in marks.domains) or \
+        any(f"@{h}" in lowered for h in marks.official_handles)
+
+
 def _foreign_link(text: str, marks: BrandMarks) -> bool:
     """A link (or bare domain) to a site that is not one of the brand's."""
     for m in _DOMAIN.finditer(text):
@@ -395,7 +411,8 @@ def find_scams(text: str, marks: BrandMarks, sender_is_staff: bool = False) -> l
                 not _DONT.search(lowered):
             fire("asks-for-secrets", "asks for a one-time code, card details, or a screenshot "
                                      "with the registered email")
-        if _CREDENTIAL_ACTION.search(lowered) and _foreign_link(full, marks):
+        if _CREDENTIAL_ACTION.search(lowered) and _foreign_link(full, marks) and \
+                not _ASKS_OFFICIAL.search(lowered):
             fire("phishing-link", "sends members to a site that is not the brand's to log in, "
                                   "connect a wallet or give card details")
         if _JOB_OFFER.search(lowered):
