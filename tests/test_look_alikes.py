@@ -367,3 +367,9 @@ def test_a_recoverer_tagged_in_a_story_is_a_scam(kb):
 def test_a_member_asking_whether_a_login_site_is_official_is_no_phishing_post(kb):
     d = judge(kb, "Is aurora-rewards-hub.net official? it asks me to log in with my account details")
     assert "phishing-link" not in {f.check for f in d.findings}
+
+
+@pytest.mark.parametrize("text", ["刚收到异地登录提醒 不是我本人 还有一笔提币在审核 求赶紧冻结",
+                                  "不是我自己操作的，账户里的5000U被转走了"])
+def test_not_me_in_chinese_is_an_emergency_not_a_stand_down(kb, text):
+    assert judge(kb, text).urgent

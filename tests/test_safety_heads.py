@@ -181,3 +181,8 @@ def test_pointing_only_to_the_brands_own_site_or_email_is_never_a_scam(kb, text)
 
 def test_the_brands_site_beside_a_request_for_a_code_is_still_a_scam(kb):
     assert judge(kb, "go to aurora.example and then send me your 2fa code so i can check").scam
+
+
+def test_tagging_the_brand_while_asking_for_a_dm_is_still_judged_by_the_model(kb):
+    assert judge(kb, "@AuroraEx I can help you with your issue, kindly send me a DM with your "
+                     "details").scam

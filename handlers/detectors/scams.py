@@ -336,15 +336,18 @@ _ASKS_OFFICIAL = _rx(r"\b(?:is|are)\b[^?\n]{0,60}\b(?:official|legit|real|safe|o
                      r"(?:是不是|是否)[^。！？\n]{0,10}官方|官方的?吗")
 
 
+_ASKS_SOMETHING = _rx(r"\b(?:dm|pm|inbox|send me|message me|text me|details|private|whatsapp|"
+                      r"telegram|code|password|phrase|seed|private key)\b|私信|私聊|发我|加我")
+
+
 def speaks_only_of_the_brand(text: str, marks: BrandMarks) -> bool:
-    """Does the message point only to the brand's own site, email or accounts (and to no one
+    """Does the message point only to the brand's own site or email (and to no one
     else)? "log in at aurora.example, then Assets" or "mail support@aurora.example" is
     no lure, whatever a model makes of its words."""
-    if reaches_out(text, marks):
-        return False
     lowered = text.lower()
-    return any(d in lowered for d in marks.domains) or \
-        any(f"@{h}" in lowered for h in marks.official_handles)
+    if reaches_out(text, marks) or _ASKS_SOMETHING.search(lowered):
+        return False
+    return any(d in lowered for d in marks.domains)
 
 
 def _foreign_link(text: str, marks: BrandMarks) -> bool:

@@ -118,7 +118,7 @@ _NOT_URGENT = re.compile(
     r"last (?:year|month)|(?:months|years) ago|"
     # over and done: support got it back, the money was returned
     r"(?:support|they) (?:got it back|recovered it|sorted it)|got (?:it|everything) back)|"
-    r"是我自己|我本人操作|是我本人|虚惊一场|(?:跟|和|与)[^。！？\n]{0,6}(?:没关系|没关是|无关)|新闻|去年|前年|上个月|几个月前|原来是我|"
+    r"(?<!不)是我自己|(?<!不是)我本人操作|(?<!不)是我本人|虚惊一场|(?:跟|和|与)[^。！？\n]{0,6}(?:没关系|没关是|无关)|新闻|去年|前年|上个月|几个月前|原来是我|"
     r"(?:已经|早就)?(?:找回来了|帮我找回|处理好了|解决了|退回来了)|学乖了|"
     # lost to the market, not to a thief
     r"亏(?:完|光|没)了?|全亏了?|"
