@@ -573,3 +573,13 @@ def test_block_numbers_and_last_digits_near_code_words_are_not_codes(text):
                                   "pass: dunno, never set one"])
 def test_a_word_saying_the_password_is_unknown_is_not_one(text):
     assert checks(text) == []
+
+
+@pytest.mark.parametrize("text, secret", [
+    ("恢复码 7392-1845 要不要抄下来", "7392-1845"),
+    ("备用码 83920174 存哪里比较安全", "83920174"),
+    ("pasword: Sunshine2024 still not working", "Sunshine2024"),
+])
+def test_a_backup_code_right_after_its_name_and_a_misspelt_password_label(text, secret):
+    assert checks(text)
+    assert_masked(text, secret)

@@ -671,10 +671,10 @@ def _api_secrets(text: str) -> list[Secret]:
 # What a password (or a PIN) is called. "pass" and "pin" are also ordinary words ("bought the
 # pass", "pin the post"): they only count with "pass:" or a number after them.
 _PW_LABEL = re.compile(
-    r"(?i)(?<![a-z0-9!@#$%^&*_+=~.\-])(?:(?P<pw>pass\s?words?|passwd|pwd|pw)|(?P<pass>pass)|"
+    r"(?i)(?<![a-z0-9!@#$%^&*_+=~.\-])(?:(?P<pw>pass\s?words?|pas+wr?o?r?ds?|passwd|pwd|pw)|(?P<pass>pass)|"
     r"(?P<pin>pin(?:\s?code)?|passcode|pin码))(?![a-z0-9_!@#$%^&*])"   # "password123!" is no label
     r"|(?P<zh>密码|密碼|口令)")
-_PW_LITERALS = ("pass", "pw", "pin", "密码", "密碼", "口令")   # where a label can start
+_PW_LITERALS = ("pass", "pasw", "pw", "pin", "密码", "密碼", "口令")   # where a label can start
 # A password's characters: ASCII letters, digits and the symbols people put in them.
 _PW_TOKEN = re.compile(r"[A-Za-z0-9!@#$%^&*_+=~.\-]+")
 # What joins "password" to the password itself: "is", "was", "to" (changed it to), "from",
@@ -792,7 +792,7 @@ def _passwords_in(text: str) -> list[Secret]:
     definitely right (Sunflower#1987)", "密码我设的是…拼音 wanghua0612") when the token looks
     like a password: letters and digits, not a version, an id, a link or an address."""
     lowered = _ascii_lower(text)
-    if not any(t in lowered for t in ("pass", "pw", "pin", "密码", "密碼", "口令")):
+    if not any(t in lowered for t in _PW_LITERALS):
         return []
     found = []
     labels = [m for at in _places(lowered, _PW_LITERALS) if (m := _PW_LABEL.match(text, at))]
@@ -1065,7 +1065,7 @@ _BACKUP_CODE = re.compile(r"(?<![A-Za-z0-9])(?:[A-Za-z0-9]{4,5}(?:-[A-Za-z0-9]{4
 
 
 # "备用码是 8H3K-2MZQ…", "backup code: 4471-0923": one code said to be the backup code.
-_BACKUP_SAID = re.compile(r"(?i)\s*(?:is|was|=|:|：|是|为)\s*[\"'“「]?\s*")
+_BACKUP_SAID = re.compile(r"(?i)\s*(?:is|was|=|:|：|是|为)?\s*[\"'“「]?\s*")
 
 
 def _backup_codes(text: str) -> list[Secret]:
