@@ -583,3 +583,92 @@ def test_a_word_saying_the_password_is_unknown_is_not_one(text):
 def test_a_backup_code_right_after_its_name_and_a_misspelt_password_label(text, secret):
     assert checks(text)
     assert_masked(text, secret)
+
+
+# --- part of a phrase, passwords typed or tried, codes and keys in other shapes --------------
+
+@pytest.mark.parametrize("text, part", [
+    ("the first words of my seed were 'velvet ranch oyster' and now the wallet is empty",
+     "velvet ranch oyster"),
+    ("phrase starts with 'gadget wisdom ketchup' then 9 more, did I save it right?",
+     "gadget wisdom ketchup"),
+    ("I only kept words 1-5 (harvest tunnel quote rigid lawn), rest got wet", "harvest tunnel quote"),
+    ("助记词开头是 glance tobacco urban 后面的不敢发", "glance tobacco urban"),
+    ("助记词前三个是 捕 旋 慰 后面忘了", "捕 旋 慰"),
+    ("I masked the last word, safe now? tower, laptop, garage, orbit, honey, mango, cabin, "
+     "rescue, pilot, tattoo, spray, ****", "garage, orbit, honey"),
+])
+def test_part_of_a_phrase_said_to_be_one_is_flagged_and_masked(text, part):
+    assert "seed-phrase" in checks(text)
+    assert_masked(text, part)
+
+
+@pytest.mark.parametrize("text", [
+    "What is this seed phrase they talk about? Is it the same as a password?",
+    "my seed phrase is safe, written on paper at home",
+    "first words of advice: never share your phrase",
+    "助记词要抄在纸上，不要截图",
+    "seed phrase = the master key, lose it and you lose everything",
+])
+def test_talk_about_a_phrase_with_list_words_in_it_stays_unflagged(text):
+    assert checks(text) == []
+
+
+@pytest.mark.parametrize("text, password", [
+    ("The password for my account is Juniper1961 and I typed it into that page", "Juniper1961"),
+    ("tried walrus77 and Walrus77! both wrong, is there a lockout?", "Walrus77!"),
+    ("reset it to Kest$rel2024x and it still won't accept it", "Kest$rel2024x"),
+    ("saving my game login here: tomo_k / BlueHeron_42 so I stop forgetting", "BlueHeron_42"),
+    ("cold wallet passphrase (the 25th word) is harbor_lamp_9, back it up too?", "harbor_lamp_9"),
+    ("my app passcode is either 604213 or 604231, it locked me out", "604213"),
+])
+def test_a_password_typed_tried_or_paired_with_a_user_name_is_flagged_and_masked(text, password):
+    assert "password" in checks(text)
+    assert_masked(text, password)
+
+
+@pytest.mark.parametrize("text", [
+    "someone is in my account, the password changed and my id is NightFox_07",
+    "my son's account Leo_W2012 was locked right after he changed his password",
+    "add GM_Helper#4410 on the forum, login issues get answered there",
+])
+def test_user_names_near_login_talk_are_not_passwords(text):
+    assert checks(text) == []
+
+
+@pytest.mark.parametrize("text, code", [
+    ("The email says 'Your code: Q8M3T7'. Too late?", "Q8M3T7"),
+    ("邮箱验证码是 R 4 K 9 M 2 看不清是零还是O", "R 4 K 9 M 2"),
+    ("email code 收到 B7Q-52K, 入咗話 invalid", "B7Q-52K"),
+    ("登入碼 ７３０　４１８ 輸入咗都話錯", "７３０　４１８"),
+    ("提现邮件确认码 604917 不是我触发的", "604917"),
+    ("手机尾号4410 验证码 827305 收到了 但是一直转圈", "827305"),
+    ("sms code keeps dying before I can type it. got 5-0-2-8-1-9 just now", "5-0-2-8-1-9"),
+    ("authenticator backup codes\nqwpx-mzrt\nh7kd-bv2n\ncxtq-4lpw\nkept in my own notes",
+     "h7kd-bv2n"),
+])
+def test_codes_in_more_shapes_are_flagged_and_masked(text, code):
+    assert "2fa-code" in checks(text)
+    assert_masked(text, code)
+
+
+@pytest.mark.parametrize("text", [
+    "the code in the tutorial screenshot, 123456, is just an example right?",
+    "promo code: SAVE20XY doesn't work at checkout",
+    "有人把我的密码和谷歌验证都改了 我用户号是20583377 快帮我",
+])
+def test_example_codes_promo_codes_and_user_numbers_are_not_codes(text):
+    assert checks(text) == []
+
+
+WIF = "L2hzTRTno2PjTCofMKaFeYKLnT5vov85i82EcwTMMs11VB7SUGGG"
+
+
+@pytest.mark.parametrize("text", [
+    f"the printer wrapped my WIF:\n{WIF[:26]}\n{WIF[26:]}\nimport says invalid",
+    f"paper wallet key, OCR made three lines of it\n{WIF[:18]}\n{WIF[18:36]}\n{WIF[36:]}",
+])
+def test_a_wif_key_wrapped_over_lines_is_flagged_and_masked(text):
+    assert "private-key" in checks(text)
+    for masked in (redact(text), redact_secrets(text)):
+        assert WIF[:18] not in masked and WIF[26:] not in masked, masked

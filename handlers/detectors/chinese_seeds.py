@@ -114,6 +114,11 @@ def _model() -> _Model:
     return _Model(index, first, alone, pairs)
 
 
+def list_index() -> dict[str, int]:
+    """Each character of the simplified and traditional lists, and its place in them."""
+    return _model().index
+
+
 def prepare() -> None:
     """Load the model and compile the run pattern now (about 0.1 s), not on a member's message."""
     _run_pattern()

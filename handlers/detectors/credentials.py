@@ -15,6 +15,7 @@ import string
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 
 import base58
 from mnemonic import Mnemonic
@@ -153,7 +154,7 @@ _COMBINING = re.compile(r"[\u0300-\u036f\u3099\u309a]")
 _SEPARATOR = re.compile(r"[\s,;:|/\-–—.)(\]\[#\"'`*•·、，。\d?？_]*")
 _SEED_CONTEXT = re.compile(
     r"seed|phrase|mnemonic|recovery|secret words|backup words|wallet words|12 words|24 words|"
-    r"\bwords\b|助记词|恢复词|种子|私钥|备份", re.IGNORECASE)
+    r"\bwords?\b|助记词|恢复词|种子|私钥|备份", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -293,6 +294,86 @@ def _spelled_seeds(text: str) -> list[Secret]:
             for s in _word_seeds(view) + _prefix_seeds(view)]
 
 
+# Part of a phrase, said to be one: "first words were 'orbit lemon casual'", "助记词开头是 cabin
+# humble sketch", "助记词前四个是 查 选 位 增". Three list words are no phrase by themselves; right
+# after the words that name a phrase, they are the start of the member's own.
+_PART_CUE = re.compile(
+    r"(?i)(?<![a-z])(?:seed|mnemonic|phrase|recovery words?|(?:secret|backup|wallet) words|"
+    r"(?:first|last|other) (?:[a-z0-9]+ )?words|words? (?:\d+ ?[-–] ?\d+|start\w* with|begin\w*))"
+    r"(?![a-z])|助记词|恢复词|注记词")
+_PART_REACH = 40         # characters from the cue to the first word of the part
+_PART_CUES = 12
+_PART_WORD = re.compile(r"[A-Za-z]+")
+_PART_GAP = re.compile(r"[ \t]*,?[ \t]*")
+_PART_AFTER = re.compile(r"[ \t]*[A-Za-z]")   # a sentence going on in English after the words
+# Between the cue and the words: no English but a join ("first words were …"), or the words
+# set apart in quotes or brackets ("typed part of my seed into the search bar, 'rival chair …'").
+_PART_JOIN = re.compile(r"(?i)[^A-Za-z]*(?:(?:is|are|was|were|starts?|started|begins?|with)"
+                        r"(?![A-Za-z])[^A-Za-z]*)*")
+_PART_QUOTE = "'\"‘“(（「"
+_ZH_PART = re.compile(r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff](?:[ \t,，、]+[\u4e00-\u9fff]){2,}"
+                      r"(?![\u4e00-\u9fff])")
+
+
+# List words that are also the glue of English sentences ("what they talk about"): a phrase
+# drawn at random holds one now and then, a sentence holds several.
+_PART_GLUE = frozenset("about above across after again all also any because before else enough "
+                       "even ever every into just more only other over same such that then there "
+                       "they this what when where which will with your you".split())
+
+
+def _part_run(reach: str, english: dict[str, int]) -> list[re.Match[str]]:
+    """The first run of three or more different list words in `reach` that stands apart (see
+    _PART_JOIN) and is no sentence going on, or []."""
+    run: list[re.Match[str]] = []
+    for m in [*_PART_WORD.finditer(reach), None]:
+        listed = m is not None and m.group().lower() in english and \
+            (len(m.group()) == 1 or m.group()[1:].islower())
+        if m is not None and run and listed and \
+                _PART_GAP.fullmatch(reach, run[-1].end(), m.start()) is not None:
+            run.append(m)
+            continue
+        words = [w.group().lower() for w in run]
+        if len(run) >= 3 and len(set(words)) == len(words) and \
+                sum(w in _PART_GLUE for w in words) <= (len(run) >= 5) and \
+                (_PART_JOIN.fullmatch(reach, 0, run[0].start()) is not None or
+                 reach[run[0].start() - 1:run[0].start()] in tuple(_PART_QUOTE)) and \
+                not _PART_AFTER.match(reach, run[-1].end()):
+            return run
+        if m is None or m.start() > _PART_REACH:
+            return []
+        run = [m] if listed else []
+    return []
+
+
+def _partial_seeds(text: str) -> list[Secret]:
+    """Three or more list words in a row (English words, or Chinese characters written apart)
+    within a few words after "seed", "phrase", "first words", "助记词"."""
+    # A member names their phrase a few times at most; a wall of "seed seed …" is looked at
+    # for its first few (the whole phrases in it are _word_seeds' to find).
+    cues = list(islice(_PART_CUE.finditer(text), _PART_CUES))
+    if not cues:
+        return []
+    english = _wordlists()["english"]
+    zh_index = chinese_seeds.list_index()
+    found: list[Secret] = []
+    for cue in cues:
+        if found and cue.start() < found[-1].end:
+            continue
+        reach = text[cue.end():cue.end() + _PART_REACH + 40]
+        run = _part_run(reach, english)
+        if run:
+            found.append(Secret(cue.end() + run[0].start(), cue.end() + run[-1].end(), Finding(
+                "seed-phrase", "secret", f"{len(run)} BIP39 words right after seed-phrase words")))
+            continue
+        zh = _ZH_PART.search(text, cue.end(), min(len(text), cue.end() + 16))
+        if zh and all(c in zh_index for c in _ANY_HAN.findall(zh.group())):
+            found.append(Secret(zh.start(), zh.end(), Finding(
+                "seed-phrase", "secret", "Chinese BIP39 characters written apart right after "
+                                         "seed-phrase words")))
+    return found
+
+
 class _SeedContext:
     """Does the message say it holds a phrase? Asked for each run of list words, but the
     whole text is searched once (once per run was quadratic on a wall of runs)."""
@@ -328,6 +409,13 @@ def _judge_run(run: list[tuple[re.Match[str], int | None]], lang: str, context: 
             part = _longest_exact_part(run)
             if len(part) >= 12 and not _reads_as_prose(part):
                 found.append(_seed_secret(part, 0, 0, False))
+                return
+            # "… so is safe now? story, brass, shift, …": the words of the sentence before,
+            # joined by spaces, and then the phrase, joined by commas.
+            part = _longest_evenly_joined(run)
+            if (len(part) >= 12 or (len(part) >= 8 and context)) and not _reads_as_prose(part) \
+                    and all(i is not None for _, i in part):
+                found.append(_seed_secret(part, 0, 0, len(part) < 12))
             return
         # 12+ list words in a row are essentially never ordinary English; the checksum only
         # confirms. Eight to eleven count when the message says it is a phrase.
@@ -348,6 +436,25 @@ def _longest_exact_part(run: list[tuple[re.Match[str], int | None]]
             continue
         best = part if len(part) > len(best) else best
         part = []
+    return best
+
+
+def _longest_evenly_joined(run: list[tuple[re.Match[str], int | None]]
+                           ) -> list[tuple[re.Match[str], int | None]]:
+    """The longest stretch of the run whose words are all joined the same way (all by commas,
+    all by spaces, all by line breaks)."""
+    text = run[0][0].string
+
+    def kind(a: re.Match[str], b: re.Match[str]) -> str:
+        gap = text[a.end():b.start()]
+        return "," if "," in gap or "，" in gap else "\n" if "\n" in gap else " "
+
+    best, start = run[:1], 0
+    for k in range(1, len(run)):
+        if k > 1 and kind(run[k - 1][0], run[k][0]) != kind(run[k - 2][0], run[k - 1][0]):
+            start = k - 1
+        if k + 1 - start > len(best):
+            best = run[start:k + 1]
     return best
 
 
@@ -534,6 +641,44 @@ def _b58_keys(text: str) -> list[Secret]:
     return found
 
 
+# A WIF key wrapped over lines (a label printer, OCR, a narrow chat window): each line one
+# base58 piece, together the 51-52 characters of a key.
+_B58_LINE = re.compile(r"(?m)^[ \t]*([1-9A-HJ-NP-Za-km-z]{10,60})[ \t]*\r?$")
+_WIF_CUE = re.compile(r"(?i)(?<![a-z])wif(?![a-z])")
+_B58_CHECKS = 8   # keys checked per message (a message holds one or two; a wall costs no more)
+
+
+def _split_b58_keys(text: str) -> list[Secret]:
+    if "\n" not in text:
+        return []
+    lines = list(_B58_LINE.finditer(text))
+    found: list[Secret] = []
+    i = 0
+    checked = 0
+    while i < len(lines) and checked < _B58_CHECKS:
+        j, joined = i, ""
+        while j < len(lines) and len(joined) < 52 and \
+                (j == i or text[lines[j - 1].end():lines[j].start()].strip() == ""):
+            joined += lines[j].group(1)
+            j += 1
+        if j - i >= 2 and joined[0] in "5KL" and len(joined) in (51, 52):
+            checked += 1
+            try:
+                base58.b58decode_check(joined)
+                detail = f"a WIF private key in {j - i} lines"
+            except ValueError:
+                detail = f"a WIF-sized token in {j - i} lines next to the word key (checksum fails)"
+                if not (_KEY_WORD.search(text) or _WIF_CUE.search(text)):
+                    i += 1
+                    continue
+            found.append(Secret(lines[i].start(1), lines[j - 1].end(1),
+                                Finding("private-key", "secret", detail)))
+            i = j
+            continue
+        i += 1
+    return found
+
+
 # --- API secrets, passwords, codes ---------------------------------------------------------
 
 _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
@@ -671,7 +816,7 @@ def _api_secrets(text: str) -> list[Secret]:
 # What a password (or a PIN) is called. "pass" and "pin" are also ordinary words ("bought the
 # pass", "pin the post"): they only count with "pass:" or a number after them.
 _PW_LABEL = re.compile(
-    r"(?i)(?<![a-z0-9!@#$%^&*_+=~.\-])(?:(?P<pw>pass\s?words?|pas+wr?o?r?ds?|passwd|pwd|pw)|(?P<pass>pass)|"
+    r"(?i)(?<![a-z0-9!@#$%^&*_+=~.\-])(?:(?P<pw>pass\s?words?|pass\s?phrase|pas+wr?o?r?ds?|passwd|pwd|pw)|(?P<pass>pass)|"
     r"(?P<pin>pin(?:\s?code)?|passcode|pin码))(?![a-z0-9_!@#$%^&*])"   # "password123!" is no label
     r"|(?P<zh>密码|密碼|口令)")
 _PW_LITERALS = ("pass", "pasw", "pw", "pin", "密码", "密碼", "口令")   # where a label can start
@@ -708,7 +853,10 @@ _INNER_SYMBOL = re.compile(r"[A-Za-z0-9][!@#$%^&*_+=~][A-Za-z0-9]")
 _OTHER_LABEL = re.compile(r"(?i)(?<![a-z])(?:id|uid|user(?:\s?name)?|login|account|acc|email|e-mail|"
                           r"ticket|order|case|ref|phone|tel|mobile|amount|balance|since|on|at|"
                           r"until|before|after|date)\s*(?:is|was)?\s*[:：#=]?\s*$|"
-                          r"(?:用户名|账号|订单号?|单号|手机号?|电话|工单|金额|余额|日期|时间|于)\s*[:：]?\s*$")
+                          r"(?:用户名|用户号|用户id|会员号|客户号|账号|订单号?|单号|手机号?|电话|工单|金额|余额|日期|时间|于)"
+                          r"\s*(?:是|为)?\s*[:：]?\s*$")
+# "The password for my account is …": the account owns the password, it does not name the token.
+_FOR_OWNER = re.compile(r"(?i)(?<![a-z])for\s+(?:my|the|your|his|her|our|this|that)?\s*$")
 # Whose "pass" it is, right before it: "login pass Tr0ub4dor&3" names a password.
 _PASS_OWNER = re.compile(r"(?i)(?<![a-z])(?:login|log-in|account|acct|wallet|email|my|your)\s*$")
 _PW_SPACED_DIGITS = re.compile(
@@ -719,7 +867,7 @@ _PW_QUOTED_PHRASE = re.compile(
     r"(?i)(?:(?<![a-z])(?:is|was)|[=:：]|是)\s*[\"'`“‘]([^\"'`”’\n]{6,40})[\"'`”’]")
 _PW_REACH = 90            # how far after "password" a password written in passing is looked for
 _PW_NEAR = 12            # a plain word or number is the password only this close to the label
-_SAID = re.compile(r"(?i)(?<![a-z])(?:is|was|tried)(?![a-z])|是|系|为|设|改成|改为|试了|试过|:|：")
+_SAID = re.compile(r"(?i)(?<![a-z])(?:is|was|tried|either)(?![a-z])|是|系|为|设|改成|改为|试了|试过|:|：")
 
 
 def _password_shape(token: str) -> bool:
@@ -827,8 +975,9 @@ def _passwords_in(text: str) -> list[Secret]:
                                       (stated or _said_number(window, m, token, kind))):
                 continue   # a PIN is digits said to be the PIN ("PIN for the card is 7391")
             chunk = window[window.rfind(" ", 0, m.start()) + 1:m.end() + 1]
-            if "/" in chunk or _OTHER_LABEL.search(before):
-                continue   # part of a link or a path; "id DashZ_2"
+            other = _OTHER_LABEL.search(before)
+            if "/" in chunk or (other and not _FOR_OWNER.search(before, 0, other.start())):
+                continue   # part of a link or a path; "id DashZ_2" (not "password for my account is")
             # A plain word only right after "password is" / "密码是" ("my password is hunter").
             words = plainly and _PW_JUST_STATED.fullmatch(window, 0, m.start()) is not None
             if (stated and _stated_password(token, kind, words)) or \
@@ -860,6 +1009,48 @@ def _passwords_in(text: str) -> list[Secret]:
                 if _password_shape(q.group(1)):
                     found.append(Secret(q.start(1), q.end(1), Finding(
                         "password", "secret", "a quoted password-like token before 'password'")))
+    return found
+
+
+# Passwords said without the word: "tried hunter22 and Hunter22! … both wrong", "reset it to
+# Tr4d3r$Lisb0n!88", "his login is the same as his school one (Dino$aur77)". Only in a message
+# that talks of logging in.
+_LOGIN_TALK = re.compile(r"(?i)(?<![a-z])(?:pass\s?words?|passwd|pwd|pw|log-?in|sign-?in|logged in|"
+                         r"locked|lockout|wrong|incorrect|accept\w*|too weak)(?![a-z])|"
+                         r"密码|登录|登入|登陆|锁")
+_TRIED = re.compile(r"(?i)(?<![a-z])(?:tried|typed|entered)\s+[\"'`“‘(]?([A-Za-z0-9!@#$%^&*_+=~.\-]{6,40})"
+                    r"(?:[\"'`”’)]?(?:\s*,\s*|\s+(?:and|then|or|and then)\s+)[\"'`“‘(]?"
+                    r"([A-Za-z0-9!@#$%^&*_+=~.\-]{6,40}))?")
+# (Only where a token starts, and its lookaheads stay inside it: one pass over any text.)
+_STRONG_TOKEN = re.compile(r"(?<![A-Za-z0-9!@#$%^&*_+=~.\-/:])(?=[A-Za-z0-9!@#$%^&*_+=~.\-]{8})"
+                           r"(?=[A-Za-z0-9!@#$%^&*_+=~.\-]*[a-z])(?=[A-Za-z0-9!@#$%^&*_+=~.\-]*[A-Z])"
+                           r"(?=[A-Za-z0-9!@#$%^&*_+=~.\-]*\d)"
+                           r"[A-Za-z0-9!@#$%^&*_+=~.\-]{8,40}(?![A-Za-z0-9!@#$%^&*_+=~\-/:@])")
+
+
+# A symbol inside that user names and tags do not use ("KnightOwl_07", "GM_Assist#4410").
+_PW_SYMBOL = re.compile(r"[A-Za-z0-9][!@$%^&*+=~][A-Za-z0-9]")
+
+
+def _passwords_in_passing(text: str) -> list[Secret]:
+    """Password-shaped tokens someone typed or tried, and tokens of every kind of character
+    (capitals, small letters, digits and a symbol inside), where a message talks of logging in."""
+    if not _LOGIN_TALK.search(text):
+        return []
+    found = []
+    for m in _TRIED.finditer(text):
+        for g in (1, 2):
+            token = (m.group(g) or "").rstrip(".,;!?") if m.group(g) else ""
+            if token and (_password_shape(token) or _password_shape(m.group(g))):
+                found.append(Secret(m.start(g), m.end(g), Finding(
+                    "password", "secret", "a password-like token someone tried to log in with")))
+    for m in _STRONG_TOKEN.finditer(text):
+        token = m.group().rstrip(".,;")
+        if _PW_SYMBOL.search(token) and _password_shape(token) and \
+                not any(f.start <= m.start() < f.end for f in found):
+            found.append(Secret(m.start(), m.start() + len(token), Finding(
+                "password", "secret", "a token of capitals, small letters, digits and a symbol "
+                                      "where a login is spoken of")))
     return found
 
 
@@ -950,7 +1141,7 @@ _CODE_CUE = re.compile(
     r"(?i)(?<![a-z])(?:2fa|2-?step|two[- ]?(?:factor|step)|mfa|t?otp|one[- ]?time|authenticator|"
     r"google auth\w*|ga|sms|texts?|texted|verification|verify|verif\w*|confirm\w*|security|"
     r"log-?in|sign-?in|auth|codes?)(?![a-z])"
-    r"|验证码|验证马|校验码|动态码|动态口令|验证器|身份验证|两步验证|二次验证|双重验证|谷歌|短信|安全码|"
+    r"|验证码|验证马|校验码|动态码|动态口令|登录码|登入码|确认码|认证码|授权码|验证器|身份验证|两步验证|二次验证|双重验证|谷歌|短信|安全码|"
     r"(?:收到|发来|发过来)的?码|(?<![密号维请荐惠换误鱼源编代条页尺筹数乱解])码(?:是|为|:|：)")
 # Said of a code that is written in groups or spaced out (an amount or a phone number never
 # is "4 8 2 9 1 7"): "it sent me 903 518", "我说了 4 8 1 9 0 6".
@@ -964,7 +1155,7 @@ _CODE_NEGATIVE = re.compile(
     r"block|blocks|confirmations?|card(?= ?\d)|last (?:4|four)|"
     r"discount|tracking|serial|model|sort|swift|iban|bic|routing|account number|bank code)(?![a-z])|"
     r"http|[$£€¥]|订单|单号|编号|工单|邀请|推荐|优惠|兑换|错误码|余额|金额|价格|分数|号码|尾号|后.位|"
-    r"快递|物流|银行代码|手机号")
+    r"快递|物流|银行代码|手机号|用户号|用户id|会员号|账号")
 # A number followed by a unit is an amount, a time or a count, not a code.
 _CODE_UNIT = re.compile(
     r"(?i)\s?(?:%|u\b|usdt|usdc|usd|btc|eth|k\b|x\b|gbp|eur|cny|rmb|jpy|yen|pounds?|quid|"
@@ -977,6 +1168,9 @@ _YEAR = re.compile(r"(?:19|20)\d\d")
 _DIGIT_OR_BREAK = re.compile(r"[\d\n]")
 _DECIMAL = re.compile(r"\d\.\d|\d,\d{3}(?!\d)")
 _CUE_REACH = 40           # characters between a cue and the code (no digit or line break between)
+_CUE_REACH_GROUPED = 60   # "sms code keeps expiring before i can type it. got 4-1-9-9-0-2"
+# The code every tutorial shows ("the code in the screenshot 123456 is just an example").
+_PLACEHOLDER_CODE = re.compile(r"1234(?:5(?:6(?:78?)?)?)?|(\d)\1{3,7}")
 _CUE_REACH_AFTER = 24
 
 
@@ -1004,10 +1198,14 @@ class _Cues:
         self.negative = [(m.start(), m.end()) for m in _CODE_NEGATIVE.finditer(view)]
         self.negative_starts = [a for a, _ in self.negative]
 
-    def negative_between(self, start: int, end: int) -> bool:
-        """Is a word of _CODE_NEGATIVE ("order", "余额", "$") wholly inside view[start:end]?"""
+    def negative_between(self, start: int, end: int, cue: int | None = None) -> bool:
+        """Is a word of _CODE_NEGATIVE ("order", "余额", "$") wholly inside view[start:end]?
+        Before the cue, one that already has its own number ("尾号6621 验证码 501884") is
+        not about this one."""
         i = bisect.bisect_left(self.negative_starts, start)
-        return any(e <= end for _, e in self.negative[i:i + 4])
+        return any(e <= end and not (cue is not None and e <= cue and
+                                     _DIGIT_RE.search(self.view, e, cue))
+                   for _, e in self.negative[i:i + 4])
 
     def after(self, end: int) -> bool:
         """Is a code word just after `end` ("381920 is the sms code")?"""
@@ -1019,7 +1217,8 @@ class _Cues:
         """Where the cue closest before `start` begins, if one is near enough."""
         cues, ends = (self.weak, self.weak_ends) if grouped else (self.strong, self.strong_ends)
         i = bisect.bisect_right(ends, start) - 1
-        while i >= 0 and start - cues[i][0] <= _CUE_REACH:
+        reach = _CUE_REACH_GROUPED if grouped else _CUE_REACH
+        while i >= 0 and start - cues[i][0] <= reach:
             if not _DIGIT_OR_BREAK.search(self.view, cues[i][0], start):
                 return cues[i][1]
             i -= 1
@@ -1045,7 +1244,8 @@ def _codes(text: str) -> list[Secret]:
             if not cues.after(m.end()):
                 continue
             cue_at = m.start()
-        if cues.negative_between(max(0, cue_at - 20), m.end()) or \
+        if _PLACEHOLDER_CODE.fullmatch(m.group()) or \
+                cues.negative_between(max(0, cue_at - 20), m.end(), cue_at) or \
                 _DECIMAL.search(view, max(0, m.start() - 12), m.start()) or \
                 _DECIMAL.search(view, m.end(), m.end() + 4) or \
                 _SHORT_NUMBER.search(view[max(0, m.start() - 8):m.start()]):
@@ -1068,6 +1268,23 @@ _BACKUP_CODE = re.compile(r"(?<![A-Za-z0-9])(?:[A-Za-z0-9]{4,5}(?:-[A-Za-z0-9]{4
 _BACKUP_SAID = re.compile(r"(?i)\s*(?:is|was|=|:|：|是|为)?\s*[\"'“「]?\s*")
 
 
+def _one_per_line(text: str, codes: list[re.Match[str]]) -> list[re.Match[str]]:
+    """The codes at the start of the list that stand alone on their lines, each shaped as the
+    first ("mxcm-swvm / tjh7-by79 / …": letters only is how some apps print them)."""
+    out: list[re.Match[str]] = []
+    for c in codes:
+        line_start = text.rfind("\n", 0, c.start()) + 1
+        line_end = text.find("\n", c.end())
+        alone = not text[line_start:c.start()].strip() and \
+            not text[c.end():len(text) if line_end < 0 else line_end].strip()
+        same = not out or [len(p) for p in re.split("[ -]", c.group())] == \
+            [len(p) for p in re.split("[ -]", out[0].group())]
+        if not (alone and same and "-" in c.group() + " "):
+            break
+        out.append(c)
+    return out
+
+
 def _backup_codes(text: str) -> list[Secret]:
     """2FA backup codes: two or more code-shaped tokens after "backup codes", or one said to
     be the backup code ("备用码是 8H3K-2MZQ")."""
@@ -1083,9 +1300,10 @@ def _backup_codes(text: str) -> list[Secret]:
             and sum(ch.isdigit() for ch in codes[0].group()) >= 2 else []
         # Codes hold digits; a list of three or more needs fewer in each ("8h3k-2mdp").
         need = 2 if sum(sum(ch.isdigit() for ch in c.group()) >= 2 for c in codes) >= 3 else 4
+        listed = _one_per_line(text, codes)
         codes = [c for c in codes if sum(ch.isdigit() for ch in c.group()) >= need]
         if len(codes) < 2:
-            codes = said
+            codes = listed if len(listed) >= 3 else said
         if codes:
             end = codes[-1].end()
             found.append(Secret(codes[0].start(), end, Finding(
@@ -1134,11 +1352,19 @@ def _setup_keys(text: str) -> list[Secret]:
 _ALNUM_CUE = re.compile(r"(?i)(?:e-?mail|sms|text|verification|login|sign-?in|2fa|otp|security|"
                         r"confirmation)\s+$")
 _ALNUM_CODE = re.compile(   # matched right after "code"
-    r"\s*(?:is|was|:|：|=)?\s*[\"'“]?([A-Z0-9]{2,6}-[A-Z0-9]{3,8}|[A-Z0-9]{6,10})(?![A-Za-z0-9])")
+    r"\s*(?:is|was|:|：|=|收到|是|系)?\s*[\"'“]?"
+    r"([A-Z0-9]{2,6}-[A-Z0-9]{3,8}|[A-Z0-9]{6,10}|[A-Z0-9](?: [A-Z0-9]){5,7})(?![A-Za-z0-9])")
+# "Your code: K7P4Q2" (an email quoted): "code" and a colon, when no other kind of code is named.
+_YOUR_CODE = re.compile(r"(?i)(?<![a-z])(?:your|the|my) (?:\w+ )?code\s*[:：]\s*[\"'“]?"
+                        r"([A-Z0-9]{2,6}-[A-Z0-9]{3,8}|[A-Z0-9]{6,10})(?![A-Za-z0-9])")
+_NOT_A_LOGIN_CODE = re.compile(r"(?i)promo|coupon|referral|invite|invitation|voucher|discount|"
+                               r"error|status|gift|redeem|tracking|zip|post|bank|swift|sort|"
+                               r"product|order|ref|booking|confirmation number")
 
 
-_ZH_ALNUM_CODE = re.compile(r"(?:验证码|校验码|动态码)\s*(?:是|为|:|：)?\s*[\"'“「]?"
-                            r"([A-Z0-9]{2,6}-[A-Z0-9]{3,8}|[A-Z0-9]{6,10})(?![A-Za-z0-9])")
+_ZH_ALNUM_CODE = re.compile(r"(?:验证码|校验码|动态码|登录码|登入码|确认码)\s*(?:是|为|:|：)?\s*[\"'“「]?"
+                            r"([A-Z0-9]{2,6}-[A-Z0-9]{3,8}|[A-Z0-9]{6,10}|[A-Z0-9](?: [A-Z0-9]){5,7})"
+                            r"(?![A-Za-z0-9])")
 
 
 def _letter_codes(text: str) -> list[Secret]:
@@ -1148,6 +1374,12 @@ def _letter_codes(text: str) -> list[Secret]:
                 "2fa-code", "secret", "a code of letters and digits next to 验证码"))
              for m in _ZH_ALNUM_CODE.finditer(text) if "码" in text and
              sum(ch.isdigit() for ch in m.group(1)) >= 2 and sum(ch.isalpha() for ch in m.group(1)) >= 2]
+    for m in _YOUR_CODE.finditer(text):
+        code = m.group(1)
+        if sum(ch.isdigit() for ch in code) >= 2 and sum(ch.isalpha() for ch in code) >= 2 and \
+                not _NOT_A_LOGIN_CODE.search(text, max(0, m.start() - 30), m.start(1)):
+            found.append(Secret(m.start(1), m.end(1), Finding(
+                "2fa-code", "secret", "a code of letters and digits after 'your code:'")))
     for at in _places(lowered, ("code",)):
         if not _ALNUM_CUE.search(lowered, max(0, at - 16), at):
             continue
@@ -1226,15 +1458,29 @@ _URL_PLACEHOLDER = re.compile(r"(?i)[<{$*\[]|x{3,}$|(?:pass(?:word)?|pw|pwd|secr
 _LOGIN_PAIR = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+\s*(?:/|\||:|：)\s*([^\s/|]{6,40})(?=\s|$)")
 
 
+# "my lootdock login: kiki_w / Strawberry_Milk7": a user name and a password after "login".
+_USER_PAIR = re.compile(r"(?i)(?:log-?in|username|user name|账号|帐号|用户名)[^\n/|]{0,40}?[:：]\s*"
+                        r"[\w.\-]{3,32}\s*(?:/|\|)\s*([^\s/|]{6,40})(?=\s|$)")
+
+
 def _login_pairs(text: str) -> list[Secret]:
-    """An email and a password-shaped token joined by "/" or ":", as logins are written down."""
-    if "@" not in text:
+    """An email or (after "login:") a user name, and a password-shaped token joined by "/" or
+    ":", as logins are written down."""
+    if "@" not in text and "/" not in text and "|" not in text:
         return []
-    return [Secret(m.start(1), m.end(1), Finding(
-                "password", "secret", "a password written after a login email"))
-            for m in _LOGIN_PAIR.finditer(text)
-            if _password_shape(m.group(1).rstrip(".,;")) or
-            (_password_shape(m.group(1)[:-1]) and not m.group(1)[-1].isalnum())]
+    found = [Secret(m.start(1), m.end(1), Finding(
+                 "password", "secret", "a password written after a login email"))
+             for m in _LOGIN_PAIR.finditer(text) if _pair_password(m.group(1))]
+    found += [Secret(m.start(1), m.end(1), Finding(
+                  "password", "secret", "a password written after a login's user name"))
+              for m in _USER_PAIR.finditer(text) if _pair_password(m.group(1)) and
+              not any(f.start == m.start(1) for f in found)]
+    return found
+
+
+def _pair_password(token: str) -> bool:
+    return _password_shape(token.rstrip(".,;")) or \
+        (_password_shape(token[:-1]) and not token[-1].isalnum())
 
 
 def _url_passwords(text: str) -> list[Secret]:
@@ -1245,8 +1491,9 @@ def _url_passwords(text: str) -> list[Secret]:
             for m in _URL_LOGIN.finditer(text) if not _URL_PLACEHOLDER.match(m.group(1))]
 
 
-CHECKS = (_word_seeds, _prefix_seeds, _spelled_seeds, _chinese_seeds, _hex_keys, _split_hex_keys,
-          _b58_keys, _api_secrets, _passwords, _login_pairs, _url_passwords, _codes, _letter_codes, _cards)
+CHECKS = (_word_seeds, _prefix_seeds, _spelled_seeds, _partial_seeds, _chinese_seeds, _hex_keys,
+          _split_hex_keys, _b58_keys, _split_b58_keys, _api_secrets, _passwords,
+          _passwords_in_passing, _login_pairs, _url_passwords, _codes, _letter_codes, _cards)
 _KEY_CHECKS = (_hex_keys, _b58_keys)   # need a token of 50+ characters
 _DIGIT_CHECKS = (_codes, _letter_codes, _cards, _split_hex_keys, _api_secrets)
 _ANY_DIGIT = re.compile(r"\d")
