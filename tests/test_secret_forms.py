@@ -11,6 +11,7 @@ import logging
 import re
 
 import pytest
+from mnemonic import Mnemonic
 
 from handlers.detectors.credentials import find_secrets
 from handlers.detectors.redaction import redact, redact_secrets
@@ -672,3 +673,45 @@ def test_a_wif_key_wrapped_over_lines_is_flagged_and_masked(text):
     assert "private-key" in checks(text)
     for masked in (redact(text), redact_secrets(text)):
         assert WIF[:18] not in masked and WIF[26:] not in masked, masked
+
+
+SPELLED = "lunar jungle kettle fabric orbit stable tunnel pepper candy velvet widow rookie".split()
+
+
+def test_a_phrase_spelled_letter_by_letter_with_no_mark_between_words_is_caught():
+    phrase = Mnemonic("english").to_mnemonic(hashlib.sha256(b"spelled phrase").digest()[:16])
+    letters = " ".join("".join(phrase.split()))
+    assert "seed-phrase" in checks(f"here it is spelled out: {letters}")
+    for sep in (".", "-"):
+        assert "seed-phrase" in checks(" ".join(sep.join(w) for w in phrase.split()))
+
+
+def test_letters_spelled_out_that_make_no_phrase_stay_unflagged():
+    assert checks(" ".join("".join(SPELLED))) == []   # list words, but no valid checksum
+
+
+@pytest.mark.parametrize("text, password", [
+    ("мой пароль Vesna2023! не подходит", "Vesna2023!"),
+    ("mi contraseña es Luna#2019 y no funciona", "Luna#2019"),
+    ("same password as my email: harbor9lantern", "harbor9lantern"),
+])
+def test_a_password_named_in_another_language_or_shared_with_email_is_flagged(text, password):
+    assert "password" in checks(text)
+    assert_masked(text, password)
+
+
+def test_a_solana_key_exported_as_a_byte_array_is_flagged_and_masked():
+    key = list(hashlib.sha512(b"a keypair for this test").digest())
+    text = f"exported from my wallet, how do I import it? {key}"
+    assert "private-key" in checks(text)
+    for masked in (redact(text), redact_secrets(text)):
+        assert ", ".join(map(str, key[:8])) not in masked, masked
+
+
+@pytest.mark.parametrize("text", [
+    "you can also check news about that game today before market open",
+    "the prices are [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, "
+    "23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33]",
+])
+def test_a_sentence_of_list_words_and_a_list_of_small_numbers_are_not_secrets(text):
+    assert checks(text) == []

@@ -276,22 +276,61 @@ def _prefix_seeds(text: str) -> list[Secret]:
     return found
 
 
-# A word spelled out letter by letter ("a b a n d o n  a b i l i t y"): words part at a wider
-# gap, a comma or a line break.
-_SPELLED = re.compile(r"(?<![A-Za-z])[A-Za-z](?: [A-Za-z]){2,7}(?![A-Za-z])")
+# A word spelled out letter by letter ("a b a n d o n  a b i l i t y", "a.b.a.n.d.o.n",
+# "a-b-a-n-d-o-n"): words part at a wider gap, a comma or a line break.
+_SPELLED = re.compile(r"(?<![A-Za-z])[A-Za-z](?:([ .\-])[A-Za-z])(?:\1[A-Za-z]){1,6}(?![A-Za-z])")
+# The whole phrase spelled with no mark between its words ("r e u n i o n e x c h a n g e …"):
+# twelve words are at least 36 letters.
+_SPELLED_THROUGH = re.compile(r"(?<![A-Za-z])[A-Za-z](?: [A-Za-z]){35,199}(?![A-Za-z])")
+_SEGMENTINGS = 64     # ways to cut one run into list words, tried at most
 
 
 def _spelled_seeds(text: str) -> list[Secret]:
     """A phrase whose words are spelled out letter by letter: read with each word's letters
     joined, then reported where it stands in the text."""
+    found = _spelled_through(text)
     spelled = list(_SPELLED.finditer(text))
     if len(spelled) < 8:
-        return []
+        return found
     view, starts = _rewritten(text, [(m.start(), m.end(), [(m.group()[k], m.start() + k)
                                                             for k in range(0, len(m.group()), 2)])
                                      for m in spelled])
-    return [Secret(starts[s.start], starts[s.end - 1] + 1, s.finding, s.confirmed)
-            for s in _word_seeds(view) + _prefix_seeds(view)]
+    return found + [Secret(starts[s.start], starts[s.end - 1] + 1, s.finding, s.confirmed)
+                    for s in _word_seeds(view) + _prefix_seeds(view)]
+
+
+def _spelled_through(text: str) -> list[Secret]:
+    """Letters spelled one by one with nothing marking where a word ends: cut into list words
+    every way there is (up to _SEGMENTINGS), and a phrase when one cut holds twelve or more
+    words with a valid checksum. (Without the word breaks, the checksum is what says so.)"""
+    english = _wordlists()["english"]
+    found = []
+    for m in _SPELLED_THROUGH.finditer(text):
+        letters = m.group()[::2].lower()
+        for cut in _cuts(letters, english):
+            indices = [english[w] for w in cut]
+            if len(indices) >= 12 and _any_valid_window(indices):
+                found.append(Secret(m.start(), m.end(), Finding(
+                    "seed-phrase", "secret", f"{len(indices)} BIP39 words spelled letter by letter, "
+                                             "with a valid checksum")))
+                break
+    return found
+
+
+def _cuts(letters: str, english: dict[str, int]) -> list[list[str]]:
+    """Ways to write `letters` as list words (3-8 letters each), at most _SEGMENTINGS."""
+    ways: dict[int, list[list[str]]] = {len(letters): [[]]}
+    for i in range(len(letters) - 1, -1, -1):
+        here: list[list[str]] = []
+        for n in range(3, 9):
+            word = letters[i:i + n]
+            if len(word) == n and word in english and i + n in ways:
+                here += [[word, *rest] for rest in ways[i + n][:_SEGMENTINGS - len(here)]]
+            if len(here) >= _SEGMENTINGS:
+                break
+        if here:
+            ways[i] = here
+    return ways.get(0, [])
 
 
 # Part of a phrase, said to be one: "first words were 'orbit lemon casual'", "助记词开头是 cabin
@@ -317,9 +356,9 @@ _ZH_PART = re.compile(r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff](?:[ \t,，、]+[\u4e
 
 # List words that are also the glue of English sentences ("what they talk about"): a phrase
 # drawn at random holds one now and then, a sentence holds several.
-_PART_GLUE = frozenset("about above across after again all also any because before else enough "
+_PART_GLUE = frozenset("about above across after again all also any because before can else enough "
                        "even ever every into just more only other over same such that then there "
-                       "they this what when where which will with your you".split())
+                       "they this today what when where which will with your you".split())
 
 
 def _part_run(reach: str, english: dict[str, int]) -> list[re.Match[str]]:
@@ -418,7 +457,13 @@ def _judge_run(run: list[tuple[re.Match[str], int | None]], lang: str, context: 
                 found.append(_seed_secret(part, 0, 0, len(part) < 12))
             return
         # 12+ list words in a row are essentially never ordinary English; the checksum only
-        # confirms. Eight to eleven count when the message says it is a phrase.
+        # confirms. Eight to eleven count when the message says it is a phrase. A run with
+        # three of the words that glue sentences together ("you can also check news about
+        # that game today before …") is a sentence: a phrase drawn at random holds one in
+        # about seventy words.
+        if not window and not context and \
+                sum(m.group().lower() in _PART_GLUE for m, _ in run) >= 3:
+            return
         if (len(run) >= 12 and typos <= 2) or \
                 (len(run) >= 8 and typos <= 1 and context):
             found.append(_seed_secret(run, typos, window, len(run) < 12))
@@ -679,6 +724,25 @@ def _split_b58_keys(text: str) -> list[Secret]:
     return found
 
 
+# A Solana keypair as wallets export it (id.json, Phantom): a JSON array of 64 bytes; 32 of
+# them next to the word key.
+_BYTE_ARRAY = re.compile(r"\[\s*(?:\d{1,3}\s*,\s*){31,63}\d{1,3}\s*,?\s*\]")
+
+
+def _byte_array_keys(text: str) -> list[Secret]:
+    if "[" not in text:
+        return []
+    found = []
+    for m in _BYTE_ARRAY.finditer(text):
+        values = [int(v) for v in re.findall(r"\d+", m.group())]
+        if not all(v <= 255 for v in values) or len(set(values)) < 16:
+            continue
+        if len(values) == 64 or (len(values) == 32 and _KEY_WORD.search(text)):
+            found.append(Secret(m.start(), m.end(), Finding(
+                "private-key", "secret", f"a private key written as an array of {len(values)} bytes")))
+    return found
+
+
 # --- API secrets, passwords, codes ---------------------------------------------------------
 
 _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
@@ -818,8 +882,11 @@ def _api_secrets(text: str) -> list[Secret]:
 _PW_LABEL = re.compile(
     r"(?i)(?<![a-z0-9!@#$%^&*_+=~.\-])(?:(?P<pw>pass\s?words?|pass\s?phrase|pas+wr?o?r?ds?|passwd|pwd|pw)|(?P<pass>pass)|"
     r"(?P<pin>pin(?:\s?code)?|passcode|pin码))(?![a-z0-9_!@#$%^&*])"   # "password123!" is no label
-    r"|(?P<zh>密码|密碼|口令)")
-_PW_LITERALS = ("pass", "pasw", "pw", "pin", "密码", "密碼", "口令")   # where a label can start
+    r"|(?P<zh>密码|密碼|口令|пароль|парол[яеью]|contraseña|senha|passwort|mot de passe|kata sandi|"
+    r"kata laluan|mật khẩu|비밀번호|パスワード)")
+# where a label can start
+_PW_LITERALS = ("pass", "pasw", "pw", "pin", "密码", "密碼", "口令", "парол", "contraseña", "senha",
+                "passwort", "mot de passe", "kata sandi", "kata laluan", "mật khẩu", "비밀번호", "パスワード")
 # A password's characters: ASCII letters, digits and the symbols people put in them.
 _PW_TOKEN = re.compile(r"[A-Za-z0-9!@#$%^&*_+=~.\-]+")
 # What joins "password" to the password itself: "is", "was", "to" (changed it to), "from",
@@ -856,7 +923,7 @@ _OTHER_LABEL = re.compile(r"(?i)(?<![a-z])(?:id|uid|user(?:\s?name)?|login|accou
                           r"(?:用户名|用户号|用户id|会员号|客户号|账号|订单号?|单号|手机号?|电话|工单|金额|余额|日期|时间|于)"
                           r"\s*(?:是|为)?\s*[:：]?\s*$")
 # "The password for my account is …": the account owns the password, it does not name the token.
-_FOR_OWNER = re.compile(r"(?i)(?<![a-z])for\s+(?:my|the|your|his|her|our|this|that)?\s*$")
+_FOR_OWNER = re.compile(r"(?i)(?<![a-z])(?:for|as|of|on)\s+(?:my|the|your|his|her|our|this|that)?\s*$")
 # Whose "pass" it is, right before it: "login pass Tr0ub4dor&3" names a password.
 _PASS_OWNER = re.compile(r"(?i)(?<![a-z])(?:login|log-in|account|acct|wallet|email|my|your)\s*$")
 _PW_SPACED_DIGITS = re.compile(
@@ -1492,7 +1559,7 @@ def _url_passwords(text: str) -> list[Secret]:
 
 
 CHECKS = (_word_seeds, _prefix_seeds, _spelled_seeds, _partial_seeds, _chinese_seeds, _hex_keys,
-          _split_hex_keys, _b58_keys, _split_b58_keys, _api_secrets, _passwords,
+          _split_hex_keys, _b58_keys, _split_b58_keys, _byte_array_keys, _api_secrets, _passwords,
           _passwords_in_passing, _login_pairs, _url_passwords, _codes, _letter_codes, _cards)
 _KEY_CHECKS = (_hex_keys, _b58_keys)   # need a token of 50+ characters
 _DIGIT_CHECKS = (_codes, _letter_codes, _cards, _split_hex_keys, _api_secrets)
