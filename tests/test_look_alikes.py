@@ -373,3 +373,66 @@ def test_a_member_asking_whether_a_login_site_is_official_is_no_phishing_post(kb
                                   "不是我自己操作的，账户里的5000U被转走了"])
 def test_not_me_in_chinese_is_an_emergency_not_a_stand_down(kb, text):
     assert judge(kb, text).urgent
+
+
+@pytest.mark.parametrize("text", [
+    "there's a withdrawal whitelist address on my account I never added, and the 24h lock is on",
+    "my email on the account was switched to some address that is not mine, I can't log in",
+    "app says new device 'Pixel 7' authorised, I only use an iphone",
+    "API管理里多了一个key，还开了提现权限，不是我建的",
+    "我妈的账户昵称被改了，提币白名单也被关了，她说她没操作",
+    "my laptop got nicked at the cafe, the exchange tab was still logged in",
+    "手机在地铁上被偷了，钱包app还登录着，怎么先冻结",
+    "card charged 3 times in Lisbon overnight and the card is in my purse, I'm in Leeds",
+    "信用卡在我手上，但是刚收到三笔境外消费的扣款，本人未消费",
+    "I signed something on a claim site and now every token is gone from my wallet",
+    "gave the 'support' guy the code from my sms and now my balance shows 0",
+    "my sim got swapped, no signal since noon and now password reset emails keep coming",
+])
+def test_a_takeover_told_indirectly_is_urgent(kb, text):
+    assert judge(kb, text).urgent
+
+
+def test_a_long_story_that_mentions_the_news_is_still_an_emergency(kb):
+    story = ("Sorry for the long message, I'm shaking. I've used this app for years and keep "
+             "most of my savings here. This morning I opened it to check the price because of "
+             "the news, and the app asked me to log in again, which it never does. My balance "
+             "was almost zero. The history shows two withdrawals at 4:10 and 4:15 am to an "
+             "address I have never seen. I was asleep. I never did any of this. Please freeze it.")
+    assert judge(kb, story).urgent
+
+
+@pytest.mark.parametrize("text", [
+    "lol my husband drained my wallet again, new golf clubs 🙄",
+    "如果有人盗了我的号，客服能帮忙找回吗？",
+    "the news says another exchange got hacked, are we safe here?",
+    "new device alert this morning, that was me on the office pc, all good",
+    "my colleague's account got hacked last week, what should I turn on to be safe?",
+    "【安全中心】检测到您的账户在异地登录，如非本人操作请点击链接冻结",
+])
+def test_jokes_questions_news_and_alerts_explained_are_not_emergencies(kb, text):
+    assert not judge(kb, text).urgent
+
+
+@pytest.mark.parametrize("text", [
+    "easy fix, screenshot your security settings and send it to me, I'll check what's wrong",
+    "dm me your uid and the registered email and i can fix the withdrawal",
+    "把资产页面截图和UID私信给我，我帮你提交",
+    "提不了币别急，先交一笔保证金激活账户就能提出来",
+    "to release your withdrawal you must pay the 300 USDT tax first",
+    "selling the rare skin 30% under floor, buy direct, off-platform only",
+])
+def test_a_helper_asking_for_details_or_money_to_unlock_and_off_platform_deals_are_scams(kb, text):
+    assert judge(kb, text).scam
+
+
+@pytest.mark.parametrize("text", [
+    "never send anyone a screenshot of your security page, admins don't need it",
+    "is it normal that support asks for my UID in the ticket form?",
+    "P2P是在平台里面做，千万不要私下交易，出事没人帮你",
+    "我朋友说提现要先交税，是不是骗局？",
+    "提现到账户要交税吗",
+    "把那个报销单发我邮箱，我帮你一起交了",
+])
+def test_warnings_questions_and_everyday_requests_are_not_scams(kb, text):
+    assert not judge(kb, text).scam

@@ -414,6 +414,14 @@ def find_scams(text: str, marks: BrandMarks, sender_is_staff: bool = False) -> l
                 not _DONT.search(lowered):
             fire("asks-for-secrets", "asks for a one-time code, card details, or a screenshot "
                                      "with the registered email")
+        if (_ASKS_PRIVATELY.search(lowered) or _PAY_TO_UNLOCK.search(lowered)) and \
+                not _TOLD_OF_CONTACT.search(lowered) and not _DONT.search(lowered) and \
+                not _ASKS_WHOSE.search(lowered) and not _TOLD_OR_ASKED.search(lowered):
+            fire("asks-for-secrets", "asks for the account's details or a payment in private, or "
+                                     "money to unlock a withdrawal")
+        if _OFF_PLATFORM.search(lowered) and not _DONT.search(lowered) and \
+                not _ASKS_WHOSE.search(lowered) and not _TOLD_OF_CONTACT.search(lowered):
+            fire("off-platform", "takes a trade off the platform, where nothing protects the buyer")
         if _CREDENTIAL_ACTION.search(lowered) and _foreign_link(full, marks) and \
                 not _ASKS_OFFICIAL.search(lowered):
             fire("phishing-link", "sends members to a site that is not the brand's to log in, "
@@ -497,8 +505,41 @@ _ASKS_CODE = _rx(
     r"\b(?:e-?mail|uid|phone)|(?:发|给)(?:个|一下)?[^。！？\n]{0,12}截图[^\n]{0,30}(?:邮箱|uid|手机号)|"
     r"(?:发我|发给我|给我|提供一下|提供你的|提供您的)[^。！？\n]{0,10}(?:银行卡信息|卡号|验证码|密码)|"
     r"账号密码[^。！？\n]{0,10}(?:给我|发我)")
+# A "helper" asking for the account's details in private: a screenshot of the security page,
+# the UID, the registered email, a code, the phrase ("send ur email + a screenshot of the
+# Security tab, i'll check", "麻烦把资产页面截图和UID私信给我").
+_ASKS_PRIVATELY = _rx(
+    r"\b(?:send|dm|pm|inbox|give|share|show|post)\b(?: (?:it|them|those))?(?: to)?(?: me| us)?\b"
+    r"[^.!?\n]{0,40}\b(?:screenshots?|uid|registered e-?mail|login e-?mail|e-?mail address|phone number|"
+    r"security (?:tab|page|settings)|asset page|balance page|email code|sms code|verification code|"
+    r"partial words|seed|phrase)\b[^\n]{0,60}\b(?:dm|in private|privately|inbox|"
+    r"i'?ll (?:check|fix|look|tell|enter|submit|escalate|sort|handle)|"
+    r"i will (?:check|fix|look|tell|enter|submit|escalate|sort|handle)|i can (?:check|fix|help))\b|"
+    r"\b(?:just )?send (?:me )?the (?:e-?mail|sms|2fa|verification) code\b|"
+    r"\bscreenshot\b[^.!?\n]{0,40}\b(?:send|dm|pm)\b[^.!?\n]{0,12}\bme\b|"
+    r"(?:(?:资产|账户|账号|钱包|安全|余额|设置|页面)[^。！？\n]{0,8}(?:截图|截屏)|"
+    r"uid|邮箱|手机号|验证码|助记词|私钥)[^。！？\n]{0,16}(?:私信(?:给)?我|私发(?:给)?我|发(?:给)?我|私我|私聊我)|"
+    r"(?:私信|私发|发)(?:给)?我[^。！？\n]{0,4}(?:你的|您的)[^。！？\n]{0,6}"
+    r"(?:截图|截屏|uid|邮箱|手机号|验证码|助记词|私钥)")
+# Money asked to unlock money: a deposit, a fee or a tax before a withdrawal goes through.
+_PAY_TO_UNLOCK = _rx(
+    r"\b(?:pay|send|deposit|transfer)\b[^.!?\n]{0,30}\b(?:fee|deposit|tax|gas|margin|activation)\b"
+    r"[^.!?\n]{0,30}\b(?:to|before|and)\b[^.!?\n]{0,20}\b(?:unlock|release|withdraw\w*|activate|unfreeze|"
+    r"receive)\b|\b(?:to|before you can) (?:unlock|release|withdraw|receive|activate)\b[^.!?\n]{0,40}"
+    r"\b(?:pay|deposit|send)\b[^.!?\n]{0,30}\b(?:fee|tax|deposit|margin)\b|(?:交|缴纳?|付|转)[^。！？\n]{0,8}(?:保证金|激活费|手续费|解冻费|税费?|gas费?)[^。！？\n]{0,20}"
+    r"(?:激活|解冻|提出|提币|到账|出款|提现)|"
+    r"(?:激活|解冻|提现|出款|到账)[^。！？\n]{0,12}(?:需要|要)?(?:交|缴纳?|先付)"
+    r"[^。！？\n]{0,6}(?:保证金|激活费|手续费|解冻费|税)")
+# A trade taken off the platform: pay me directly, no escrow, not through the marketplace.
+_OFF_PLATFORM = _rx(
+    r"\b(?:off[- ]platform|outside (?:the )?(?:platform|marketplace|app|escrow)|not (?:listing|through) "
+    r"(?:on |the )?(?:marketplace|platform|escrow|p2p)|buy direct|"
+    r"skip (?:the )?(?:escrow|marketplace|p2p))\b|"
+    r"不走平台|先付款后发货|(?:私下|线下|场外)交易[^。！？\n]{0,10}(?:加|私聊|私我|联系|微信|vx|飞机|tg|电报)")
+# Someone else's story ("我朋友 … 现在说提现要交税"), or a question about a fee.
+_TOLD_OR_ASKED = _rx(r"(?:朋友|她|他|对方|they|he|she)[^。！？\n]{0,12}(?:说|says?|said|told)|吗|\?\s*$")
 # "don't post screenshots…": a warning, not a request.
-_DONT = _rx(r"\b(?:don'?t|do not|never)\b|别|不要|千万")
+_DONT = _rx(r"\b(?:don'?t|do not|never)\b|别(?!急)|不要|千万")
 
 
 def brand_marks(config) -> BrandMarks:

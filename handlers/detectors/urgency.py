@@ -14,8 +14,11 @@ from handlers.model import Finding
 from handlers.text import mandarin
 
 _TAKEOVER = re.compile(
-    r"(?i)\bi(?:'ve| have)? (?:been|got|was) hacke?d|\b(?:account|acc|wallet|email|phone) "
-    r"(?:was |is |got |has been |been )?(?:hacke?d|compromised|stolen|taken over|breached)|"
+    r"(?i)\bi(?:'ve| have)? (?:been|got|was) hacke?d|"
+    r"\b(?:account|acc|acount|accnt|wallet|email|phone) "
+    r"(?:was |is |got |has been |been )?(?:hacke?d|compromi[sz]ed|stolen|taken over|breached)|"
+    r"\b(?:someone|somebody|sum1|hackers?|scammers?) (?:\w+ )?(?:hacke?d|drained|emptied|swept|jacked) "
+    r"(?:my|our|his|her)\b|\bswept (?:clean|empty)\b|\bsim (?:got |was |has been )?swapped\b|"
     r"\bhacked\b[^.?\n]{0,30}\b(?:account|acc|wallet|funds|usdt|btc|eth)|"
     r"\bhacked\b[^.?\n]{0,12}\b(?:all|everything)\b[^.?\n]{0,15}\b(?:gone|lost)\b|"
     # (not a request: "can someone log in and check my order")
@@ -47,7 +50,8 @@ _TAKEOVER = re.compile(
     r"\b(?:phone|laptop|computer|macbook|ipad|tablet|device)\b[^.!?\n]{0,25}\b(?:stolen|nicked|snatched)"
     r"\b[^\n]{0,90}\b(?:still (?:logged|signed) in|session (?:is )?(?:still )?(?:open|active|live)|"
     r"logged in still|(?:was|am|were|is) (?:still )?(?:logged|signed) in(?:to)?|stays? logged in)|"
-    r"\bsim\b[^.!?\n]{0,30}\b(?:stopped working|no signal|no service|went dead|died|deactivated)\b"
+    r"\b(?:sim|mobile|line|phone|network)(?![a-z])[^.!?\n]{0,30}\b(?:stopped working|no signal|no service|"
+    r"sos only|went dead|died|deactivated|disappeared)\b"
     r"[^\n]{0,80}\b(?:login|log ?in|alerts?|codes?|emails?|password)|"
     r"\bjust (?:got |been )?(?:scammed|phished)\b|"
     # security mail the member never asked for, with a consequence or more than one
@@ -68,6 +72,8 @@ _TAKEOVER = re.compile(
     r"\b(?:freeze|lock) (?:my )?account (?:now|asap|immediately|right now)|"
     r"\bplease (?:freeze|lock)\b|\bfreeze my account\b|\block my account\b|"
     r"\bplacing trades on my account\b|\bas we speak\b[^\n]{0,40}\b(?:trad|withdraw)|"
+    r"\b(?:leaving|draining|moving out of|going out of) my (?:wallet|account|acc)\b[^.!?\n]{0,20}"
+    r"\b(?:as we speak|right now|rn)\b|"
     r"\b(?:funds|money|coins|crypto|balance|usdt|btc|eth|everything|assets)\b[^.!?\n]{0,25}"
     r"\b(?:gone|disappeared|vanished|stolen|taken|drained|(?:is |now |shows )?(?:zero|0))\b"
     r"[^\n]{0,60}\b(?:didn'?t|did not|not me|without me|hack\w*|someone|phish\w*|never)|"
@@ -108,17 +114,17 @@ _NOT_URGENT = re.compile(
     r"my (?:own|new) (?:laptop|phone|device)|never ?mind|nvm\b|"
     r"it was (?:just )?my (?:own |new |other )?(?:ipad|iphone|phone|laptop|tablet|computer|pc|mac|"
     r"macbook|device|wife|husband|son|daughter|kid|partner|(?:trading )?bot|cat|dog)\b|"
-    # someone else's account, another app, the news
-    r"nothing to do with|not (?:on |with )?(?:your|this) (?:exchange|app|platform)|\bthe news\b|"
-    r"\bnews (?:says|said|reports?)\b|"
+    # the family spending it, told as a joke ("my wife drained my wallet again buying shoes")
+    r"\bmy (?:wife|husband|gf|bf|girlfriend|boyfriend|kids?|son|daughter|partner|mum|mom|dad|cat|dog)\b"
+    r"[^.!?\n]{0,6}\b(?:drained|emptied|hacked|spent|stole|robbed)\b|"
+    # someone else's account, another app
+    r"nothing to do with|not (?:on |with )?(?:your|this) (?:exchange|app|platform)|"
     # not done yet, and asking how
     r"\bi (?:didn'?t|did not|haven'?t|never) (?:make|made|add|added|do|did|done) (?:any|a|an) [\w ]{0,20}"
     r"\b(?:yet|because)\b|\bdo i need (?:one|it|to)\b|"
-    # long past: a case for a ticket, not an alarm
-    r"last (?:year|month)|(?:months|years) ago|"
     # over and done: support got it back, the money was returned
     r"(?:support|they) (?:got it back|recovered it|sorted it)|got (?:it|everything) back)|"
-    r"(?<!不)是我自己|(?<!不是)我本人操作|(?<!不)是我本人|虚惊一场|(?:跟|和|与)[^。！？\n]{0,6}(?:没关系|没关是|无关)|新闻|去年|前年|上个月|几个月前|原来是我|"
+    r"(?<!不)是我自己|(?<!不是)我本人操作|(?<!不)是我本人|虚惊一场|(?:跟|和|与)[^。！？\n]{0,6}(?:没关系|没关是|无关)|原来是我|"
     r"(?:已经|早就)?(?:找回来了|帮我找回|处理好了|解决了|退回来了)|学乖了|"
     # lost to the market, not to a thief
     r"亏(?:完|光|没)了?|全亏了?|"
@@ -130,10 +136,17 @@ _NOT_URGENT = re.compile(
     r"(?:朋友|邻居|室友|同行|同事|表弟|表哥|客人|好多人|很多人|大家|有人说|听说|新闻)[^。！？!?\n]{0,10}被(?:盗|黑|人补办|补办)|"
     # thought so, and it was not; long ago; how to keep it from happening
     r"(?:以为|以為)[^。！？!?\n]{0,6}被(?:盗|黑)|看错了|(?<!是)不是被盗|"
-    r"(?:之前|以前|上次|那次)[^。！？!?\n]{0,6}被盗|被盗过|不被盗|"
-    r"\bi thought (?:someone|i (?:was|got|had been)|my (?:acc\w*|wallet))|\bin (?:19|20)\d\d\b|"
+    r"不被盗|"
+    r"\bi thought (?:someone|i (?:was|got|had been)|my (?:acc\w*|wallet))|"
     r"gave (?:it|them|my (?:acc\w*|account)) back|"
     r"\bgot (?:all |most )?(?:of )?(?:my |it |them |everything )?(?:[\w-]+ ){0,2}back\b(?! in| into| on)")
+# The news, or long ago: a story for a ticket, not an alarm, unless the member also says that
+# something on their account now was not them ("I checked the price because of the news …
+# three withdrawals at 3am … I never did any of this").
+_BACKGROUND = re.compile(
+    r"(?i)\bthe news\b|\bnews (?:says|said|reports?)\b|last (?:year|month)|(?:months|years) ago|"
+    r"\bin (?:19|20)\d\d\b|新闻|去年|前年|上个月|几个月前|"
+    r"(?:之前|以前|上次|那次)[^。！？!?\n]{0,6}被盗|被盗过")
 # A liquidation or a margin call is the market's doing, unless the member says the trades
 # were not theirs.
 _MARKET_LOSS = re.compile(r"(?i)爆仓|强平|被平仓|\bliquidat\w*|\bmargin call")
@@ -142,12 +155,12 @@ _MARKET_LOSS = re.compile(r"(?i)爆仓|强平|被平仓|\bliquidat\w*|\bmargin c
 # don't freeze it now" is not one of them.
 _HYPOTHETICAL = re.compile(
     r"(?i)\bhypothetical|\bwhat (?:if|would happen|happens if)\b|\bin case\b|"
-    r"\bif (?:someone|somebody|anyone|a hacker|my (?:account|acc|phone|wallet|laptop|email)|"
+    r"\bif (?:someone|somebody|anyone|a hacker|(?:my|your) (?:account|acc|phone|wallet|laptop|email)|"
     r"i (?:ever|get|got|lose|lost)|u ever|you ever|ever)\b|\bjust (?:planning|asking|curious)\b|"
     r"\b(?:asking|want to know|to be prepared|prepared) (?:before|in advance|ahead)|"
     r"\bgeneral question\b|\(it (?:hasn'?t|has not|didn'?t)\b|\bprotect (?:against|from|me)\b|"
     r"\bhow (?:does|do|can|would) [^.!?\n]{0,30}\b(?:protect|prevent|stop \w+ from)\b|\battacks?\b|"
-    r"(?:如果|假如|万一|要是)[^。！？!?\n]{0,12}(?:被盗|被黑|被hack|被入侵|被偷|丢了|被换卡|被钓鱼|陌生|异地|"
+    r"(?:如果|假如|万一|要是)[^。！？!?\n]{0,12}(?:被?盗|被黑|被hack|被入侵|被?偷|丢了|被换卡|被钓鱼|陌生|异地|"
     r"登录)|防止|防范|"
     r"(?:被盗|被黑|被入侵|被偷|丢了)了?的话|以防万一|提前了解|怎么防|如何防|"
     # a fear, not an event ("我怕被盗", "worried about getting hacked")
@@ -160,8 +173,8 @@ _HYPOTHETICAL = re.compile(
 _MONEY_LEFT = re.compile(
     r"(?i)\b(?:balance|funds|money|coins|usdt|usdc|btc|eth|everything|wallet|account|acct|acc|"
     r"savings|skins|items|nfts?|tokens|inventory)\b[^.!?\n]{0,30}\b(?:is |are |was |got |been |just )*"
-    r"(?:gone|empty|emptied|drained|zero|0\.00|missing|disappear\w*|leaving|moving out|going out|"
-    r"sent out|traded away|sold)\b|"
+    r"(?:gone|empty|emptied|drained|zero|0(?:\.0+)?(?![.,]?\d)|missing|disappear\w*|leaving|moving out|"
+    r"going out|sent out|traded away|sold)\b|"
     r"\b(?:payments?|charges?|purchases?|debits?|transfers?|withdrawals?|trades?|orders?)\b"
     r"[^.!?\n]{0,40}\b(?:to|on|from|at|in)\b[^.!?\n]{0,40}\b(?:(?:that )?i (?:didn'?t|did not|never)|"
     r"not me)\b|"
@@ -199,6 +212,97 @@ _NOBODY_ASKED = re.compile(
     r"(?i)\b(?:i (?:didn'?t|did not|never|haven'?t) (?:request|ask|trigger|try)|not me|none (?:of them )?"
     r"(?:were|was|are) me|i'?m not (?:logging|trying))\b|(?:我|都)(?:没|没有)(?:申请|登录|登|操作|请求|点)|"
     r"不是我")
+# The account's own settings changed, or something appearing on it: a new email or phone, 2FA
+# or the withdrawal lock off, an address, a key, a device or a payee added.
+_ACCOUNT_CHANGED = re.compile(
+    r"(?i)\b(?:e-?mail|phone(?: number)?|mobile number|number|password|pw|2fa|two[- ]factor|authenticator|"
+    r"anti-?phishing code|withdrawal (?:lock|whitelist)|whitelist|address book|payout account|payee|"
+    r"nickname|profile)\b[^.!?\n]{0,40}\b(?:changed|updated|removed|disabled|turned off|reset|unbound|"
+    r"rebound|rebind|switched|moved|added|off)\b|"
+    r"\b(?:new|another|unknown|unrecogni[sz]ed|strange|extra)\b[^.!?\n]{0,20}\b(?:devices?|sessions?|"
+    r"(?:whitelist(?:ed)? )?address(?:es)?|api keys?|keys?|payees?|logins?|log-?ins?)\b|"
+    r"\b(?:api keys?|devices?|sessions?|address(?:es)?|payees?)\b[^.!?\n]{0,40}\b(?:added|created|"
+    r"appeared|authori[sz]ed|linked|logged in|active)\b|"
+    r"\blog(?:ged)? ?in(?:s)? (?:as me|from|in|showing)\b|\bsign(?:ed)?[- ]?in from\b|"
+    r"\bsessions? (?:in|from)\b|\bnew (?:device )?log-?ins?\b|\bswapped\b|"
+    r"\b(?:withdrawal|transfer|payment|sell order|trade|order)s?\b[^.!?\n]{0,30}\b(?:confirmed|processed|"
+    r"requested|pending|successful|completed|filled|placed|created)\b|"
+    r"(?:邮箱|手机号?|电话|密码|资金密码|谷歌验证|二次验证|二步验证|两步验证|2fa|提币锁|白名单|昵称|收款码|"
+    r"银行卡|绑定)[^。！？!?\n]{0,10}(?:被改|改了|改成|换了|被换|被关|关了|被解绑|解绑|关闭|修改成功|变了)|"
+    r"(?:多了|多咗|新增|出现)[^。！？!?\n]{0,10}(?:地址|api|设备|装置|key|金钥|密钥|账户|收款)|"
+    r"(?:api|设备|地址|金钥|密钥)[^。！？!?\n]{0,10}(?:多了|新建|创建|建立)|"
+    r"(?:异地|陌生|外地|国外|境外)[^。！？!?\n]{0,6}(?:登录|登入|ip|设备)|"
+    r"(?:账户|帐户|账号|帐号|号)[^。！？!?\n]{0,3}在[^。！？!?\n]{1,8}登(?:录|入)|"
+    r"被(?:人|别人)?登|被踢下线|(?:新|陌生)(?:的)?(?:设备|装置)")
+# The member (or the relative they ask for) says none of it was them.
+_DISOWNED = re.compile(
+    r"(?i)\bnot me\b|\bwasn'?t (?:me|him|her)\b|\bnot (?:my|his|her) (?:number|email|e-mail|address|"
+    r"device|phone|bank|card)\b|\bisn'?t (?:mine|my)\b|\bnot (?:mine|his|hers|ours)\b|"
+    r"\bnever (?:did|added|made|created|asked|"
+    r"requested|changed|used|had|owned|touched|set)\b|"
+    r"\b(?:i|he|she|we) (?:didn'?t|did not|have not|haven'?t|has not|hasn'?t)(?: even)? (?:do|did|done|"
+    r"change|changed|add|added|create|created|make|made|initiate|initiated|authori[sz]e|request|"
+    r"requested|touch|touched|use|used|log|logged|trigger|triggered|turn|sell|sold|withdraw|send|sent|"
+    r"approve|approved|update|updated)\b|\b(?:i|he|she) (?:don'?t|doesn'?t|do not|does not) "
+    r"(?:own|use|run)\b|\bi (?:only )?(?:use|have) (?:an? )?(?:iphone|android|ipad|samsung|"
+    r"pixel|mac|windows|xiaomi|huawei)|\b(?:i was|i'?m|i am|he was|she was) (?:literally |still |fast )?"
+    r"(?:asleep|sleeping|at work|at school|in class|offline|in bed|on (?:a|the) (?:plane|flight))|"
+    r"\bno (?:trades?|withdrawals?|transfers?|orders?) (?:by|from) me\b|\bmade no such\b|\bnot by me\b|"
+    r"\b(?:i|he|she) didn'?t (?:press|click|sign|tap) anything\b|"
+    r"\bnever (?:been|go|went) (?:there|further|to)\b|"
+    r"\b(?:i|he|she) (?:don'?t|doesn'?t) even know what\b|\bmy only (?:phone|device)\b|"
+    r"\bi only (?:ever )?use my (?:phone|laptop|iphone)\b|"
+    r"莫名其妙|无缘无故|無啦啦|没碰|冇用过|冇签过|(?:我|本)人(?:一直)?在[\u4e00-\u9fff]{2,3}|"
+    r"不是(?:我|他|她)|(?<!如)(?<!若)非本人|(?:我|他|她)(?:根本|从来|完全|都|什么都|啥都|一直都?)?(?:没|没有|冇|未)(?:任何)?"
+    r"(?:操作|提|转|改|加|建|关|动|碰|签|授权|申请|登|点|弄|用过|设置)|唔系我|冇(?:改|加|做|登)过?")
+
+
+# A phone or laptop gone (stolen, lost, left in a taxi) with the app or the browser still
+# logged in: whoever holds it holds the account.
+_DEVICE_GONE = re.compile(
+    r"(?i)\b(?:phone|mobile|laptop|computer|macbook|ipad|tablet|handbag|bag|pc)\b[^.!?\n]{0,30}"
+    r"(?<!not )\b(?:stolen|nicked|snatched|pickpocketed|jacked|swiped|taken|lost|left (?:it )?(?:in|on|at)|"
+    r"kena (?:curi|ragut)|gone|missing)\b|"
+    r"\b(?:stole|took|snatched|nicked|grabbed) (?:my|his|her) (?:phone|laptop|bag|handbag|ipad|tablet)|"
+    r"(?:手机|手機|电脑|電腦|笔记本|筆電|平板|ipad|包)[^。！？!?\n]{0,10}(?:被偷|被抢|被搶|丢|丟|掉|不见|唔见|"
+    r"俾人偷|被人偷|找不到|落(?:咗|了)|忘在|留在|被顺走)|"
+    r"(?:偷|抢|搶)(?:了|咗|走)?(?:我|他|她)?的?(?:手机|手機|电脑|電腦|笔记本|筆電|平板)")
+_STILL_IN = re.compile(
+    r"(?i)\b(?:still |was |is |were )?(?:logged|signed) ?in\b|\blogin\b|\bunlocked\b|\bsession|"
+    r"\bno (?:passcode|password|lock)|"
+    r"\b(?:app|session|browser|account)\b[^.!?\n]{0,12}\b(?:still )?open\b|"
+    r"\bremember(?:s|ed)? (?:my |the )?password|\bface (?:id|unlock) only|"
+    r"登录着|登入着|登着|登录状态|没退出|没有?退(?:出|登)|免密|记住(?:了)?(?:的)?密码|记住咗|没设密码|没锁|"
+    r"還登入|还登入|还登录|仲登")
+# Charges on a card the member still holds, or far from where they are.
+_CARD_CHARGED = re.compile(
+    r"(?i)\b(?:card|visa|mastercard)\b[^\n]{0,60}\b(?:charged|charges?|payments?|transactions?|purchases?|"
+    r"debits?|spent|declined)\b(?! fees?\b)|\b(?:charges?|payments?|transactions?|purchases?)\b[^\n]{0,40}"
+    r"\b(?:on|from|with) my (?:\w+ ){0,3}card\b|"
+    r"(?:卡|信用卡)[^。！？!?\n]{0,20}(?:消费|扣款|扣了|被刷|盗刷|碌|刷了|charge)|(?:消费|扣款)[^。！？!?\n]{0,10}卡")
+_CARD_WITH_ME = re.compile(
+    r"(?i)\bcard (?:is |was )?(?:still |physically |literally |right )?(?:here |right here )?"
+    r"(?:with me|in my (?:hand|purse|wallet|"
+    r"pocket|bag))|(?<!if )\b(?:i am|i'?m|we are|we'?re) (?:at home )?in (?-i:[A-Z])[a-z]|"
+    r"\bnot (?:him|her|me|us)\b|"
+    r"\bnever (?:been|travel\w*)|\b(?:i|she|he) (?:am|is) at home\b|"
+    r"卡[^。！？!?\n]{0,6}(?:在我|在身上|在手上|在钱包)|本人(?:未|没有?)消费|(?:从来)?没出过国|(?:我|本)人(?:一直)?在[\u4e00-\u9fff]{2,3}")
+# Money gone after signing something or handing over a code, a phrase or a key.
+_SIGNED_AND_GONE = re.compile(
+    r"(?i)\b(?:signed|approved|connected|clicked|typed|pasted|entered|put|gave|told|read (?:out|it|them)|"
+    r"sent|shared)\b(?! me\b)[^.!?\n]{0,60}\b(?:code|otp|phrase|seed|words|password|private key|pk|key|link|"
+    r"site|website|transaction|permit|approval|extension|contract|thing|something|smth|it)\b"
+    r"[^\n]{0,120}\b(?:gone|empty|emptied|drained|swept|zero|missing|moving|logged (?:me )?out|"
+    r"withdrew|withdrawn|transferred out|balance (?:is |shows )?(?:0|zero|less)|password (?:was |is )?"
+    r"changed|can'?t log ?in|new (?:device )?log-?in)\b|"
+    r"(?:签名|签了|授权|连接|点了|点完|输入|输了|给了|告诉|念|报了|报给|发给|sign|approve)[^\n]{0,50}"
+    r"(?:转走|没了|清空|空了|少了|被提|提现成功|登出|被登|不见|登不进|登入唔到|密码已变更|密码已更改|"
+    r"往外转|transfer走)")
+_GIVEN = re.compile(
+    r"(?i)\b(?:code|otp|phrase|seed|words|password|private key|pk|key|wallet|link|site|transaction|"
+    r"permit|approval|extension)\b|验证码|助记词|私钥|密码|链接|网站|签名|授权|插件|截图")
+
+
 _LEAKED_KEY_IN_USE = re.compile(
     r"(?i)\b(?:leaked|pushed|posted|exposed)\b[^\n]{0,40}\b(?:api key|key|secret)\b[^\n]{0,60}"
     r"\b(?:someone|trades?|trading|withdraw|using)")
@@ -216,15 +320,27 @@ _NEEDS = ("anydesk", "teamviewer", "remote", "scammed", "phished", "ip", "骗", 
           "手上", "手里", "钱包", "睡", "没操作", "没有操作", "都没", "刷", "成功", "莫名",
           "by me", "else", "being", "sim", "讯号", "补办", "掉了", "不见了", "顺走", "don", "不玩", "不做",
           "不碰", "hackd", "被人", "被别人", "device", "session", "设备", "email", "code", "text",
-          "sms", "alert", "notification", "邮件", "验证码", "短信", "提醒", "通知")
+          "sms", "alert", "notification", "邮件", "验证码", "短信", "提醒", "通知", "card", "卡", "stole",
+          "snatch", "nick", "lost", "taken", "left", "kena", "gone", "signed", "approved", "connected",
+          "gave", "told", "read", "登", "被", "偷", "抢", "丢", "掉", "签", "授权", "输", "给", "告诉", "念",
+          "报", "发给", "mobile", "phone", "laptop", "tablet", "bag", "手机", "电脑", "平板", "haven",
+          "have not", "swept", "jack", "swap", "compromi", "charge", "payment", "transaction", "purchase",
+          "no such", "sum1", "hacker", "scammer", "leaving", "draining", "touch", "swiped")
 
 
 def stands_down(text: str) -> bool:
-    """The member says it was them, or asks about a takeover in advance: no model's hunch
-    makes that an emergency either."""
-    head = mandarin(text[:800])
+    """The member says it was them, or asks about a takeover in advance, or tells old news:
+    no model's hunch makes that an emergency either."""
+    return _stands_down(mandarin(text[:800]))
+
+
+def _stands_down(head: str) -> bool:
+    disowned = None
+    if _MARKET_LOSS.search(head) or _BACKGROUND.search(head):
+        disowned = bool(_NOT_ME.search(head) or _DISOWNED.search(head))
     return bool(_NOT_URGENT.search(head) or _HYPOTHETICAL.search(head) or
-                (_MARKET_LOSS.search(head) and not _NOT_ME.search(head)))
+                (_MARKET_LOSS.search(head) and not _NOT_ME.search(head)) or
+                (_BACKGROUND.search(head) and not disowned))
 
 
 def find_urgency(text: str) -> Finding | None:
@@ -235,8 +351,7 @@ def find_urgency(text: str) -> Finding | None:
     lowered = head.lower()
     if not any(word in lowered for word in _NEEDS):
         return None
-    if _NOT_URGENT.search(head) or _HYPOTHETICAL.search(head) or \
-            (_MARKET_LOSS.search(head) and not _NOT_ME.search(head)):
+    if _stands_down(head):
         return None
     if _TAKEOVER.search(head) or _LEAKED_KEY_IN_USE.search(head) or \
             (_SOMEONE_TOOK.search(head) and _ACCOUNT_WORDS.search(head)):
@@ -244,6 +359,16 @@ def find_urgency(text: str) -> Finding | None:
     if _NOT_MY_DEVICE.search(head) or (_ALERT_STREAM.search(head) and _NOBODY_ASKED.search(head)):
         return Finding("takeover", "urgent", "a device the member does not own, or security "
                                              "mail they never asked for")
+    if _ACCOUNT_CHANGED.search(head) and _DISOWNED.search(head):
+        return Finding("takeover", "urgent", "the account's settings changed or something appeared "
+                                             "on it, and the member says it was not them")
+    if _DEVICE_GONE.search(head) and _STILL_IN.search(head):
+        return Finding("takeover", "urgent", "a phone or computer gone with the account still logged in")
+    if _CARD_CHARGED.search(head) and _CARD_WITH_ME.search(head):
+        return Finding("takeover", "urgent", "card charges the member did not make")
+    if _SIGNED_AND_GONE.search(head) and _GIVEN.search(head):
+        return Finding("takeover", "urgent", "money gone after the member signed something or "
+                                             "handed over a code, a phrase or a key")
     if _MONEY_LEFT.search(head) and _NOT_ME.search(head):
         return Finding("takeover", "urgent", "money left the member's account and they say it was not them")
     if _ZH_TAKEOVER.search(head):
