@@ -436,3 +436,48 @@ def test_a_helper_asking_for_details_or_money_to_unlock_and_off_platform_deals_a
 ])
 def test_warnings_questions_and_everyday_requests_are_not_scams(kb, text):
     assert not judge(kb, text).scam
+
+
+@pytest.mark.parametrize("text", [
+    "Hello from the Aurora security department: unusual sign-in on your account, please verify by "
+    "replying with the code we just sent",
+    "your payout is on hold for review. To unlock it you must first deposit 10% of the amount as a "
+    "guarantee deposit",
+    "profit of 8,200 USDT ready, an activation fee of 300 USDT is required before withdrawal",
+    "what's the email on the account? and the code that just came to your phone, i need it to verify you",
+    "just cancel the order on the platform and pay me directly by bank transfer, cheaper for both",
+    "all accounts not reconfirmed by Friday get restricted, reconfirm here: bit.ly/acct-recheck",
+    "Aurora anniversary doubling event: BTC sent this hour is returned 2x",
+    "our support has moved to Discord for faster replies: discord.gg/aurora-support-desk",
+])
+def test_more_scams_seen_from_the_outside_are_scams(kb, text):
+    assert judge(kb, text).scam
+
+
+@pytest.mark.parametrize("text", [
+    "I approved something for 'wallet validation' on a site and my tokens got drained",
+    "是不是真的有人能追回被骗的币？群里好多人在推荐追回团队",
+    "a withdrawal fee of 1 USDT is required, is that normal?",
+])
+def test_a_victim_and_a_question_about_recovery_teams_are_not_scams(kb, text):
+    assert not judge(kb, text).scam
+
+
+@pytest.mark.parametrize("text", [
+    "why is my anti-phishing code different today? I never touched that setting",
+    "有人在我账户里加了一个提币地址，不是我加的",
+    "phone was pickpocketed on the bus, the wallet app doesn't need a passcode to open",
+    "there's an api key on my account I don't remember creating, it has trading enabled",
+])
+def test_settings_changed_and_a_phone_gone_unlocked_are_emergencies(kb, text):
+    assert judge(kb, text).urgent
+
+
+@pytest.mark.parametrize("text", [
+    "lol my savings got 'drained' by my wife's shopping again 😂",
+    "Article: attackers stole $25M from a bridge after users signed bad approvals. Stay safe",
+    "in the movie the hacker sim swapped him in five minutes, is that realistic?",
+    "scammers drained my neighbour's bank account with a fake courier text, told her to call the bank",
+])
+def test_jokes_articles_films_and_neighbours_are_not_emergencies(kb, text):
+    assert not judge(kb, text).urgent

@@ -1522,7 +1522,8 @@ _URL_PLACEHOLDER = re.compile(r"(?i)[<{$*\[]|x{3,}$|(?:pass(?:word)?|pw|pwd|secr
 
 
 # "my login is bob@mail.com / rexdog1990!": an email, a slash or a colon, then the password.
-_LOGIN_PAIR = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+\s*(?:/|\||:|：)\s*([^\s/|]{6,40})(?=\s|$)")
+_LOGIN_PAIR = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+\s*(?:/|\||:|：)\s*"
+                         r"([^\s/|]{6,40})(?=\s|$)")
 
 
 # "my lootdock login: kiki_w / Strawberry_Milk7": a user name and a password after "login".

@@ -64,6 +64,10 @@ _ASKS_SECRET = _rx(
     r"(?:validate|verify|sync|synchroni[sz]e|rectify|authenticate) (?:your|ur) (?:wallet|account|"
     r"assets))\b|"
     rf"(?:{HAND_OVER_ZH}|{TYPE_IN_ZH})[^。！？\n]{{0,10}}(?:{SECRET_WORDS_ZH})")
+# A member telling what was done to them: the scam is behind them, not in the message.
+_VICTIM = _rx(r"\b(?:my|our)\b[^.!?\n]{0,30}\b(?:got |were |was |are |is )?(?:drained|emptied|gone|stolen|"
+              r"taken|wiped)\b|\bi (?:approved|signed|clicked|entered|typed|gave|sent)\b[^.!?\n]{0,60}"
+              r"\b(?:and|then|now)\b[^.!?\n]{0,30}\b(?:drained|emptied|gone|stolen|lost)\b")
 # A member telling what they did ("我输入了助记词", "导入钱包一直提示助记词无效") is a victim or a
 # user with a problem, not someone asking for a phrase.
 _DID_ZH = re.compile(rf"我(?:已经|刚才|刚刚|就|都|也|还)?(?:{TYPE_IN_ZH})|(?:{TYPE_IN_ZH})了|导入钱包|"
@@ -76,6 +80,8 @@ _COIN = r"(?:eth|btc|usdt|usdc|bnb|sol|xrp|trx|doge|crypto|tokens?|coins?)"
 _GIVEAWAY = _rx(
     rf"\b(?:send|deposit|transfer)\b[^!?\n]{{0,20}}\d[\d.,]*\s*{_COIN}\b[^!?\n]{{0,80}}"
     rf"\b(?:get|receive|double|2x|earn)\b[^!?\n]{{0,20}}(?:\d[\d.,]*\s*{_COIN}|double|back)|"
+    rf"\bdoubl\w* (?:event|giveaway|promo\w*)\b|\b(?:sent|send)\b[^.!?\n]{{0,40}}\b(?:returned|back)\b"
+    r"[^.!?\n]{0,10}\b(?:2x|double|doubled|twice)\b|"
     rf"\b(?:airdrop|giveaway|give ?away|giving (?:away|back)|free {_COIN}|claim (?:your|free|\d))\w*\b"
     r"[^\n]{0,100}(?:connect (?:your |ur )?wallet|claim|https?://|www\.|\b[\w-]+\.(?:com|io|app|xyz|"
     r"net|org|claims|gift|site|online|top|help|co|cc|me|link|live|pro|finance|vip)\b)|"
@@ -95,7 +101,7 @@ _RECOVERY = _rx(
     r"100%|legit|agency|specialist|@)|"
     r"\b(?:certified|professional|licensed|expert) (?:recovery|hackers?|fund recovery)|"
     # a testimonial: "got my 3 BTC back thanks to @X, contact him"
-    r"\bgot (?:my|all my|our|it)\b[^\n]{0,25}\bback\b[^\n]{0,40}\b(?:thanks to|contact|reach|dm)\b|"
+    r"\bgot (?:my|all my|our|it)\b[^\n]{0,25}\bback\b[^\n]{0,60}\b(?:thanks to|contact|reach|dm)\b|"
     r"\bthanks to\b[^\n]{0,40}\b(?:i|we) (?:got|recovered|retrieved)\b[^\n]{0,40}\b(?:back|funds|coins)\b|"
     # "shoutout to @X, he got my USDT back", "@X 帮我追回了": a recoverer named with a handle
     r"(?<=\S\s)@\w{3,}[^\n]{0,60}\b(?:got|recovered|retrieved|traced)\b[^\n]{0,30}\bback\b|"
@@ -153,7 +159,7 @@ _TOLD_OF_CONTACT = re.compile(r"有(?:个)?人[^。！？!?\n]{0,20}(?:私信|�
 # A member asking whether a recovery offer they heard of is real is asking, not offering.
 _ASKS_IF_REAL = re.compile(r"(?:有人说|听说|别人说|someone (?:said|says|told)|i heard|they say)"
                            r"[^\n]{0,80}(?:是真的吗|是不是真的|靠谱吗|可信吗|能信吗|\?|？)|"
-                           r"靠谱吗|可信吗|能信吗|是不是骗子|是骗子吗|"
+                           r"靠谱吗|可信吗|能信吗|是不是骗子|是骗子吗|是不是真的|真的(?:有人)?能[^。！？\n]{0,20}[？?]|"
                            r"(?i:\b(?:is|are) (?:this|that|it|they|he|she|these|those)\b[^.!\n]{0,40}"
                            r"\b(?:legit|real|a scam|trustworthy)\s*\?)")
 # Support reached somewhere the brand never is: a phone number, a messenger, a form or a
@@ -164,7 +170,8 @@ _ELSEWHERE = _rx(
     r"\b(?:whats\s?app|wechat|signal|viber|skype|line id)\b\s*(?:id|number|no\.?)?\s*[:：]\s*\S{4,}|"
     r"(?:微信|(?<![a-z0-9])(?:vx|wx))\s*(?:号)?\s*[:：]?\s*[a-z0-9_-]{5,}|"
     r"\b(?:forms\.gle|docs\.google\.com/forms|bit\.ly|tinyurl\.com|cutt\.ly|t\.ly|rb\.gy|is\.gd|"
-    r"shorturl\.at|linktr\.ee)/|\badd me on\b|加我|"
+    r"shorturl\.at|linktr\.ee|discord\.gg)/|\badd me on\b|加我|"
+    r"\bsupport (?:has |is )?(?:now )?mov(?:ed|ing) to\b|客服(?:已经)?(?:转移|搬)到|"
     # a helpline's number ("call our helpline 1-800-555-0199", "客服热线 400-820-1234")
     r"\b(?:helpline|hotline|call (?:our|the official|official|agent|support))\b[^.!?\n]{0,30}"
     r"(?<![\d-])\d[\d -]{7,}\d|(?:热线|客服电话|拨打|致电)[^。！？\n]{0,8}(?<![\d-])\d[\d -]{6,}\d")
@@ -299,10 +306,11 @@ _NEEDS = {
               "staff"),
     "secret": ("seed", "phrase", "word", "recovery", "key", "mnemonic", "password", "2fa", "otp",
                "secret", "wallet", "助记词", "私钥", "密码", "验证码", "钱包"),
-    "giveaway": ("send", "deposit", "transfer", "airdrop", "giveaway", "give", "free", "claim",
-                 "空投", "福利", "领取", "赠送", "免费", "红包"),
-    "recovery": ("recover", "retriev", "get back", "got back", "thanks to", "trace", "reclaim", "certified",
-                 "professional", "licensed", "expert", "找回", "追回", "挽回", "团队", "黑客"),
+    "giveaway": ("send", "sent", "doubl", "deposit", "transfer", "airdrop", "giveaway", "give", "free",
+                 "claim", "空投", "福利", "领取", "赠送", "免费", "红包"),
+    "recovery": ("recover", "retriev", "get back", "got back", "back", "shoutout", "thanks to", "trace",
+                 "reclaim", "certified", "professional", "licensed", "expert", "找回", "追回", "挽回",
+                 "团队", "黑客"),
     "guaranteed": ("guarantee", "risk", "profit", "%", "win rate", "100x", "pump", "signal",
                    "稳赚", "保本", "收益", "包赚", "翻倍", "带单", "喊单", "内幕"),
 }
@@ -407,6 +415,8 @@ def find_scams(text: str, marks: BrandMarks, sender_is_staff: bool = False) -> l
         asks = _ASKS_SECRET.search(lowered) if _has(lowered, "secret") else None
         if asks and _HOUSEHOLD_SECRET.search(asks.group(0)):
             asks = None   # "send me the wifi password": a household's, not an account's
+        if asks and _VICTIM.search(lowered):
+            asks = None   # "approved something for 'wallet validation' and my tokens got drained"
         if (asks and not (not asks.group(0).isascii() and _DID_ZH.search(text))) or \
                 (_VALIDATE_WALLET_ZH.search(text) and not _HOW_ZH.search(text)):
             fire("asks-for-secrets", "asks for seed phrases, keys, passwords or 'wallet validation'")
@@ -493,11 +503,14 @@ _CREDENTIAL_ACTION = _rx(
     r"password|credentials|account)|\b(?:connect|link)\b[^.!?\n]{0,15}\bwallet\b[^.!?\n]{0,40}\bsign\b|"
     r"\bsign (?:the|an?) (?:attestation|message|transaction)|\b(?:username|user ?name) and password\b|"
     r"\benter (?:your )?(?:seed|phrase|recovery|private key|password|card)|"
+    r"\b(?:re-?confirm|re-?verify|re-?validate|re-?sync|re-?activate)\w*\b|"
     r"重新(?:实名|认证|验证|绑定)|二次实名|(?:输入|填写)[^。！？\n]{0,8}(?:账号|密码|助记词|银行卡)")
 # Asking for a one-time code or card details ("reply with the verification code", "confirm the
 # card number, expiry date and the 3 digits"); "read it to me".
 _ASKS_CODE = _rx(
-    r"\b(?:reply|respond)\b[^.!?\n]{0,30}\bwith\b[^.!?\n]{0,20}\bcode\b|"
+    r"\b(?:repl(?:y|ying|ies)|respond\w*)\b[^.!?\n]{0,30}\bwith\b[^.!?\n]{0,20}\bcode\b|"
+    # "the code that just came to your phone, I need it to verify you"
+    r"\bcode (?:that )?(?:just )?(?:came|sent|arrived|you got)\b[^\n]{0,60}\bi need (?:it|that|the code)\b|"
     r"\b(?:confirm|provide|send|give|tell)(?: me| us)?\b[^.!?\n]{0,12}\b(?:your|ur|the)\b[^.!?\n]{0,12}"
     r"\b(?:card number|cvv|cvc|expiry|3 digits|three digits|card details|6[- ]digit code|"
     r"verification code|sms code)\b|\bread (?:it|the code|them) (?:out )?to me\b|"
@@ -526,13 +539,17 @@ _PAY_TO_UNLOCK = _rx(
     r"\b(?:pay|send|deposit|transfer)\b[^.!?\n]{0,30}\b(?:fee|deposit|tax|gas|margin|activation)\b"
     r"[^.!?\n]{0,30}\b(?:to|before|and)\b[^.!?\n]{0,20}\b(?:unlock|release|withdraw\w*|activate|unfreeze|"
     r"receive)\b|\b(?:to|before you can) (?:unlock|release|withdraw|receive|activate)\b[^.!?\n]{0,40}"
-    r"\b(?:pay|deposit|send)\b[^.!?\n]{0,30}\b(?:fee|tax|deposit|margin)\b|(?:交|缴纳?|付|转)[^。！？\n]{0,8}(?:保证金|激活费|手续费|解冻费|税费?|gas费?)[^。！？\n]{0,20}"
+    r"\b(?:pay|deposit|send)\b[^.!?\n]{0,45}\b(?:fee|tax|deposit|margin)\b|"
+    r"\b(?:activation|unlock(?:ing)?|release|security|verification|clearance|aml) "
+    r"(?:fee|deposit|tax)\b[^.!?\n]{0,40}\b(?:is required|required|needed|must be paid|before)\b|"
+    r"(?:交|缴纳?|付|转)[^。！？\n]{0,8}(?:保证金|激活费|手续费|解冻费|税费?|gas费?)[^。！？\n]{0,20}"
     r"(?:激活|解冻|提出|提币|到账|出款|提现)|"
     r"(?:激活|解冻|提现|出款|到账)[^。！？\n]{0,12}(?:需要|要)?(?:交|缴纳?|先付)"
     r"[^。！？\n]{0,6}(?:保证金|激活费|手续费|解冻费|税)")
 # A trade taken off the platform: pay me directly, no escrow, not through the marketplace.
 _OFF_PLATFORM = _rx(
-    r"\b(?:off[- ]platform|outside (?:the )?(?:platform|marketplace|app|escrow)|not (?:listing|through) "
+    r"\b(?:off[- ]platform|outside (?:the )?(?:platform|marketplace|app|escrow)|pay me directly|"
+    r"cancel the order on the (?:platform|app|exchange)|not (?:listing|through) "
     r"(?:on |the )?(?:marketplace|platform|escrow|p2p)|buy direct|"
     r"skip (?:the )?(?:escrow|marketplace|p2p))\b|"
     r"不走平台|先付款后发货|(?:私下|线下|场外)交易[^。！？\n]{0,10}(?:加|私聊|私我|联系|微信|vx|飞机|tg|电报)")

@@ -117,6 +117,14 @@ _NOT_URGENT = re.compile(
     # the family spending it, told as a joke ("my wife drained my wallet again buying shoes")
     r"\bmy (?:wife|husband|gf|bf|girlfriend|boyfriend|kids?|son|daughter|partner|mum|mom|dad|cat|dog)\b"
     r"[^.!?\n]{0,6}\b(?:drained|emptied|hacked|spent|stole|robbed)\b|"
+    r"\b(?:drained|emptied|hacked|stolen|robbed)\b['\"’”]?[^.!?\n]{0,8}\bby my (?:wife|husband|gf|bf|"
+    r"girlfriend|boyfriend|kids?|son|daughter|partner|mum|mom|dad|cat|dog)\b|"
+    r"['\"‘“](?:drained|hacked|stolen|robbed)['\"’”]|"
+    # a film, a series, an article
+    r"\b(?:in|from) (?:the|a|that) (?:movie|film|series|show|book|article|podcast|video)\b|"
+    r"^\s*(?:article|news|headline|report)\s*[:：]|"
+    r"\b(?:drained|emptied|hacked|robbed|stole from|got into) (?:my )?(?:friend|mate|buddy|neighbou?r|"
+    r"colleague|co-?worker|roommate|flatmate|classmate|boss)'?s\b|"
     # someone else's account, another app
     r"nothing to do with|not (?:on |with )?(?:your|this) (?:exchange|app|platform)|"
     # not done yet, and asking how
@@ -218,10 +226,10 @@ _ACCOUNT_CHANGED = re.compile(
     r"(?i)\b(?:e-?mail|phone(?: number)?|mobile number|number|password|pw|2fa|two[- ]factor|authenticator|"
     r"anti-?phishing code|withdrawal (?:lock|whitelist)|whitelist|address book|payout account|payee|"
     r"nickname|profile)\b[^.!?\n]{0,40}\b(?:changed|updated|removed|disabled|turned off|reset|unbound|"
-    r"rebound|rebind|switched|moved|added|off)\b|"
+    r"rebound|rebind|switched|moved|added|off|different|not mine)\b|"
     r"\b(?:new|another|unknown|unrecogni[sz]ed|strange|extra)\b[^.!?\n]{0,20}\b(?:devices?|sessions?|"
     r"(?:whitelist(?:ed)? )?address(?:es)?|api keys?|keys?|payees?|logins?|log-?ins?)\b|"
-    r"\b(?:api keys?|devices?|sessions?|address(?:es)?|payees?)\b[^.!?\n]{0,40}\b(?:added|created|"
+    r"\b(?:api keys?|devices?|sessions?|address(?:es)?|payees?)\b[^.!?\n]{0,60}\b(?:added|created|creating|"
     r"appeared|authori[sz]ed|linked|logged in|active)\b|"
     r"\blog(?:ged)? ?in(?:s)? (?:as me|from|in|showing)\b|\bsign(?:ed)?[- ]?in from\b|"
     r"\bsessions? (?:in|from)\b|\bnew (?:device )?log-?ins?\b|\bswapped\b|"
@@ -229,7 +237,7 @@ _ACCOUNT_CHANGED = re.compile(
     r"requested|pending|successful|completed|filled|placed|created)\b|"
     r"(?:邮箱|手机号?|电话|密码|资金密码|谷歌验证|二次验证|二步验证|两步验证|2fa|提币锁|白名单|昵称|收款码|"
     r"银行卡|绑定)[^。！？!?\n]{0,10}(?:被改|改了|改成|换了|被换|被关|关了|被解绑|解绑|关闭|修改成功|变了)|"
-    r"(?:多了|多咗|新增|出现)[^。！？!?\n]{0,10}(?:地址|api|设备|装置|key|金钥|密钥|账户|收款)|"
+    r"(?:多了|多咗|新增|出现|加了|添加了|绑了|绑定了)[^。！？!?\n]{0,10}(?:地址|api|设备|装置|key|金钥|密钥|账户|收款|银行卡)|"
     r"(?:api|设备|地址|金钥|密钥)[^。！？!?\n]{0,10}(?:多了|新建|创建|建立)|"
     r"(?:异地|陌生|外地|国外|境外)[^。！？!?\n]{0,6}(?:登录|登入|ip|设备)|"
     r"(?:账户|帐户|账号|帐号|号)[^。！？!?\n]{0,3}在[^。！？!?\n]{1,8}登(?:录|入)|"
@@ -249,6 +257,8 @@ _DISOWNED = re.compile(
     r"(?:asleep|sleeping|at work|at school|in class|offline|in bed|on (?:a|the) (?:plane|flight))|"
     r"\bno (?:trades?|withdrawals?|transfers?|orders?) (?:by|from) me\b|\bmade no such\b|\bnot by me\b|"
     r"\b(?:i|he|she) didn'?t (?:press|click|sign|tap) anything\b|"
+    r"\b(?:i|he|she) (?:don'?t|do not|doesn'?t) (?:remember|recall) (?:creating|adding|making|setting|doing|"
+    r"changing|approving)\b|"
     r"\bnever (?:been|go|went) (?:there|further|to)\b|"
     r"\b(?:i|he|she) (?:don'?t|doesn'?t) even know what\b|\bmy only (?:phone|device)\b|"
     r"\bi only (?:ever )?use my (?:phone|laptop|iphone)\b|"
@@ -269,7 +279,8 @@ _DEVICE_GONE = re.compile(
     r"(?:偷|抢|搶)(?:了|咗|走)?(?:我|他|她)?的?(?:手机|手機|电脑|電腦|笔记本|筆電|平板)")
 _STILL_IN = re.compile(
     r"(?i)\b(?:still |was |is |were )?(?:logged|signed) ?in\b|\blogin\b|\bunlocked\b|\bsession|"
-    r"\bno (?:passcode|password|lock)|"
+    r"\bno (?:passcode|password|lock)|\b(?:doesn'?t|does not|don'?t) (?:need|ask for|have) (?:a )?(?:pin|"
+    r"passcode|password|lock)|"
     r"\b(?:app|session|browser|account)\b[^.!?\n]{0,12}\b(?:still )?open\b|"
     r"\bremember(?:s|ed)? (?:my |the )?password|\bface (?:id|unlock) only|"
     r"登录着|登入着|登着|登录状态|没退出|没有?退(?:出|登)|免密|记住(?:了)?(?:的)?密码|记住咗|没设密码|没锁|"
