@@ -481,3 +481,11 @@ def test_settings_changed_and_a_phone_gone_unlocked_are_emergencies(kb, text):
 ])
 def test_jokes_articles_films_and_neighbours_are_not_emergencies(kb, text):
     assert not judge(kb, text).urgent
+
+
+def test_a_notice_to_every_wallet_with_a_deadline_is_a_scam_and_a_warning_about_it_is_not(kb):
+    assert judge(kb, "all holders must re-sync their wallets before Sunday at the sync page or lose "
+                     "their balance").scam
+    assert judge(kb, "lost 3 ETH to a fake site, then Sam the tracer got all of it back, look him up").scam
+    assert not judge(kb, "fake notice going round: 'all wallets must be re-validated'. Ignore it, "
+                         "it's phishing").scam

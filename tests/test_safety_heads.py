@@ -59,6 +59,17 @@ UNSEEN_SCAMS = [
     "Compliance notice: accounts without the new travel-rule verification will be restricted "
     "tonight. Complete it at the verification portal with your ID and wallet address",
     "我在交友软件上认识一个做量化的朋友，跟着他在他们平台上投了三个月，收益翻了两倍，想赚钱的可以找我拉你进群",
+    # (the rules learned some of the forms above; these six were written when they did)
+    "Our team is giving early access to the private round, 40 spots left, reply IN and my "
+    "assistant will reach you",
+    "saw your question about the stuck deposit, my cousin works in the exchange's finance team and "
+    "can push it through for a small tip",
+    "我是平台的风控专员，你的账户被标记了洗钱风险，需要配合做资金核查，稍后会有专员联系你",
+    "Exclusive: the team is quietly buying back tokens this week, buy before Friday and it will 5x. "
+    "Don't share this outside the group",
+    "Limited offer from the exchange: stake any amount with our partner vault and earn 3% per day, "
+    "withdraw anytime",
+    "家人们 我表哥在交易所内部 能拿到下周上币的名单 想要的私聊 一个名额500U",
 ]
 
 

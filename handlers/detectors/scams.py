@@ -101,7 +101,8 @@ _RECOVERY = _rx(
     r"100%|legit|agency|specialist|@)|"
     r"\b(?:certified|professional|licensed|expert) (?:recovery|hackers?|fund recovery)|"
     # a testimonial: "got my 3 BTC back thanks to @X, contact him"
-    r"\bgot (?:my|all my|our|it)\b[^\n]{0,25}\bback\b[^\n]{0,60}\b(?:thanks to|contact|reach|dm)\b|"
+    r"\bgot (?:my|all my|our|it|every|all)\b[^\n]{0,25}\bback\b[^\n]{0,60}\b(?:thanks to|contact|reach|dm|"
+    r"look (?:him|her|them) up)\b|"
     r"\bthanks to\b[^\n]{0,40}\b(?:i|we) (?:got|recovered|retrieved)\b[^\n]{0,40}\b(?:back|funds|coins)\b|"
     # "shoutout to @X, he got my USDT back", "@X 帮我追回了": a recoverer named with a handle
     r"(?<=\S\s)@\w{3,}[^\n]{0,60}\b(?:got|recovered|retrieved|traced)\b[^\n]{0,30}\bback\b|"
@@ -429,6 +430,9 @@ def find_scams(text: str, marks: BrandMarks, sender_is_staff: bool = False) -> l
                 not _ASKS_WHOSE.search(lowered) and not _TOLD_OR_ASKED.search(lowered):
             fire("asks-for-secrets", "asks for the account's details or a payment in private, or "
                                      "money to unlock a withdrawal")
+        if _MASS_NOTICE.search(lowered) and not _ASKS_WHOSE.search(lowered) and \
+                not _ASKS_IF_REAL.search(lowered) and not _WARNS.search(lowered):
+            fire("fake-notice", "a notice to every account to validate or re-link a wallet, with a threat")
         if _OFF_PLATFORM.search(lowered) and not _DONT.search(lowered) and \
                 not _ASKS_WHOSE.search(lowered) and not _TOLD_OF_CONTACT.search(lowered):
             fire("off-platform", "takes a trade off the platform, where nothing protects the buyer")
@@ -546,6 +550,16 @@ _PAY_TO_UNLOCK = _rx(
     r"(?:激活|解冻|提出|提币|到账|出款|提现)|"
     r"(?:激活|解冻|提现|出款|到账)[^。！？\n]{0,12}(?:需要|要)?(?:交|缴纳?|先付)"
     r"[^。！？\n]{0,6}(?:保证金|激活费|手续费|解冻费|税)")
+# A notice to every account with a deadline or a threat, asking them to validate, re-link or
+# sync a wallet somewhere ("all wallets must be re-validated … connect yours at the portal",
+# "accounts without the new verification will be restricted tonight, complete it at …").
+_MASS_NOTICE = _rx(
+    r"\b(?:all|every) (?:wallets?|users?|accounts?|members?|holders?)\b[^.!?\n]{0,40}\b(?:must|need to|"
+    r"have to|required to|should)\b[^\n]{0,80}\b(?:re-?validat\w*|validat\w*|re-?link\w*|re-?sync\w*|"
+    r"synchroni[sz]\w*|connect\w*|migrat\w*|re-?verif\w*)|"
+    r"\baccounts? (?:without|not|that (?:haven'?t|have not|don'?t))\b[^.!?\n]{0,50}\bwill be (?:restricted|"
+    r"frozen|suspended|closed|locked|deleted|disabled)\b[^\n]{0,80}\b(?:complete|verify|submit|portal|link|"
+    r"connect)\b")
 # A trade taken off the platform: pay me directly, no escrow, not through the marketplace.
 _OFF_PLATFORM = _rx(
     r"\b(?:off[- ]platform|outside (?:the )?(?:platform|marketplace|app|escrow)|pay me directly|"
