@@ -1418,20 +1418,21 @@ def _setup_keys(text: str) -> list[Secret]:
 
 _ALNUM_CUE = re.compile(r"(?i)(?:e-?mail|sms|text|verification|login|sign-?in|2fa|otp|security|"
                         r"confirmation)\s+$")
+# A code of capitals and digits: "TLY-58K2QZ", "SK7Q2M", spaced "Q 7 K 2 M 9".
+_LETTER_CODE = r"[A-Z0-9]{2,6}-[A-Z0-9]{3,8}|[A-Z0-9]{6,10}"
+_SPACED_CODE = r"[A-Z0-9](?: [A-Z0-9]){5,7}"
 _ALNUM_CODE = re.compile(   # matched right after "code"
-    r"\s*(?:is|was|:|：|=|收到|是|系)?\s*[\"'“]?"
-    r"([A-Z0-9]{2,6}-[A-Z0-9]{3,8}|[A-Z0-9]{6,10}|[A-Z0-9](?: [A-Z0-9]){5,7})(?![A-Za-z0-9])")
+    rf"\s*(?:is|was|:|：|=|收到|是|系)?\s*[\"'“]?({_LETTER_CODE}|{_SPACED_CODE})(?![A-Za-z0-9])")
 # "Your code: K7P4Q2" (an email quoted): "code" and a colon, when no other kind of code is named.
 _YOUR_CODE = re.compile(r"(?i)(?<![a-z])(?:your|the|my) (?:\w+ )?code\s*[:：]\s*[\"'“]?"
-                        r"([A-Z0-9]{2,6}-[A-Z0-9]{3,8}|[A-Z0-9]{6,10})(?![A-Za-z0-9])")
+                        rf"({_LETTER_CODE})(?![A-Za-z0-9])")
 _NOT_A_LOGIN_CODE = re.compile(r"(?i)promo|coupon|referral|invite|invitation|voucher|discount|"
                                r"error|status|gift|redeem|tracking|zip|post|bank|swift|sort|"
                                r"product|order|ref|booking|confirmation number")
 
 
 _ZH_ALNUM_CODE = re.compile(r"(?:验证码|校验码|动态码|登录码|登入码|确认码)\s*(?:是|为|:|：)?\s*[\"'“「]?"
-                            r"([A-Z0-9]{2,6}-[A-Z0-9]{3,8}|[A-Z0-9]{6,10}|[A-Z0-9](?: [A-Z0-9]){5,7})"
-                            r"(?![A-Za-z0-9])")
+                            rf"({_LETTER_CODE}|{_SPACED_CODE})(?![A-Za-z0-9])")
 
 
 def _letter_codes(text: str) -> list[Secret]:
