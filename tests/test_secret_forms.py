@@ -715,3 +715,48 @@ def test_a_solana_key_exported_as_a_byte_array_is_flagged_and_masked():
 ])
 def test_a_sentence_of_list_words_and_a_list_of_small_numbers_are_not_secrets(text):
     assert checks(text) == []
+
+
+def test_a_hex_key_passed_to_from_key_in_a_code_snippet_is_a_key():
+    key = hashlib.sha256(b"snippet key for this test").hexdigest()
+    text = f"why does this give another address?\nacct = Account.from_key('0x{key}')"
+    assert checks(text) == ["private-key"]
+    assert_masked(text, key)
+
+
+def test_a_made_up_wif_key_called_wif_is_flagged():
+    text = "old paper wallet, the WIF is 5Jq8ZtRbcXm4vNpLkwe7FdYHs2GaTuCr9QnKiB3oMz6VxPyEhLA can I sweep it?"
+    assert checks(text) == ["private-key"]
+
+
+@pytest.mark.parametrize("text, words", [
+    ("only the first 4 words saved: velvet, orbit, pumpkin, harsh. the card is gone",
+     "velvet, orbit, pumpkin, harsh"),
+    ("助记词是「森林桌」对吧", "森林桌"),
+    ("开头三个字是 柳 岩 谷，后面的忘了", "柳 岩 谷"),
+])
+def test_the_start_of_a_phrase_said_in_more_ways_is_flagged_and_masked(text, words):
+    assert checks(text) == ["seed-phrase"]
+    assert_masked(text, words)
+
+
+def test_twelve_list_characters_set_apart_by_commas_are_a_phrase_without_seed_words():
+    chars = "、".join("柳岩谷森林桌衡浅纪擦苗院")
+    text = f"抽屉里找到一张纸写着 {chars} 这是什么"
+    assert checks(text) == ["seed-phrase"]
+    assert_masked(text, chars)
+
+
+def test_a_greeting_spaced_out_character_by_character_is_not_a_phrase():
+    assert checks("恭 喜 发 财 万 事 如 意 身 体 健 康 祝大家新年好") == []
+
+
+@pytest.mark.parametrize("text, code", [
+    ("後備碼 40918273、55102938、66120394 还能用吗", "40918273"),
+    ("my backup codes are k3v9qx7m2a / p8w2zd5n1c / t6r4yb0e9h, do they expire", "p8w2zd5n1c"),
+    ("I read the six digit number 731904 to the caller, was that bad", "731904"),
+    ('Fwd: "Use 418 602 to verify your new phone. Do not share it."', "418 602"),
+])
+def test_backup_codes_and_codes_said_as_numbers_or_forwarded_are_flagged(text, code):
+    assert checks(text) == ["2fa-code"]
+    assert_masked(text, code)

@@ -355,11 +355,24 @@ def _separated(text: str, context: bool) -> list[tuple[int, int, Finding, bool]]
             continue
         valid = listed == len(chars) and len(chars) in SEED_LENGTHS and \
             _checksum_ok([index[c] for c in chars])
-        if valid or context:
+        # Twelve or more single list characters set apart one by one are a phrase copied from
+        # paper, even with its checksum off (a character misread) and no seed words near.
+        # (a greeting may be spaced out for show, "新 年 快 乐 …"; never comma by comma)
+        whole = listed == len(chars) and len(chars) in SEED_LENGTHS and \
+            (_HAN.sub("", m.group()).strip() != "" or _reads_random([index[c] for c in chars]))
+        if valid or context or whole:
             detail = f"{len(chars)} separated Chinese BIP39 characters" + (
-                ", checksum ok" if valid else " next to seed-phrase words")
+                ", checksum ok" if valid else " next to seed-phrase words" if context else "")
             found.append((m.start(), m.end(), Finding("seed-phrase", "secret", detail), valid))
     return found
+
+
+def _reads_random(indices: list[int]) -> bool:
+    """Do these characters read as drawn at random, not as a sentence spaced out ("新 年 快 乐 …")?"""
+    model = _model()
+    score = model.first[indices[0]] + sum(
+        model.pairs.get(a * _KEY + b, model.alone[b]) for a, b in zip(indices, indices[1:]))
+    return score >= _BAR[len(indices)] * len(indices)
 
 
 def _numbered(text: str, context: bool) -> list[tuple[int, int, Finding, bool]]:

@@ -339,7 +339,7 @@ def _cuts(letters: str, english: dict[str, int]) -> list[list[str]]:
 _PART_CUE = re.compile(
     r"(?i)(?<![a-z])(?:seed|mnemonic|phrase|recovery words?|(?:secret|backup|wallet) words|"
     r"(?:first|last|other) (?:[a-z0-9]+ )?words|words? (?:\d+ ?[-–] ?\d+|start\w* with|begin\w*))"
-    r"(?![a-z])|助记词|恢复词|注记词")
+    r"(?![a-z])|助记词|恢复词|注记词|(?:前|头|开头|最后|后)(?:[一二三四五六七八九十两]|\d{1,2})个字?(?:是|系|係|为|:|：)")
 _PART_REACH = 40         # characters from the cue to the first word of the part
 _PART_CUES = 12
 _PART_WORD = re.compile(r"[A-Za-z]+")
@@ -347,9 +347,12 @@ _PART_GAP = re.compile(r"[ \t]*,?[ \t]*")
 _PART_AFTER = re.compile(r"[ \t]*[A-Za-z]")   # a sentence going on in English after the words
 # Between the cue and the words: no English but a join ("first words were …"), or the words
 # set apart in quotes or brackets ("typed part of my seed into the search bar, 'rival chair …'").
-_PART_JOIN = re.compile(r"(?i)[^A-Za-z]*(?:(?:is|are|was|were|starts?|started|begins?|with)"
+_PART_JOIN = re.compile(r"(?i)[^A-Za-z]*(?:(?:is|are|was|were|starts?|started|begins?|with|saved|"
+                        r"written|wrote|read|reads)"
                         r"(?![A-Za-z])[^A-Za-z]*)*")
 _PART_QUOTE = "'\"‘“(（「"
+# Written together but set apart in brackets: "前三个字是「院热当」".
+_ZH_BRACKETED = re.compile(r"(?<=[「『“\"'(（])[\u4e00-\u9fff]{3,8}(?=[」』”\"')）])")
 _ZH_PART = re.compile(r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff](?:[ \t,，、]+[\u4e00-\u9fff]){2,}"
                       r"(?![\u4e00-\u9fff])")
 
@@ -405,8 +408,10 @@ def _partial_seeds(text: str) -> list[Secret]:
             found.append(Secret(cue.end() + run[0].start(), cue.end() + run[-1].end(), Finding(
                 "seed-phrase", "secret", f"{len(run)} BIP39 words right after seed-phrase words")))
             continue
-        zh = _ZH_PART.search(text, cue.end(), min(len(text), cue.end() + 16))
-        if zh and all(c in zh_index for c in _ANY_HAN.findall(zh.group())):
+        zh = _ZH_PART.search(text, cue.end(), min(len(text), cue.end() + 40)) or \
+            _ZH_BRACKETED.search(text, cue.end(), min(len(text), cue.end() + 12))
+        if zh and zh.start() - cue.end() <= (16 if zh.re is _ZH_PART else 2) and \
+                all(c in zh_index for c in _ANY_HAN.findall(zh.group())):
             found.append(Secret(zh.start(), zh.end(), Finding(
                 "seed-phrase", "secret", "Chinese BIP39 characters written apart right after "
                                          "seed-phrase words")))
@@ -553,7 +558,7 @@ _ANY_HAN = re.compile(r"[\u4e00-\u9fff]")
 # --- keys ------------------------------------------------------------------------------------
 
 _HEX64 = re.compile(r"(?<![0-9A-Za-z])(0x)?([0-9a-fA-F]{64})(?![0-9A-Za-z])")
-_KEY_WORDS = re.compile(r"private|priv\b|\bpk\b|privkey|secret|\bkey\b|keys\b|import|私钥|密钥|导入",
+_KEY_WORDS = re.compile(r"private|priv\b|\bpk\b|privkey|secret|(?:\b|_)key\b|keys\b|import|私钥|密钥|导入",
                         re.IGNORECASE)
 _TX_WORDS = re.compile(r"\btx\b|txid|tx id|tx hash|hash|transaction|trans\b|hash|交易|哈希|txn|"
                        r"explorer|etherscan|bscscan|tronscan|区块|链上|withdr[ae]w\w*|deposit\w*|"
@@ -566,7 +571,7 @@ _B58_TOKEN = re.compile(r"(?<![1-9A-HJ-NP-Za-km-z])[1-9A-HJ-NP-Za-km-z]{50,112}(
 _CHECKSUM_WORDS = re.compile(
     r"(?i)sha-?(?:256|512|1)|sha256sum|checksums?|check sum|digest|md5|校验|哈希|散列|"
     r"\.(?:dmg|apk|exe|msi|deb|rpm|pkg|zip|appimage|tar\.gz|tgz|iso)(?![a-z])")
-_STRONG_KEY_WORDS = re.compile(r"(?i)private|priv\b|\bpk\b|privkey|私钥|密钥|导入|import|seed")
+_STRONG_KEY_WORDS = re.compile(r"(?i)private|priv\b|\bpk\b|privkey|from_key|私钥|密钥|导入|import|seed")
 
 
 def _not_a_key(text: str, start: int, end: int, checksum: bool, split: bool = False) -> str | None:
@@ -676,7 +681,7 @@ def _b58_keys(text: str) -> list[Secret]:
             else:
                 base58.b58decode_check(token)
         except ValueError:
-            if kind == "WIF private key" and _KEY_WORD.search(text):
+            if kind == "WIF private key" and (_KEY_WORD.search(text) or _WIF_CUE.search(text)):
                 kind = "WIF-sized token next to the word key"   # miscopied, or made up: leaked
             elif kind != "extended private key":
                 continue
@@ -1207,7 +1212,7 @@ _GROUP_GAP = re.compile(r" ?[\-–] ?|[ .·]|, ?")   # "3 1 8 - 9 4 0": one gap 
 _CODE_CUE = re.compile(
     r"(?i)(?<![a-z])(?:2fa|2-?step|two[- ]?(?:factor|step)|mfa|t?otp|one[- ]?time|authenticator|"
     r"google auth\w*|ga|sms|texts?|texted|verification|verify|verif\w*|confirm\w*|security|"
-    r"log-?in|sign-?in|auth|codes?)(?![a-z])"
+    r"log-?in|sign-?in|auth|codes?|(?:4|6|8|four|six|eight)[- ]digit (?:number|pin))(?![a-z])"
     r"|验证码|验证马|校验码|动态码|动态口令|登录码|登入码|确认码|认证码|授权码|验证器|身份验证|两步验证|二次验证|双重验证|谷歌|短信|安全码|"
     r"(?:收到|发来|发过来)的?码|(?<![密号维请荐惠换误鱼源编代条页尺筹数乱解])码(?:是|为|:|：)")
 # Said of a code that is written in groups or spaced out (an amount or a phone number never
@@ -1321,13 +1326,21 @@ def _codes(text: str) -> list[Secret]:
         how = "written in groups " if grouped else ""
         found.append(Secret(start, end, Finding(
             "2fa-code", "secret", f"a {digits}-digit code {how}next to a 2FA/SMS/verification word")))
+    found += [Secret(m.start(1), m.end(1), Finding("2fa-code", "secret", "a code the message says to use "
+                                                   "to approve, verify or log in"))
+              for m in _USE_CODE.finditer(text)]
     return found + _backup_codes(text) + _setup_keys(text)
 
 
+# How a forwarded SMS gives its code: "Use 955 158 to approve a new device".
+_USE_CODE = re.compile(r"(?i)\buse (\d{3,4}[ -]\d{3,4}|\d{4,8}) (?:to|for) (?:approve|verify|confirm|log ?in|"
+                       r"sign ?in|complete|reset|authori[sz]e|continue|access|change|add|link|bind)\b")
+
+
 _BACKUP_CUE = re.compile(r"(?i)(?:backup|recovery|rescue|emergency|one[- ]?time)[ -]?codes?|"
-                         r"备用码|恢复码|备份码|救援码|紧急码|备用验证码")
+                         r"备用码|恢复码|备份码|后备码|救援码|紧急码|备用验证码")
 _BACKUP_CODE = re.compile(r"(?<![A-Za-z0-9])(?:[A-Za-z0-9]{4,5}(?:-[A-Za-z0-9]{4,5}){1,3}|"
-                          r"[A-Za-z0-9]{4,5} [A-Za-z0-9]{4,5}|\d{6,10})"
+                          r"[A-Za-z0-9]{4,5} [A-Za-z0-9]{4,5}|\d{6,10}|[a-z0-9]{10})"
                           r"(?![A-Za-z0-9])")
 
 
