@@ -379,7 +379,7 @@ def _unanswered(message: Message, text: str, intent, words: str, kb: Knowledge,
                            priority="normal", topic="human" if asked_for_human else "account",
                            reason="asked for a human" if asked_for_human else "needs staff action",
                            announce_private=say("ticket_opened", words))]
-    if intent.small_talk:
+    if intent.only_small_talk:
         return [Reply(check="small-talk", text=say("dm_small_talk", words, brand=kb.config.brand.name))]
     if not on_domain:
         return [Reply(check="off-topic", text=say("dm_unmatched", words))]

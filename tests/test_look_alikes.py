@@ -135,6 +135,8 @@ def test_a_takeover_told_in_traditional_or_with_before_is_still_one(kb, text):
     "我从来没开过杠杆，账户里却多了几笔杠杆订单",
     "my SIM went dead an hour ago and now I'm getting login codes from the exchange",
     "刚才被假客服骗了，转了500U过去",
+    "someone from vietnam logged into my acct an hour ago",
+    "there's 4 sell orders on my account i aint place any of them",
 ])
 def test_a_takeover_told_plainly_in_other_words_is_urgent(kb, text):
     assert judge(kb, text).urgent
@@ -489,3 +491,20 @@ def test_a_notice_to_every_wallet_with_a_deadline_is_a_scam_and_a_warning_about_
     assert judge(kb, "lost 3 ETH to a fake site, then Sam the tracer got all of it back, look him up").scam
     assert not judge(kb, "fake notice going round: 'all wallets must be re-validated'. Ignore it, "
                          "it's phishing").scam
+
+
+def in_private(kb, text: str):
+    return decide(Message(channel="telegram", chat_id="42", message_id="1", user=MEMBER,
+                          text=text, public=False), kb)
+
+
+@pytest.mark.parametrize("text", ["你好！你们年底的线下见面会门票在哪里买",
+                                  "hello, do you support withdrawals to a bank card"])
+def test_a_question_that_opens_with_a_greeting_is_not_greeted_back(kb, text):
+    replies = [a for a in in_private(kb, text).actions if getattr(a, "check", "") == "small-talk"]
+    assert replies == []
+
+
+@pytest.mark.parametrize("text", ["你好", "大家好，新人报道🙏", "thanks admin!", "gm fam"])
+def test_a_bare_greeting_in_private_is_greeted_back(kb, text):
+    assert [a.check for a in in_private(kb, text).actions] == ["small-talk"]

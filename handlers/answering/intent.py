@@ -99,6 +99,22 @@ SMALL_TALK = _rx(
     r"^\W*(?:你好|您好|大家好|早上好|晚安|谢谢|感谢|哈哈|在吗|新人报道)",
     r"你是(?:机器人|真人|人工)吗",
 )
+# Only a greeting or thanks, with nothing after it but a few more such words: "gm fam", "thanks
+# admin!", "大家好，新人报道". SMALL_TALK also holds questions that open politely ("hi my deposit
+# is missing", "你好！逾期两次有影响吗"); the answer model learned that as one of its signs, but a
+# reply in private must not greet a member who asked something.
+ONLY_SMALL_TALK = _rx(
+    r"^\W*(?:gm|gn|hi|hello|hey|yo|sup|good (?:morning|night|evening)|thanks?|thx|ty|"
+    r"thank you|cheers|lol|lmao|haha|nice|cool|great|wow|ok|okay)\b"
+    r"(?:\W+(?!(?:my|me|i|i'?m|im|can|could|how|why|what|when|where|which|who|is|are|do|does|did|will|"
+    r"would|should|pls|plz|please|need|want|still|can'?t|cant|not|no|anyone|any|got|lost)\b)"
+    r"[\w']+){0,5}[^\w?]*$",
+    r"\bare you (?:a |an )?(?:bot|robot|human|real person|ai)\b",
+    r"^\W*(?:你好|您好|大家好|早上好|晚上好|晚安|谢谢|感谢|哈哈|在吗|新人报道)"
+    r"(?:[^\w?？]|在吗|在不在|大家|各位|朋友们|老板们?|群友们?|老师|早|好|呀|啊|哦|哈+|了|的|啦|你们?|晚上|"
+    r"早上|中午|下午|新人报道|报道|谢谢|感谢|辛苦了|多谢|_)*$",
+    r"你是(?:机器人|真人|人工)吗",
+)
 
 _PROBLEM_ASPECTS = frozenset({"missing", "failed", "pending", "not_filled", "suspended", "wrong",
                               "lost_device", "reset", "frozen", "liquidation", "slippage"})
@@ -112,6 +128,7 @@ class Intent:
     case_action: bool     # wants staff to act on their own case
     overdue: bool         # complains their case is not being handled
     small_talk: bool
+    only_small_talk: bool = False   # nothing but a greeting or thanks (see ONLY_SMALL_TALK)
 
     @property
     def needs_human(self) -> bool:
@@ -124,7 +141,8 @@ def read_intent(analysis: Analysis) -> Intent:
     asks = analysis.question or problem or bool(_ASKS_HELP.search(text))
     small = bool(SMALL_TALK.search(text.strip()))
     return Intent(asks=asks, case_action=bool(CASE_ACTION.search(text)),
-                  overdue=bool(OVERDUE.search(text)), small_talk=small)
+                  overdue=bool(OVERDUE.search(text)), small_talk=small,
+                  only_small_talk=small and bool(ONLY_SMALL_TALK.search(text.strip())))
 
 
 # An explicit request for a person: to talk to one, reach one, or a real one rather than a bot.

@@ -84,7 +84,8 @@ _TAKEOVER = re.compile(
 # With an everyday verb it takes an account, money or a trade somewhere in the message:
 # "someone took my USDT", "someone is trading on my acct", not "someone stole my lunch".
 _SOMEONE_TOOK = re.compile(
-    r"(?i)someone (?:else )?(?:just )?(?:got|has|is|was|took|stole|moved|sent)\b[^.!?\n]{0,40}"
+    r"(?i)someone (?:else )?(?:(?:in|from) [a-z]+ )?(?:just )?(?:got|has|is|was|took|stole|moved|sent|"
+    r"logged|signed)\b[^.!?\n]{0,40}"
     r"\b(?:my|account|acc|funds|usdt|btc|eth|trades?|orders?|2fa|email|password|everything|all)")
 _ACCOUNT_WORDS = re.compile(
     r"(?i)\b(?:account|acc|acct|app|wallet|funds?|money|balance|savings|usdt|usdc|btc|eth|sol|"
@@ -184,8 +185,8 @@ _MONEY_LEFT = re.compile(
     r"(?:gone|empty|emptied|drained|zero|0(?:\.0+)?(?![.,]?\d)|missing|disappear\w*|leaving|moving out|"
     r"going out|sent out|traded away|sold)\b|"
     r"\b(?:payments?|charges?|purchases?|debits?|transfers?|withdrawals?|trades?|orders?)\b"
-    r"[^.!?\n]{0,40}\b(?:to|on|from|at|in)\b[^.!?\n]{0,40}\b(?:(?:that )?i (?:didn'?t|did not|never)|"
-    r"not me)\b|"
+    r"[^.!?\n]{0,40}\b(?:to|on|from|at|in)\b[^.!?\n]{0,40}\b(?:(?:that )?i (?:didn'?t|did not|never|"
+    r"ain'?t|aint)|not me|not mine)\b|"
     r"(?:余额|币|钱|资产|资金|账户|usdt|btc|eth|装备|皮肤|nft|碎片|积分)[^。！？!?\n]{0,8}(?:没了|不见了|少了|归零|清零|"
     r"为零|被转|转走|提走|往外|被卖|被交易|转出去)|往外转|往外走|一笔一?笔|被刷|盗刷|扣了[^。！？!?\n]{0,6}(?:笔|次)|"
     r"(?:提币|提现|转出|转账)(?:已)?成功|\b(?:positions?|futures|orders?|trades?) (?:are|is) being "
@@ -198,6 +199,7 @@ _NOT_ME = re.compile(
     r"\b(?:i was|i'?m|i am) (?:literally |still )?(?:asleep|sleeping|at work|at school|on shift)|"
     r"\bcard is (?:literally |still )?(?:in my (?:hand|purse|wallet|pocket)|with me)|"
     r"\bno (?:trades?|withdrawals?|transfers?|orders?|payments?) (?:by|from) me\b|"
+    r"\bi (?:ain'?t|aint) (?:place|placed|make|made|send|sent|do|did|buy|bought|sell|sold)\b|"
     r"\bby (?:someone|somebody) else\b|莫名其妙|"
     r"\bi (?:don'?t|do not|never) (?:even )?(?:trade|use|play|touch)\b|我(?:从来|从)?不(?:玩|做|碰|用)|"
     r"不是我(?:本人)?(?:做|操作|提|转|买|卖|登|改|加|弄|挂|绑|签|request)?的?|"
@@ -232,6 +234,7 @@ _ACCOUNT_CHANGED = re.compile(
     r"\b(?:api keys?|devices?|sessions?|address(?:es)?|payees?)\b[^.!?\n]{0,60}\b(?:added|created|creating|"
     r"appeared|authori[sz]ed|linked|logged in|active)\b|"
     r"\blog(?:ged)? ?in(?:s)? (?:as me|from|in|showing)\b|\bsign(?:ed)?[- ]?in from\b|"
+    r"\blog-?in (?:alert|notification|email|attempt|notif)s? from\b|"
     r"\bsessions? (?:in|from)\b|\bnew (?:device )?log-?ins?\b|\bswapped\b|"
     r"\b(?:withdrawal|transfer|payment|sell order|trade|order)s?\b[^.!?\n]{0,30}\b(?:confirmed|processed|"
     r"requested|pending|successful|completed|filled|placed|created)\b|"
@@ -256,6 +259,9 @@ _DISOWNED = re.compile(
     r"pixel|mac|windows|xiaomi|huawei)|\b(?:i was|i'?m|i am|he was|she was) (?:literally |still |fast )?"
     r"(?:asleep|sleeping|at work|at school|in class|offline|in bed|on (?:a|the) (?:plane|flight))|"
     r"\bno (?:trades?|withdrawals?|transfers?|orders?) (?:by|from) me\b|\bmade no such\b|\bnot by me\b|"
+    r"\b(?:i|he|she|we) (?:ain'?t|aint|no) (?:place|placed|add|added|make|made|do|did|send|sent|touch|"
+    r"touched|authori[sz]e)\b|"
+
     r"\b(?:i|he|she) didn'?t (?:press|click|sign|tap) anything\b|"
     r"\b(?:i|he|she) (?:don'?t|do not|doesn'?t) (?:remember|recall) (?:creating|adding|making|setting|doing|"
     r"changing|approving)\b|"
@@ -336,7 +342,8 @@ _NEEDS = ("anydesk", "teamviewer", "remote", "scammed", "phished", "ip", "骗", 
           "gave", "told", "read", "登", "被", "偷", "抢", "丢", "掉", "签", "授权", "输", "给", "告诉", "念",
           "报", "发给", "mobile", "phone", "laptop", "tablet", "bag", "手机", "电脑", "平板", "haven",
           "have not", "swept", "jack", "swap", "compromi", "charge", "payment", "transaction", "purchase",
-          "no such", "sum1", "hacker", "scammer", "leaving", "draining", "touch", "swiped")
+          "no such", "sum1", "hacker", "scammer", "leaving", "draining", "touch", "swiped", "aint",
+          "ain't")
 
 
 def stands_down(text: str) -> bool:
