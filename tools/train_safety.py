@@ -2,7 +2,7 @@
 
     python tools/train_safety.py            # embeds what the cache lacks, fits, writes the heads
 
-Rows: `corpus/safety/messages.jsonl` (messages written blind by twenty-two writers, each labelled
+Rows: `corpus/safety/messages.jsonl` (messages written blind by twenty-six writers, each labelled
 for the four flags; b1, b2, c3 and d3 are the blind split, the others train and validation), plus
 the FAQ corpus's train and validation messages as everyday ham: none is a scam; off-topic chat
 is none of the four; a member's own case ("account") is sensitive, and no emergency unless it
@@ -61,10 +61,10 @@ EVERYDAY = CORPUS / "everyday" / "messages.jsonl"   # personal chat: none of the
 # message deleted and an urgent case pages the moderators at once, so those heads must be
 # surer; a sensitive one only moves a member's case to private messages, but a question moved
 # there is an answer the group does not see: 0.93 (0.90 gave the same held-out F1, 0.906, and
-# flagged a bank FAQ's general questions as members' own cases more often). Urgent: 0.93, the
-# lowest at which the rules and the head together keep 0.91 precision on the held-out folds
-# (0.95 left a fifth of the emergencies to the rules' wording; 0.90 fell under 0.90 overall).
-TARGET = {"scam": 0.95, "urgent": 0.93, "sensitive": 0.93, "secret": 0.97}
+# flagged a bank FAQ's general questions as members' own cases more often). Urgent: 0.90, the
+# issue's floor: on messages by two writers nobody had trained on, the head at 0.93 kept 0.93-0.97
+# precision but found only 55-75% of their emergencies (0.95 left a fifth to the rules' wording).
+TARGET = {"scam": 0.95, "urgent": 0.90, "sensitive": 0.93, "secret": 0.97}
 FOLDS = 5
 # Regularisation tried per label; the one with the best out-of-fold F1 is kept (the embedding's
 # coordinates are small, so weak regularisation suits it).
@@ -82,6 +82,7 @@ class Row:
     labels: dict[str, bool | None]   # None: this row says nothing about the label
     safety: bool                     # from the safety corpus (thresholds are judged on these)
     everyday: bool = False           # personal chat (the false-alarm budget is judged on these)
+    writer: str = ""                 # the safety corpus's writer (batch) who wrote it
 
 
 # Words of a takeover told in a question written for the FAQ corpus ("号被盗了，怎么办",
@@ -102,7 +103,8 @@ def corpus_rows() -> list[Row]:
             # marked it each their own way.
             labels["sensitive"] = not labels["scam"] and (
                 labels["sensitive"] or labels["secret"] or labels["urgent"])
-            rows.append(Row(r["text"], bool(r["public"]), r["split"], labels, True))
+            rows.append(Row(r["text"], bool(r["public"]), r["split"], labels, True,
+                            writer=r["writer"].split("/")[0]))
     if EVERYDAY.exists():
         for line in EVERYDAY.read_text("utf-8").splitlines():
             if line.strip():
@@ -150,6 +152,17 @@ def rule_flags(kb: Knowledge, rows: list[Row]) -> np.ndarray:
 
 def fold(text: str) -> int:
     return int(hashlib.sha256(text.encode("utf-8")).hexdigest(), 16) % FOLDS
+
+
+def assign_folds(rows: list[Row]) -> np.ndarray:
+    """Each writer's safety messages fall in one fold, so a held-out fold is read as the bot
+    meets a new community: in words nobody it learned from used. Split row by row, a writer's
+    voice and favourite stories sit on both sides and the held-out scores flatter the head
+    (new writers' emergencies scored lower, and a threshold set there missed a third of
+    them). Other rows are split by their text."""
+    writers = sorted({r.writer for r in rows if r.writer})
+    place = {w: i % FOLDS for i, w in enumerate(writers)}
+    return np.array([place[r.writer] if r.writer else fold(r.text) for r in rows])
 
 
 def fit(x: np.ndarray, y: np.ndarray, c: float):
@@ -213,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     blind = np.array([r.split == "blind" and r.safety for r in rows])
     safety = np.array([r.safety for r in rows])
     everyday = np.array([r.everyday for r in rows])
-    folds = np.array([fold(r.text) for r in rows])
+    folds = assign_folds(rows)
     # The heads read this encoder's vectors only: another model's are in another space.
     out: dict = {"embedding_model": embedder.model_id, "rule_features": list(RULE_FEATURES),
                  "grams": {**GRAMS, "idf": [float(v) for v in idf]}, "heads": {}, "figures": {}}
@@ -246,7 +259,8 @@ def main(argv: list[str] | None = None) -> int:
             "blind_rules_or_head": prf(rules[blind, k].astype(bool) | (p_blind >= t), y[blind]),
         }
     out["trained_on"] = (f"{int(learn.sum())} messages ({int((learn & safety).sum())} from the "
-                         f"safety corpus), logistic regression, C from {C_GRID} by {FOLDS}-fold F1")
+                         f"safety corpus), logistic regression, C from {C_GRID} by F1 over {FOLDS} folds "
+                         f"that keep each writer in one")
     Path(args.out).write_text(json.dumps(out, ensure_ascii=False) + "\n", "utf-8")
     print(json.dumps(out["figures"], indent=1))
     print(f"thresholds: {({k: v['threshold'] for k, v in out['heads'].items()})}; "
