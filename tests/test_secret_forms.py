@@ -760,3 +760,18 @@ def test_a_greeting_spaced_out_character_by_character_is_not_a_phrase():
 def test_backup_codes_and_codes_said_as_numbers_or_forwarded_are_flagged(text, code):
     assert checks(text) == ["2fa-code"]
     assert_masked(text, code)
+
+
+@pytest.mark.parametrize("text", [
+    "the login code went to +1 ***-***-4417 and that's not my phone",
+    "绑定手机变成了8830结尾的，我收不到验证码了",
+    "bought a wallet second hand and it came with a seed card already inside, is that normal",
+])
+def test_a_masked_phone_number_and_a_seed_card_are_not_secrets(text):
+    assert checks(text) == []
+
+
+def test_a_code_read_out_to_a_caller_is_flagged_and_masked():
+    text = "the caller said he was from the bank and I read out 640219, was that a mistake"
+    assert checks(text) == ["2fa-code"]
+    assert_masked(text, "640219")

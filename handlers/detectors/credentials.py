@@ -378,7 +378,8 @@ def _part_run(reach: str, english: dict[str, int]) -> list[re.Match[str]]:
         words = [w.group().lower() for w in run]
         if len(run) >= 3 and len(set(words)) == len(words) and \
                 sum(w in _PART_GLUE for w in words) <= (len(run) >= 5) and \
-                (_PART_JOIN.fullmatch(reach, 0, run[0].start()) is not None or
+                ((_PART_JOIN.fullmatch(reach, 0, run[0].start()) is not None and
+                  reach[:run[0].start()].strip() != "") or
                  reach[run[0].start() - 1:run[0].start()] in tuple(_PART_QUOTE)) and \
                 not _PART_AFTER.match(reach, run[-1].end()):
             return run
@@ -1212,7 +1213,8 @@ _GROUP_GAP = re.compile(r" ?[\-–] ?|[ .·]|, ?")   # "3 1 8 - 9 4 0": one gap 
 _CODE_CUE = re.compile(
     r"(?i)(?<![a-z])(?:2fa|2-?step|two[- ]?(?:factor|step)|mfa|t?otp|one[- ]?time|authenticator|"
     r"google auth\w*|ga|sms|texts?|texted|verification|verify|verif\w*|confirm\w*|security|"
-    r"log-?in|sign-?in|auth|codes?|(?:4|6|8|four|six|eight)[- ]digit (?:number|pin))(?![a-z])"
+    r"log-?in|sign-?in|auth|codes?|(?:4|6|8|four|six|eight)[- ]digit (?:number|pin)|"
+    r"read (?:it )?out)(?![a-z])"
     r"|验证码|验证马|校验码|动态码|动态口令|登录码|登入码|确认码|认证码|授权码|验证器|身份验证|两步验证|二次验证|双重验证|谷歌|短信|安全码|"
     r"(?:收到|发来|发过来)的?码|(?<![密号维请荐惠换误鱼源编代条页尺筹数乱解])码(?:是|为|:|：)")
 # Said of a code that is written in groups or spaced out (an amount or a phone number never
@@ -1228,6 +1230,10 @@ _CODE_NEGATIVE = re.compile(
     r"discount|tracking|serial|model|sort|swift|iban|bic|routing|account number|bank code)(?![a-z])|"
     r"http|[$£€¥]|订单|单号|编号|工单|邀请|推荐|优惠|兑换|错误码|余额|金额|价格|分数|号码|尾号|后.位|"
     r"快递|物流|银行代码|手机号|用户号|用户id|会员号|账号")
+# The last digits of a masked phone number ("sent to ***-***-7702"), or of one said to end so
+# ("我的号是6618结尾的"): not a code.
+_MASKED_BEFORE = re.compile(r"[*•xX]")
+_ENDING_AFTER = re.compile(r"\s?(?:结尾|开头)")
 # A number followed by a unit is an amount, a time or a count, not a code.
 _CODE_UNIT = re.compile(
     r"(?i)\s?(?:%|u\b|usdt|usdc|usd|btc|eth|k\b|x\b|gbp|eur|cny|rmb|jpy|yen|pounds?|quid|"
@@ -1316,7 +1322,9 @@ def _codes(text: str) -> list[Secret]:
             if not cues.after(m.end()):
                 continue
             cue_at = m.start()
-        if _PLACEHOLDER_CODE.fullmatch(m.group()) or \
+        if _PLACEHOLDER_CODE.fullmatch(m.group()) or _MASKED_BEFORE.search(view, max(0, m.start() - 2),
+                                                                       m.start()) or \
+                _ENDING_AFTER.match(view, m.end()) or \
                 cues.negative_between(max(0, cue_at - 20), m.end(), cue_at) or \
                 _DECIMAL.search(view, max(0, m.start() - 12), m.start()) or \
                 _DECIMAL.search(view, m.end(), m.end() + 4) or \
