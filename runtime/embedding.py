@@ -43,6 +43,7 @@ from handlers.answering.semantic import (
 from handlers.config import Config, EmbeddingSettings
 from handlers.context import Knowledge
 from handlers.detectors.heads import HEADS_FILE, SafetyHeads
+from handlers.text import strip_leading_handles
 
 log = logging.getLogger("bot.embedding")
 MAX_CHARS = 512          # what the encoder sees of a text: bounds its cost (e5 reads 512 tokens)
@@ -393,6 +394,9 @@ def embed_message(settings: EmbeddingSettings, text: str) -> np.ndarray | None:
     with _EMBEDDERS_LOCK:
         breaker = _BREAKERS.setdefault(key, pybreaker.CircuitBreaker(
             fail_max=1, reset_timeout=RETRY_ENDPOINT_AFTER, throw_new_error_on_trip=False))
+    # A reply on X opens with the handles it answers ("@AuroraEx @someone how do I …"): they
+    # say nothing of what is asked, and the encoder and heads learned from messages without.
+    text = strip_leading_handles(text).strip() or text
     try:
         return breaker.call(embedder.embed, [text])[0]
     except pybreaker.CircuitBreakerError:

@@ -55,7 +55,7 @@ from handlers.model import (
 )
 from handlers.platforms import platform
 from handlers.replies.texts import SHIPPED, Texts
-from handlers.text import canonical, simplified
+from handlers.text import canonical, simplified, strip_leading_handles
 
 # Personal data that only matters on an exchange (a TxID, an address, a UID) marks a message
 # as sensitive wherever it appears; an email or a phone number only when the message is about
@@ -210,7 +210,7 @@ def add_learned(result: SafetyResult, message: Message, kit: SafetyKit, heads: S
     the official accounts or a moderator (the rules exempt them too)."""
     rules = (result.scam, bool(result.urgent), result.sensitive, result.secret, message.public)
     result.__dict__.pop("sensitive", None)   # cached before the heads spoke
-    result.scores = heads.scores(vector, rules, message.text or "")
+    result.scores = heads.scores(vector, rules, strip_leading_handles(message.text or "").strip())
     for label, p in result.scores.items():
         threshold = heads.heads[label].threshold
         if p < threshold or rules[LABELS.index(label)]:
