@@ -775,3 +775,34 @@ def test_a_code_read_out_to_a_caller_is_flagged_and_masked():
     text = "the caller said he was from the bank and I read out 640219, was that a mistake"
     assert checks(text) == ["2fa-code"]
     assert_masked(text, "640219")
+
+
+@pytest.mark.parametrize("text", [
+    "the verification code is 7316 52",
+    "短信验证码 7316 52",
+])
+def test_a_code_split_where_the_member_paused_is_still_a_code(text):
+    assert checks(text) == ["2fa-code"]
+
+
+@pytest.mark.parametrize("text", [
+    "the gym locker code is 7316, don't tell anyone lol",
+    "garage door code changed to 4 0 7 3",
+    "sms code 2024 15 march is when they changed the policy",
+])
+def test_codes_of_doors_and_lockers_and_dates_are_not_secrets(text):
+    assert checks(text) == []
+
+
+def test_a_chinese_phrase_copied_by_hand_with_one_wrong_character_is_still_a_phrase():
+    words = Mnemonic("chinese_simplified").to_mnemonic(hashlib.sha256(b"hand copied").digest()[:16]).split()
+    words[5] = "嬴"   # a character that is not on the list
+    assert checks(" ".join(words)) == ["seed-phrase"]
+    # a greeting spaced out for show reads as words, not as a phrase
+    assert checks("新 年 快 乐 ， 万 事 如 意 ， 身 体 健 康") == []
+
+
+def test_the_start_of_a_chinese_phrase_right_after_its_name_is_a_secret():
+    words = Mnemonic("chinese_simplified").to_mnemonic(hashlib.sha256(b"half phrase").digest()[:16]).split()
+    assert checks("助记词 " + "".join(words[:6])) == ["seed-phrase"]
+    assert checks("助记词千万别截图") == []

@@ -70,6 +70,12 @@ _PARTICLES = "吗呢吧啊呀嘛"
 _ANNOUNCED = re.compile(
     rf"(?:{SEED_CONTEXT_ZH.pattern})[^\n]{{0,20}}?(?:是|为|為|：|:|\s)\s*[“\"「『]?"
     r"([\u4e00-\u9fff]{11,25}+)(?![\u4e00-\u9fff])")
+# Part of a phrase written together is read only right after the words that name a phrase
+# ("助记词 表丁迹车跑制", "私钥是：…"), never after "备份" ("备份页面的截图，我们将为您…").
+_PART_AFTER = re.compile(
+    r"(?:助记词|助記詞|恢复词|恢復詞|恢复短语|恢復短語|注记词|助计词|主记词|注記詞)"
+    r"(?:前|后|後)?(?:[一二三四五六七八九十\d]+个)?(?:字|词)?(?:是|为|為)?\s*[：:]?\s*[“\"「『]?"
+    r"([\u4e00-\u9fff]{5,11}+)(?![\u4e00-\u9fff])")
 _NUMBERED_ITEM = re.compile(r"(?<!\d)(\d{1,2})\s*[.、)）:：]?\s*([\u4e00-\u9fff])(?![\u4e00-\u9fff])")
 _ITEM_GAP = re.compile(r"[\s,，、;；]*")
 # The gaps of a window of characters written like a phrase: none, after every character (one
@@ -350,29 +356,41 @@ def _separated(text: str, context: bool) -> list[tuple[int, int, Finding, bool]]
         listed = sum(c in index for c in chars)
         # Copied by hand, a phrase picks up a wrong character or two ("惑" for "感"): with seed
         # words near, a phrase-length run of single characters may hold one in six off the list.
-        if len(chars) > 48 or (listed < len(chars) and not (
+        if len(chars) > 48 or (listed < len(chars) - 1 and not (
                 context and len(chars) in SEED_LENGTHS and listed * 6 >= len(chars) * 5)):
             continue
         valid = listed == len(chars) and len(chars) in SEED_LENGTHS and \
             _checksum_ok([index[c] for c in chars])
         # Twelve or more single list characters set apart one by one are a phrase copied from
         # paper, even with its checksum off (a character misread) and no seed words near.
-        # (a greeting may be spaced out for show, "新 年 快 乐 …"; never comma by comma)
-        whole = listed == len(chars) and len(chars) in SEED_LENGTHS and \
-            (_HAN.sub("", m.group()).strip() != "" or _reads_random([index[c] for c in chars]))
-        if valid or context or whole:
+        # (a greeting may be spaced out for show, "新 年 快 乐 ， 万 事 如 意 …": it reads as words).
+        # One character off the list is a misread or a slip of the pen ("蕃" for "黄"); the
+        # others still read as drawn at random.
+        known = [index[c] for c in chars if c in index]
+        # Set apart by a mark after every character ("意、能、片、…") is a list, not a sentence.
+        marked = all(g.strip() for g in _HAN.split(m.group())[1:-1])
+        whole = listed >= len(chars) - 1 and len(chars) in SEED_LENGTHS and \
+            ((marked and listed == len(chars)) or _reads_random(known))
+        if valid or (context and listed * 6 >= len(chars) * 5) or whole:
             detail = f"{len(chars)} separated Chinese BIP39 characters" + (
                 ", checksum ok" if valid else " next to seed-phrase words" if context else "")
             found.append((m.start(), m.end(), Finding("seed-phrase", "secret", detail), valid))
     return found
 
 
-def _reads_random(indices: list[int]) -> bool:
+def _reads_random(indices: list[int], bar: float | None = None) -> bool:
     """Do these characters read as drawn at random, not as a sentence spaced out ("新 年 快 乐 …")?"""
     model = _model()
     score = model.first[indices[0]] + sum(
         model.pairs.get(a * _KEY + b, model.alone[b]) for a, b in zip(indices, indices[1:]))
-    return score >= _BAR[len(indices)] * len(indices)
+    if bar is None:
+        bar = _BAR.get(len(indices)) or _RANDOM_MEAN - _SPREADS * _RANDOM_SPREAD / math.sqrt(len(indices))
+    return score >= bar * len(indices)
+
+
+# Part of a phrase (5-11 characters) must read clearly at random: 0.1 per character keeps about
+# 98% of real 6-character parts and leaves short advice ("千万别截图" reads -0.28) alone.
+_PART_BAR = 0.1
 
 
 def _numbered(text: str, context: bool) -> list[tuple[int, int, Finding, bool]]:
@@ -405,12 +423,21 @@ def _announced(text: str, cues: list[re.Match[str]]) -> list[tuple[int, int, Fin
     found = []
     for m in _ANNOUNCED.finditer(text):
         block = m.group(1)
-        if len(block) not in SEED_LENGTHS or block[-1] in _PARTICLES or \
-                not all(c in index for c in block):
+        if block[-1] in _PARTICLES or not all(c in index for c in block):
+            continue
+        if len(block) not in SEED_LENGTHS:
             continue
         if sum(c in _FUNCTION for c in block) > len(block) // 12:
             continue
         found.append((m.start(1), m.end(1), Finding(
             "seed-phrase", "secret", f"{len(block)} Chinese BIP39 characters right after the words "
                                      "that announce a phrase"), False))
+    for m in _PART_AFTER.finditer(text):
+        # Part of a phrase: only when it reads as drawn at random, with no word of a sentence.
+        block = m.group(1)
+        if all(c in index for c in block) and not any(c in _FUNCTION for c in block) and \
+                _reads_random([index[c] for c in block], _PART_BAR):
+            found.append((m.start(1), m.end(1), Finding(
+                "seed-phrase", "secret", f"{len(block)} random Chinese BIP39 characters right after "
+                                         "the words that name a phrase"), False))
     return found

@@ -1227,8 +1227,11 @@ _CODE_NEGATIVE = re.compile(
     r"usdt|usdc|btc|eth|referral|invite|promo|coupon|voucher|gift|zip|postal|post ?code|area|"
     r"error|status|score|points|balance|price|amount|phone number|ending|ends?(?: in| with)?|"
     r"block|blocks|confirmations?|card(?= ?\d)|last (?:4|four)|"
-    r"discount|tracking|serial|model|sort|swift|iban|bic|routing|account number|bank code)(?![a-z])|"
-    r"http|[$£€¥]|订单|单号|编号|工单|邀请|推荐|优惠|兑换|错误码|余额|金额|价格|分数|号码|尾号|后.位|"
+    r"discount|tracking|serial|model|sort|swift|iban|bic|routing|account number|bank code|"
+    # the codes of places, not of accounts: "the door code is 1 9 8 7", "locker code 4471"
+    r"door|doors|gate|garage|locker|alarm|padlock|building|apartment|intercom|buzzer|"
+    r"wifi|wi-fi)(?![a-z])|"
+    r"http|[$£€¥]|门禁|门锁|密码锁|保险柜|储物柜|柜子|房间|单号|编号|工单|邀请|推荐|优惠|兑换|错误码|余额|金额|价格|分数|号码|尾号|后.位|"
     r"快递|物流|银行代码|手机号|用户号|用户id|会员号|账号")
 # The last digits of a masked phone number ("sent to ***-***-7702"), or of one said to end so
 # ("我的号是6618结尾的"): not a code.
@@ -1246,20 +1249,24 @@ _YEAR = re.compile(r"(?:19|20)\d\d")
 _DIGIT_OR_BREAK = re.compile(r"[\d\n]")
 _DECIMAL = re.compile(r"\d\.\d|\d,\d{3}(?!\d)")
 _CUE_REACH = 40           # characters between a cue and the code (no digit or line break between)
+_CUE_REACH_UNEVEN = 24    # "the sms code is 4829 13"
 _CUE_REACH_GROUPED = 60   # "sms code keeps expiring before i can type it. got 4-1-9-9-0-2"
 # The code every tutorial shows ("the code in the screenshot 123456 is just an example").
 _PLACEHOLDER_CODE = re.compile(r"1234(?:5(?:6(?:78?)?)?)?|(\d)\1{3,7}")
 _CUE_REACH_AFTER = 24
 
 
-def _code_shape(run: str) -> tuple[int, bool] | None:
-    """(digits, written in groups) when the run is shaped like a code: 4-8 digits, in one
-    group or in equal groups ("482 913", "4 8 2 9 1 7", "8812-4471")."""
+def _code_shape(run: str) -> tuple[int, bool, bool] | None:
+    """(digits, written in groups, unevenly) when the run is shaped like a code: 4-8 digits,
+    in one group or in equal groups ("482 913", "4 8 2 9 1 7", "8812-4471"), or six digits
+    split once where the member paused while copying ("4829 13")."""
     sizes = [len(g) for g in _GROUP_GAP.split(run)]
     total = sum(sizes)
-    if not 4 <= total <= 8 or len(set(sizes)) != 1:
+    if not 4 <= total <= 8:
         return None
-    return total, len(sizes) > 1
+    if len(set(sizes)) != 1:
+        return (total, True, True) if total == 6 and len(sizes) == 2 else None
+    return total, len(sizes) > 1, False
 
 
 class _Cues:
@@ -1311,13 +1318,17 @@ def _codes(text: str) -> list[Secret]:
         shape = _code_shape(m.group())
         if shape is None:
             continue
-        digits, grouped = shape
+        digits, grouped, uneven = shape
         if not grouped and digits == 4 and _YEAR.fullmatch(m.group()):
             continue   # "2fa since 2021"
         if _CODE_UNIT.match(view, m.end()):
             continue   # "5000镑", "104 250 USDT", "300000 points"
         cues = cues or _Cues(view)
-        cue_at = cues.before(m.start(), grouped)
+        # An uneven split is a code only right after a word that names one.
+        cue_at = cues.before(m.start(), grouped and not uneven)
+        if uneven and (cue_at is None or m.start() - cue_at > _CUE_REACH_UNEVEN or
+                       _YEAR.fullmatch(_GROUP_GAP.split(m.group())[0])):
+            continue   # "sms code 2024 15 march": a date
         if cue_at is None:
             if not cues.after(m.end()):
                 continue
