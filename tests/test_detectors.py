@@ -95,6 +95,14 @@ def test_general_questions_are_not_cases(text):
     ("main site is slow, use the mirror orbitex-login.com instead", "lookalike-domain"),
     ("validate at 0rb1t.example/claim now", "lookalike-domain"),
     ("官方通知：请验证您的钱包，否则资产将被冻结", "asks-for-secrets"),
+    # fake support on a phone or messenger without the word "support"
+    ("refunds for failed withdrawals handled on whatsapp +62 812 5550 1987", "support-elsewhere"),
+    ("had the same problem, got it fixed by calling +1 202 555 0147, ask for Mike", "support-elsewhere"),
+    ("我也是找老师解决的，薇：unlock-77，很快", "support-elsewhere"),
+    ("put your case details in my inbox, I deal with these for the team", "dm-me-support"),
+    ("私聊我，我有内部渠道，比官方快", "dm-me-support"),
+    ("a friend of mine can trace stolen coins, his number is in my bio", "recovery-spam"),
+    ("Beware of clones! The only real site is orbit-secure.top", "lookalike-domain"),
 ])
 def test_scams_are_caught_and_named(text, check):
     assert check in [f.check for f in find_scams(text, MARKS)]
@@ -108,6 +116,10 @@ def test_scams_are_caught_and_named(text, check):
     "check https://help.orbit.example/security for the official list",
     "btc to the moon, free money lol",
     "提币到自己的钱包，怎么验证钱包所有权？",
+    "is orbit-rewards.top one of yours? it wants my wallet",
+    "do NOT open orbit-rewards.top, phishing",
+    "orbit-rewards.top 是官网吗？",
+    "someone in my DMs says 'send a screenshot of your home screen' — scam?",
 ])
 def test_reports_and_questions_about_scams_are_not_scams(text):
     assert find_scams(text, MARKS) == []
@@ -133,6 +145,35 @@ def test_punycode_lookalike_is_decoded():
 ])
 def test_takeovers_are_urgent(text):
     assert find_urgency(text) is not None
+
+
+@pytest.mark.parametrize("text", [
+    # something on the account the member never added
+    "who is this payee 'K. Adler' on my profile?? never heard of them",
+    "a visa card ending 0921 is linked to my account and it's not mine",
+    "my security keys list shows 'LAPTOP-Q7' and that isn't one of my machines",
+    # money said to have left, and the member saying it was not them
+    "email says my transfer of 0.8 BTC was completed. I'm not sending anything to anyone",
+    "app shows 1.2 ETH withdrawn at 4am, I didn't withdraw",
+    "刚收到短信：您的 500 USDT 提币申请已成功，我根本没提过",
+    "withdrawal pending to some 0x address, that's NOT my wallet, stop it please",
+])
+def test_takeovers_told_through_what_the_member_sees_are_urgent(text):
+    assert find_urgency(text) is not None
+
+
+@pytest.mark.parametrize("text", [
+    # a person or a bill called the thief, as a joke
+    "my girlfriend is the biggest unauthorized withdrawal in my life lol",
+    "spotify is the real unauthorized charge on my card every month",
+    "我儿子才是我钱包最大的小偷 😂",
+    # someone else's story
+    "我同事说她钱包被人转走了，好可怕",
+    # a withdrawal that went through but has not arrived is not a theft
+    "提现显示成功了但钱包里没有 是不是我地址填错了",
+])
+def test_jokes_and_other_peoples_stories_are_not_takeovers(text):
+    assert find_urgency(text) is None
 
 
 @pytest.mark.parametrize("text", [

@@ -98,7 +98,8 @@ _ZH_TAKEOVER = re.compile(
     r"不是我(?:开|做|下|落|提|转|操作|申请|绑定|添加)的|"
     r"我(?:没|没有)(?:提币|提现|转账|提款|下单|交易|操作)[^。！\n]{0,20}(?:没了|少了|不见了|去哪)|"
     r"不是我提的|异常提现|陌生设备[^。！\n]{0,10}登录|"
-    r"被别人登录|别人登录了|(?:api|账号|账户|设备|地址)[^。！？\n]{0,4}被(?:人|别人)(?:创建|添加|新建|绑定|登录|登)|异地登录[^。！\n]{0,20}(?:不是我|没有|盗|提|转|改)|"
+    r"被别人登录|别人登录了|(?:api|账号|账户|设备|地址)[^。！？\n]{0,4}被(?:人|别人)(?:创建|添加|新建|绑定|登录|登)|异地登录[^。！\n]{0,20}(?:不是我|"
+    r"没有|盗|提|转|改)|"
     r"不是我本人|(?:币|钱|资产|资金|u|usdt)[^。！\n]{0,6}(?:全|都)?被(?:提走|转走|盗|偷)|"
     r"(?:提走|转走|盗走|偷走)了|我没(?:下|操作|提|转|申请)的|"
     r"(?:邮箱|密码|手机号?|谷歌验证|2fa)[^。！\n]{0,8}被(?:人|别人)?改|有人(?:把我|改了我|登录|盗|提|转)|"
@@ -121,6 +122,10 @@ _NOT_URGENT = re.compile(
     r"\b(?:drained|emptied|hacked|stolen|robbed)\b['\"’”]?[^.!?\n]{0,8}\bby my (?:wife|husband|gf|bf|"
     r"girlfriend|boyfriend|kids?|son|daughter|partner|mum|mom|dad|cat|dog)\b|"
     r"['\"‘“](?:drained|hacked|stolen|robbed)['\"’”]|"
+    # a person or a bill called the thief ("my wife is the real unauthorized withdrawal 😂")
+    r"\b(?:is|are) (?:the|an?|my) (?:real |biggest |only |true |actual |worst |monthly |original )*"
+    r"(?:unauthori[sz]ed (?:withdrawal|transaction|access|charge|payment)s?|hackers?|thie(?:f|ves)|"
+    r"scammers?|money drain)\b|"
     # a film, a series, an article
     r"\b(?:in|from) (?:the|a|that) (?:movie|film|series|show|book|article|podcast|video)\b|"
     r"^\s*(?:article|news|headline|report)\s*[:：]|"
@@ -143,6 +148,9 @@ _NOT_URGENT = re.compile(
     r"[^.!?\n]{0,20}\b(?:acc\w*|wallet|email|phone)\b[^.!?\n]{0,20}\b(?:got|was|has been|is) "
     r"(?:hacked|stolen|drained|compromised)|"
     r"(?:朋友|邻居|室友|同行|同事|表弟|表哥|客人|好多人|很多人|大家|有人说|听说|新闻)[^。！？!?\n]{0,10}被(?:盗|黑|人补办|补办)|"
+    # a friend's story told in the third person ("我朋友说他手机丢了以后钱被转走了")
+    r"(?:朋友|邻居|室友|同事|同学|表弟|表哥|表姐|表妹|老乡|网友)(?:说|讲|告诉我|跟我说)(?:他|她)|"
+    r"(?:才是|就是)[^。！？!?\n]{0,10}(?:最大的)?(?:盗号者|小偷|黑客|贼)|"
     # thought so, and it was not; long ago; how to keep it from happening
     r"(?:以为|以為)[^。！？!?\n]{0,6}被(?:盗|黑)|看错了|(?<!是)不是被盗|"
     r"不被盗|"
@@ -189,7 +197,11 @@ _MONEY_LEFT = re.compile(
     r"ain'?t|aint)|not me|not mine)\b|"
     r"(?:余额|币|钱|资产|资金|账户|usdt|btc|eth|装备|皮肤|nft|碎片|积分)[^。！？!?\n]{0,8}(?:没了|不见了|少了|归零|清零|"
     r"为零|被转|转走|提走|往外|被卖|被交易|转出去)|往外转|往外走|一笔一?笔|被刷|盗刷|扣了[^。！？!?\n]{0,6}(?:笔|次)|"
-    r"(?:提币|提现|转出|转账)(?:已)?成功|\b(?:positions?|futures|orders?|trades?) (?:are|is) being "
+    r"(?:提币|提现|转出|转账)[^。！？!?\n]{0,12}成功|"
+    r"\b(?:withdrawals?|transfers?|payments?)\b(?:[^.!?\n]|(?<=\d)\.(?=\d)){0,40}\b(?:was |were |is |"
+    r"has been )?(?:successful|"
+    r"completed|processed|sent|confirmed)\b|\b(?:withdrawn|withdrew|transferred out|sent out)\b|"
+    r"\b(?:positions?|futures|orders?|trades?) (?:are|is) being "
     r"(?:opened|placed|made)")
 _NOT_ME = re.compile(
     r"(?i)\bnot me\b|\bwasn'?t me\b|\bnone of (?:them|this|these|it) (?:was|were|is) me\b|"
@@ -201,8 +213,10 @@ _NOT_ME = re.compile(
     r"\bno (?:trades?|withdrawals?|transfers?|orders?|payments?) (?:by|from) me\b|"
     r"\bi (?:ain'?t|aint) (?:place|placed|make|made|send|sent|do|did|buy|bought|sell|sold)\b|"
     r"\bby (?:someone|somebody) else\b|莫名其妙|"
+    r"\b(?:i'?m|i am|i was|i'?ve been) not (?:withdrawing|sending|trading|buying|selling|transferring)\b|"
+    r"\bi (?:wasn'?t|am not|'m not) (?:withdrawing|sending|transferring)\b|"
     r"\bi (?:don'?t|do not|never) (?:even )?(?:trade|use|play|touch)\b|我(?:从来|从)?不(?:玩|做|碰|用)|"
-    r"不是我(?:本人)?(?:做|操作|提|转|买|卖|登|改|加|弄|挂|绑|签|request)?的?|"
+    r"(?<!是)不是我(?:本人)?(?:做|操作|提|转|买|卖|登|改|加|弄|挂|绑|签|request)?的?|"
     r"我(?:根本|从来|完全|都|什么都|啥都|一直都?)?(?:没|没有)(?:任何)?(?:操作|提|转|买|卖|登|改|加|动|碰|签|"
     r"授权|批准|申请|点|出门|request|approve|trade)|在睡觉|睡着了|卡(?:明明)?(?:还)?在我(?:手上|手里|钱包)")
 # A device on the account the member does not own ("a Galaxy S23 in my devices, I have never
@@ -210,8 +224,10 @@ _NOT_ME = re.compile(
 # emails, none of them me", "一直收到验证码 我没申请").
 _NOT_MY_DEVICE = re.compile(
     r"(?i)\b(?:devices?|sessions?|iphone|ipad|android|windows|macbook|mac|samsung|galaxy|pixel|xiaomi|"
-    r"huawei|chrome|edge)\b[^\n]{0,80}\b(?:i (?:only (?:have|use|own)|(?:have )?never (?:owned|had|used)|"
-    r"don'?t (?:own|have|use))|(?:is|isn'?t|not) (?:mine|me)\b)|"
+    r"huawei|chrome|edge|passkeys?|security keys?)\b[^\n]{0,80}\b(?:i (?:only (?:have|use|own)|"
+    r"(?:have )?never "
+    r"(?:owned|had|used)|don'?t (?:own|have|use))|(?:is|isn'?t|not) (?:mine|me)\b|"
+    r"(?:isn'?t|is not|not) (?:any|one) of my\b)|"
     r"(?:设备|装置|ipad|iphone|电脑|浏览器)[^。！？\n]{0,20}(?:不是我的|我(?:根本|从来)?(?:没有|没)(?:这|用过|买过)|"
     r"我(?:家)?(?:根本)?没有)")
 _ALERT_STREAM = re.compile(
@@ -231,7 +247,11 @@ _ACCOUNT_CHANGED = re.compile(
     r"rebound|rebind|switched|moved|added|off|different|not mine)\b|"
     r"\b(?:new|another|unknown|unrecogni[sz]ed|strange|extra)\b[^.!?\n]{0,20}\b(?:devices?|sessions?|"
     r"(?:whitelist(?:ed)? )?address(?:es)?|api keys?|keys?|payees?|logins?|log-?ins?)\b|"
-    r"\b(?:api keys?|devices?|sessions?|address(?:es)?|payees?)\b[^.!?\n]{0,60}\b(?:added|created|creating|"
+    r"\b(?:(?:bank |debit |credit )?cards?|bank accounts?|payees?|beneficiar(?:y|ies)|recipients?)\b"
+    r"(?:[^.!?\n]|(?<=\b[A-Za-z])\.){0,30}\b(?:on|linked to|added to|in|"   # "J. Morris"
+    r"bound to|attached to) (?:my|our|his|her) (?:account|acc|profile|wallet)\b|"
+    r"\b(?:api keys?|devices?|sessions?|address(?:es)?|payees?|passkeys?|security keys?|(?:bank )?cards?)\b"
+    r"[^.!?\n]{0,60}\b(?:added|created|creating|"
     r"appeared|authori[sz]ed|linked|logged in|active)\b|"
     r"\blog(?:ged)? ?in(?:s)? (?:as me|from|in|showing)\b|\bsign(?:ed)?[- ]?in from\b|"
     r"\blog-?in (?:alert|notification|email|attempt|notif)s? from\b|"
@@ -248,7 +268,8 @@ _ACCOUNT_CHANGED = re.compile(
 # The member (or the relative they ask for) says none of it was them.
 _DISOWNED = re.compile(
     r"(?i)\bnot me\b|\bwasn'?t (?:me|him|her)\b|\bnot (?:my|his|her) (?:number|email|e-mail|address|"
-    r"device|phone|bank|card)\b|\bisn'?t (?:mine|my)\b|\bnot (?:mine|his|hers|ours)\b|"
+    r"device|phone|bank|card|wallet|account|computer|laptop)s?\b|\b(?:isn'?t|is not|not) (?:any|"
+    r"one) of (?:my|ours)\b|\bisn'?t (?:mine|my)\b|\bnot (?:mine|his|hers|ours)\b|"
     r"\bnever (?:did|added|made|created|asked|"
     r"requested|changed|used|had|owned|touched|set)\b|"
     r"\b(?:i|he|she|we) (?:didn'?t|did not|have not|haven'?t|has not|hasn'?t)(?: even)? (?:do|did|done|"
@@ -267,6 +288,8 @@ _DISOWNED = re.compile(
     r"changing|approving)\b|"
     r"\bnever (?:been|go|went) (?:there|further|to)\b|"
     r"\b(?:i|he|she) (?:don'?t|doesn'?t) even know what\b|\bmy only (?:phone|device)\b|"
+    r"\bnever heard of (?:him|her|them|it|this|that)\b|\bno idea who\b|\bwho (?:the hell |"
+    r"tf )?is (?:this|that)\b|"
     r"\bi only (?:ever )?use my (?:phone|laptop|iphone)\b|"
     r"莫名其妙|无缘无故|無啦啦|没碰|冇用过|冇签过|(?:我|本)人(?:一直)?在[\u4e00-\u9fff]{2,3}|"
     r"不是(?:我|他|她)|(?<!如)(?<!若)非本人|(?:我|他|她)(?:根本|从来|完全|都|什么都|啥都|一直都?)?(?:没|没有|冇|未)(?:任何)?"
@@ -343,7 +366,7 @@ _NEEDS = ("anydesk", "teamviewer", "remote", "scammed", "phished", "ip", "骗", 
           "报", "发给", "mobile", "phone", "laptop", "tablet", "bag", "手机", "电脑", "平板", "haven",
           "have not", "swept", "jack", "swap", "compromi", "charge", "payment", "transaction", "purchase",
           "no such", "sum1", "hacker", "scammer", "leaving", "draining", "touch", "swiped", "aint",
-          "ain't")
+          "ain't", "payee", "withdraw", "heard of", "passkey", "not my", "not any", "成功")
 
 
 def stands_down(text: str) -> bool:
