@@ -32,6 +32,7 @@ from handlers.detectors.safety import (
     plan,
     sensitive_handoff,
 )
+from handlers.detectors.scams import defang, lookalike_domains
 from handlers.model import (
     Candidate,
     Decision,
@@ -119,7 +120,10 @@ def decide(message: Message, kb: Knowledge, state: State = NO_HISTORY,
     # warnings of a burst merge into one post.
     quiet = message.public and not _may_answer(message, kb)
 
-    if not safety_plan.handled and not (message.public and safety.scam):
+    named = [] if safety_plan.handled or safety.scam else _named_sites(message, text, kb, words)
+    if named:
+        actions += named
+    elif not safety_plan.handled and not (message.public and safety.scam):
         if entry is not None and message.public and safety.sensitive and not quiet:
             link = entry.links[0] if entry.links else None
             short = phone_sized(faq_text or "", link, kb.config.answering.public_max_chars,
@@ -318,6 +322,24 @@ def _forwarded_report(message: Message, kb: Knowledge, safety, words: str) -> li
             verdict.finding.detail if verdict.finding else "look-alike account")
         out.append(NotifyStaff(check="forwarded-dm", kind="report", text=say(
             "staff_forwarded", "en", user=message.user.handle, sender=sender.handle, why=why)))
+    return out
+
+
+def _named_sites(message: Message, text: str, kb: Knowledge, words: str) -> list:
+    """A member asking about, or warning of, a site that imitates ours ("is aurora-validate.top
+    one of yours?"): the answer is that it is not ours and which are, and moderators hear of
+    it. The site is written so that no chat turns it into a link."""
+    sites = lookalike_domains(text, kb.safety.marks) if "." in text else []
+    if not sites:
+        return []
+    shown = ", ".join(defang(host) for host, _ in sites[:3])
+    out: list = []
+    if kb.safety.marks.domains:
+        out.append(Reply(check="site-not-ours", text=kb.texts.say(
+            "site_not_ours", words, site=shown, sites=", ".join(sorted(kb.safety.marks.domains)))))
+    out.append(NotifyStaff(check="site-named", kind="report", text=kb.texts.say(
+        "staff_site_named", "en", user=message.user.handle, site=shown, channel=message.channel,
+        link=message.link or "")))
     return out
 
 

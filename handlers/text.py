@@ -245,7 +245,21 @@ def detect_language(text: str) -> str:
             if pattern.search(text):
                 return code
         return "zh"
+    latin = None
     for code, pattern in _SCRIPTS:
-        if len(pattern.findall(text)) >= 2:
+        if len(pattern.findall(text)) < 2:
+            continue
+        if code != "ru":
+            return code
+        # Cyrillic letters inside Latin words are look-alikes ("mу раsswоrd", a trick to slip
+        # past filters), not Russian: only whole Cyrillic words count, and they must not be a
+        # stray few in an English message.
+        cyrillic = sum(len(w) for w in _CYRILLIC_WORD.findall(text))
+        latin = latin_count(text) if latin is None else latin
+        if cyrillic >= 2 and cyrillic * 3 >= latin:
             return code
     return "en"
+
+
+# A word of Cyrillic letters only (no Latin letter inside it).
+_CYRILLIC_WORD = re.compile(r"(?<![A-Za-z\u0400-\u04ff])[\u0400-\u04ff]+(?![A-Za-z\u0400-\u04ff])")

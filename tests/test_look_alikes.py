@@ -508,3 +508,37 @@ def test_a_question_that_opens_with_a_greeting_is_not_greeted_back(kb, text):
 @pytest.mark.parametrize("text", ["你好", "大家好，新人报道🙏", "thanks admin!", "gm fam"])
 def test_a_bare_greeting_in_private_is_greeted_back(kb, text):
     assert [a.check for a in in_private(kb, text).actions] == ["small-talk"]
+
+
+@pytest.mark.parametrize("text", [
+    "is aurora-rewards.top one of yours? it wants me to connect my wallet",
+    "PLEASE don't open aurora-rewards.top, it's phishing",
+    "aurora-rewards.top 是你们的官网吗？",
+])
+def test_a_member_asking_about_or_warning_of_a_look_alike_site_is_told_it_is_not_ours(kb, text):
+    d = judge(kb, text)
+    assert not d.scam and "delete" not in d.action_names
+    reply = next(a.text for a in d.actions if type(a).__name__ == "Reply")
+    # The site is named so that no chat makes it a link again, next to the real one.
+    assert "aurora-rewards[.]top" in reply and "aurora-rewards.top" not in reply
+    assert any(d in reply for d in kb.safety.marks.domains)
+    assert any(type(a).__name__ == "NotifyStaff" for a in d.actions)
+
+
+@pytest.mark.parametrize("text", [
+    "Beware of fakes! The only real site is aurora-rewards.top",
+    "aurora.example is down, use our new site aurora-rewards.top instead",
+    "aurora-login.top is phishing! log in at aurora-rewards.top instead",
+])
+def test_a_look_alike_site_pushed_beside_a_warning_is_still_a_scam(kb, text):
+    d = judge(kb, text)
+    assert d.scam
+    said = " ".join(getattr(a, "text", "") or "" for a in d.actions if type(a).__name__ != "NotifyStaff")
+    assert "aurora-rewards[.]top" in said and "aurora-rewards.top" not in said
+
+
+def test_cyrillic_look_alike_letters_in_english_get_an_english_reply(kb):
+    # "раsswоrd" written with Cyrillic а, о: a trick to slip past filters, not Russian
+    d = judge(kb, "mу раsswоrd fоr the exchange is Tulip-Garden-2291")
+    assert d.secret and d.lang == "en"
+    assert judge(kb, "как вывести USDT на карту?").lang == "ru"

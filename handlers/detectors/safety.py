@@ -196,8 +196,12 @@ def assess(message: Message, kit: SafetyKit, on_domain: bool,
         result.scams = find_scams(text, kit.marks, sender_is_staff=message.moderator)
         result.account = kit.impersonation.check(message.user, _platform(message))
         seeds = [s for s in result.secrets if s.finding.check == "seed-phrase"]
+        # The bait is in the words around the phrase, never in it ("… gas …" is a list word).
+        around = text
+        for s in sorted(seeds, key=lambda s: s.start, reverse=True):
+            around = around[:s.start] + " " + around[s.end:]
         result.honeypot = bool(seeds) and message.public and bool(
-            _HONEYPOT.search(text) or (_HERE_IS_SEED.search(text) and _BAIT.search(text)))
+            _HONEYPOT.search(around) or (_HERE_IS_SEED.search(text) and _BAIT.search(around)))
     urgent = find_urgency(text)
     result.urgent = urgent if (urgent and not result.scam) else None
     return result
@@ -598,9 +602,16 @@ def _urgent_actions(message: Message, result: SafetyResult, kit: SafetyKit, lang
                        announce_public=public, announce_private=private)]
 
 
+_HOST_IN_REASON = re.compile(r"(?i)(?<![\w.@])((?:[a-z0-9-]+\.)+)([a-z]{2,24})\b")
+
+
 def _short(why: str, lang: str) -> str:
-    # The first reason is enough in the chat; moderators see them all.
-    return why.split("; ")[0]
+    # The first reason is enough in the chat; moderators see them all. A warning must not
+    # republish the lure: sites are written "x[.]top" and handles without the "@", so neither
+    # becomes a link.
+    first = why.split("; ")[0]
+    first = _HOST_IN_REASON.sub(lambda m: f"{m.group(1)[:-1]}[.]{m.group(2)}", first)
+    return re.sub(r"(?<![\w@])@(\w{3,})", r"\1", first)
 
 
 def sensitive_handoff(message: Message, lang: str, faq_text: str | None, topic: str,

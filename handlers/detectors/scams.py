@@ -43,13 +43,15 @@ STAFF_ROLES_ZH = r"客服|管理员|官方|工作人员|内部|客服经理|技�
 # "DM me" is how fake support starts; "text me" or "contact me" only counts with a clear
 # offer to handle someone's account or funds.
 _CONTACT_ME = _rx(
-    r"\b(?:dm|pm|inbox)\s+me\b|\bmy (?:dm|inbox|pm)s? (?:is|are) open\b|\bdm\s+(?:me )?(?:directly|now|"
+    r"\b(?:dm|pm|inbox)\s+me\b|\bmy (?:dm|inbox|pm)s? (?:is|are) open\b|\b(?:drop|send|put|leave|bring|"
+    r"post)\b[^.!?\n]{0,25}\b(?:in|to|into) my (?:dm|inbox|pm)s?\b|\bdm\s+(?:me )?(?:directly|now|"
     rf"asap)\b|{PRIVATE_CHAT_ZH}|私\s*我|dm\s*我|pm\s*我|加我(?:私聊|微信|电报|tg)")
 _CONTACT_ME_WEAK = _rx(r"\b(?:message|msg|text|contact|whatsapp|telegram|write to|reach out to)\s+me\b")
 _SUPPORT_WORDS = _rx(
     r"\b(?:support|help|assist\w*|issue|problem|withdraw\w*|deposit\w*|fix|resolve|sort|"
-    r"recover\w*|refund|unlock|unfreeze|stuck|guide|handle|process)\w*|客服|处理|问题|充提|提现|"
-    r"充值|解决|帮|解冻|秒处理|找回")
+    r"recover\w*|refund|unlock|unfreeze|stuck|guide|handle|process|cases?\b|deal with)\w*|"
+    r"客服|处理|问题|充提|提现|"
+    r"充值|解决|帮|解冻|秒处理|找回|渠道|内部|加急|走后门")
 _ACCOUNT_OFFER = _rx(
     r"\b(?:your|ur)\b[^.!?\n]{0,20}\b(?:withdraw\w*|deposit\w*|account|wallet|funds|transaction|"
     r"issue|problem)|\b(?:i|we) (?:can|will|'ll) (?:help|fix|resolve|sort|recover|unlock)\b")
@@ -98,7 +100,7 @@ _RECOVERY = _rx(
     r"\b(?:recover|recovery|retrieve|get back|got back|trace|reclaim)\w*\b[^\n]{0,60}"
     r"\b(?:lost|stolen|scammed|hacked)?\s*(?:funds|crypto|money|assets|bitcoin|coins|wallet|\$)"
     r"[^\n]{0,80}\b(?:contact|dm|reach|team|expert|certified|hacker|guarantee\w*|no upfront|"
-    r"100%|legit|agency|specialist|@)|"
+    r"100%|legit|agency|specialist|profile|bio|whatsapp|telegram|call|text|@)|"
     r"\b(?:certified|professional|licensed|expert) (?:recovery|hackers?|fund recovery)|"
     # a testimonial: "got my 3 BTC back thanks to @X, contact him"
     r"\bgot (?:my|all my|our|it|every|all)\b[^\n]{0,25}\bback\b[^\n]{0,60}\b(?:thanks to|contact|reach|dm|"
@@ -146,7 +148,7 @@ _REPORTING = _rx(
     r"别上当|不敢回|一个说是|说是你们的|不会要求|大家别")
 # "Someone DMed me" is written like "DM me" in Chinese (有人私信我): with someone or an
 # impersonator named, or staff said never to DM, it is a member telling of a scam.
-_TOLD_OF_CONTACT = re.compile(r"有(?:个)?人[^。！？!?\n]{0,20}(?:私信|私聊|加|dm)\s*我|冒充|自称|对方说|"
+_TOLD_OF_CONTACT = re.compile(r"有(?:个|一个)?(?:人|骗子|家伙|陌生人|号)[^。！？!?\n]{0,20}(?:私信|私聊|加|dm)\s*我|冒充|自称|对方说|"
                               r"转述|转发一下|是真的假的|是不是骗子|这种是不是|是(?:你们)?官方的(?:人)?吗|"
                               r"别上当|不敢回|别私聊我|一个说是|说是你们的|"
                               r"\b(?:someone|somebody|a guy|this guy) (?:replied|messaged|dm'?d|texted|"
@@ -170,6 +172,7 @@ _ELSEWHERE = _rx(
     r"(?<![a-z0-9/+=_])\+\d{1,3}[\s-]?\d[\d\s-]{6,}\d(?![a-z0-9])|"
     r"\b(?:whats\s?app|wechat|signal|viber|skype|line id)\b\s*(?:id|number|no\.?)?\s*[:：]\s*\S{4,}|"
     r"(?:微信|(?<![a-z0-9])(?:vx|wx))\s*(?:号)?\s*[:：]?\s*[a-z0-9_-]{5,}|"
+    r"(?<![a-z0-9])(?:v|薇|威|v信)\s*[:：]\s*[a-z][a-z0-9_-]{3,}|"
     r"\b(?:forms\.gle|docs\.google\.com/forms|bit\.ly|tinyurl\.com|cutt\.ly|t\.ly|rb\.gy|is\.gd|"
     r"shorturl\.at|linktr\.ee|discord\.gg)/|\badd me on\b|加我|"
     r"\bsupport (?:has |is )?(?:now )?mov(?:ed|ing) to\b|客服(?:已经)?(?:转移|搬)到|"
@@ -178,16 +181,54 @@ _ELSEWHERE = _rx(
     r"(?<![\d-])\d[\d -]{7,}\d|(?:热线|客服电话|拨打|致电)[^。！？\n]{0,8}(?<![\d-])\d[\d -]{6,}\d")
 _ASKS_WHOSE = _rx(r"\bis (?:this|that|it|he|she|they)\b[^?\n]{0,60}\?|是(?:不是)?(?:你们|官方)|吗[？?]")
 _SUPPORT_DESK = _rx(r"\b(?:support|help ?desk|customer (?:care|service)|helpline|hotline|agent|admin|"
-                    r"unfreeze|unlock|recover\w*|refund|compensat\w*|wallet details|"
+                    r"unfreeze|unlock|recover\w*|refunds?|compensat\w*|wallet details|resolution|desk|"
+                    r"(?:got|get|had) (?:mine|it|mine all|everything) (?:fixed|sorted|resolved|back)|"
                     # an insider: "my friend works at aurora, text him"
                     r"works? (?:at|for|in)|withdrawal (?:issues?|problems?)|get verified|verification|"
-                    r"kyc)\b|客服|管理员|售后|解冻|处理|认证|验证|"
+                    r"kyc)\b|客服|管理员|售后|解冻|处理|认证|验证|解决|老师|"
                     r"赔付|补偿")
 _GO_TO = _rx(r"\b(?:go to|visit|head to|log ?in at|sign ?in at|claim (?:it |yours )?(?:at|on|here)|"
-             r"click)\b|前往|访问|点击|登录")
+             r"click|use (?:our|the) new|new (?:official )?(?:site|domain|link|website|address|url)|"
+             r"moved to|mirror|(?:only|real|official|correct|actual) (?:site|website|domain|link|url)"
+             r"(?: is)?)\b|前往|访问|点击|登录|新(?:官网|网址|域名)")
 _WARNS = _rx(r"\b(?:don'?t|do not|never|avoid|fake|phishing|scam\w*|beware|careful|warning|not ours|"
              r"is (?:this|it|that) (?:legit|real|you|ours)|saying|not you|right\s*\?)|别|不要|假的|钓鱼|骗|"
              r"小心|吗")
+# What a member writes about a site they distrust: "it's phishing", "do not click",
+# "是你们的吗？".
+_SITE_DOUBTED = _rx(r"\bphish\w*|\b(?:do not|don'?t|never|pls don'?t|please don'?t)\s+(?:click|open|visit|"
+                    r"go|log ?in|sign ?in|enter|use|trust|connect|type)\b|\bfake (?:site|website|domain|"
+                    r"link|page|url)\b|\bnot (?:ours|yours|official|legit|the real)\b|\bone of (?:yours|"
+                    r"ours)\b|"
+                    r"钓鱼|假(?:的|网站|网址|链接|官网)|不是官网|别点|不要点|千万别|"
+                    r"是(?:不是)?(?:你们|官方)(?:的|家的)?(?:网站|网址|官网|域名|链接)?(?:吗|么|嘛)|"
+                    r"(?:官网|真的|靠谱|安全|正规)(?:吗|么|嘛)")
+
+
+def _warns_of_site(lowered: str, host: str) -> bool:
+    """A member warning about a site or asking whether it is ours, and not sending anyone
+    there ("is aurora-validate.top one of yours?", "DO NOT click …, it's phishing"). Judged on
+    the sentence that names it, so "Beware of fakes! The real site is …" is still a lure."""
+    said = _clause(lowered, host)
+    if _ASKS_OFFICIAL.search(said) or _SITE_DOUBTED.search(said):
+        return True
+    pushed = bool(_GO_TO.search(said))
+    return (bool(_REPORTING.search(said)) and not (pushed and not _WARNS.search(said))) or \
+        (bool(_REPORTING.search(lowered)) and not pushed)
+
+
+def _clause(lowered: str, host: str) -> str:
+    """The sentence around `host`, for a message that names several sites ("X is phishing!
+    use our new site Y"): each is judged by what is said next to it."""
+    at = lowered.find(host)
+    if at < 0:
+        return lowered
+    ends = [m.end() for m in re.finditer(r"[!?。！？\n]|\.\s", lowered)]
+    start = max([e for e in ends if e <= at], default=0)
+    stop = min([e for e in ends if e > at + len(host)], default=len(lowered))
+    return lowered[start:stop]
+
+
 _LEET = str.maketrans({"0": "o", "1": "l", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b",
                        "@": "a", "$": "s", "!": "i", "|": "l"})
 # A host is tried where a run of host characters starts, or where a chain of labels cannot
@@ -283,6 +324,13 @@ def lookalike_domains(text: str, marks: BrandMarks) -> list[tuple[str, str]]:
             out.append((f"t.me/{m.group(1)}", f"Telegram link t.me/{m.group(1)} uses the brand "
                                                "name but is not an official account"))
     return out
+
+
+def defang(host: str) -> str:
+    """"aurora-validate[.]top": a site named in a warning that no chat or client turns into a
+    link (the usual way security teams write a bad address)."""
+    head, _, tail = host.rpartition(".")
+    return f"{head}[.]{tail}" if head else host
 
 
 def _near(label: str, name: str) -> bool:
@@ -408,9 +456,11 @@ def find_scams(text: str, marks: BrandMarks, sender_is_staff: bool = False) -> l
             or "@" in text or "加" in text):
         fire("guaranteed-returns", "promises guaranteed returns or a signals group")
     # A look-alike site the message sends people to ("go to aurora-claim.org to claim"), even
-    # passed on as an admin's word; a warning about it ("don't open …") is not.
-    if not reporting or (_GO_TO.search(lowered) and not _WARNS.search(lowered)):
-        for _, why in lookalike_domains(full, marks):
+    # passed on as an admin's word; a warning about it ("don't open …") or a member asking
+    # whether it is ours is not.
+    sites = lookalike_domains(full, marks) if "." in full else []
+    for host, why in sites:
+        if not _warns_of_site(lowered, host):
             fire("lookalike-domain", why)
     if not reporting:
         asks = _ASKS_SECRET.search(lowered) if _has(lowered, "secret") else None
