@@ -806,3 +806,9 @@ def test_the_start_of_a_chinese_phrase_right_after_its_name_is_a_secret():
     words = Mnemonic("chinese_simplified").to_mnemonic(hashlib.sha256(b"half phrase").digest()[:16]).split()
     assert checks("助记词 " + "".join(words[:6])) == ["seed-phrase"]
     assert checks("助记词千万别截图") == []
+
+
+def test_a_phrase_whose_last_word_was_copied_wrong_is_still_a_phrase():
+    words = Mnemonic("english").to_mnemonic(hashlib.sha256(b"last word cut").digest()[:16]).split()
+    words[-1] = words[-1][:-1] if len(words[-1]) > 4 else words[-1] + "e"
+    assert checks(" ".join(words)) == ["seed-phrase"]

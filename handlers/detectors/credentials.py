@@ -435,8 +435,14 @@ class _SeedContext:
 
 def _judge_run(run: list[tuple[re.Match[str], int | None]], lang: str, context: _SeedContext,
                found: list[Secret]) -> None:
-    while run and run[-1][1] is None:
-        run = run[:-1]   # a run never ends on a typo
+    # A run never ends on a typo ("… wallet"), unless the typo makes it exactly a phrase's
+    # length: the last word copied wrong ("… elegant divid"), a list word cut short or misspelt.
+    if run and run[-1][1] is None and len(run) in SEED_LENGTHS and \
+            sum(i is None for _, i in run) == 1 and len(run[-1][0].group()) >= 4:
+        pass
+    else:
+        while run and run[-1][1] is None:
+            run = run[:-1]
     if len(run) < 8:
         return
     exact = [i for _, i in run if i is not None]
