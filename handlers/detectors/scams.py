@@ -148,7 +148,9 @@ _REPORTING = _rx(
     r"别上当|不敢回|一个说是|说是你们的|不会要求|大家别")
 # "Someone DMed me" is written like "DM me" in Chinese (有人私信我): with someone or an
 # impersonator named, or staff said never to DM, it is a member telling of a scam.
-_TOLD_OF_CONTACT = re.compile(r"有(?:个|一个)?(?:人|骗子|家伙|陌生人|号)[^。！？!?\n]{0,20}(?:私信|私聊|加|dm)\s*我|冒充|自称|对方说|"
+_TOLD_OF_CONTACT = re.compile(r"有(?:个|一个)?(?:人|骗子|家伙|陌生人|号)"
+                              r"[^。！？!?\n]{0,20}(?:私信|私聊|加|dm)\s*我|"
+                              r"冒充|自称|对方说|"
                               r"转述|转发一下|是真的假的|是不是骗子|这种是不是|是(?:你们)?官方的(?:人)?吗|"
                               r"别上当|不敢回|别私聊我|一个说是|说是你们的|"
                               r"\b(?:someone|somebody|a guy|this guy) (?:replied|messaged|dm'?d|texted|"
