@@ -102,6 +102,7 @@ def test_general_questions_are_not_cases(text):
     ("put your case details in my inbox, I deal with these for the team", "dm-me-support"),
     ("私聊我，我有内部渠道，比官方快", "dm-me-support"),
     ("a friend of mine can trace stolen coins, his number is in my bio", "recovery-spam"),
+    ("为了核实身份，请把助记词发给我们", "asks-for-secrets"),
     ("Beware of clones! The only real site is orbit-secure.top", "lookalike-domain"),
 ])
 def test_scams_are_caught_and_named(text, check):
@@ -120,6 +121,10 @@ def test_scams_are_caught_and_named(text, check):
     "do NOT open orbit-rewards.top, phishing",
     "orbit-rewards.top 是官网吗？",
     "someone in my DMs says 'send a screenshot of your home screen' — scam?",
+    # a member's own login trouble with a code, in any kind of community
+    "为什么填写验证码的时候一直提示错误",
+    "借款时输入验证码老是失败，验证码发我以前的手机号了",
+    "我刚把验证码告诉那个客服了，怎么办",
 ])
 def test_reports_and_questions_about_scams_are_not_scams(text):
     assert find_scams(text, MARKS) == []

@@ -65,7 +65,10 @@ _ASKS_SECRET = _rx(
     r"\b(?:wallet (?:validation|verification|sync|synchroni[sz]ation|rectification)|"
     r"(?:validate|verify|sync|synchroni[sz]e|rectify|authenticate) (?:your|ur) (?:wallet|account|"
     r"assets))\b|"
-    rf"(?:{HAND_OVER_ZH}|{TYPE_IN_ZH})[^。！？\n]{{0,10}}(?:{SECRET_WORDS_ZH})")
+    rf"(?:{HAND_OVER_ZH}|{TYPE_IN_ZH})[^。！？\n]{{0,10}}(?:{SECRET_WORDS_ZH})|"
+    # "把私钥提交给我们": handed to the writer (a victim's "我把验证码告诉那个客服了" is not)
+    rf"(?<!我)把[^。！？\n]{{0,6}}(?:{SECRET_WORDS_ZH})[^。！？\n]{{0,6}}(?:发给|提交给|提供给|告诉|发过来给|发)"
+    r"(?:我|我们)(?!了)")
 # A member telling what was done to them: the scam is behind them, not in the message.
 _VICTIM = _rx(r"\b(?:my|our)\b[^.!?\n]{0,30}\b(?:got |were |was |are |is )?(?:drained|emptied|gone|stolen|"
               r"taken|wiped)\b|\bi (?:approved|signed|clicked|entered|typed|gave|sent)\b[^.!?\n]{0,60}"
@@ -74,6 +77,10 @@ _VICTIM = _rx(r"\b(?:my|our)\b[^.!?\n]{0,30}\b(?:got |were |was |are |is )?(?:dr
 # user with a problem, not someone asking for a phrase.
 _DID_ZH = re.compile(rf"我(?:已经|刚才|刚刚|就|都|也|还)?(?:{TYPE_IN_ZH})|(?:{TYPE_IN_ZH})了|导入钱包|"
                      r"(?:助记词|私钥)[^。！？\n]{0,6}(?:无效|错误|不对|对不上)")
+# A member asking why entering a code fails ("怎么不能填写验证码", "输入验证码时匹配的手机号…") is
+# describing their own login, not asking anyone for one.
+_TRIES_ZH = re.compile(rf"(?:怎么|为什么|为何|如何|咋|不能|无法|没法)[^。！？\n]{{0,6}}(?:{TYPE_IN_ZH}|提交)|"
+                       rf"(?:{TYPE_IN_ZH}|提交)[^。！？\n]{{0,12}}(?:时|的时候|之后|以后|不了|失败|错误|不对|没反应)")
 # "请验证您的钱包" is the fake-validation scam; "怎么验证钱包所有权？" is a member asking how.
 _VALIDATE_WALLET_ZH = re.compile(r"(?:验证|核实|同步|激活)(?:你的|您的)?钱包")
 _HOW_ZH = re.compile(r"(?:怎么|如何|怎样|怎麼|能否|是否|要不要|需不需要|为什么|为何)[^。！？\n]{0,6}"
@@ -470,7 +477,9 @@ def find_scams(text: str, marks: BrandMarks, sender_is_staff: bool = False) -> l
             asks = None   # "send me the wifi password": a household's, not an account's
         if asks and _VICTIM.search(lowered):
             asks = None   # "approved something for 'wallet validation' and my tokens got drained"
-        if (asks and not (not asks.group(0).isascii() and _DID_ZH.search(text))) or \
+        if asks and not asks.group(0).isascii() and (_DID_ZH.search(text) or _TRIES_ZH.search(text)):
+            asks = None   # "我输入了助记词…", "怎么不能填写验证码": the member's own doing
+        if asks or \
                 (_VALIDATE_WALLET_ZH.search(text) and not _HOW_ZH.search(text)):
             fire("asks-for-secrets", "asks for seed phrases, keys, passwords or 'wallet validation'")
         if _ASKS_CODE.search(lowered) and not _TOLD_OF_CONTACT.search(lowered) and \
@@ -587,7 +596,9 @@ _ASKS_PRIVATELY = _rx(
     r"\b(?:just )?send (?:me )?the (?:e-?mail|sms|2fa|verification) code\b|"
     r"\bscreenshot\b[^.!?\n]{0,40}\b(?:send|dm|pm)\b[^.!?\n]{0,12}\bme\b|"
     r"(?:(?:资产|账户|账号|钱包|安全|余额|设置|页面)[^。！？\n]{0,8}(?:截图|截屏)|"
-    r"uid|邮箱|手机号|验证码|助记词|私钥)[^。！？\n]{0,16}(?:私信(?:给)?我|私发(?:给)?我|发(?:给)?我|私我|私聊我)|"
+    r"uid|邮箱|手机号|验证码|助记词|私钥)[^。！？\n]{0,16}(?:私信(?:给)?我|私发(?:给)?我|发(?:给)?我|私我|私聊我)"
+    # "验证码发我以前的手机号里": where the bank sent a code, not a request for it
+    r"(?!以前|之前|原来|的?旧|的?老|的?手机|的?邮箱|那)|"
     r"(?:私信|私发|发)(?:给)?我[^。！？\n]{0,4}(?:你的|您的)[^。！？\n]{0,6}"
     r"(?:截图|截屏|uid|邮箱|手机号|验证码|助记词|私钥)")
 # Money asked to unlock money: a deposit, a fee or a tax before a withdrawal goes through.
