@@ -8,6 +8,7 @@ scammer: reporting context silences the weaker checks. Official accounts are nev
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 import unicodedata
@@ -214,11 +215,11 @@ _SITE_DOUBTED = _rx(r"\bphish\w*|\b(?:do not|don'?t|never|pls don'?t|please don'
                     r"(?:官网|真的|靠谱|安全|正规)(?:吗|么|嘛)")
 
 
-def _warns_of_site(lowered: str, host: str) -> bool:
+def _warns_of_site(said: str, lowered: str) -> bool:
     """A member warning about a site or asking whether it is ours, and not sending anyone
     there ("is aurora-validate.top one of yours?", "DO NOT click …, it's phishing"). Judged on
-    the sentence that names it, so "Beware of fakes! The real site is …" is still a lure."""
-    said = _clause(lowered, host)
+    the sentence that names it (`said`), so "Beware of fakes! The real site is …" is still
+    a lure."""
     if _ASKS_OFFICIAL.search(said) or _SITE_DOUBTED.search(said):
         return True
     pushed = bool(_GO_TO.search(said))
@@ -226,16 +227,19 @@ def _warns_of_site(lowered: str, host: str) -> bool:
         (bool(_REPORTING.search(lowered)) and not pushed)
 
 
-def _clause(lowered: str, host: str) -> str:
-    """The sentence around `host`, for a message that names several sites ("X is phishing!
-    use our new site Y"): each is judged by what is said next to it."""
+_SENTENCE_END = re.compile(r"[!?。！？\n]|\.\s")
+
+
+def _clause(lowered: str, host: str, ends: list[int]) -> tuple[int, int]:
+    """Where the sentence around `host` starts and stops (`ends`: where the message's
+    sentences end), for a message that names several sites ("X is phishing! use our new site
+    Y"): each is judged by what is said next to it."""
     at = lowered.find(host)
     if at < 0:
-        return lowered
-    ends = [m.end() for m in re.finditer(r"[!?。！？\n]|\.\s", lowered)]
-    start = max([e for e in ends if e <= at], default=0)
-    stop = min([e for e in ends if e > at + len(host)], default=len(lowered))
-    return lowered[start:stop]
+        return 0, len(lowered)
+    i = bisect.bisect_right(ends, at)
+    j = bisect.bisect_right(ends, at + len(host))
+    return (ends[i - 1] if i else 0), (ends[j] if j < len(ends) else len(lowered))
 
 
 _LEET = str.maketrans({"0": "o", "1": "l", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b",
@@ -299,9 +303,15 @@ def _decode_idna(host: str) -> str:
 
 def lookalike_domains(text: str, marks: BrandMarks) -> list[tuple[str, str]]:
     """(domain, why) for each link whose domain imitates the brand and is not the brand's."""
-    out = []
+    return list(_lookalike_domains(text, marks))
+
+
+# The scam check and the core's answer to "is this site yours?" both ask about one message.
+@lru_cache(maxsize=64)
+def _lookalike_domains(text: str, marks: BrandMarks) -> tuple[tuple[str, str], ...]:
+    out: list[tuple[str, str]] = []
     if "." not in text:
-        return out
+        return ()
     seen: set[str] = set()
     # Only whitespace-separated tokens with a dot can hold a domain: splitting first keeps the
     # (Unicode-aware, so slower) domain pattern off the rest of a long message.
@@ -332,7 +342,7 @@ def lookalike_domains(text: str, marks: BrandMarks) -> list[tuple[str, str]]:
         if username not in marks.telegram and any(n in _fold(username) for n in marks.names):
             out.append((f"t.me/{m.group(1)}", f"Telegram link t.me/{m.group(1)} uses the brand "
                                                "name but is not an official account"))
-    return out
+    return tuple(out)
 
 
 def defang(host: str) -> str:
@@ -468,8 +478,13 @@ def find_scams(text: str, marks: BrandMarks, sender_is_staff: bool = False) -> l
     # passed on as an admin's word; a warning about it ("don't open …") or a member asking
     # whether it is ours is not.
     sites = lookalike_domains(full, marks) if "." in full else []
+    ends = [m.end() for m in _SENTENCE_END.finditer(lowered)] if sites else []
+    judged: dict[tuple[int, int], bool] = {}   # one judgement per sentence, however many links
     for host, why in sites:
-        if not _warns_of_site(lowered, host):
+        span = _clause(lowered, host, ends)
+        if span not in judged:
+            judged[span] = _warns_of_site(lowered[span[0]:span[1]], lowered)
+        if not judged[span]:
             fire("lookalike-domain", why)
     if not reporting:
         asks = _ASKS_SECRET.search(lowered) if _has(lowered, "secret") else None
