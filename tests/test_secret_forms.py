@@ -812,3 +812,37 @@ def test_a_phrase_whose_last_word_was_copied_wrong_is_still_a_phrase():
     words = Mnemonic("english").to_mnemonic(hashlib.sha256(b"last word cut").digest()[:16]).split()
     words[-1] = words[-1][:-1] if len(words[-1]) > 4 else words[-1] + "e"
     assert checks(" ".join(words)) == ["seed-phrase"]
+
+
+def test_the_first_words_of_a_phrase_counted_out_are_a_secret_whatever_follows():
+    words = Mnemonic("english").to_mnemonic(hashlib.sha256(b"counted part").digest()[:16]).split()
+    assert checks(f"the first five on my paper are {' '.join(words[:5])} and I lost the rest") == \
+        ["seed-phrase"]
+    assert checks(f"first 4 words of the old wallet: {' '.join(words[:4])} (not posting more)") == \
+        ["seed-phrase"]
+    assert checks("the first three are the best songs on the album") == []
+
+
+def test_a_phrase_copied_with_three_typos_in_a_message_about_the_phrase_is_a_secret():
+    words = Mnemonic("english").to_mnemonic(hashlib.sha256(b"three typos").digest()[:16]).split()
+    for i in (2, 6, 9):   # swap two inner letters, as a hurried hand does
+        w = words[i]
+        words[i] = w[0] + w[2] + w[1] + w[3:] if len(w) >= 4 else w + w[-1]
+    assert checks(f"restoring says invalid, my words are: {' '.join(words)}") == ["seed-phrase"]
+
+
+@pytest.mark.parametrize("text", [
+    "guest wifi is CafeNet, password latte2023, enjoy the meetup",
+    "会议室 WiFi 密码 room8888，大家自己连",
+    "raffle prize is in parcel locker 12, code 558201, congrats Jo",
+])
+def test_passwords_and_codes_shared_with_a_room_are_not_secrets(text):
+    assert checks(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "one of my backup codes from the printout, q8mz-4rtk, does it still work?",
+    "authenticator setup key k3mq 7wza pq2r nv5t lb6x ee4u: scan or type it?",
+])
+def test_a_single_backup_code_or_a_lower_case_setup_key_is_a_secret(text):
+    assert checks(text) == ["2fa-code"]

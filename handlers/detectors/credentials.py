@@ -154,7 +154,7 @@ _COMBINING = re.compile(r"[\u0300-\u036f\u3099\u309a]")
 _SEPARATOR = re.compile(r"[\s,;:|/\-–—.)(\]\[#\"'`*•·、，。\d?？_]*")
 _SEED_CONTEXT = re.compile(
     r"seed|phrase|mnemonic|recovery|secret words|backup words|wallet words|12 words|24 words|"
-    r"\bwords?\b|助记词|恢复词|种子|私钥|备份", re.IGNORECASE)
+    r"\bwords?\b|助记词|恢复词|种子|私钥|备份|词表|字表|invalid phrase|misspel\w*|spelled", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -185,15 +185,19 @@ def _could_hold_a_phrase(text: str) -> bool:
     normal = text.lower() if text.isascii() else unicodedata.normalize("NFKC", text).lower()
     vocab = _vocabulary()
     hits = [w in vocab for w in _FAST_WORD.findall(normal)]
-    window = 10
     if len(hits) < 8:
         return False
+    # 8 of 10 (a part, or a phrase with two typos), or 9 of 12 (one with three)
+    return _dense(hits, 10, 8) or _dense(hits, 12, 9)
+
+
+def _dense(hits: list[bool], window: int, need: int) -> bool:
     count = sum(hits[:window])
-    if count >= 8:
+    if count >= need:
         return True
     for i in range(window, len(hits)):
         count += hits[i] - hits[i - window]
-        if count >= 8:
+        if count >= need:
             return True
     return False
 
@@ -220,7 +224,7 @@ def _word_seeds(text: str) -> list[Secret]:
             if lang in langs and joined:
                 run.append((m, langs.pop(lang)))
             elif lang == "english" and joined and _english_typo(word) is not None \
-                    and sum(i is None for _, i in run) < 2:
+                    and sum(i is None for _, i in run) < 3:
                 run.append((m, None))
             else:
                 _judge_run(run, lang, context, found)
@@ -338,7 +342,10 @@ def _cuts(letters: str, english: dict[str, int]) -> list[list[str]]:
 # after the words that name a phrase, they are the start of the member's own.
 _PART_CUE = re.compile(
     r"(?i)(?<![a-z])(?:seed|mnemonic|phrase|recovery words?|(?:secret|backup|wallet) words|"
-    r"(?:first|last|other) (?:[a-z0-9]+ )?words|words? (?:\d+ ?[-–] ?\d+|start\w* with|begin\w*))"
+    r"(?:first|last|other) (?:[a-z0-9]+ )?words|words? (?:\d+ ?[-–] ?\d+|start\w* with|begin\w*)|"
+    r"(?:first|last) (?:\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+    r"(?: (?:words?|ones))?(?: (?:on|of|from|in) (?:my|the) (?:\w+ ){0,2}(?:card|paper|list|sheet|note|"
+    r"wallet|backup)s?)?)"
     r"(?![a-z])|助记词|恢复词|注记词|(?:前|头|开头|最后|后)(?:[一二三四五六七八九十两]|\d{1,2})个字?(?:是|系|係|为|:|：)")
 _PART_REACH = 40         # characters from the cue to the first word of the part
 _PART_CUES = 12
@@ -364,9 +371,24 @@ _PART_GLUE = frozenset("about above across after again all also any because befo
                        "they this today what when where which will with your you".split())
 
 
-def _part_run(reach: str, english: dict[str, int]) -> list[re.Match[str]]:
+_NUMBER_WORDS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve".split())}
+_COUNT_IN_CUE = re.compile(r"(?i)(?:first|last) (\d{1,2}|[a-z]+)")
+
+
+def _cue_count(cue: str) -> int | None:
+    """The number of words a cue announces ("the first four …" → 4)."""
+    m = _COUNT_IN_CUE.search(cue)
+    if m is None:
+        return None
+    return int(m.group(1)) if m.group(1).isdigit() else _NUMBER_WORDS.get(m.group(1).lower())
+
+
+def _part_run(reach: str, english: dict[str, int], count: int | None = None) -> list[re.Match[str]]:
     """The first run of three or more different list words in `reach` that stands apart (see
-    _PART_JOIN) and is no sentence going on, or []."""
+    _PART_JOIN) and is no sentence going on, or []. When the cue announced how many words
+    follow ("the first four on my card are …") and exactly that many do, the sentence may go
+    on after them and name where they are written before them."""
     run: list[re.Match[str]] = []
     for m in [*_PART_WORD.finditer(reach), None]:
         listed = m is not None and m.group().lower() in english and \
@@ -376,12 +398,14 @@ def _part_run(reach: str, english: dict[str, int]) -> list[re.Match[str]]:
             run.append(m)
             continue
         words = [w.group().lower() for w in run]
+        counted = count is not None and len(run) == count and \
+            re.search(r"(?i)(?::|\b(?:are|is|were|was))\s*$", reach[:run[0].start()]) is not None
         if len(run) >= 3 and len(set(words)) == len(words) and \
                 sum(w in _PART_GLUE for w in words) <= (len(run) >= 5) and \
                 ((_PART_JOIN.fullmatch(reach, 0, run[0].start()) is not None and
-                  reach[:run[0].start()].strip() != "") or
+                  reach[:run[0].start()].strip() != "") or counted or
                  reach[run[0].start() - 1:run[0].start()] in tuple(_PART_QUOTE)) and \
-                not _PART_AFTER.match(reach, run[-1].end()):
+                (counted or not _PART_AFTER.match(reach, run[-1].end())):
             return run
         if m is None or m.start() > _PART_REACH:
             return []
@@ -404,7 +428,7 @@ def _partial_seeds(text: str) -> list[Secret]:
         if found and cue.start() < found[-1].end:
             continue
         reach = text[cue.end():cue.end() + _PART_REACH + 40]
-        run = _part_run(reach, english)
+        run = _part_run(reach, english, _cue_count(cue.group()))
         if run:
             found.append(Secret(cue.end() + run[0].start(), cue.end() + run[-1].end(), Finding(
                 "seed-phrase", "secret", f"{len(run)} BIP39 words right after seed-phrase words")))
@@ -476,7 +500,9 @@ def _judge_run(run: list[tuple[re.Match[str], int | None]], lang: str, context: 
         if not window and not context and \
                 sum(m.group().lower() in _PART_GLUE for m, _ in run) >= 3:
             return
-        if (len(run) >= 12 and typos <= 2) or \
+        # Copied by hand, a phrase picks up typos: two in twelve words, three when the message
+        # says it holds a phrase ("my words is: virus rebel wvae …").
+        if (len(run) >= 12 and (typos <= 2 or (typos == 3 and context))) or \
                 (len(run) >= 8 and typos <= 1 and context):
             found.append(_seed_secret(run, typos, window, len(run) < 12))
     elif window:
@@ -1025,13 +1051,16 @@ def _passwords_in(text: str) -> list[Secret]:
     labels = [m for at in _places(lowered, _PW_LITERALS) if (m := _PW_LABEL.match(text, at))]
     labels = [m for i, m in enumerate(labels) if i == 0 or m.start() >= labels[i - 1].end()]
     for label, after in zip(labels, [*labels[1:], None]):
+        if _SHARED_PLACE.search(text, max(text.rfind("\n", 0, label.start()) + 1, label.start() - 40),
+                                label.start()):
+            continue   # "wifi at the meetup is X pw kite2024": a password shared with a room
         kind = label.lastgroup or "pw"
         kind = "pw" if kind == "zh" else kind
         window = _password_window(text, label, after.start() if after else len(text))
         for m in _PW_TOKEN.finditer(window):
             token = m.group().strip(".-")
-            if not token:
-                continue
+            if not token or _PLACEHOLDER.search(token):
+                continue   # "PRIVATE_KEY=0xYOUR_PRIVATE_KEY": the form, not a password
             start = label.end() + m.start() + m.group().find(token)
             before = window[max(0, m.start() - 24):m.start()]   # the joins are short
             direct = m.start() <= 24 and _PW_DIRECT.fullmatch(before) is not None
@@ -1089,6 +1118,11 @@ def _passwords_in(text: str) -> list[Secret]:
                     found.append(Secret(q.start(1), q.end(1), Finding(
                         "password", "secret", "a quoted password-like token before 'password'")))
     return found
+
+
+# What a password shared with everyone in a place belongs to: the wifi, a door, a locker.
+_SHARED_PLACE = re.compile(r"(?i)wi-?fi|hotspot|router|ssid|guest network|(?<![a-z])(?:door|gate|locker|"
+                           r"padlock|alarm)(?![a-z])|热点|无线|门禁|储物柜|快递柜|门锁")
 
 
 # Passwords said without the word: "tried hunter22 and Hunter22! … both wrong", "reset it to
@@ -1221,19 +1255,20 @@ _CODE_CUE = re.compile(
     r"google auth\w*|ga|sms|texts?|texted|verification|verify|verif\w*|confirm\w*|security|"
     r"log-?in|sign-?in|auth|codes?|(?:4|6|8|four|six|eight)[- ]digit (?:number|pin)|"
     r"read (?:it )?out)(?![a-z])"
-    r"|验证码|验证马|校验码|动态码|动态口令|登录码|登入码|确认码|认证码|授权码|验证器|身份验证|两步验证|二次验证|双重验证|谷歌|短信|安全码|"
+    r"|验证码|验证马|校验码|电邮码|邮件码|邮箱码|动态码|动态口令|登录码|登入码|确认码|认证码|授权码|验证器|身份验证|两步验证|二次验证|双重验证|谷歌|短信|安全码|"
     r"(?:收到|发来|发过来)的?码|(?<![密号维请荐惠换误鱼源编代条页尺筹数乱解])码(?:是|为|:|：)")
 # Said of a code that is written in groups or spaced out (an amount or a phone number never
 # is "4 8 2 9 1 7"): "it sent me 903 518", "我说了 4 8 1 9 0 6".
 _CODE_CUE_WEAK = re.compile(
     r"(?i)(?<![a-z])(?:sent me|sends me|texted me|it sent|(?:gave|told) (?:him|her|them)|"
+    r"(?:it|the app|app|phone|screen) (?:now )?(?:says|shows|showing)|"
     r"read (?:it )?(?:out|to))(?![a-z])|收到了?|发来|显示|念了?|说了|告诉")
 _CODE_NEGATIVE = re.compile(
     r"(?i)anti[- ]?phishing|防钓鱼|(?<![a-z])(?:order|uid|id|ticket|case|ref|reference|invoice|"
     r"usdt|usdc|btc|eth|referral|invite|promo|coupon|voucher|gift|zip|postal|post ?code|area|"
     r"error|status|score|points|balance|price|amount|phone number|ending|ends?(?: in| with)?|"
     r"block|blocks|confirmations?|card(?= ?\d)|last (?:4|four)|"
-    r"discount|tracking|serial|model|sort|swift|iban|bic|routing|account number|bank code|"
+    r"discount|tracking|serial|sn|s/n|model|sort|swift|iban|bic|routing|account number|bank code|"
     # the codes of places, not of accounts: "the door code is 1 9 8 7", "locker code 4471"
     r"door|doors|gate|garage|locker|alarm|padlock|building|apartment|intercom|buzzer|"
     r"wifi|wi-fi)(?![a-z])|"
@@ -1339,6 +1374,8 @@ def _codes(text: str) -> list[Secret]:
             if not cues.after(m.end()):
                 continue
             cue_at = m.start()
+        if _SHARED_PLACE.search(view, max(view.rfind("\n", 0, m.start()) + 1, m.start() - 40), m.start()):
+            continue   # "parcel locker 6, code 448912": a place's code
         if _PLACEHOLDER_CODE.fullmatch(m.group()) or _MASKED_BEFORE.search(view, max(0, m.start() - 2),
                                                                        m.start()) or \
                 _ENDING_AFTER.match(view, m.end()) or \
@@ -1369,6 +1406,8 @@ _BACKUP_CODE = re.compile(r"(?<![A-Za-z0-9])(?:[A-Za-z0-9]{4,5}(?:-[A-Za-z0-9]{4
                           r"(?![A-Za-z0-9])")
 
 
+# How a format is shown, not a code: "是这样的 abcd-1234 吗".
+_EXAMPLE_GROUP = re.compile(r"(?i)(?<![a-z0-9])(?:abcd|efgh|1234|5678|0000|xxxx|aaaa)(?![a-z0-9])")
 # "备用码是 8H3K-2MZQ…", "backup code: 4471-0923": one code said to be the backup code.
 _BACKUP_SAID = re.compile(r"(?i)\s*(?:is|was|=|:|：|是|为)?\s*[\"'“「]?\s*")
 
@@ -1403,6 +1442,12 @@ def _backup_codes(text: str) -> list[Secret]:
         codes = list(_BACKUP_CODE.finditer(text, cue.end(), min(len(text), cue.end() + 400)))
         said = codes[:1] if codes and _BACKUP_SAID.fullmatch(text, cue.end(), codes[0].start()) \
             and sum(ch.isdigit() for ch in codes[0].group()) >= 2 else []
+        # One code in the printed shape a little after its name ("backup code 用咗 c7p6-cy6k"):
+        # letters and digits in dashed groups, as no ordinary word is.
+        if not said and codes and codes[0].start() - cue.end() <= 40 and "-" in codes[0].group() and \
+                _LETTER_RE.search(codes[0].group()) and _DIGIT_RE.search(codes[0].group()) and \
+                not _EXAMPLE_GROUP.search(codes[0].group()):
+            said = codes[:1]
         # Codes hold digits; a list of three or more needs fewer in each ("8h3k-2mdp").
         need = 2 if sum(sum(ch.isdigit() for ch in c.group()) >= 2 for c in codes) >= 3 else 4
         listed = _one_per_line(text, codes)
@@ -1419,8 +1464,8 @@ def _backup_codes(text: str) -> list[Secret]:
 # ("it gave me this key XLTE…": base32 of 16-32 capitals and digits 2-7 called a key is one)
 _SETUP_KEY_CUE = re.compile(r"(?i)2fa|two[- ]?factor|authenticator|totp|(?<![a-z])key(?![a-z])|"
                             r"谷歌验证|身份验证器|验证器|备份密钥|密钥")
-_BASE32_KEY = re.compile(r"(?<![A-Za-z0-9])(?:[A-Z2-7]{4}(?: [A-Z2-7]{4}){3,7}|[A-Z2-7]{16,32})"
-                         r"(?![A-Za-z0-9])")
+_BASE32_KEY = re.compile(r"(?<![A-Za-z0-9])(?:[A-Z2-7]{4}(?: [A-Z2-7]{4}){3,7}|"
+                         r"[a-z2-7]{4}(?: [a-z2-7]{4}){3,7}|[A-Z2-7]{16,32})(?![A-Za-z0-9])")
 
 
 _NAMED_KEY = re.compile(r"(?i)(?:backup|setup|secret|recovery|2fa|authenticator) key|备份密钥|密钥")
