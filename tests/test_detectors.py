@@ -162,6 +162,13 @@ def test_takeovers_are_urgent(text):
     "app shows 1.2 ETH withdrawn at 4am, I didn't withdraw",
     "刚收到短信：您的 500 USDT 提币申请已成功，我根本没提过",
     "withdrawal pending to some 0x address, that's NOT my wallet, stop it please",
+    "who added this payout address?? not me",
+    "there's a direct debit to 'M Ortega' set up on my account this morning, I don't know any Ortega",
+    "sessions page shows Windows/Edge active now, I use linux only",
+    "left my phone in a cab, the wallet app has no code on it and I never set one",
+    "手提电脑留在图书馆，回去就冇咗，交易所网页冇 logout",
+    "装置列表有部小米，屋企冇人用小米",
+    "my saved card got used on the site 5 times tonight, wasn't me",
 ])
 def test_takeovers_told_through_what_the_member_sees_are_urgent(text):
     assert find_urgency(text) is not None

@@ -92,13 +92,17 @@ _ACCOUNT_WORDS = re.compile(
     r"coins?|crypto|tokens?|card|withdraw\w*|deposit\w*|transfer\w*|trad\w*|orders?|log ?in\w*|"
     r"password|2fa|email|sim|nfts?|items?|skins?|gold|api)\b|[$£€¥₹]\s?\d|\d\s?(?:usd|eur|gbp|u)\b")
 _ZH_TAKEOVER = re.compile(
-    r"被盗|盗号|盗用|被黑|被入侵|有人用我的|被钓鱼|(?:币|资产|钱|余额)[^。！\n]{0,4}(?:全)?没了|"
+    r"被盗|盗号|盗用|被黑|被入侵|有人用我的|被钓鱼|(?:号|账号|账户|户口)(?:被人|俾人)?(?:没了|爆咗|"
+    r"被爆)|俾人爆|"
+    r"(?:提款|提币|提现|转出|转账)(?:纪录|记录)[^。！？\n]{0,6}(?:有|多了)[^。！？\n]{0,20}(?:冇|没|"
+    r"未)(?:提|转|郁|做)|(?:币|资产|钱|余额)[^。！\n]{0,4}(?:全)?没了|"
     r"余额(?:变成|变为|为|只剩)\s*0|被(?:人|别人)?转走|被(?:人|别人)?提了|不是我操作|"
     r"被(?:人|别人)?hack|被(?:人|别人)?改了?(?:我的?)?(?:邮箱|密码|手机号?|谷歌验证|2fa)|"
     r"不是我(?:开|做|下|落|提|转|操作|申请|绑定|添加)的|"
     r"我(?:没|没有)(?:提币|提现|转账|提款|下单|交易|操作)[^。！\n]{0,20}(?:没了|少了|不见了|去哪)|"
     r"不是我提的|异常提现|陌生设备[^。！\n]{0,10}登录|"
-    r"被别人登录|别人登录了|(?:api|账号|账户|设备|地址)[^。！？\n]{0,4}被(?:人|别人)(?:创建|添加|新建|绑定|登录|登)|异地登录[^。！\n]{0,20}(?:不是我|"
+    r"被别人登录|别人登录了|(?:api|账号|账户|设备|地址)[^。！？\n]{0,4}被(?:人|别人)(?:创建|添加|"
+    r"新建|绑定|登录|登)|异地登录[^。！\n]{0,20}(?:不是我|"
     r"没有|盗|提|转|改)|"
     r"不是我本人|(?:币|钱|资产|资金|u|usdt)[^。！\n]{0,6}(?:全|都)?被(?:提走|转走|盗|偷)|"
     r"(?:提走|转走|盗走|偷走)了|我没(?:下|操作|提|转|申请)的|"
@@ -106,9 +110,11 @@ _ZH_TAKEOVER = re.compile(
     r"(?:赶紧|马上|立刻|立即|快(?:些|点)?)(?:帮我)?(?:冻结|锁定)|求(?:你们)?(?:赶紧)?冻结|请马上冻结|"
     r"我(?:没|从没|从来没)有?(?:开过|下过|操作过|买过|做过|授权过|添加过|绑定过|申请过|设置过)|"
     r"不认识的(?:ip|IP|Ip|设备|地址|登录)|陌生(?:ip|IP|的ip|的IP)|"
-    r"(?:手机|电脑|笔记本|平板)[^。！？\n]{0,6}(?:被偷|被抢|丢了|掉了|不见了|被顺走)[^\n]{0,30}(?:登录状态|还登录着|还在登录|"
+    r"(?:手机|电脑|笔记本|平板)[^。！？\n]{0,6}(?:被偷|被抢|丢了|掉了|不见了|"
+    r"被顺走)[^\n]{0,30}(?:登录状态|还登录着|还在登录|"
     r"没退出|登着)|"
-    r"手机卡[^。！？\n]{0,10}(?:没信号|没有信号|没讯号|没有讯号|没服务|失效|被注销)[^\n]{0,40}(?:登录|验证码|短信|提醒|密码|邮件)|"
+    r"手机卡[^。！？\n]{0,10}(?:没信号|没有信号|没讯号|没有讯号|没服务|失效|"
+    r"被注销)[^\n]{0,40}(?:登录|验证码|短信|提醒|密码|邮件)|"
     r"(?:手机卡|sim卡?)[^。！？\n]{0,6}被(?:人|别人)?(?:补办|补卡|换卡|复制)|"
     r"(?:刚刚|刚才|刚)[^。！？\n]{0,3}被[^。！？\n]{0,8}(?:骗|钓鱼|盗)")
 _NOT_URGENT = re.compile(
@@ -138,7 +144,8 @@ _NOT_URGENT = re.compile(
     r"\b(?:yet|because)\b|\bdo i need (?:one|it|to)\b|"
     # over and done: support got it back, the money was returned
     r"(?:support|they) (?:got it back|recovered it|sorted it)|got (?:it|everything) back)|"
-    r"(?<!不)是我自己|(?<!不是)我本人操作|(?<!不)是我本人|虚惊一场|(?:跟|和|与)[^。！？\n]{0,6}(?:没关系|没关是|无关)|原来是我|"
+    r"(?<!不)是我自己|(?<!不是)我本人操作|(?<!不)是我本人|虚惊一场|(?:跟|和|"
+    r"与)[^。！？\n]{0,6}(?:没关系|没关是|无关)|原来是我|"
     r"(?:已经|早就)?(?:找回来了|帮我找回|处理好了|解决了|退回来了)|学乖了|"
     # lost to the market, not to a thief
     r"亏(?:完|光|没)了?|全亏了?|"
@@ -147,7 +154,8 @@ _NOT_URGENT = re.compile(
     r"\bmy (?:friend|mate|buddy|neighbou?r|colleague|co-?worker|roommate|flatmate|classmate)s?'?s?\b"
     r"[^.!?\n]{0,20}\b(?:acc\w*|wallet|email|phone)\b[^.!?\n]{0,20}\b(?:got|was|has been|is) "
     r"(?:hacked|stolen|drained|compromised)|"
-    r"(?:朋友|邻居|室友|同行|同事|表弟|表哥|客人|好多人|很多人|大家|有人说|听说|新闻)[^。！？!?\n]{0,10}被(?:盗|黑|人补办|补办)|"
+    r"(?:朋友|邻居|室友|同行|同事|表弟|表哥|客人|好多人|很多人|大家|有人说|听说|"
+    r"新闻)[^。！？!?\n]{0,10}被(?:盗|黑|人补办|补办)|"
     # a friend's story told in the third person ("我朋友说他手机丢了以后钱被转走了")
     r"(?:朋友|邻居|室友|同事|同学|表弟|表哥|表姐|表妹|老乡|网友)(?:说|讲|告诉我|跟我说)(?:他|她)|"
     r"(?:才是|就是)[^。！？!?\n]{0,10}(?:最大的)?(?:盗号者|小偷|黑客|贼)|"
@@ -177,7 +185,8 @@ _HYPOTHETICAL = re.compile(
     r"\b(?:asking|want to know|to be prepared|prepared) (?:before|in advance|ahead)|"
     r"\bgeneral question\b|\(it (?:hasn'?t|has not|didn'?t)\b|\bprotect (?:against|from|me)\b|"
     r"\bhow (?:does|do|can|would) [^.!?\n]{0,30}\b(?:protect|prevent|stop \w+ from)\b|\battacks?\b|"
-    r"(?:如果|假如|万一|要是)[^。！？!?\n]{0,12}(?:被?盗|被黑|被hack|被入侵|被?偷|丢了|被换卡|被钓鱼|陌生|异地|"
+    r"(?:如果|假如|万一|要是)[^。！？!?\n]{0,12}(?:被?盗|被黑|被hack|被入侵|被?偷|丢了|被换卡|"
+    r"被钓鱼|陌生|异地|"
     r"登录)|防止|防范|"
     r"(?:被盗|被黑|被入侵|被偷|丢了)了?的话|以防万一|提前了解|怎么防|如何防|"
     # a fear, not an event ("我怕被盗", "worried about getting hacked")
@@ -195,8 +204,10 @@ _MONEY_LEFT = re.compile(
     r"\b(?:payments?|charges?|purchases?|debits?|transfers?|withdrawals?|trades?|orders?)\b"
     r"[^.!?\n]{0,40}\b(?:to|on|from|at|in)\b[^.!?\n]{0,40}\b(?:(?:that )?i (?:didn'?t|did not|never|"
     r"ain'?t|aint)|not me|not mine)\b|"
-    r"(?:余额|币|钱|资产|资金|账户|usdt|btc|eth|装备|皮肤|nft|碎片|积分)[^。！？!?\n]{0,8}(?:没了|不见了|少了|归零|清零|"
-    r"为零|被转|转走|提走|往外|被卖|被交易|转出去)|往外转|往外走|一笔一?笔|被刷|盗刷|扣了[^。！？!?\n]{0,6}(?:笔|次)|"
+    r"(?:余额|币|钱|资产|资金|账户|usdt|btc|eth|装备|皮肤|nft|碎片|积分)[^。！？!?\n]{0,8}(?:没了|"
+    r"不见了|少了|归零|清零|"
+    r"为零|被转|转走|提走|往外|被卖|被交易|转出去)|往外转|往外走|一笔一?笔|被刷|盗刷|"
+    r"扣了[^。！？!?\n]{0,6}(?:笔|次)|"
     r"(?:提币|提现|转出|转账)[^。！？!?\n]{0,12}成功|"
     r"\b(?:withdrawals?|transfers?|payments?)\b(?:[^.!?\n]|(?<=\d)\.(?=\d)){0,40}\b(?:was |were |is |"
     r"has been )?(?:successful|"
@@ -227,11 +238,14 @@ _NOT_MY_DEVICE = re.compile(
     r"huawei|chrome|edge|passkeys?|security keys?)\b[^\n]{0,80}\b(?:i (?:only (?:have|use|own)|"
     r"(?:have )?never "
     r"(?:owned|had|used)|don'?t (?:own|have|use))|(?:is|isn'?t|not) (?:mine|me)\b|"
-    r"(?:isn'?t|is not|not) (?:any|one) of my\b)|"
-    r"(?:设备|装置|ipad|iphone|电脑|浏览器)[^。！？\n]{0,20}(?:不是我的|我(?:根本|从来)?(?:没有|没)(?:这|用过|买过)|"
-    r"我(?:家)?(?:根本)?没有)")
+    r"(?:isn'?t|is not|not) (?:any|one) of my\b|i (?:only )?use (?:linux|a mac|mac|windows|an? iphone|"
+    r"android|an? android)(?: only)?\b)|"
+    r"(?:设备|装置|ipad|iphone|电脑|浏览器)[^。！？\n]{0,40}(?:不是我的|我(?:根本|从来)?(?:没有|"
+    r"没)(?:这|用过|买过)|"
+    r"我(?:家)?(?:根本)?没有|(?:家里|屋企)(?:也|都)?(?:没有?|冇|没)人用|我(?:只|淨係|净系|就)用)")
 _ALERT_STREAM = re.compile(
-    r"(?i)\b(?:\d{1,2}|a dozen|dozens of|a bunch of|a stream of|tons of|so many|loads of|a flood of|"
+    r"(?i)\b(?:codes?|e-?mails?|texts?|sms|alerts?|notifications?) keeps? (?:coming|arriving)\b|"
+    r"\b(?:\d{1,2}|a dozen|dozens of|a bunch of|a stream of|tons of|so many|loads of|a flood of|"
     r"like \d+)\b[^.!?\n]{0,30}\b(?:e-?mails?|codes?|texts?|sms|alerts?|notifications?)\b|"
     r"(?:一堆|一串|十几|好几|一直|不停)[^。！？\n]{0,12}(?:邮件|验证码|短信|提醒|通知)")
 _NOBODY_ASKED = re.compile(
@@ -243,8 +257,12 @@ _NOBODY_ASKED = re.compile(
 _ACCOUNT_CHANGED = re.compile(
     r"(?i)\b(?:e-?mail|phone(?: number)?|mobile number|number|password|pw|2fa|two[- ]factor|authenticator|"
     r"anti-?phishing code|withdrawal (?:lock|whitelist)|whitelist|address book|payout account|payee|"
-    r"nickname|profile)\b[^.!?\n]{0,40}\b(?:changed|updated|removed|disabled|turned off|reset|unbound|"
+    r"nickname|profile|standing orders?|direct debits?|recurring payments?|payment methods?)\b[^.!?\n]{0,40}"
+    r"\b(?:changed|updated|removed|disabled|turned off|reset|unbound|created|set up|"
     r"rebound|rebind|switched|moved|added|off|different|not mine)\b|"
+    r"\b(?:added|created|linked|set up)\b[^.!?\n]{0,20}\b(?:payout |withdrawal |"
+    r"whitelist(?:ed)? )?(?:address(?:es)?|"
+    r"payees?|api keys?|devices?)\b|"
     r"\b(?:new|another|unknown|unrecogni[sz]ed|strange|extra)\b[^.!?\n]{0,20}\b(?:devices?|sessions?|"
     r"(?:whitelist(?:ed)? )?address(?:es)?|api keys?|keys?|payees?|logins?|log-?ins?)\b|"
     r"\b(?:(?:bank |debit |credit )?cards?|bank accounts?|payees?|beneficiar(?:y|ies)|recipients?)\b"
@@ -260,7 +278,8 @@ _ACCOUNT_CHANGED = re.compile(
     r"requested|pending|successful|completed|filled|placed|created)\b|"
     r"(?:邮箱|手机号?|电话|密码|资金密码|谷歌验证|二次验证|二步验证|两步验证|2fa|提币锁|白名单|昵称|收款码|"
     r"银行卡|绑定)[^。！？!?\n]{0,10}(?:被改|改了|改成|换了|被换|被关|关了|被解绑|解绑|关闭|修改成功|变了)|"
-    r"(?:多了|多咗|新增|出现|加了|添加了|绑了|绑定了)[^。！？!?\n]{0,10}(?:地址|api|设备|装置|key|金钥|密钥|账户|收款|银行卡)|"
+    r"(?:多了|多咗|新增|出现|加了|添加了|绑了|绑定了)[^。！？!?\n]{0,10}(?:地址|api|设备|装置|key|"
+    r"金钥|密钥|账户|收款|银行卡)|"
     r"(?:api|设备|地址|金钥|密钥)[^。！？!?\n]{0,10}(?:多了|新建|创建|建立)|"
     r"(?:异地|陌生|外地|国外|境外)[^。！？!?\n]{0,6}(?:登录|登入|ip|设备)|"
     r"(?:账户|帐户|账号|帐号|号)[^。！？!?\n]{0,3}在[^。！？!?\n]{1,8}登(?:录|入)|"
@@ -288,11 +307,15 @@ _DISOWNED = re.compile(
     r"changing|approving)\b|"
     r"\bnever (?:been|go|went) (?:there|further|to)\b|"
     r"\b(?:i|he|she) (?:don'?t|doesn'?t) even know what\b|\bmy only (?:phone|device)\b|"
-    r"\bnever heard of (?:him|her|them|it|this|that)\b|\bno idea who\b|\bwho (?:the hell |"
+    r"\bnever heard of (?:him|her|them|it|this|that)\b|"
+    r"\bwho (?:the hell |tf )?(?:added|created|changed|made|set up|linked) (?:this|that|these|it)\b|"
+    r"\bi (?:don'?t|do not) know (?:any|this|that|who|him|her|them)\b|"
+    r"(?:冇|没)(?:整|郁|加|改|提|建|绑)过|\bno idea who\b|\bwho (?:the hell |"
     r"tf )?is (?:this|that)\b|"
     r"\bi only (?:ever )?use my (?:phone|laptop|iphone)\b|"
     r"莫名其妙|无缘无故|無啦啦|没碰|冇用过|冇签过|(?:我|本)人(?:一直)?在[\u4e00-\u9fff]{2,3}|"
-    r"不是(?:我|他|她)|(?<!如)(?<!若)非本人|(?:我|他|她)(?:根本|从来|完全|都|什么都|啥都|一直都?)?(?:没|没有|冇|未)(?:任何)?"
+    r"不是(?:我|他|她)|(?<!如)(?<!若)非本人|(?:我|他|她)(?:根本|从来|完全|都|什么都|啥都|"
+    r"一直都?)?(?:没|没有|冇|未)(?:任何)?"
     r"(?:操作|提|转|改|加|建|关|动|碰|签|授权|申请|登|点|弄|用过|设置)|唔系我|冇(?:改|加|做|登)过?")
 
 
@@ -302,9 +325,11 @@ _DEVICE_GONE = re.compile(
     r"(?i)\b(?:phone|mobile|laptop|computer|macbook|ipad|tablet|handbag|bag|pc)\b[^.!?\n]{0,30}"
     r"(?<!not )\b(?:stolen|nicked|snatched|pickpocketed|jacked|swiped|taken|lost|left (?:it )?(?:in|on|at)|"
     r"kena (?:curi|ragut)|gone|missing)\b|"
-    r"\b(?:stole|took|snatched|nicked|grabbed) (?:my|his|her) (?:phone|laptop|bag|handbag|ipad|tablet)|"
-    r"(?:手机|手機|电脑|電腦|笔记本|筆電|平板|ipad|包)[^。！？!?\n]{0,10}(?:被偷|被抢|被搶|丢|丟|掉|不见|唔见|"
-    r"俾人偷|被人偷|找不到|落(?:咗|了)|忘在|留在|被顺走)|"
+    r"\b(?:stole|took|snatched|nicked|grabbed|left|lost|forgot) (?:my|his|her) (?:phone|laptop|bag|"
+    r"handbag|ipad|tablet)|"
+    r"(?:手机|手機|电脑|電腦|笔记本|筆電|笔电|notebook|手提电脑|平板|ipad|"
+    r"包)[^。！？!?\n]{0,10}(?:被偷|被抢|被搶|丢|丟|"
+    r"掉|不见|唔见|俾人偷|被人偷|找不到|落(?:咗|了)|忘在|留在|被顺走|留咗)|"
     r"(?:偷|抢|搶)(?:了|咗|走)?(?:我|他|她)?的?(?:手机|手機|电脑|電腦|笔记本|筆電|平板)")
 _STILL_IN = re.compile(
     r"(?i)\b(?:still |was |is |were )?(?:logged|signed) ?in\b|\blogin\b|\bunlocked\b|\bsession|"
@@ -312,21 +337,27 @@ _STILL_IN = re.compile(
     r"passcode|password|lock)|"
     r"\b(?:app|session|browser|account)\b[^.!?\n]{0,12}\b(?:still )?open\b|"
     r"\bremember(?:s|ed)? (?:my |the )?password|\bface (?:id|unlock) only|"
+    r"\bno (?:code|pin|passcode|password|lock(?: screen)?) on it\b|\bnever set (?:one|a (?:code|pin|"
+    r"passcode))\b|"
+    r"没设锁屏|没有?锁屏|没设(?:置)?(?:锁屏)?密码|登入状态|冇 ?log ?out|没有? ?log ?out|冇登出|没有?登出|"
     r"登录着|登入着|登着|登录状态|没退出|没有?退(?:出|登)|免密|记住(?:了)?(?:的)?密码|记住咗|没设密码|没锁|"
     r"還登入|还登入|还登录|仲登")
 # Charges on a card the member still holds, or far from where they are.
 _CARD_CHARGED = re.compile(
     r"(?i)\b(?:card|visa|mastercard)\b[^\n]{0,60}\b(?:charged|charges?|payments?|transactions?|purchases?|"
-    r"debits?|spent|declined)\b(?! fees?\b)|\b(?:charges?|payments?|transactions?|purchases?)\b[^\n]{0,40}"
+    r"debits?|spent|declined|used|swiped)\b(?! fees?\b)|\b(?:used|charged) my (?:saved |"
+    r"linked )?card\b|\b(?:charges?|payments?|transactions?|purchases?)\b[^\n]{0,40}"
     r"\b(?:on|from|with) my (?:\w+ ){0,3}card\b|"
-    r"(?:卡|信用卡)[^。！？!?\n]{0,20}(?:消费|扣款|扣了|被刷|盗刷|碌|刷了|charge)|(?:消费|扣款)[^。！？!?\n]{0,10}卡")
+    r"(?:卡|信用卡)[^。！？!?\n]{0,20}(?:消费|扣款|扣了|被刷|盗刷|碌|刷了|charge)|(?:消费|"
+    r"扣款)[^。！？!?\n]{0,10}卡")
 _CARD_WITH_ME = re.compile(
     r"(?i)\bcard (?:is |was )?(?:still |physically |literally |right )?(?:here |right here )?"
     r"(?:with me|in my (?:hand|purse|wallet|"
     r"pocket|bag))|(?<!if )\b(?:i am|i'?m|we are|we'?re) (?:at home )?in (?-i:[A-Z])[a-z]|"
-    r"\bnot (?:him|her|me|us)\b|"
+    r"\bnot (?:him|her|me|us)\b|\bwasn'?t (?:me|him|her|us)\b|"
     r"\bnever (?:been|travel\w*)|\b(?:i|she|he) (?:am|is) at home\b|"
-    r"卡[^。！？!?\n]{0,6}(?:在我|在身上|在手上|在钱包)|本人(?:未|没有?)消费|(?:从来)?没出过国|(?:我|本)人(?:一直)?在[\u4e00-\u9fff]{2,3}")
+    r"卡[^。！？!?\n]{0,6}(?:在我|在身上|在手上|在钱包)|本人(?:未|没有?)消费|(?:从来)?没出过国|"
+    r"(?:我|本)人(?:一直)?在[\u4e00-\u9fff]{2,3}")
 # Money gone after signing something or handing over a code, a phrase or a key.
 _SIGNED_AND_GONE = re.compile(
     r"(?i)\b(?:signed|approved|connected|clicked|typed|pasted|entered|put|gave|told|read (?:out|it|them)|"
@@ -366,7 +397,9 @@ _NEEDS = ("anydesk", "teamviewer", "remote", "scammed", "phished", "ip", "骗", 
           "报", "发给", "mobile", "phone", "laptop", "tablet", "bag", "手机", "电脑", "平板", "haven",
           "have not", "swept", "jack", "swap", "compromi", "charge", "payment", "transaction", "purchase",
           "no such", "sum1", "hacker", "scammer", "leaving", "draining", "touch", "swiped", "aint",
-          "ain't", "payee", "withdraw", "heard of", "passkey", "not my", "not any", "成功")
+          "ain't", "payee", "withdraw", "heard of", "passkey", "not my", "not any", "成功", "who", "号",
+          "户口", "装置", "屋企", "keep", "linux", "windows", "笔电", "notebook", "爆", "冇", "use",
+          "used", "swiped")
 
 
 def stands_down(text: str) -> bool:
