@@ -188,6 +188,15 @@ def test_jokes_and_other_peoples_stories_are_not_takeovers(text):
     assert find_urgency(text) is None
 
 
+def test_advice_to_a_member_is_not_an_emergency_but_a_plea_to_the_brand_is():
+    from handlers.detectors.urgency import stands_down
+
+    assert stands_down("@sam_k that's a sim swap. call your carrier now, then reset 2fa and check the tx id")
+    assert stands_down("@小林 先改密码，再把所有设备移除")
+    assert not stands_down("@AuroraEx account compromised, 2 sessions I don't know, need a freeze NOW")
+    assert not stands_down("@AuroraEx someone drained it, check the tx id please")
+
+
 @pytest.mark.parametrize("text", [
     "URGENT!!! when is the next launchpad",
     "got a 'login from new device' email but it was just me on my new laptop",

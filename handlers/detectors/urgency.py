@@ -408,7 +408,25 @@ def stands_down(text: str) -> bool:
     return _stands_down(mandarin(text[:800]))
 
 
+# Advice to another member: a reply that opens with their @handle and tells them what to do
+# ("@linh change password + reset 2fa now, then remove all devices"), saying nothing of the
+# writer's own account.
+_TO_MEMBER = re.compile(r"^\s*@\w+")
+_ADVICE = re.compile(r"(?i)\b(?:you|your|ur|u|change|reset|call|use|revoke|remove|enable|turn on|turn off|"
+                     r"don'?t|never|check|contact|open|go to|sounds like|that'?s)\b|你|先|赶紧|马上|建议")
+# …unless the writer is the one asking for help ("@brand acct compromised … need a freeze NOW")
+_PLEA = re.compile(r"(?i)\b(?:need|pls|plz|please|help me|asap|urgent)\b|救命|求|帮帮")
+_FIRST_PERSON = re.compile(r"(?i)\b(?:i|i['’]m|im|i['’]ve|ive|i['’]d|my|me|mine|we|our|us)\b|我")
+
+
+def _advice_to_a_member(head: str) -> bool:
+    return bool(_TO_MEMBER.match(head) and _ADVICE.search(head) and not _FIRST_PERSON.search(head)
+                and not _PLEA.search(head))
+
+
 def _stands_down(head: str) -> bool:
+    if _advice_to_a_member(head):
+        return True
     disowned = None
     if _MARKET_LOSS.search(head) or _BACKGROUND.search(head):
         disowned = bool(_NOT_ME.search(head) or _DISOWNED.search(head))
