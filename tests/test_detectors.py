@@ -169,6 +169,9 @@ def test_takeovers_are_urgent(text):
     "手提电脑留在图书馆，回去就冇咗，交易所网页冇 logout",
     "装置列表有部小米，屋企冇人用小米",
     "my saved card got used on the site 5 times tonight, wasn't me",
+    "who just sold all my ETH?? it wasn't me, I was at the gym",
+    "card charged 3 times at some sports betting site, I don't even gamble",
+    "our api key shows last used from an ip that isn't our server",
 ])
 def test_takeovers_told_through_what_the_member_sees_are_urgent(text):
     assert find_urgency(text) is not None

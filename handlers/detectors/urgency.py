@@ -84,8 +84,9 @@ _TAKEOVER = re.compile(
 # With an everyday verb it takes an account, money or a trade somewhere in the message:
 # "someone took my USDT", "someone is trading on my acct", not "someone stole my lunch".
 _SOMEONE_TOOK = re.compile(
-    r"(?i)someone (?:else )?(?:(?:in|from) [a-z]+ )?(?:just )?(?:got|has|is|was|took|stole|moved|sent|"
-    r"logged|signed)\b[^.!?\n]{0,40}"
+    r"(?i)(?:someone (?:else )?(?:(?:in|from) [a-z]+ )?|\bwho (?:the hell |tf )?)(?:just )?(?:got|"
+    r"has|is|was|took|"
+    r"stole|moved|sent|logged|signed|bought|sold|withdrew|traded|transferred|listed)\b[^.!?\n]{0,40}"
     r"\b(?:my|account|acc|funds|usdt|btc|eth|trades?|orders?|2fa|email|password|everything|all)")
 _ACCOUNT_WORDS = re.compile(
     r"(?i)\b(?:account|acc|acct|app|wallet|funds?|money|balance|savings|usdt|usdc|btc|eth|sol|"
@@ -226,7 +227,8 @@ _NOT_ME = re.compile(
     r"\bby (?:someone|somebody) else\b|莫名其妙|"
     r"\b(?:i'?m|i am|i was|i'?ve been) not (?:withdrawing|sending|trading|buying|selling|transferring)\b|"
     r"\bi (?:wasn'?t|am not|'m not) (?:withdrawing|sending|transferring)\b|"
-    r"\bi (?:don'?t|do not|never) (?:even )?(?:trade|use|play|touch)\b|我(?:从来|从)?不(?:玩|做|碰|用)|"
+    r"\bi (?:don'?t|do not|never) (?:even )?(?:trade|use|play|touch|gamble|bet|game|shop there)\b|"
+    r"我(?:从来|从)?不(?:玩|做|碰|用)|"
     r"(?<!是)不是我(?:本人)?(?:做|操作|提|转|买|卖|登|改|加|弄|挂|绑|签|request)?的?|"
     r"我(?:根本|从来|完全|都|什么都|啥都|一直都?)?(?:没|没有)(?:任何)?(?:操作|提|转|买|卖|登|改|加|动|碰|签|"
     r"授权|批准|申请|点|出门|request|approve|trade)|在睡觉|睡着了|卡(?:明明)?(?:还)?在我(?:手上|手里|钱包)")
@@ -269,7 +271,7 @@ _ACCOUNT_CHANGED = re.compile(
     r"(?:[^.!?\n]|(?<=\b[A-Za-z])\.){0,30}\b(?:on|linked to|added to|in|"   # "J. Morris"
     r"bound to|attached to) (?:my|our|his|her) (?:account|acc|profile|wallet)\b|"
     r"\b(?:api keys?|devices?|sessions?|address(?:es)?|payees?|passkeys?|security keys?|(?:bank )?cards?)\b"
-    r"[^.!?\n]{0,60}\b(?:added|created|creating|"
+    r"[^.!?\n]{0,60}\b(?:(?:last )?used from|added|created|creating|"
     r"appeared|authori[sz]ed|linked|logged in|active)\b|"
     r"\blog(?:ged)? ?in(?:s)? (?:as me|from|in|showing)\b|\bsign(?:ed)?[- ]?in from\b|"
     r"\blog-?in (?:alert|notification|email|attempt|notif)s? from\b|"
@@ -288,7 +290,7 @@ _ACCOUNT_CHANGED = re.compile(
 _DISOWNED = re.compile(
     r"(?i)\bnot me\b|\bwasn'?t (?:me|him|her)\b|\bnot (?:my|his|her) (?:number|email|e-mail|address|"
     r"device|phone|bank|card|wallet|account|computer|laptop)s?\b|\b(?:isn'?t|is not|not) (?:any|"
-    r"one) of (?:my|ours)\b|\bisn'?t (?:mine|my)\b|\bnot (?:mine|his|hers|ours)\b|"
+    r"one) of (?:my|ours)\b|\bisn'?t (?:mine|my|ours|our)\b|\bnot (?:mine|his|hers|ours)\b|"
     r"\bnever (?:did|added|made|created|asked|"
     r"requested|changed|used|had|owned|touched|set)\b|"
     r"\b(?:i|he|she|we) (?:didn'?t|did not|have not|haven'?t|has not|hasn'?t)(?: even)? (?:do|did|done|"
@@ -456,7 +458,7 @@ def find_urgency(text: str) -> Finding | None:
                                              "on it, and the member says it was not them")
     if _DEVICE_GONE.search(head) and _STILL_IN.search(head):
         return Finding("takeover", "urgent", "a phone or computer gone with the account still logged in")
-    if _CARD_CHARGED.search(head) and _CARD_WITH_ME.search(head):
+    if _CARD_CHARGED.search(head) and (_CARD_WITH_ME.search(head) or _NOT_ME.search(head)):
         return Finding("takeover", "urgent", "card charges the member did not make")
     if _SIGNED_AND_GONE.search(head) and _GIVEN.search(head):
         return Finding("takeover", "urgent", "money gone after the member signed something or "
