@@ -200,6 +200,12 @@ def test_advice_to_a_member_is_not_an_emergency_but_a_plea_to_the_brand_is():
     assert not stands_down("@AuroraEx someone drained it, check the tx id please")
 
 
+def test_a_relatives_device_lost_in_a_what_if_is_a_question():
+    from handlers.detectors.urgency import stands_down
+
+    assert stands_down("if dad's phone got stolen, how would we lock his wallet app quickly?")
+
+
 @pytest.mark.parametrize("text", [
     "URGENT!!! when is the next launchpad",
     "got a 'login from new device' email but it was just me on my new laptop",

@@ -181,7 +181,8 @@ _MARKET_LOSS = re.compile(r"(?i)爆仓|强平|被平仓|\bliquidat\w*|\bmargin c
 # don't freeze it now" is not one of them.
 _HYPOTHETICAL = re.compile(
     r"(?i)\bhypothetical|\bwhat (?:if|would happen|happens if)\b|\bin case\b|"
-    r"\bif (?:someone|somebody|anyone|a hacker|(?:my|your) (?:account|acc|phone|wallet|laptop|email)|"
+    r"\bif (?:someone|somebody|anyone|a hacker|(?:my|your|his|her|their|\w+['’]s) "
+    r"(?:account|acc|phone|wallet|laptop|email)|"
     r"i (?:ever|get|got|lose|lost)|u ever|you ever|ever)\b|\bjust (?:planning|asking|curious)\b|"
     r"\b(?:asking|want to know|to be prepared|prepared) (?:before|in advance|ahead)|"
     r"\bgeneral question\b|\(it (?:hasn'?t|has not|didn'?t)\b|\bprotect (?:against|from|me)\b|"
