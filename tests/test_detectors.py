@@ -172,6 +172,7 @@ def test_takeovers_are_urgent(text):
     "who just sold all my ETH?? it wasn't me, I was at the gym",
     "card charged 3 times at some sports betting site, I don't even gamble",
     "our api key shows last used from an ip that isn't our server",
+    "got a login code by sms just now but I was not logging in, I was asleep",
 ])
 def test_takeovers_told_through_what_the_member_sees_are_urgent(text):
     assert find_urgency(text) is not None

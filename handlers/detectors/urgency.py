@@ -248,12 +248,15 @@ _NOT_MY_DEVICE = re.compile(
     r"我(?:家)?(?:根本)?没有|(?:家里|屋企)(?:也|都)?(?:没有?|冇|没)人用|我(?:只|淨係|净系|就)用)")
 _ALERT_STREAM = re.compile(
     r"(?i)\b(?:codes?|e-?mails?|texts?|sms|alerts?|notifications?) keeps? (?:coming|arriving)\b|"
+    # one login code is enough when nobody was logging in: someone has the password
+    r"\b(?:login|log-?in|sign-?in|verification|one-?time) code\b|(?:登录|登入)验证码|"
     r"\b(?:\d{1,2}|a dozen|dozens of|a bunch of|a stream of|tons of|so many|loads of|a flood of|"
     r"like \d+)\b[^.!?\n]{0,30}\b(?:e-?mails?|codes?|texts?|sms|alerts?|notifications?)\b|"
     r"(?:一堆|一串|十几|好几|一直|不停)[^。！？\n]{0,12}(?:邮件|验证码|短信|提醒|通知)")
 _NOBODY_ASKED = re.compile(
     r"(?i)\b(?:i (?:didn'?t|did not|never|haven'?t) (?:request|ask|trigger|try)|not me|none (?:of them )?"
-    r"(?:were|was|are) me|i'?m not (?:logging|trying))\b|(?:我|都)(?:没|没有)(?:申请|登录|登|操作|请求|点)|"
+    r"(?:were|was|are) me|i'?m not (?:logging|trying)|i (?:was not|wasn'?t|am not) (?:logging|signing|trying))\b|"
+    r"(?:我|都)(?:没|没有)(?:申请|登录|登|操作|请求|点)|"
     r"不是我")
 # The account's own settings changed, or something appearing on it: a new email or phone, 2FA
 # or the withdrawal lock off, an address, a key, a device or a payee added.
