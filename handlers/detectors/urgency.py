@@ -255,7 +255,8 @@ _ALERT_STREAM = re.compile(
     r"(?:一堆|一串|十几|好几|一直|不停)[^。！？\n]{0,12}(?:邮件|验证码|短信|提醒|通知)")
 _NOBODY_ASKED = re.compile(
     r"(?i)\b(?:i (?:didn'?t|did not|never|haven'?t) (?:request|ask|trigger|try)|not me|none (?:of them )?"
-    r"(?:were|was|are) me|i'?m not (?:logging|trying)|i (?:was not|wasn'?t|am not) (?:logging|signing|trying))\b|"
+    r"(?:were|was|are) me|i'?m not (?:logging|trying)|"
+    r"i (?:was not|wasn'?t|am not) (?:logging|signing|trying))\b|"
     r"(?:我|都)(?:没|没有)(?:申请|登录|登|操作|请求|点)|"
     r"不是我")
 # The account's own settings changed, or something appearing on it: a new email or phone, 2FA
