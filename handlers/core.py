@@ -32,7 +32,7 @@ from handlers.detectors.safety import (
     plan,
     sensitive_handoff,
 )
-from handlers.detectors.scams import defang, lookalike_domains
+from handlers.detectors.scams import lookalike_domains, shown_site
 from handlers.model import (
     Candidate,
     Decision,
@@ -109,6 +109,10 @@ def decide(message: Message, kb: Knowledge, state: State = NO_HISTORY,
         if len(kb.learned):
             choice = _taught_choice(choice, ranked, kb, vector, message.public, blocked)
     entry = choice.entry
+    # A member asking about a site that imitates ours is told that, not given an article.
+    named = [] if safety.scam or safety.secret or safety.urgent else _named_sites(message, text, kb, words)
+    if named:
+        entry = None
     findings = [*safety.findings, Finding("faq-match", "faq", choice.reason)]
     faq_text = answer_text(entry, lang, kb.faq, texts)[0] if entry else None
 
@@ -120,7 +124,6 @@ def decide(message: Message, kb: Knowledge, state: State = NO_HISTORY,
     # warnings of a burst merge into one post.
     quiet = message.public and not _may_answer(message, kb)
 
-    named = [] if safety_plan.handled or safety.scam else _named_sites(message, text, kb, words)
     if named:
         actions += named
     elif not safety_plan.handled and not (message.public and safety.scam):
@@ -332,7 +335,7 @@ def _named_sites(message: Message, text: str, kb: Knowledge, words: str) -> list
     sites = lookalike_domains(text, kb.safety.marks) if "." in text else []
     if not sites:
         return []
-    shown = ", ".join(defang(host) for host, _ in sites[:3])
+    shown = ", ".join(shown_site(host) for host, _ in sites[:3])
     out: list = []
     if kb.safety.marks.domains:
         out.append(Reply(check="site-not-ours", text=kb.texts.say(

@@ -542,3 +542,40 @@ def test_cyrillic_look_alike_letters_in_english_get_an_english_reply(kb):
     d = judge(kb, "mу раsswоrd fоr the exchange is Tulip-Garden-2291")
     assert d.secret and d.lang == "en"
     assert judge(kb, "как вывести USDT на карту?").lang == "ru"
+
+
+@pytest.mark.parametrize("text", [
+    "我手机号13812345678，aurora-rewards.top 是官方网站吗？",
+    "我的UID是39920017，aurora-rewards.top说我账户冻结了，是官方吗？",
+])
+def test_the_answer_about_a_site_repeats_only_the_site_never_the_words_around_it(kb, text):
+    d = judge(kb, text)
+    said = " ".join(getattr(a, "text", "") or "" for a in d.actions)
+    assert "aurora-rewards[.]top" in said
+    assert "13812345678" not in said and "39920017" not in said and d.faq is None
+
+
+@pytest.mark.parametrize("text", [
+    "¿Es aurora-rewards.top el sitio oficial?",
+    "Это официальный сайт aurora-rewards.top?",
+    "avoid aurora-rewards.top!!! it stole my friend's USDT",
+    "was told to log in at aurora-rewards.top to unlock my account, is that ok?",
+])
+def test_a_site_named_in_a_question_or_a_warning_in_any_language_is_never_deleted(kb, text):
+    d = judge(kb, text)
+    assert not d.scam and "delete" not in d.action_names
+
+
+@pytest.mark.parametrize("text", [
+    "Beware of fakes! The only real Aurora site is aurora-rewards.top",
+    "小心假网站，正确的极光网址是 aurora-rewards.top",
+    "admins asked me to pass this on: everyone go to aurora-rewards.top to claim the refund",
+])
+def test_a_site_called_the_real_one_is_a_lure_whatever_warning_comes_with_it(kb, text):
+    assert judge(kb, text).scam
+
+
+def test_a_lure_after_a_long_stretch_of_chatter_is_still_read(kb):
+    chatter = "market looks slow today, anyone watching the eth chart? " * 40
+    d = judge(kb, chatter + "withdrawal problems? our support agent answers on whatsapp +1 415 555 0134")
+    assert d.scam

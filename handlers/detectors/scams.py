@@ -201,6 +201,21 @@ _GO_TO = _rx(r"\b(?:go to|visit|head to|log ?in at|sign ?in at|claim (?:it |your
              r"click|use (?:our|the) new|new (?:official )?(?:site|domain|link|website|address|url)|"
              r"moved to|mirror|(?:only|real|official|correct|actual) (?:site|website|domain|link|url)"
              r"(?: is)?)\b|前往|访问|点击|登录|新(?:官网|网址|域名)")
+# Calling a site the real one ("Beware of fakes! The only real Aurora site is …", "Verified
+# link: …", "use the backup domain", "极光官方网站是 …"): the lure dressed as a warning.
+_CLAIMS_SITE = _rx(r"\b(?:only|real|official|correct|actual|verified|new|backup|right|working|legit)"
+                   r"(?: [\w-]+)? (?:site|website|domain|link|url|address|mirror)s?\b"
+                   r"(?: (?:is|are|now))?\s*[:：]?|"
+                   r"\buse (?:the|our|this) (?:[\w-]+ )?(?:domain|site|link|mirror|url)\b|"
+                   r"\b(?:site|domain|website) (?:has )?moved\b|"
+                   r"(?:官方|正确|真正|唯一|最新|备用)的?[\u4e00-\u9fff]{0,4}(?:网站|网址|官网|域名|链接)(?:是|为|:|：)")
+# Passing a lure on to everyone ("admins asked me to pass this on: everyone go to …").
+_RELAYS = _rx(r"\b(?:pass (?:this|it) on|spread the word|share (?:this|it) with|tell (?:everyone|all)|"
+              r"everyone (?:go|should|must|needs?|please)|all (?:users|members) (?:go|should|must|need))\b|"
+              r"大家(?:都)?(?:去|赶紧|尽快|请)|所有(?:用户|人)(?:都)?(?:去|需要|必须|请)|转告")
+# Sending people there: the verbs of a lure.
+_PUSHES = _rx(r"\b(?:log ?in|sign ?in|connect|verify|validate|claim|register|sign up|download|visit|go|"
+              r"check out|try|join|enter|click|tap|head)\b|登录|登入|连接|领取|注册|下载|点击|前往|访问")
 _WARNS = _rx(r"\b(?:don'?t|do not|never|avoid|fake|phishing|scam\w*|beware|careful|warning|not ours|"
              r"is (?:this|it|that) (?:legit|real|you|ours)|saying|not you|right\s*\?)|别|不要|假的|钓鱼|骗|"
              r"小心|吗")
@@ -210,21 +225,35 @@ _SITE_DOUBTED = _rx(r"\bphish\w*|\b(?:do not|don'?t|never|pls don'?t|please don'
                     r"go|log ?in|sign ?in|enter|use|trust|connect|type)\b|\bfake (?:site|website|domain|"
                     r"link|page|url)\b|\bnot (?:ours|yours|official|legit|the real)\b|\bone of (?:yours|"
                     r"ours)\b|"
-                    r"钓鱼|假(?:的|网站|网址|链接|官网)|不是官网|别点|不要点|千万别|"
+                    r"\b(?:stole|stolen|drained|lost|avoid|stay away|scam\w*|fake|clone[sd]?|cloned|"
+                    r"almost|nearly|report\w*|ban|impostor|imposter|don'?t trust)\b|"
+                    r"钓鱼|假(?:的|网站|网址|链接|官网)|不是官网|别点|不要点|千万别|骗|盗|冒充|举报|"
                     r"是(?:不是)?(?:你们|官方)(?:的|家的)?(?:网站|网址|官网|域名|链接)?(?:吗|么|嘛)|"
                     r"(?:官网|真的|靠谱|安全|正规)(?:吗|么|嘛)")
 
 
 def _warns_of_site(said: str, lowered: str) -> bool:
-    """A member warning about a site or asking whether it is ours, and not sending anyone
-    there ("is aurora-validate.top one of yours?", "DO NOT click …, it's phishing"). Judged on
-    the sentence that names it (`said`), so "Beware of fakes! The real site is …" is still
-    a lure."""
+    """Is a look-alike site named by a member (asking whether it is ours, warning of it, telling
+    what it did), not pushed by a scammer? Judged on the sentence that names it (`said`).
+    Calling it the real one is a lure whatever warning comes with it ("Beware of fakes! The
+    real site is …"); sending people there is one unless the sentence warns. Otherwise a site
+    is only named: the member hears it is not ours, nobody is deleted for asking (in any
+    language: a question mark is enough)."""
+    if _CLAIMS_SITE.search(said) or _RELAYS.search(said):
+        return False
     if _ASKS_OFFICIAL.search(said) or _SITE_DOUBTED.search(said):
         return True
-    pushed = bool(_GO_TO.search(said))
-    return (bool(_REPORTING.search(said)) and not (pushed and not _WARNS.search(said))) or \
-        (bool(_REPORTING.search(lowered)) and not pushed)
+    pushed = bool(_GO_TO.search(said) or _PUSHES.search(said))
+    if pushed:
+        # "was told to log in at … , is that ok?", "someone sent me this: go to …"
+        return bool("?" in said or "？" in said or _RECEIVED.search(said) or
+                    (_REPORTING.search(said) and _WARNS.search(said)))
+    return True
+
+
+_RECEIVED = _rx(r"\b(?:sent|dm'?d|dmed|texted|emailed|messaged|told|asked|wanted|offered) me\b|"
+                r"\bi (?:got|received)\b|"
+                r"\b(?:got|received) (?:this|a|an)\b|\bwas told\b|收到|有人(?:发|私信|私聊)")
 
 
 _SENTENCE_END = re.compile(r"[!?。！？\n]|\.\s")
@@ -317,7 +346,7 @@ def _lookalike_domains(text: str, marks: BrandMarks) -> tuple[tuple[str, str], .
     # (Unicode-aware, so slower) domain pattern off the rest of a long message.
     candidates = [tok for tok in text.split() if "." in tok]
     for m in (m for tok in candidates for m in _DOMAIN.finditer(tok)):
-        host = m.group(1).lower().rstrip(".")
+        host = _bare_host(m.group(1).lower().rstrip("."))
         if host in seen or host in _COMMON_TLDS_AS_WORDS or host.count(".") == 0 or \
                 host.rsplit(".", 1)[1] in _FILE_EXTENSIONS:
             continue
@@ -332,10 +361,11 @@ def _lookalike_domains(text: str, marks: BrandMarks) -> tuple[tuple[str, str], .
         for name in marks.names:
             if name in whole:
                 why = "punycode " if decoded != host else ""
-                out.append((host, f"{why}domain {host} uses the brand name but is not the brand's"))
+                out.append((host, f"{why}domain {shown_site(host)} uses the brand name but is not "
+                                  "the brand's"))
                 break
             if any(_near(_fold(label), name) for label in labels if label):
-                out.append((host, f"domain {host} imitates the brand name"))
+                out.append((host, f"domain {shown_site(host)} imitates the brand name"))
                 break
     for m in itertools.islice(_TG_LINK.finditer(text), MAX_LINKS):
         username = m.group(1).lower()
@@ -343,6 +373,32 @@ def _lookalike_domains(text: str, marks: BrandMarks) -> tuple[tuple[str, str], .
             out.append((f"t.me/{m.group(1)}", f"Telegram link t.me/{m.group(1)} uses the brand "
                                                "name but is not an official account"))
     return tuple(out)
+
+
+# Chinese text runs into a link without a space ("我手机号138…，aurora-pro.com"), and a
+# link may carry invisible direction marks: the host is what follows the last of these.
+_NOT_HOST = re.compile(r"[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _bare_host(host: str) -> str:
+    if not _NOT_HOST.search(host):
+        return host
+    parts = [p.strip(".-") for p in _NOT_HOST.split(host)]
+    parts = [p for p in parts if re.search(r"[^.]\.[^.]", p)]
+    # "极光交易所.com" is all the host there is: a Chinese name registered as a domain
+    return parts[0] if parts else host
+
+
+def shown_site(host: str) -> str:
+    """How a site is named to members and staff: never as a link, and with its punycode when
+    its letters are not plain ASCII ("аurora.example" with a Cyrillic а looks like ours)."""
+    site = defang(host)
+    if host.isascii():
+        return site
+    try:
+        return f"{site} ({defang(host.encode('idna').decode('ascii'))})"
+    except UnicodeError:
+        return f"{site} ({defang(host.encode('ascii', 'backslashreplace').decode('ascii'))})"
 
 
 def defang(host: str) -> str:
@@ -382,7 +438,9 @@ _NEEDS = {
     "guaranteed": ("guarantee", "risk", "profit", "%", "win rate", "100x", "pump", "signal",
                    "稳赚", "保本", "收益", "包赚", "翻倍", "带单", "喊单", "内幕"),
 }
-PHRASE_CHARS = 1500   # phrase-level checks read this much; links are checked in the whole text
+# Phrase-level checks read this much from each end (together a whole Telegram message, so
+# chatter before a lure does not hide it); links are checked in the whole text.
+PHRASE_CHARS = 2048
 
 
 # "got my funds back thanks to the Aurora security team": a member thanking the brand's own
@@ -441,12 +499,17 @@ def _has(lowered: str, need: str) -> bool:
     return any(word in lowered for word in _NEEDS[need])
 
 
+def ends_of(text: str, chars: int) -> str:
+    """The first and the last `chars` characters of a long text (one line break between)."""
+    return text if len(text) <= 2 * chars else f"{text[:chars]}\n{text[-chars:]}"
+
+
 def find_scams(text: str, marks: BrandMarks, sender_is_staff: bool = False) -> list[Finding]:
     """Every scam check that fires on the message, each naming why."""
     if not text or sender_is_staff:
         return []
     full = text
-    text = text[:PHRASE_CHARS]
+    text = ends_of(text, PHRASE_CHARS)
     lowered = text.lower()
     reporting = bool(_REPORTING.search(lowered))
     findings: list[Finding] = []
