@@ -846,3 +846,13 @@ def test_passwords_and_codes_shared_with_a_room_are_not_secrets(text):
 ])
 def test_a_single_backup_code_or_a_lower_case_setup_key_is_a_secret(text):
     assert checks(text) == ["2fa-code"]
+
+
+def test_a_solana_transaction_signature_is_not_a_private_key():
+    import base58
+
+    sig = base58.b58encode(hashlib.sha512(b"a transfer").digest()).decode()
+    for text in (f"deposit txid {sig} still not credited", f"https://solscan.io/tx/{sig}",
+                 f"充值哈希 {sig}"):
+        assert checks(text) == []
+    assert checks(f"exported my private key: {sig}") == ["private-key"]

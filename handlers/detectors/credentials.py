@@ -705,6 +705,10 @@ def _b58_keys(text: str) -> list[Secret]:
             kind = "base58 64-byte private key"
         else:
             continue
+        if kind == "base58 64-byte private key" and _SIGNATURE_NEAR.search(
+                text, max(0, m.start() - _TX_REACH), m.start()) and \
+                not _STRONG_KEY_WORDS.search(text, max(0, m.start() - _TX_REACH), m.start()):
+            continue   # a Solana transaction's signature is 64 bytes too ("txid …", ".../tx/…")
         try:
             if kind == "base58 64-byte private key":
                 if len(base58.b58decode(token)) != 64:
@@ -728,6 +732,8 @@ def _b58_keys(text: str) -> list[Secret]:
 # base58 piece, together the 51-52 characters of a key.
 _B58_LINE = re.compile(r"(?m)^[ \t]*([1-9A-HJ-NP-Za-km-z]{10,60})[ \t]*\r?$")
 _WIF_CUE = re.compile(r"(?i)(?<![a-z])wif(?![a-z])")
+_SIGNATURE_NEAR = re.compile(r"(?i)/tx/|\bsig(?:nature)?s?\b|\btx\b|txid|tx ?hash|\bhash\b|transaction|"
+                             r"solscan|explorer|哈希|交易|签名")
 _B58_CHECKS = 8   # keys checked per message (a message holds one or two; a wall costs no more)
 
 

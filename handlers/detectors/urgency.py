@@ -409,10 +409,19 @@ _NEEDS = ("anydesk", "teamviewer", "remote", "scammed", "phished", "ip", "骗", 
           "used", "swiped")
 
 
+# Characters read from the start of a message, and from its end: an emergency may come after
+# a long story, or after chatter pasted to hide it.
+_READ, _READ_END = 800, 400
+
+
+def _ends(text: str) -> str:
+    return text if len(text) <= _READ + _READ_END else f"{text[:_READ]}\n{text[-_READ_END:]}"
+
+
 def stands_down(text: str) -> bool:
     """The member says it was them, or asks about a takeover in advance, or tells old news:
     no model's hunch makes that an emergency either."""
-    return _stands_down(mandarin(text[:800]))
+    return _stands_down(mandarin(_ends(text)))
 
 
 # Advice to another member: a reply that opens with their @handle and tells them what to do
@@ -446,7 +455,7 @@ def find_urgency(text: str) -> Finding | None:
     """A Finding when the member reports losing control of their account or funds."""
     if not text:
         return None
-    head = mandarin(text[:800])
+    head = mandarin(_ends(text))
     lowered = head.lower()
     if not any(word in lowered for word in _NEEDS):
         return None
