@@ -856,3 +856,16 @@ def test_a_solana_transaction_signature_is_not_a_private_key():
                  f"充值哈希 {sig}"):
         assert checks(text) == []
     assert checks(f"exported my private key: {sig}") == ["private-key"]
+
+
+@pytest.mark.parametrize("text", [
+    "logged in with Maple2023! this morning and now it says wrong password",
+    "is Maple2023! strong enough? it's the one I use to log in here",
+])
+def test_a_password_with_its_symbol_at_the_end_said_in_passing_is_a_secret(text):
+    assert checks(text) == ["password"]
+
+
+def test_the_start_of_a_chinese_phrase_after_qianmian_is_a_secret():
+    words = Mnemonic("chinese_simplified").to_mnemonic(hashlib.sha256(b"qianmian").digest()[:16]).split()
+    assert checks("助记词前面是" + "".join(words[:6])) == ["seed-phrase"]

@@ -1134,10 +1134,12 @@ _SHARED_PLACE = re.compile(r"(?i)wi-?fi|hotspot|router|ssid|guest network|(?<![a
 # Passwords said without the word: "tried hunter22 and Hunter22! … both wrong", "reset it to
 # Tr4d3r$Lisb0n!88", "his login is the same as his school one (Dino$aur77)". Only in a message
 # that talks of logging in.
-_LOGIN_TALK = re.compile(r"(?i)(?<![a-z])(?:pass\s?words?|passwd|pwd|pw|log-?in|sign-?in|logged in|"
+_LOGIN_TALK = re.compile(r"(?i)(?<![a-z])(?:pass\s?words?|passwd|pwd|pw|log[- ]?in|sign[- ]?in|logged in|"
                          r"locked|lockout|wrong|incorrect|accept\w*|too weak)(?![a-z])|"
                          r"密码|登录|登入|登陆|锁")
-_TRIED = re.compile(r"(?i)(?<![a-z])(?:tried|typed|entered)\s+[\"'`“‘(]?([A-Za-z0-9!@#$%^&*_+=~.\-]{6,40})"
+_TRIED = re.compile(r"(?i)(?<![a-z])(?:tried|typed|entered|(?:log|sign)(?:ged|ging|s)?[ -]?in with|"
+                    r"login with)"
+                    r"\s+[\"'`“‘(]?([A-Za-z0-9!@#$%^&*_+=~.\-]{6,40})"
                     r"(?:[\"'`”’)]?(?:\s*,\s*|\s+(?:and|then|or|and then)\s+)[\"'`“‘(]?"
                     r"([A-Za-z0-9!@#$%^&*_+=~.\-]{6,40}))?")
 # (Only where a token starts, and its lookaheads stay inside it: one pass over any text.)
@@ -1147,8 +1149,10 @@ _STRONG_TOKEN = re.compile(r"(?<![A-Za-z0-9!@#$%^&*_+=~.\-/:])(?=[A-Za-z0-9!@#$%
                            r"[A-Za-z0-9!@#$%^&*_+=~.\-]{8,40}(?![A-Za-z0-9!@#$%^&*_+=~\-/:@])")
 
 
-# A symbol inside that user names and tags do not use ("KnightOwl_07", "GM_Assist#4410").
+# A symbol inside that user names and tags do not use ("KnightOwl_07", "GM_Assist#4410"), or
+# the one people add at the end to satisfy a rule ("Hunter2024!").
 _PW_SYMBOL = re.compile(r"[A-Za-z0-9][!@$%^&*+=~][A-Za-z0-9]")
+_PW_SYMBOL_END = re.compile(r"[a-z][A-Za-z]*\d+[!@$%^&*+=~]$")
 
 
 def _passwords_in_passing(text: str) -> list[Secret]:
@@ -1165,7 +1169,7 @@ def _passwords_in_passing(text: str) -> list[Secret]:
                     "password", "secret", "a password-like token someone tried to log in with")))
     for m in _STRONG_TOKEN.finditer(text):
         token = m.group().rstrip(".,;")
-        if _PW_SYMBOL.search(token) and _password_shape(token) and \
+        if (_PW_SYMBOL.search(token) or _PW_SYMBOL_END.search(token)) and _password_shape(token) and \
                 not any(f.start <= m.start() < f.end for f in found):
             found.append(Secret(m.start(), m.start() + len(token), Finding(
                 "password", "secret", "a token of capitals, small letters, digits and a symbol "
