@@ -173,6 +173,8 @@ def test_takeovers_are_urgent(text):
     "card charged 3 times at some sports betting site, I don't even gamble",
     "our api key shows last used from an ip that isn't our server",
     "got a login code by sms just now but I was not logging in, I was asleep",
+    "мой аккаунт взломали, помогите",
+    "кто-то вошёл в мой аккаунт и перевёл все монеты",
 ])
 def test_takeovers_told_through_what_the_member_sees_are_urgent(text):
     assert find_urgency(text) is not None
@@ -187,6 +189,7 @@ def test_takeovers_told_through_what_the_member_sees_are_urgent(text):
     "我同事说她钱包被人转走了，好可怕",
     # a withdrawal that went through but has not arrived is not a theft
     "提现显示成功了但钱包里没有 是不是我地址填错了",
+    "новости: вчера взломали одну биржу, у нас всё в порядке?",
 ])
 def test_jokes_and_other_peoples_stories_are_not_takeovers(text):
     assert find_urgency(text) is None

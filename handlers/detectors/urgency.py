@@ -92,6 +92,15 @@ _ACCOUNT_WORDS = re.compile(
     r"(?i)\b(?:account|acc|acct|app|wallet|funds?|money|balance|savings|usdt|usdc|btc|eth|sol|"
     r"coins?|crypto|tokens?|card|withdraw\w*|deposit\w*|transfer\w*|trad\w*|orders?|log ?in\w*|"
     r"password|2fa|email|sim|nfts?|items?|skins?|gold|api)\b|[$£€¥₹]\s?\d|\d\s?(?:usd|eur|gbp|u)\b")
+# Russian, which the bot answers in: "мой аккаунт взломали", "кто-то вывел USDT", "это был не я".
+_RU_MINE = r"(?:мой|моя|мою|мои|моё|мое|моих|меня|мне|мной)"
+_RU_TAKEOVER = re.compile(
+    rf"(?i){_RU_MINE}[^.!?\n]{{0,30}}(?:взлом\w*|украли|похитили|увели)|"
+    rf"(?:взлом\w*|украли|похитили|увели)[^.!?\n]{{0,30}}{_RU_MINE}|"
+    rf"(?:кто-то|кто то)[^.!?\n]{{0,30}}(?:зашёл|зашел|вош[её]л|вывел|снял|перев[её]л|украл|поменял|сменил)"
+    rf"[^.!?\n]{{0,30}}{_RU_MINE}|"
+    r"(?:вывели|сняли|перевели|списали)[^.!?\n]{0,60}(?:не я|без меня|без моего|я не )|"
+    r"не я\b[^.!?\n]{0,40}(?:вывод|перевод|вход|списан)")
 _ZH_TAKEOVER = re.compile(
     r"被盗|盗号|盗用|被黑|被入侵|有人用我的|被钓鱼|(?:号|账号|账户|户口)(?:被人|俾人)?(?:没了|爆咗|"
     r"被爆)|俾人爆|"
@@ -406,7 +415,8 @@ _NEEDS = ("anydesk", "teamviewer", "remote", "scammed", "phished", "ip", "骗", 
           "no such", "sum1", "hacker", "scammer", "leaving", "draining", "touch", "swiped", "aint",
           "ain't", "payee", "withdraw", "heard of", "passkey", "not my", "not any", "成功", "who", "号",
           "户口", "装置", "屋企", "keep", "linux", "windows", "笔电", "notebook", "爆", "冇", "use",
-          "used", "swiped")
+          "used", "swiped", "взлом", "укра", "похит", "увел", "кто", "вывел", "сняли", "перевели",
+          "списали", "не я")
 
 
 # Characters read from the start of a message, and from its end: an emergency may come after
@@ -479,6 +489,6 @@ def find_urgency(text: str) -> Finding | None:
                                              "handed over a code, a phrase or a key")
     if _MONEY_LEFT.search(head) and _NOT_ME.search(head):
         return Finding("takeover", "urgent", "money left the member's account and they say it was not them")
-    if _ZH_TAKEOVER.search(head):
+    if _ZH_TAKEOVER.search(head) or _RU_TAKEOVER.search(head):
         return Finding("takeover", "urgent", "someone else is acting on the member's account or funds")
     return None
