@@ -121,6 +121,10 @@ def test_scams_are_caught_and_named(text, check):
     "do NOT open orbit-rewards.top, phishing",
     "orbit-rewards.top 是官网吗？",
     "someone in my DMs says 'send a screenshot of your home screen' — scam?",
+    "is the whatsapp number +1 202 555 0188 really orbit support?",
+    "the number +1 202 555 0188 is NOT orbit support, it's a scammer",
+    "don't message @funds_back_now, fake recovery, took my money",
+    "有人发“跟着老师做单，每天稳赚10%，加老师微信 ab12345”，这种是骗子吧？",
     # a member's own login trouble with a code, in any kind of community
     "为什么填写验证码的时候一直提示错误",
     "借款时输入验证码老是失败，验证码发我以前的手机号了",
@@ -175,6 +179,10 @@ def test_takeovers_are_urgent(text):
     "got a login code by sms just now but I was not logging in, I was asleep",
     "мой аккаунт взломали, помогите",
     "кто-то вошёл в мой аккаунт и перевёл все монеты",
+    "со счёта пропали деньги, я ничего не выводила",
+    "left my tablet on the train, still logged into the exchange on it",
+    "my husband's phone was stolen this morning, his wallet account is on it",
+    "爸爸的手机被偷了，上面有交易所的APP",
 ])
 def test_takeovers_told_through_what_the_member_sees_are_urgent(text):
     assert find_urgency(text) is not None

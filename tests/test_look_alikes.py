@@ -560,6 +560,7 @@ def test_the_answer_about_a_site_repeats_only_the_site_never_the_words_around_it
     "Это официальный сайт aurora-rewards.top?",
     "avoid aurora-rewards.top!!! it stole my friend's USDT",
     "was told to log in at aurora-rewards.top to unlock my account, is that ok?",
+    "is aurora-rewards.top the official site?",
 ])
 def test_a_site_named_in_a_question_or_a_warning_in_any_language_is_never_deleted(kb, text):
     d = judge(kb, text)
@@ -570,6 +571,8 @@ def test_a_site_named_in_a_question_or_a_warning_in_any_language_is_never_delete
     "Beware of fakes! The only real Aurora site is aurora-rewards.top",
     "小心假网站，正确的极光网址是 aurora-rewards.top",
     "admins asked me to pass this on: everyone go to aurora-rewards.top to claim the refund",
+    "Don't trust aurora-login.top, it's fake. Use aurora-rewards.top, that is the real one",
+    "Scammers everywhere, only use aurora-rewards.top",
 ])
 def test_a_site_called_the_real_one_is_a_lure_whatever_warning_comes_with_it(kb, text):
     assert judge(kb, text).scam

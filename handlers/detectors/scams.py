@@ -95,7 +95,8 @@ _GIVEAWAY = _rx(
     rf"\b(?:airdrop|giveaway|give ?away|giving (?:away|back)|free {_COIN}|claim (?:your|free|\d))\w*\b"
     r"[^\n]{0,100}(?:connect (?:your |ur )?wallet|claim|https?://|www\.|\b[\w-]+\.(?:com|io|app|xyz|"
     r"net|org|claims|gift|site|online|top|help|co|cc|me|link|live|pro|finance|vip)\b)|"
-    r"(?:空投|福利|领取|赠送|免费|红包|中奖)[^\n]{0,40}(?:连接钱包|领取|名额有限|限时|仅限|先到先得|→|https?://|"
+    r"(?:空投|福利|领取|赠送|免费|红包|中奖)[^\n]{0,40}(?:连接钱包|领取|名额有限|限时|仅限|先到先得|"
+    r"→|https?://|"
     r"\b[\w-]+\.[a-z]{2,}\b)")
 # Work offered with pay by the day and a private contact: the task and "shua dan" scams.
 _JOB_OFFER = _rx(
@@ -118,7 +119,8 @@ _RECOVERY = _rx(
     r"(?<=\S\s)@\w{3,}[^\n]{0,60}\b(?:got|recovered|retrieved|traced)\b[^\n]{0,30}\bback\b|"
     r"(?<=\S\s)@\w{3,}[^.!?\n]{0,15}\b(?:recovered|retrieved|traced)\b|"
     r"\b(?:got|recovered|retrieved)\b[^\n]{0,30}\bback\b[^\n]{0,60}(?<![\w.])@\w{3,}|"
-    r"(?<![\w.])@\w{3,}[^\n]{0,30}(?:帮我|帮忙)?(?:追回|拿回|找回)|(?:追回|拿回|找回)[^\n]{0,30}(?<![\w.])@\w{3,}|"
+    r"(?<![\w.])@\w{3,}[^\n]{0,30}(?:帮我|帮忙)?(?:追回|拿回|找回)|(?:追回|拿回|"
+    r"找回)[^\n]{0,30}(?<![\w.])@\w{3,}|"
     r"(?:找回|追回)[^\n]{0,20}(?:资金|币|资产)[^\n]{0,30}(?:联系|私聊|团队|专业|保证)|"
     r"(?:追回|找回|挽回)[^\n]{0,30}(?:联系|私聊|团队|专业|保证|成功率)|"
     r"(?:专业团队|黑客|技术团队)[^\n]{0,20}(?:追回|找回|挽回)")
@@ -146,7 +148,8 @@ _REPORTING = _rx(
     r"(?:it'?s|is) (?:a )?fake\b|"
     r"someone|some (?:guy|dude|account|person)|is this (?:legit|real|you|a scam|official)|"
     r"(?:that'?s|is that|it'?s) not you|not you right|blocked|reported|heads up|beware|"
-    r"be careful|careful|warning|watch out|don'?t (?:click|trust|send|fall)|"
+    r"be careful|careful|warning|watch out|don'?t (?:click|trust|send|fall|message|contact|dm|text|call|pay|"
+    r"reply)|"
     r"never (?:ever )?(?:share|send|type|enter|give|tell|paste|input)|nobody (?:legit )?will (?:ever )?ask|"
     r"real admins|admins never|staff (?:will )?never|is it (?:legit|real|safe)|legit\?|"
     r"anyone else (?:get|got|getting)|just got (?:this|a|an)|got this|received this|fyi|psa|"
@@ -164,7 +167,8 @@ _TOLD_OF_CONTACT = re.compile(r"有(?:个|一个)?(?:人|骗子|家伙|陌生人
                               r"\b(?:someone|somebody|a guy|this guy) (?:replied|messaged|dm'?d|texted|"
                               r"added)|\bdm'?d me (?:saying|and)|\bis (?:she|he|this|that) right|"
                               r"\b(?:always|obviously|100%) (?:a )?scam|"
-                              r"\b(?:says?|said|saying|writes|wrote)\s*[:,]?\s*['\"‘“]|(?:官方|客服|管理员|工作人员)"
+                              r"\b(?:says?|said|saying|writes|wrote)\s*[:,]?\s*['\"‘“]|(?:官方|客服|"
+                              r"管理员|工作人员)"
                               r"(?:不会|绝不会|从不|从来不)"
                               # a member asking the team to contact them ("让客服联系我")
                               r"|(?:让|请|叫|希望|麻烦|能不能|可不可以)[^。！？!?\n]{0,8}"
@@ -172,7 +176,8 @@ _TOLD_OF_CONTACT = re.compile(r"有(?:个|一个)?(?:人|骗子|家伙|陌生人
 # A member asking whether a recovery offer they heard of is real is asking, not offering.
 _ASKS_IF_REAL = re.compile(r"(?:有人说|听说|别人说|someone (?:said|says|told)|i heard|they say)"
                            r"[^\n]{0,80}(?:是真的吗|是不是真的|靠谱吗|可信吗|能信吗|\?|？)|"
-                           r"靠谱吗|可信吗|能信吗|是不是骗子|是骗子吗|是不是真的|真的(?:有人)?能[^。！？\n]{0,20}[？?]|"
+                           r"靠谱吗|可信吗|能信吗|是不是骗子|是骗子吗|骗子吧|是骗局吧|是诈骗吧|"
+                           r"是不是真的|真的(?:有人)?能[^。！？\n]{0,20}[？?]|"
                            r"(?i:\b(?:is|are) (?:this|that|it|they|he|she|these|those)\b[^.!\n]{0,40}"
                            r"\b(?:legit|real|a scam|trustworthy)\s*\?)")
 # Support reached somewhere the brand never is: a phone number, a messenger, a form or a
@@ -189,7 +194,7 @@ _ELSEWHERE = _rx(
     # a helpline's number ("call our helpline 1-800-555-0199", "客服热线 400-820-1234")
     r"\b(?:helpline|hotline|call (?:our|the official|official|agent|support))\b[^.!?\n]{0,30}"
     r"(?<![\d-])\d[\d -]{7,}\d|(?:热线|客服电话|拨打|致电)[^。！？\n]{0,8}(?<![\d-])\d[\d -]{6,}\d")
-_ASKS_WHOSE = _rx(r"\bis (?:this|that|it|he|she|they)\b[^?\n]{0,60}\?|是(?:不是)?(?:你们|官方)|吗[？?]")
+_ASKS_WHOSE = _rx(r"\bis (?:this|that|it|he|she|they|the)\b[^?\n]{0,60}\?|是(?:不是)?(?:你们|官方)|吗[？?]")
 _SUPPORT_DESK = _rx(r"\b(?:support|help ?desk|customer (?:care|service)|helpline|hotline|agent|admin|"
                     r"unfreeze|unlock|recover\w*|refunds?|compensat\w*|wallet details|resolution|desk|"
                     r"(?:got|get|had) (?:mine|it|mine all|everything) (?:fixed|sorted|resolved|back)|"
@@ -207,8 +212,17 @@ _CLAIMS_SITE = _rx(r"\b(?:only|real|official|correct|actual|verified|new|backup|
                    r"(?: [\w-]+)? (?:site|website|domain|link|url|address|mirror)s?\b"
                    r"(?: (?:is|are|now))?\s*[:：]?|"
                    r"\buse (?:the|our|this) (?:[\w-]+ )?(?:domain|site|link|mirror|url)\b|"
-                   r"\b(?:site|domain|website) (?:has )?moved\b|"
-                   r"(?:官方|正确|真正|唯一|最新|备用)的?[\u4e00-\u9fff]{0,4}(?:网站|网址|官网|域名|链接)(?:是|为|:|：)")
+                   r"\b(?:site|domain|website) (?:has )?moved\b|\b(?:is|that'?s|it'?s) the (?:real|"
+                   r"official|right|"
+                   r"correct) one\b|\bonly use\b|\bbookmark\b|\bofficial\s*[:：]|\bworks (?:when|if|"
+                   r"fine|now)\b|"
+                   r"настоящий сайт|официальный сайт\s*[—:-]|sitio (?:real|oficial)\b|p[aá]gina oficial|"
+                   r"trang ch[ií]nh th[uứ]c|更换为|换成|迁移到|已更换|"
+                   r"(?:官方|正确|真正|唯一|最新|备用)的?[\u4e00-\u9fff]{0,4}(?:网站|网址|官网|域名|"
+                   r"链接)(?:是|为|:|：)")
+# "the number … is NOT aurora support, it's a scammer": a member warning about a contact.
+_DISOWNS_CONTACT = _rx(r"\b(?:is|are|it'?s) not (?:the |our |their |real |official |\w+ ){0,3}support\b|"
+                       r"\b(?:it'?s|is|that'?s) a scam\w*|不是(?:官方|真的)?客服|是骗子")
 # Passing a lure on to everyone ("admins asked me to pass this on: everyone go to …").
 _RELAYS = _rx(r"\b(?:pass (?:this|it) on|spread the word|share (?:this|it) with|tell (?:everyone|all)|"
               r"everyone (?:go|should|must|needs?|please)|all (?:users|members) (?:go|should|must|need))\b|"
@@ -239,9 +253,11 @@ def _warns_of_site(said: str, lowered: str) -> bool:
     real site is …"); sending people there is one unless the sentence warns. Otherwise a site
     is only named: the member hears it is not ours, nobody is deleted for asking (in any
     language: a question mark is enough)."""
+    if _ASKS_OFFICIAL.search(said) or "?" in said or "？" in said:
+        return True   # a question, in any language: "¿Es … el sitio oficial?"
     if _CLAIMS_SITE.search(said) or _RELAYS.search(said):
         return False
-    if _ASKS_OFFICIAL.search(said) or _SITE_DOUBTED.search(said):
+    if _SITE_DOUBTED.search(said):
         return True
     pushed = bool(_GO_TO.search(said) or _PUSHES.search(said))
     if pushed:
@@ -533,7 +549,7 @@ def find_scams(text: str, marks: BrandMarks, sender_is_staff: bool = False) -> l
     if _has(lowered, "recovery") and _RECOVERY.search(lowered) and not _ASKS_IF_REAL.search(lowered) \
             and not _thanks_the_brand(lowered, text, marks):
         fire("recovery-spam", "offers to recover lost or stolen funds")
-    if _has(lowered, "guaranteed") and _GUARANTEED.search(lowered) and (
+    if _has(lowered, "guaranteed") and _GUARANTEED.search(lowered) and not _ASKS_IF_REAL.search(lowered) and (
             _CONTACT_ME.search(lowered) or "join" in lowered or "t.me/" in lowered
             or "@" in text or "加" in text):
         fire("guaranteed-returns", "promises guaranteed returns or a signals group")
@@ -584,6 +600,7 @@ def find_scams(text: str, marks: BrandMarks, sender_is_staff: bool = False) -> l
         if _has(lowered, "giveaway") and _GIVEAWAY.search(lowered):
             fire("fake-giveaway", "a giveaway or airdrop with a claim link or 'send X get more back'")
         if _ELSEWHERE.search(lowered) and _SUPPORT_DESK.search(lowered) and \
+                not _DISOWNS_CONTACT.search(lowered) and \
                 not _TOLD_OF_CONTACT.search(lowered) and not _ASKS_WHOSE.search(lowered) and \
                 not any(f.check == "dm-me-support" for f in findings):
             fire("support-elsewhere", "sends members to 'support' on a phone number, another "
@@ -674,7 +691,8 @@ _ASKS_PRIVATELY = _rx(
     r"\b(?:just )?send (?:me )?the (?:e-?mail|sms|2fa|verification) code\b|"
     r"\bscreenshot\b[^.!?\n]{0,40}\b(?:send|dm|pm)\b[^.!?\n]{0,12}\bme\b|"
     r"(?:(?:资产|账户|账号|钱包|安全|余额|设置|页面)[^。！？\n]{0,8}(?:截图|截屏)|"
-    r"uid|邮箱|手机号|验证码|助记词|私钥)[^。！？\n]{0,16}(?:私信(?:给)?我|私发(?:给)?我|发(?:给)?我|私我|私聊我)"
+    r"uid|邮箱|手机号|验证码|助记词|私钥)[^。！？\n]{0,16}(?:私信(?:给)?我|私发(?:给)?我|"
+    r"发(?:给)?我|私我|私聊我)"
     # "验证码发我以前的手机号里": where the bank sent a code, not a request for it
     r"(?!以前|之前|原来|的?旧|的?老|的?手机|的?邮箱|那)|"
     r"(?:私信|私发|发)(?:给)?我[^。！？\n]{0,4}(?:你的|您的)[^。！？\n]{0,6}"
@@ -707,7 +725,8 @@ _OFF_PLATFORM = _rx(
     r"cancel the order on the (?:platform|app|exchange)|not (?:listing|through) "
     r"(?:on |the )?(?:marketplace|platform|escrow|p2p)|buy direct|"
     r"skip (?:the )?(?:escrow|marketplace|p2p))\b|"
-    r"不走平台|先付款后发货|(?:私下|线下|场外)交易[^。！？\n]{0,10}(?:加|私聊|私我|联系|微信|vx|飞机|tg|电报)")
+    r"不走平台|先付款后发货|(?:私下|线下|场外)交易[^。！？\n]{0,10}(?:加|私聊|私我|联系|微信|vx|"
+    r"飞机|tg|电报)")
 # Someone else's story ("我朋友 … 现在说提现要交税"), or a question about a fee.
 _TOLD_OR_ASKED = _rx(r"(?:朋友|她|他|对方|they|he|she)[^。！？\n]{0,12}(?:说|says?|said|told)|吗|\?\s*$")
 # "don't post screenshots…": a warning, not a request.
