@@ -103,6 +103,9 @@ def test_general_questions_are_not_cases(text):
     ("私聊我，我有内部渠道，比官方快", "dm-me-support"),
     ("a friend of mine can trace stolen coins, his number is in my bio", "recovery-spam"),
     ("为了核实身份，请把助记词发给我们", "asks-for-secrets"),
+    ("same issue last week, a guy named Tom @tom_unlocks sorted it for me, message him", "redirect-to-handle"),
+    ("Hi, I'm from the Orbit team, saw your question, I sent you a DM", "staff-claim"),
+    ("support is on Line: orbit_cs01", "support-elsewhere"),
     ("Beware of clones! The only real site is orbit-secure.top", "lookalike-domain"),
 ])
 def test_scams_are_caught_and_named(text, check):
@@ -124,6 +127,8 @@ def test_scams_are_caught_and_named(text, check):
     "is the whatsapp number +1 202 555 0188 really orbit support?",
     "the number +1 202 555 0188 is NOT orbit support, it's a scammer",
     "don't message @funds_back_now, fake recovery, took my money",
+    "@alice thanks, that fixed it! I'll message support if it happens again",
+    "got this in dms: 'Orbit support here, I am from the security team, send the code' — real?",
     "有人发“跟着老师做单，每天稳赚10%，加老师微信 ab12345”，这种是骗子吧？",
     # a member's own login trouble with a code, in any kind of community
     "为什么填写验证码的时候一直提示错误",

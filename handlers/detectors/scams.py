@@ -131,8 +131,8 @@ _GUARANTEED = _rx(
     r"带单群|喊单群|内幕消息|统一拉盘|统一买入|听口令")
 _STAFF_CLAIM = _rx(
     rf"\b(?:admin|moderator|mod) here\b|\bi(?:'m| am) (?:an? |the )?(?:{STAFF_ROLES})\b|"
-    r"\bi(?:'m| am) from (?:the )?"
-    r"(?:support|official|admin|customer service|security) team\b|\b(?:official|support) team here\b|"
+    r"\bi(?:'m| am) from (?:the )?(?:[\w-]+ )?"
+    r"(?:support|official|admin|customer service|security)? ?team\b|\b(?:official|support) team here\b|"
     r"\b(?:customer )?support here\b|"
     rf"我是[^，。！\n]{{0,8}}(?:{STAFF_ROLES_ZH})|(?:客服|官方)(?:经理|专员)|"
     r"内部\s*staff")
@@ -186,6 +186,7 @@ _ASKS_IF_REAL = re.compile(r"(?:有人说|听说|别人说|someone (?:said|says|
 _ELSEWHERE = _rx(
     r"(?<![a-z0-9/+=_])\+\d{1,3}[\s-]?\d[\d\s-]{6,}\d(?![a-z0-9])|"
     r"\b(?:whats\s?app|wechat|signal|viber|skype|line id)\b\s*(?:id|number|no\.?)?\s*[:：]\s*\S{4,}|"
+    r"\bon line(?: app)?\b[^.!?\n]{0,8}[:：]\s*\S{4,}|"
     r"(?:微信|(?<![a-z0-9])(?:vx|wx))\s*(?:号)?\s*[:：]?\s*[a-z0-9_-]{5,}|"
     r"(?<![a-z0-9])(?:v|薇|威|v信)\s*[:：]\s*[a-z][a-z0-9_-]{3,}|"
     r"\b(?:forms\.gle|docs\.google\.com/forms|bit\.ly|tinyurl\.com|cutt\.ly|t\.ly|rb\.gy|is\.gd|"
@@ -223,6 +224,17 @@ _CLAIMS_SITE = _rx(r"\b(?:only|real|official|correct|actual|verified|new|backup|
 # "the number … is NOT aurora support, it's a scammer": a member warning about a contact.
 _DISOWNS_CONTACT = _rx(r"\b(?:is|are|it'?s) not (?:the |our |their |real |official |\w+ ){0,3}support\b|"
                        r"\b(?:it'?s|is|that'?s) a scam\w*|不是(?:官方|真的)?客服|是骗子")
+# A notice that threatens accounts ("accounts not verified through @X in 24h will be closed"):
+# a handle with the brand's name in it is then looked at even without support words.
+_NOTICE_WORDS = _rx(r"\b(?:verif\w*|validat\w*|notice|suspend\w*|closed|frozen|freeze|deactivat\w*)\b|"
+                    r"验证|认证|冻结|封号|关闭")
+# Someone vouching for a helper by handle ("a guy named Kevin @kevin_fixes_it sorted it out
+# for me, message him"): the recovery and support scams' favourite opening.
+_VOUCHED_HANDLE = _rx(r"(?<![\w.])@\w{3,}[^.!?\n]{0,40}\b(?:sorted|fixed|helped|unstuck|unlocked|solved|"
+                      r"resolved)\b|\b(?:sorted|fixed|helped|unstuck|unlocked|solved|resolved)\b[^.!?\n]{0,40}"
+                      r"(?<![\w.])@\w{3,}")
+_THIRD_PERSON = _rx(r"\b(?:he|she|they|him|her|them|guy|dude|man|lady|this person)\b")
+_MESSAGE_THEM = _rx(r"\b(?:message|msg|ask|contact|dm|text|hit up|reach out to|write to)\b")
 # Passing a lure on to everyone ("admins asked me to pass this on: everyone go to …").
 _RELAYS = _rx(r"\b(?:pass (?:this|it) on|spread the word|share (?:this|it) with|tell (?:everyone|all)|"
               r"everyone (?:go|should|must|needs?|please)|all (?:users|members) (?:go|should|must|need))\b|"
@@ -515,6 +527,16 @@ def _has(lowered: str, need: str) -> bool:
     return any(word in lowered for word in _NEEDS[need])
 
 
+_OPEN_QUOTE = re.compile(r"(?:^|(?<=[\s:(]))['\"“‘「]")
+_CLOSE_QUOTE = re.compile(r"['\"”’」](?=[\s.,!?)]|$)")
+
+
+def _quoted(text: str, at: int) -> bool:
+    """Is `at` inside a quotation ("the dm said: 'hello dear, i am from … team …'")? A member
+    quoting a scammer's words is not making the claim."""
+    return len(_OPEN_QUOTE.findall(text, 0, at)) > len(_CLOSE_QUOTE.findall(text, 0, at))
+
+
 def ends_of(text: str, chars: int) -> str:
     """The first and the last `chars` characters of a long text (one line break between)."""
     return text if len(text) <= 2 * chars else f"{text[:chars]}\n{text[-chars:]}"
@@ -539,10 +561,14 @@ def find_scams(text: str, marks: BrandMarks, sender_is_staff: bool = False) -> l
                 and _ACCOUNT_OFFER.search(lowered) and not reporting):
         fire("dm-me-support", "offers support or help through a private chat")
     handle = _DM_HANDLE.search(text) if "@" in text else None
+    if handle is None and "@" in text and _VOUCHED_HANDLE.search(lowered) and \
+            _MESSAGE_THEM.search(lowered) and _THIRD_PERSON.search(lowered):
+        handle = _HANDLE.search(text)
     if handle and _SUPPORT_WORDS.search(lowered) and not reporting and \
             handle.group(1).lstrip("@").lower() not in marks.official_handles:
         fire("redirect-to-handle", f"sends people to {handle.group(1)} for help")
-    if _has(lowered, "staff") and _STAFF_CLAIM.search(lowered):
+    claim = _STAFF_CLAIM.search(lowered) if _has(lowered, "staff") else None
+    if claim and not _quoted(lowered, claim.start()):
         fire("staff-claim", "claims to be staff without being an official account")
     # Recovery offers and profit promises always talk about scams and losses: no reporting
     # context can excuse them.
@@ -607,7 +633,8 @@ def find_scams(text: str, marks: BrandMarks, sender_is_staff: bool = False) -> l
                                       "messenger, a form or a shortened link")
         # Support words are looked for once, not once per handle (a wall of @handles was
         # quadratic).
-        handles = _HANDLE.finditer(text) if "@" in text and _SUPPORT_WORDS.search(lowered) else ()
+        handles = _HANDLE.finditer(text) if "@" in text and (
+            _SUPPORT_WORDS.search(lowered) or _NOTICE_WORDS.search(lowered)) else ()
         for m in handles:
             handle = m.group(1).lower()
             if handle not in marks.official_handles and \
