@@ -103,7 +103,8 @@ def test_general_questions_are_not_cases(text):
     ("私聊我，我有内部渠道，比官方快", "dm-me-support"),
     ("a friend of mine can trace stolen coins, his number is in my bio", "recovery-spam"),
     ("为了核实身份，请把助记词发给我们", "asks-for-secrets"),
-    ("same issue last week, a guy named Tom @tom_unlocks sorted it for me, message him", "redirect-to-handle"),
+    ("same issue last week, a guy named Tom @tom_unlocks sorted it for me, message him",
+     "redirect-to-handle"),
     ("Hi, I'm from the Orbit team, saw your question, I sent you a DM", "staff-claim"),
     ("support is on Line: orbit_cs01", "support-elsewhere"),
     ("Beware of clones! The only real site is orbit-secure.top", "lookalike-domain"),
@@ -188,6 +189,8 @@ def test_takeovers_are_urgent(text):
     "left my tablet on the train, still logged into the exchange on it",
     "my husband's phone was stolen this morning, his wallet account is on it",
     "爸爸的手机被偷了，上面有交易所的APP",
+    "help!!! balance 0",
+    "wtf where did my money go, 2k usdt vanished overnight",
 ])
 def test_takeovers_told_through_what_the_member_sees_are_urgent(text):
     assert find_urgency(text) is not None
@@ -203,6 +206,7 @@ def test_takeovers_told_through_what_the_member_sees_are_urgent(text):
     # a withdrawal that went through but has not arrived is not a theft
     "提现显示成功了但钱包里没有 是不是我地址填错了",
     "новости: вчера взломали одну биржу, у нас всё в порядке?",
+    "help!! balance is 0 after i bought memecoins lol",
 ])
 def test_jokes_and_other_peoples_stories_are_not_takeovers(text):
     assert find_urgency(text) is None

@@ -209,9 +209,11 @@ _HYPOTHETICAL = re.compile(
 # the message ("3 payments on my card in the last 10 mins and i'm literally on my sofa, not me";
 # "余额归零了 … 我没有提现").
 _MONEY_LEFT = re.compile(
-    r"(?i)\b(?:balance|funds|money|coins|usdt|usdc|btc|eth|everything|wallet|account|acct|acc|"
+    r"(?i)\bnow (?:0|zero)\b|\ball gone\b|"
+    r"\b(?:balance|funds|money|coins|usdt|usdc|btc|eth|everything|wallet|account|acct|acc|"
     r"savings|skins|items|nfts?|tokens|inventory)\b[^.!?\n]{0,30}\b(?:is |are |was |got |been |just )*"
-    r"(?:gone|empty|emptied|drained|zero|0(?:\.0+)?(?![.,]?\d)|missing|disappear\w*|leaving|moving out|"
+    r"(?:gone|empty|emptied|drained|zero|0(?:\.0+)?(?![.,]?\d)|missing|disappear\w*|vanished|leaving|"
+    r"moving out|"
     r"going out|sent out|traded away|sold)\b|"
     r"\b(?:payments?|charges?|purchases?|debits?|transfers?|withdrawals?|trades?|orders?)\b"
     r"[^.!?\n]{0,40}\b(?:to|on|from|at|in)\b[^.!?\n]{0,40}\b(?:(?:that )?i (?:didn'?t|did not|never|"
@@ -226,6 +228,15 @@ _MONEY_LEFT = re.compile(
     r"completed|processed|sent|confirmed)\b|\b(?:withdrawn|withdrew|transferred out|sent out)\b|"
     r"\b(?:positions?|futures|orders?|trades?) (?:are|is) being "
     r"(?:opened|placed|made)")
+# Money gone without the member knowing how: "3k usdt vanished overnight", "where is my money??
+# it was 10k yesterday, now 0", "hacked??? all gone".
+_VANISHED = re.compile(
+    r"(?i)\b(?:vanished|disappeared|out of nowhere|overnight|while i (?:was )?(?:slept|sleeping|asleep))\b|"
+    r"\bwhere (?:is|did|has|have) (?:all )?my (?:money|funds|coins|usdt|btc|eth|balance|crypto)\b|"
+    r"\bhacked\b[^.\n]{0,20}\b(?:all|everything)\b|\bhelp\s*!{2,}|莫名其妙|突然(?:没了|不见|少了|归零)|一觉醒来")
+# …unless the member says what did it: a trade, a withdrawal, the market.
+_OWN_DOING = re.compile(r"(?i)\bafter (?:i|we) (?:bought|sold|traded|withdrew|sent|moved|transferred|swapped|"
+                        r"staked|aped)\b|\b(?:price|floor|market|chart|pump|dump|rug\w*)\b|我(?:买|卖|提|转)了")
 _NOT_ME = re.compile(
     r"(?i)\bnot me\b|\bwasn'?t me\b|\bnone of (?:them|this|these|it) (?:was|were|is) me\b|"
     r"\bi (?:didn'?t|did not|never|haven'?t|have not)(?: even)? (?:make|made|send|sent|do|did|done|"
@@ -424,7 +435,8 @@ _NEEDS = ("anydesk", "teamviewer", "remote", "scammed", "phished", "ip", "骗", 
           "户口", "装置", "屋企", "keep", "linux", "windows", "笔电", "notebook", "爆", "冇", "use",
           "used", "swiped", "взлом", "укра", "похит", "увел", "кто", "вывел", "сняли", "перевели",
           "списали", "не я", "пропали", "исчезли", "не делал", "не выводил", "on it", "上面有", "里面有",
-          "приложени")
+          "приложени", "vanish", "disappear", "overnight", "where is my", "where did my", "醒来", "help",
+          "balance", "all gone", "now 0")
 
 
 # Characters read from the start of a message, and from its end: an emergency may come after
@@ -495,7 +507,8 @@ def find_urgency(text: str) -> Finding | None:
     if _SIGNED_AND_GONE.search(head) and _GIVEN.search(head):
         return Finding("takeover", "urgent", "money gone after the member signed something or "
                                              "handed over a code, a phrase or a key")
-    if _MONEY_LEFT.search(head) and _NOT_ME.search(head):
+    if _MONEY_LEFT.search(head) and (_NOT_ME.search(head) or
+                                     (_VANISHED.search(head) and not _OWN_DOING.search(head))):
         return Finding("takeover", "urgent", "money left the member's account and they say it was not them")
     if _ZH_TAKEOVER.search(head) or _RU_TAKEOVER.search(head):
         return Finding("takeover", "urgent", "someone else is acting on the member's account or funds")
