@@ -10,7 +10,9 @@ from pathlib import Path
 # Zero-width and bidi controls: invisible, so they must never split or join words.
 _INVISIBLE = dict.fromkeys(
     [0x00AD, 0x034F, 0x061C, 0x180E, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060,
-     0x2061, 0x2062, 0x2063, 0x2064, 0xFEFF, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+     0x2061, 0x2062, 0x2063, 0x2064, 0xFEFF, *range(0x202A, 0x202F), *range(0x2066, 0x206A),
+     # strike-through and slash marks laid over letters ("h̷e̷l̷p̷"): decoration, not text
+     *range(0x0334, 0x0339)]
 )
 _HANDLE = re.compile(r"(?<![\w.])@[A-Za-z0-9_]{1,32}")
 _LEADING_HANDLES = re.compile(r"^(?:\s*@[A-Za-z0-9_]{1,32}[\s,:]*)+")
@@ -49,7 +51,22 @@ def canonical(text: str) -> str:
     if text.isascii():
         return text
     text = unicodedata.normalize("NFKC", text)
-    return text.translate(_INVISIBLE) if _INVISIBLE_CHARS.search(text) else text
+    text = text.translate(_INVISIBLE) if _INVISIBLE_CHARS.search(text) else text
+    return _MIXED_WORD.sub(_latin_word, text) if _CYRILLIC_LOOKALIKE.search(text) else text
+
+
+# Cyrillic letters that look like Latin ones, written inside Latin words to slip past filters
+# ("Cоntаct suppоrt оn WhаtsApp"): read as the Latin letters they imitate. One letter for one,
+# so positions stay; a word of Cyrillic only (Russian) is left as it is.
+_LOOKALIKE_LATIN = str.maketrans("аеорсухіјѕԁӏАВЕКМНОРСТХУІЈЅ", "aeopcyxijsdlABEKMHOPCTXYIJS")
+_CYRILLIC_LOOKALIKE = re.compile("[аеорсухіјѕԁӏАВЕКМНОРСТХУІЈЅ]")
+# (Never inside a link, a domain or a handle: "аurora.example" must stay the look-alike it is.)
+_MIXED_WORD = re.compile(r"(?<![@/.\w])(?=\w*[A-Za-z])(?=\w*[аеорсухіјѕԁӏАВЕКМНОРСТХУІЈЅ])\w+"
+                         r"(?![\w@/]|[.\-]\w)")
+
+
+def _latin_word(m: re.Match[str]) -> str:
+    return m.group().translate(_LOOKALIKE_LATIN)
 
 
 @lru_cache(maxsize=1)

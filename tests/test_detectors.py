@@ -207,6 +207,7 @@ def test_takeovers_told_through_what_the_member_sees_are_urgent(text):
     "提现显示成功了但钱包里没有 是不是我地址填错了",
     "новости: вчера взломали одну биржу, у нас всё в порядке?",
     "help!! balance is 0 after i bought memecoins lol",
+    "my money vanished... into memecoins 💀",
 ])
 def test_jokes_and_other_peoples_stories_are_not_takeovers(text):
     assert find_urgency(text) is None

@@ -582,3 +582,13 @@ def test_a_lure_after_a_long_stretch_of_chatter_is_still_read(kb):
     chatter = "market looks slow today, anyone watching the eth chart? " * 40
     d = judge(kb, chatter + "withdrawal problems? our support agent answers on whatsapp +1 415 555 0134")
     assert d.scam
+
+
+def test_cyrillic_letters_inside_english_words_and_struck_through_letters_are_read_as_the_words(kb):
+    d = judge(kb, "Cоntаct suppоrt оn WhаtsApp +1 415 555 0199 tо fix yоur withdrаwаl")
+    assert d.scam
+    assert judge(kb, "Someone wіthdrew аll my USDT, I dіdn't do іt").urgent
+    assert judge(kb, "m̷y̷ ̷a̷c̷c̷o̷u̷n̷t̷ ̷w̷a̷s̷ ̷h̷a̷c̷k̷e̷d̷ and everything is gone").urgent
+    # a look-alike domain keeps its Cyrillic letter: it is not taken for ours
+    d = judge(kb, "is аurora.example the real site?")
+    assert "xn--" in " ".join(getattr(a, "text", "") or "" for a in d.actions)

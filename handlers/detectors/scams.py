@@ -212,7 +212,7 @@ _GO_TO = _rx(r"\b(?:go to|visit|head to|log ?in at|sign ?in at|claim (?:it |your
 _CLAIMS_SITE = _rx(r"\b(?:only|real|official|correct|actual|verified|new|backup|right|working|legit)"
                    r"(?: [\w-]+)? (?:site|website|domain|link|url|address|mirror)s?\b"
                    r"(?: (?:is|are|now))?\s*[:：]?|"
-                   r"\buse (?:the|our|this) (?:[\w-]+ )?(?:domain|site|link|mirror|url)\b|"
+                   r"\buse (?:the|our|this) (?:[\w-]+ )?(?:domain|site|link|mirror|url)\b|\breal one\s*[:：]|"
                    r"\b(?:site|domain|website) (?:has )?moved\b|\b(?:is|that'?s|it'?s) the (?:real|"
                    r"official|right|"
                    r"correct) one\b|\bonly use\b|\bbookmark\b|\bofficial\s*[:：]|\bworks (?:when|if|"

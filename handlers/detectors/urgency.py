@@ -235,7 +235,8 @@ _VANISHED = re.compile(
     r"\bwhere (?:is|did|has|have) (?:all )?my (?:money|funds|coins|usdt|btc|eth|balance|crypto)\b|"
     r"\bhacked\b[^.\n]{0,20}\b(?:all|everything)\b|\bhelp\s*!{2,}|莫名其妙|突然(?:没了|不见|少了|归零)|一觉醒来")
 # …unless the member says what did it: a trade, a withdrawal, the market.
-_OWN_DOING = re.compile(r"(?i)\bafter (?:i|we) (?:bought|sold|traded|withdrew|sent|moved|transferred|swapped|"
+_OWN_DOING = re.compile(r"(?i)\b(?:vanished|disappeared|gone)\W*(?:into|on)\b|"
+                        r"\bafter (?:i|we) (?:bought|sold|traded|withdrew|sent|moved|transferred|swapped|"
                         r"staked|aped)\b|\b(?:price|floor|market|chart|pump|dump|rug\w*)\b|我(?:买|卖|提|转)了")
 _NOT_ME = re.compile(
     r"(?i)\bnot me\b|\bwasn'?t me\b|\bnone of (?:them|this|these|it) (?:was|were|is) me\b|"
