@@ -364,7 +364,9 @@ _DEVICE_GONE = re.compile(
     r"(?:украли|потерял\w*)[^.!?\n]{0,10}(?:телефон|смартфон|ноутбук)")
 _STILL_IN = re.compile(
     r"(?i)\b(?:still |was |is |were )?(?:logged|signed) ?in(?:to)?\b|\blogin\b|\bunlocked\b|\bsession|"
-    r"\b(?:account|app|wallet|exchange)s? (?:is |was )?on it\b(?![^.!?\n]{0,12}\b(?:locked|lock|pin|passcode|"
+    # (an authenticator on a stolen phone is a 2FA reset, not a session someone holds)
+    r"\b(?<!authenticator )(?<!generator )(?<!2fa )(?<!code )(?:account|app|wallet|exchange)s? "
+    r"(?:is |was )?on it\b(?![^.!?\n]{0,12}\b(?:locked|lock|pin|passcode|"
     r"face ?id))|"
     r"(?:上面|里面|里头|裡面)(?:还)?(?:有|装着|装了)[^。！？!?\n]{0,10}(?:app|应用|钱包|账户|账号|交易所)|"
     r"приложени\w*[^.!?\n]{0,20}(?:открыт\w*|залогин\w*|вход)|"
