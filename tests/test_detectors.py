@@ -208,7 +208,7 @@ def test_takeovers_told_through_what_the_member_sees_are_urgent(text):
     "новости: вчера взломали одну биржу, у нас всё в порядке?",
     "help!! balance is 0 after i bought memecoins lol",
     "my money vanished... into memecoins 💀",
-    "phone got stolen on holiday and my authenticator app was on it, how do I get back in?",
+    "lost my phone on holiday and my authenticator app was on it, how do I get back in?",
 ])
 def test_jokes_and_other_peoples_stories_are_not_takeovers(text):
     assert find_urgency(text) is None
