@@ -869,3 +869,10 @@ def test_a_password_with_its_symbol_at_the_end_said_in_passing_is_a_secret(text)
 def test_the_start_of_a_chinese_phrase_after_qianmian_is_a_secret():
     words = Mnemonic("chinese_simplified").to_mnemonic(hashlib.sha256(b"qianmian").digest()[:16]).split()
     assert checks("助记词前面是" + "".join(words[:6])) == ["seed-phrase"]
+
+
+@pytest.mark.parametrize("sep", ["🔥", "✅", " 🔑 ", " ➡️ "])
+def test_a_phrase_with_emoji_between_its_words_is_a_secret(sep):
+    words = Mnemonic("english").to_mnemonic(hashlib.sha256(b"emoji joined").digest()[:16]).split()
+    assert checks(sep.join(words)) == ["seed-phrase"]
+    assert checks("gm ✅ coffee ✅ charts ✅ ready to trade ✅ let's go 🚀 moon soon 🔥 ape in") == []

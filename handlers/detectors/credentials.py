@@ -149,9 +149,11 @@ _WORD = re.compile(r"(?:[^\W\d_]|[\u0300-\u036f\u3099\u309a])+")
 _FAST_WORD = re.compile(r"[^\W\d_]+")
 _COMBINING = re.compile(r"[\u0300-\u036f\u3099\u309a]")
 # Between two words of a written-down phrase: spaces, commas, line breaks, numbering ("3."),
-# dashes, and the marks of a forgotten word ("?", "___"). Anything else (a sentence's other
-# words) ends the run.
-_SEPARATOR = re.compile(r"[\s,;:|/\-–—.)(\]\[#\"'`*•·、，。\d?？_]*")
+# dashes, the marks of a forgotten word ("?", "___"), and emoji or symbols put between the
+# words for show ("disorder🔥shallow🔥…", "✅"). Anything else (a sentence's other words) ends
+# the run.
+_SEPARATOR = re.compile(r"[\s,;:|/\-–—.)(\]\[#\"'`*•·、，。\d?？_\u2190-\u2bff\ufe0f\u200d"
+                        "\U0001F300-\U0001FAFF]*")
 _SEED_CONTEXT = re.compile(
     r"seed|phrase|mnemonic|recovery|secret words|backup words|wallet words|12 words|24 words|"
     r"\bwords?\b|助记词|恢复词|种子|私钥|备份|词表|字表|invalid phrase|misspel\w*|spelled", re.IGNORECASE)
