@@ -466,9 +466,9 @@ _NEEDS = {
     "guaranteed": ("guarantee", "risk", "profit", "%", "win rate", "100x", "pump", "signal",
                    "稳赚", "保本", "收益", "包赚", "翻倍", "带单", "喊单", "内幕"),
 }
-# Phrase-level checks read this much from each end (together a whole Telegram message, so
+# Phrase-level checks read this much from each end (together most of a Telegram message, so
 # chatter before a lure does not hide it); links are checked in the whole text.
-PHRASE_CHARS = 2048
+PHRASE_CHARS = 1500
 
 
 # "got my funds back thanks to the Aurora security team": a member thanking the brand's own
