@@ -876,3 +876,84 @@ def test_a_phrase_with_emoji_between_its_words_is_a_secret(sep):
     words = Mnemonic("english").to_mnemonic(hashlib.sha256(b"emoji joined").digest()[:16]).split()
     assert checks(sep.join(words)) == ["seed-phrase"]
     assert checks("gm ✅ coffee ✅ charts ✅ ready to trade ✅ let's go 🚀 moon soon 🔥 ape in") == []
+
+
+# --- forms found in new writers' messages (this session); every sentence written here ------
+
+@pytest.mark.parametrize("text, secret", [
+    ("the login code is 64 then a 1 then 907, still says invalid", "64 then a 1 then 907"),
+    ("authenticator shows 5 1 2 then 8 8 3 and flips before i can type", "5 1 2 then 8 8 3"),
+    ("sms code came through as 3 0 9 . 4 1 7 — is the dot part of it", "3 0 9 . 4 1 7"),
+    ("verification code:\n41\n08\n93\nmy keyboard is acting up", "41\n08\n93"),
+    ("email OTP arrives as 'QX-551903' and the box only takes digits", "QX-551903"),
+    ("my sms code is supposed to be numbers but mine has letters? 'K4P 71Z' is it fake", "K4P 71Z"),
+    ("邮箱验证码：MT47-2Q 为什么有字母", "MT47-2Q"),
+    ("客服叫我将收到嘅碼俾佢，個碼係 730416，俾唔俾好", "730416"),
+    ("on hotel wifi i got an email code 582904 that i never asked for", "582904"),
+])
+def test_codes_read_out_in_pieces_or_with_letters_are_secrets(text, secret):
+    assert checks(text) == ["2fa-code"]
+    assert_masked(text, secret)
+
+
+@pytest.mark.parametrize("text", [
+    "my sms code expired at 10 30 and then 11 15 another one came",
+    "the verification took 2 then 3 then 5 days, terrible",
+    "sms code 2025 20 june was when they changed it",
+    "hotel wifi code is 4471 8812, ask reception if it fails",
+])
+def test_times_counts_dates_and_wifi_codes_are_not_read_as_codes(text):
+    assert checks(text) == []
+
+
+def test_part_of_a_key_said_to_be_one_is_a_secret():
+    half = hashlib.sha256(b"half a key").hexdigest()[:32]
+    for text in (f"I still have the first half of my private key: {half}, can the rest be found?",
+                 f"second part of the key (the rest is on paper) {half}"):
+        assert checks(text) == ["private-key"]
+        assert_masked(text, half)
+    assert checks(f"tx hash first half {half}") == []
+
+
+def test_a_key_written_byte_by_byte_is_a_secret():
+    spaced = " ".join(re.findall("..", hashlib.sha256(b"bytes").hexdigest()))
+    text = f"the tool prints my private key like this:\n{spaced}\nremove the spaces?"
+    assert checks(text) == ["private-key"]
+
+
+def test_phrase_words_written_together_are_a_secret():
+    words = Mnemonic("english").to_mnemonic(hashlib.sha256(b"joined up").digest()[:16]).split()
+    text = f"typed it without spaces: {''.join(words)} is that ok"
+    assert checks(text) == ["seed-phrase"]
+    assert checks("thisisthebestdayofmylifeandiamsohappyrightnowyes") == []
+
+
+@pytest.mark.parametrize("text", [
+    "is my phrase supposed to be 12 words? mine starts with {0} {1} {2} {3} and has 12",
+    "頭四個字係 {0} {1} {2} {3}，其他喺另一張紙",
+    "最后四个词是 {0} {1} {2} {3}，顺序不确定",
+])
+def test_the_start_of_a_phrase_said_in_a_sentence_is_a_secret(text):
+    words = Mnemonic("english").to_mnemonic(hashlib.sha256(b"starts with").digest()[:16]).split()
+    assert checks(text.format(*words)) == ["seed-phrase"]
+
+
+def test_chinese_words_written_down_for_a_phrase_are_a_secret():
+    assert checks("客服要我的助记词，我发了前面几个：灯笼 木桥 海鸥 松树，现在钱没了") == ["seed-phrase"]
+    assert checks("我只记得助记词前六个字：可堂旋纲或雨") == ["seed-phrase"]
+    assert checks("助记词是什么：就是 一串 单词 用来 恢复 钱包") == []
+
+
+def test_a_password_holding_the_letters_here_is_still_a_password():
+    assert checks("my password was Hereford1958, someone changed my email") == ["password"]
+    assert checks("API_SECRET=PASTE_IT_HERE") == []
+
+
+def test_a_short_api_secret_named_outright_is_a_secret():
+    text = "oops posted my API secret in the wrong group: 7hQ2mLx9Vb0kT3pZ, deleted it"
+    assert checks(text) == ["api-secret"]
+
+
+def test_a_miscopied_wif_key_next_to_the_word_key_is_a_secret():
+    text = "found an old key from 2013, it starts with 5: 5JBWj26bhpMHS2nqBTkhdPDepNSmvNGfVCopEJLiYB1Eh9pUeCq"
+    assert checks(text) == ["private-key"]

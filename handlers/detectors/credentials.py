@@ -323,6 +323,33 @@ def _spelled_through(text: str) -> list[Secret]:
     return found
 
 
+# Words run together ("cyclelifteditpipeyellow…"): one lower-case token of 36+ letters that cuts
+# wholly into twelve or more list words. No sentence does (its "a", "is", "the" are no list words).
+_JOINED_WORDS = re.compile(r"(?<![A-Za-z])[a-z]{36,216}(?![A-Za-z])")
+
+
+def _joined_seeds(text: str) -> list[Secret]:
+    english = _wordlists()["english"]
+    found = []
+    for m in _JOINED_WORDS.finditer(text):
+        if _most_words(m.group(), english) >= 12:
+            found.append(Secret(m.start(), m.end(), Finding(
+                "seed-phrase", "secret", "twelve or more BIP39 words written together")))
+    return found
+
+
+def _most_words(letters: str, english: dict[str, int]) -> int:
+    """The most list words `letters` cuts wholly into (0: it does not)."""
+    most = [0] * len(letters) + [0]
+    cut = [False] * len(letters) + [True]
+    for i in range(len(letters) - 1, -1, -1):
+        for n in range(3, 9):
+            if i + n <= len(letters) and cut[i + n] and letters[i:i + n] in english:
+                cut[i] = True
+                most[i] = max(most[i], most[i + n] + 1)
+    return most[0] if cut[0] else 0
+
+
 def _cuts(letters: str, english: dict[str, int]) -> list[list[str]]:
     """Ways to write `letters` as list words (3-8 letters each), at most _SEGMENTINGS."""
     ways: dict[int, list[list[str]]] = {len(letters): [[]]}
@@ -344,11 +371,14 @@ def _cuts(letters: str, english: dict[str, int]) -> list[list[str]]:
 # after the words that name a phrase, they are the start of the member's own.
 _PART_CUE = re.compile(
     r"(?i)(?<![a-z])(?:seed|mnemonic|phrase|recovery words?|(?:secret|backup|wallet) words|"
-    r"(?:first|last|other) (?:[a-z0-9]+ )?words|words? (?:\d+ ?[-–] ?\d+|start\w* with|begin\w*)|"
+    r"(?:first|last|other) (?:[a-z0-9]+ )?words(?: (?:on|of|from|in) (?:my|the) (?:\w+ ){0,2}(?:card|paper|"
+    r"list|sheet|note|wallet|backup)s?)?|words? (?:\d+ ?[-–] ?\d+|start\w* with|begin\w*)|"
     r"(?:first|last) (?:\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
     r"(?: (?:words?|ones))?(?: (?:on|of|from|in) (?:my|the) (?:\w+ ){0,2}(?:card|paper|list|sheet|note|"
-    r"wallet|backup)s?)?)"
-    r"(?![a-z])|助记词|恢复词|注记词|(?:前|头|开头|最后|后)(?:[一二三四五六七八九十两]|\d{1,2})个字?(?:是|系|係|为|:|：)")
+    r"wallet|backup)s?)?"
+    r"|(?:mine|it|phrase|seed|one) (?:starts?|begins?))"
+    r"(?![a-z])|助记词|恢复词|注记词|(?:前|头|首|开头|最后|后)(?:面)?(?:[一二三四五六七八九十两几]|\d{1,2})个(?:字|词|单词)?"
+    r"(?:是|系|係|为|:|：)")
 _PART_REACH = 40         # characters from the cue to the first word of the part
 _PART_CUES = 12
 _PART_WORD = re.compile(r"[A-Za-z]+")
@@ -386,7 +416,8 @@ def _cue_count(cue: str) -> int | None:
     return int(m.group(1)) if m.group(1).isdigit() else _NUMBER_WORDS.get(m.group(1).lower())
 
 
-def _part_run(reach: str, english: dict[str, int], count: int | None = None) -> list[re.Match[str]]:
+def _part_run(reach: str, english: dict[str, int], count: int | None = None,
+              joined: bool = False) -> list[re.Match[str]]:
     """The first run of three or more different list words in `reach` that stands apart (see
     _PART_JOIN) and is no sentence going on, or []. When the cue announced how many words
     follow ("the first four on my card are …") and exactly that many do, the sentence may go
@@ -405,9 +436,9 @@ def _part_run(reach: str, english: dict[str, int], count: int | None = None) -> 
         if len(run) >= 3 and len(set(words)) == len(words) and \
                 sum(w in _PART_GLUE for w in words) <= (len(run) >= 5) and \
                 ((_PART_JOIN.fullmatch(reach, 0, run[0].start()) is not None and
-                  reach[:run[0].start()].strip() != "") or counted or
+                  (reach[:run[0].start()].strip() != "" or joined)) or counted or
                  reach[run[0].start() - 1:run[0].start()] in tuple(_PART_QUOTE)) and \
-                (counted or not _PART_AFTER.match(reach, run[-1].end())):
+                (counted or len(run) >= 4 or not _PART_AFTER.match(reach, run[-1].end())):
             return run
         if m is None or m.start() > _PART_REACH:
             return []
@@ -430,7 +461,7 @@ def _partial_seeds(text: str) -> list[Secret]:
         if found and cue.start() < found[-1].end:
             continue
         reach = text[cue.end():cue.end() + _PART_REACH + 40]
-        run = _part_run(reach, english, _cue_count(cue.group()))
+        run = _part_run(reach, english, _cue_count(cue.group()), cue.group()[-1] in "是系係为:：")
         if run:
             found.append(Secret(cue.end() + run[0].start(), cue.end() + run[-1].end(), Finding(
                 "seed-phrase", "secret", f"{len(run)} BIP39 words right after seed-phrase words")))
@@ -442,6 +473,65 @@ def _partial_seeds(text: str) -> list[Secret]:
             found.append(Secret(zh.start(), zh.end(), Finding(
                 "seed-phrase", "secret", "Chinese BIP39 characters written apart right after "
                                          "seed-phrase words")))
+    return found + _zh_counted_part(text) + _zh_word_part(text)
+
+
+# "我只记得前六个字：可堂旋纲或雨", "助記詞 12 個中文字 卻消極法沒能光下專習管產": as many list
+# characters, written together, as the words just said to follow.
+_ZH_COUNTED = re.compile(r"(?:前|首|头|开头|最后|后|助记词|恢复词|注记词)[^\n]{0,4}?"
+                         r"(\d{1,2}|[一二三四五六七八九十两]{1,3})\s*个(?:中文)?(?:字|词|汉字)\s*(?:是|系|係|为|:|：)?\s*[「『“\"'(（]?([\u4e00-\u9fff]+)")
+_ZH_COUNT_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
+
+
+def _zh_number(said: str) -> int:
+    if said.isdigit():
+        return int(said)
+    if "十" in said:
+        tens, _, ones = said.partition("十")
+        return _ZH_COUNT_DIGITS.get(tens, 1) * 10 + _ZH_COUNT_DIGITS.get(ones, 0)
+    return _ZH_COUNT_DIGITS.get(said, 0)
+
+
+def _zh_counted_part(text: str) -> list[Secret]:
+    if "个" not in text:
+        return []
+    index = chinese_seeds.list_index()
+    found = []
+    for m in _ZH_COUNTED.finditer(text):
+        chars = m.group(2)
+        if 3 <= _zh_number(m.group(1)) == len(chars) and \
+                sum(c not in index for c in chars) <= (len(chars) >= 6):
+            found.append(Secret(m.start(2), m.end(2), Finding(
+                "seed-phrase", "secret",
+                f"{len(chars)} Chinese BIP39 characters, as many as said to follow")))
+    return found
+
+
+# Words of a phrase as the member wrote it down in Chinese words, spaced, after the phrase is
+# named: "助记词…前面是 月亮 森林 铁锤", "我抄的是 晨光 铅笔 河流 跑步". Three or more short words in a
+# row, set off by 是, a colon or a bracket, none of them the glue of a sentence.
+_ZH_WORD_RUN = re.compile(r"[是系:：「『“\"'（(]\s*([\u4e00-\u9fff]{1,3}(?:[ \t,，、]+[\u4e00-\u9fff]{1,3}"
+                          r"(?![\u4e00-\u9fff])){2,})")
+_ZH_SEED_NAMED = re.compile(r"(?i)助记词|恢复词|注记词|seed|phrase|mnemonic")
+_ZH_GLUE = frozenset("怎么 什么 如何 为什么 可以 是不是 还是 因为 所以 但是 然后 这个 那个 我们 你们 "
+                     "他们 就是 不是 没有 已经 一下 一个 请问 谢谢 现在 还有 问题 钱包 导入 备份 安全 "
+                     "保存 助记词 私钥 客服 不要 不能 不会 可能 应该 需要 的 了 吗 呢 吧 啊 我 你 他 她 "
+                     "它 和 或 与 在 是".split())
+_ZH_TOKEN_SEP = re.compile(r"[ \t,，、]+")
+
+
+def _zh_word_part(text: str) -> list[Secret]:
+    if not _ANY_HAN.search(text):
+        return []
+    found = []
+    for m in _ZH_WORD_RUN.finditer(text):
+        words = _ZH_TOKEN_SEP.split(m.group(1))
+        while words and words[0] in _ZH_GLUE:   # "(就是 森林 苹果 …"
+            words.pop(0)
+        if len(words) >= 3 and len(set(words)) == len(words) and not _ZH_GLUE.intersection(words) and \
+                _ZH_SEED_NAMED.search(text, max(0, m.start() - 60), m.start()):
+            found.append(Secret(m.start(1), m.end(1), Finding(
+                "seed-phrase", "secret", f"{len(words)} words written apart after the phrase is named")))
     return found
 
 
@@ -689,7 +779,8 @@ def _split_hex_keys(text: str) -> list[Secret]:
 
 # A wallet's own key named as such: a key-sized token next to it is the key, even one that
 # no longer decodes (a character dropped in copying leaks the rest all the same).
-_KEY_WORD = re.compile(r"(?i)\b(?:private|secret|phantom|solana|sol|import\w*|wallet)\b[^\n]{0,20}\bkey\b|"
+_KEY_WORD = re.compile(r"(?i)\bexport\w*\b|"   # "export from the wallet gives a base58 blob: …"
+                       r"\b(?:private|secret|phantom|solana|sol|import\w*|wallet)\b[^\n]{0,20}\bkey\b|"
                        r"\bkey\b[^\n]{0,30}\b(?:phantom|solana|import|wallet)|私钥|密钥")
 
 
@@ -720,7 +811,8 @@ def _b58_keys(text: str) -> list[Secret]:
             else:
                 base58.b58decode_check(token)
         except ValueError:
-            if kind == "WIF private key" and (_KEY_WORD.search(text) or _WIF_CUE.search(text)):
+            if kind == "WIF private key" and (_KEY_WORD.search(text) or _WIF_CUE.search(text) or
+                                              _ANY_KEY.search(text)):
                 kind = "WIF-sized token next to the word key"   # miscopied, or made up: leaked
             elif kind != "extended private key":
                 continue
@@ -730,10 +822,46 @@ def _b58_keys(text: str) -> list[Secret]:
     return found
 
 
+# Part of a key, said to be one: "second half of the key (…): 9dfc12061a5eba04…", "I only have half
+# of my private key: 5c2295d5…". Half a key is no key, but it gives a thief half the work.
+_HALF_KEY = re.compile(r"(?i)(?<![a-z])(?:half|part|rest|piece|portion|chunk|first|second|last)(?![a-z])"
+                       r"[^\n]{0,24}?(?<![a-z])key(?![a-z])|私钥的?(?:前|后)|(?:前|后)(?:半|一半|部分|几位)的?私钥")
+_HEX_PART = re.compile(r"(?<![0-9A-Za-z])(?:0x)?[0-9a-fA-F]{16,63}(?![0-9A-Za-z])")
+_HALF_REACH = 80
+
+
+# A key printed as its 32 bytes: "c2 07 8b cf a1 1a …".
+_HEX_BYTES = re.compile(r"(?<![0-9A-Za-z])(?:[0-9a-fA-F]{2}[ :]){31}[0-9a-fA-F]{2}(?![0-9A-Za-z])")
+
+
+def _half_hex_keys(text: str) -> list[Secret]:
+    found: list[Secret] = []
+    for m in _HEX_BYTES.finditer(text):
+        hexes = m.group()
+        if sum(ch.isdigit() for ch in hexes) >= 8 and sum(ch.isalpha() for ch in hexes) >= 8 and \
+                not _not_a_key(text, m.start(), m.end(), _CHECKSUM_WORDS.search(text) is not None,
+                               split=True):
+            found.append(Secret(m.start(), m.end(), Finding("private-key", "secret",
+                                                            "a 32-byte key written byte by byte")))
+    for cue in _HALF_KEY.finditer(text):
+        if found and cue.start() < found[-1].end:
+            continue
+        m = _HEX_PART.search(text, cue.end(), min(len(text), cue.end() + _HALF_REACH))
+        if m and sum(ch.isdigit() for ch in m.group()) >= 4 and \
+                sum(ch.isalpha() for ch in m.group().removeprefix("0x")) >= 4 and \
+                not _TX_WORDS.search(text, cue.start(), m.start()):
+            found.append(Secret(m.start(), m.end(), Finding(
+                "private-key", "secret", f"{len(m.group())} hex digits said to be part of a key")))
+    return found
+
+
 # A WIF key wrapped over lines (a label printer, OCR, a narrow chat window): each line one
 # base58 piece, together the 51-52 characters of a key.
 _B58_LINE = re.compile(r"(?m)^[ \t]*([1-9A-HJ-NP-Za-km-z]{10,60})[ \t]*\r?$")
 _WIF_CUE = re.compile(r"(?i)(?<![a-z])wif(?![a-z])")
+# A WIF key's size and first character are its own: next to any mention of a key, one that no
+# longer decodes is a miscopied key ("old key from 2014, start with 5: 5JBWj…").
+_ANY_KEY = re.compile(r"(?i)(?<![a-z])keys?(?![a-z])|钥")
 _SIGNATURE_NEAR = re.compile(r"(?i)/tx/|\bsig(?:nature)?s?\b|\btx\b|txid|tx ?hash|\bhash\b|transaction|"
                              r"solscan|explorer|哈希|交易|签名")
 _B58_CHECKS = 8   # keys checked per message (a message holds one or two; a wall costs no more)
@@ -848,7 +976,8 @@ _LONG_TOKEN = re.compile(r"(?<![A-Za-z0-9_\-])[A-Za-z0-9_\-]{20,}+")
 _TOKEN_PART = re.compile(r"[_\-]")
 _SECRET_PARTS = frozenset({"sk", "rk", "sec", "secret"})
 _PUBLIC_MARK = re.compile(r"(?i)(?:^|[_\-])(?:pub|public|pk)(?:[_\-]|$)")
-_PLACEHOLDER = re.compile(r"(?i)your|xxxx|example|placeholder|changeme|here|process\.env|environ")
+_PLACEHOLDER = re.compile(r"(?i)your|xxxx|example|placeholder|changeme|(?<![a-z])here(?![a-z])|"
+                          r"process\.env|environ")   # "PUT_KEY_HERE"; "Hereford1958" is a password
 
 
 def _secret_value(token: str) -> bool:
@@ -872,12 +1001,18 @@ _RANDOM_TOKEN = re.compile(r"(?<![A-Za-z0-9+/_\-])(?=[A-Za-z0-9+/=_\-]*[a-z])(?=
 _ADDRESS_CUE = re.compile(r"(?i)address|地址|send (?:it )?to|deposit|txid|hash")
 
 
+# Named outright as an API's secret, a shorter token is one too ("API secret 贴错群了：9fQ2xLr7Vb0kT3mZ").
+_API_NAMED = re.compile(r"(?i)api[ _-]?$")
+_SHORT_RANDOM_TOKEN = re.compile(_RANDOM_TOKEN.pattern.replace("{24,200}", "{16,200}"))
+
+
 def _secrets_on_the_line(text: str, lowered: str) -> list[Secret]:
     found = []
     for cue in _SECRET_CUE.finditer(text) if ("secret" in lowered or "钥" in text) else ():
         line_end = text.find("\n", cue.end())
         end = min(len(text), cue.end() + 120, line_end if line_end >= 0 else len(text))
-        for m in _RANDOM_TOKEN.finditer(text, cue.end(), end):
+        named = not cue.group().isascii() or _API_NAMED.search(text, max(0, cue.start() - 6), cue.start())
+        for m in (_SHORT_RANDOM_TOKEN if named else _RANDOM_TOKEN).finditer(text, cue.end(), end):
             line_start = text.rfind("\n", 0, cue.start()) + 1
             if not _ADDRESS_CUE.search(text, line_start, m.start()) and \
                     not m.group().lower().startswith("0x"):
@@ -1129,6 +1264,9 @@ def _passwords_in(text: str) -> list[Secret]:
 
 
 # What a password shared with everyone in a place belongs to: the wifi, a door, a locker.
+# What only an account's code is called: "on wifi i got an email code 640118" is no wifi code.
+_ACCOUNT_CODE = re.compile(r"(?i)(?<![a-z])(?:e-?mail|sms|2fa|otp|authenticator|verification|"
+                           r"log-?in)(?![a-z])|验证码|短信|邮箱")
 _SHARED_PLACE = re.compile(r"(?i)wi-?fi|hotspot|router|ssid|guest network|(?<![a-z])(?:door|gate|locker|"
                            r"padlock|alarm)(?![a-z])|热点|无线|门禁|储物柜|快递柜|门锁")
 
@@ -1268,13 +1406,15 @@ _CODE_CUE = re.compile(
     r"log-?in|sign-?in|auth|codes?|(?:4|6|8|four|six|eight)[- ]digit (?:number|pin)|"
     r"read (?:it )?out)(?![a-z])"
     r"|验证码|验证马|校验码|电邮码|邮件码|邮箱码|动态码|动态口令|登录码|登入码|确认码|认证码|授权码|验证器|身份验证|两步验证|二次验证|双重验证|谷歌|短信|安全码|"
-    r"(?:收到|发来|发过来)的?码|(?<![密号维请荐惠换误鱼源编代条页尺筹数乱解])码(?:是|为|:|：)")
+    r"(?:收到|发来|发过来)的?码|(?<![密号维请荐惠换误鱼源编代条页尺筹数乱解])码(?:是|为|係|系|:|：)")
 # Said of a code that is written in groups or spaced out (an amount or a phone number never
 # is "4 8 2 9 1 7"): "it sent me 903 518", "我说了 4 8 1 9 0 6".
 _CODE_CUE_WEAK = re.compile(
     r"(?i)(?<![a-z])(?:sent me|sends me|texted me|it sent|(?:gave|told) (?:him|her|them)|"
     r"(?:it|the app|app|phone|screen) (?:now )?(?:says|shows|showing)|"
-    r"read (?:it )?(?:out|to))(?![a-z])|收到了?|发来|显示|念了?|说了|告诉")
+    r"read (?:it )?(?:out|to)|"
+    r"(?:number|digits) (?:from|in) (?:the|my|that) (?:e-?mail|sms|text|app))(?![a-z])|"
+    r"收到了?|发来|显示|念了?|说了|告诉")
 _CODE_NEGATIVE = re.compile(
     r"(?i)anti[- ]?phishing|防钓鱼|(?<![a-z])(?:order|uid|id|ticket|case|ref|reference|invoice|"
     r"usdt|usdc|btc|eth|referral|invite|promo|coupon|voucher|gift|zip|postal|post ?code|area|"
@@ -1282,8 +1422,7 @@ _CODE_NEGATIVE = re.compile(
     r"block|blocks|confirmations?|card(?= ?\d)|last (?:4|four)|"
     r"discount|tracking|serial|sn|s/n|model|sort|swift|iban|bic|routing|account number|bank code|"
     # the codes of places, not of accounts: "the door code is 1 9 8 7", "locker code 4471"
-    r"door|doors|gate|garage|locker|alarm|padlock|building|apartment|intercom|buzzer|"
-    r"wifi|wi-fi)(?![a-z])|"
+    r"door|doors|gate|garage|locker|alarm|padlock|building|apartment|intercom|buzzer)(?![a-z])|"
     r"http|[$£€¥]|门禁|门锁|密码锁|保险柜|储物柜|柜子|房间|单号|编号|工单|邀请|推荐|优惠|兑换|错误码|余额|金额|价格|分数|号码|尾号|后.位|"
     r"快递|物流|银行代码|手机号|用户号|用户id|会员号|账号")
 # The last digits of a masked phone number ("sent to ***-***-7702"), or of one said to end so
@@ -1386,8 +1525,10 @@ def _codes(text: str) -> list[Secret]:
             if not cues.after(m.end()):
                 continue
             cue_at = m.start()
-        if _SHARED_PLACE.search(view, max(view.rfind("\n", 0, m.start()) + 1, m.start() - 40), m.start()):
-            continue   # "parcel locker 6, code 448912": a place's code
+        place = _SHARED_PLACE.search(view, max(view.rfind("\n", 0, m.start()) + 1, m.start() - 40),
+                                     m.start())
+        if place and not _ACCOUNT_CODE.search(view, place.end(), m.start()):
+            continue   # "parcel locker 6, code 448912": a place's code ("on wifi i got an email code": not)
         if _PLACEHOLDER_CODE.fullmatch(m.group()) or _MASKED_BEFORE.search(view, max(0, m.start() - 2),
                                                                        m.start()) or \
                 _ENDING_AFTER.match(view, m.end()) or \
@@ -1400,10 +1541,55 @@ def _codes(text: str) -> list[Secret]:
         how = "written in groups " if grouped else ""
         found.append(Secret(start, end, Finding(
             "2fa-code", "secret", f"a {digits}-digit code {how}next to a 2FA/SMS/verification word")))
+    for at, end in _scattered_codes(view):
+        start, stop = (at, end) if starts is None else (starts[at], starts[end])
+        if not any(f.start < stop and start < f.end for f in found):
+            found.append(Secret(start, stop, Finding(
+                "2fa-code", "secret",
+                "a code's digits read out in pieces after a 2FA/SMS/verification word")))
     found += [Secret(m.start(1), m.end(1), Finding("2fa-code", "secret", "a code the message says to use "
                                                    "to approve, verify or log in"))
               for m in _USE_CODE.finditer(text)]
     return found + _backup_codes(text) + _setup_keys(text)
+
+
+# A code read out in pieces right after its name: "code is 71 then a 0 then 552", "the
+# authenticator says 2 2 7 then 4 0 9", "came through as 8 1 5 . 6 0 3", one group per line.
+# Only these words and marks may stand between the pieces; the first other word ends it.
+_SCATTER_TOKEN = re.compile(r"\d|[^\W\d_]+|\s+|\S")
+_SCATTER_FILLER = frozenset("then a and oh dot space is was are it its it's came comes come through as "
+                            "says said shows reads like to me followed by 然后 再 是 接着 后面 "
+                            ": ： . , · - – / ( ) '".split())
+_SCATTER_REACH = 60
+
+
+def _scattered_codes(view: str) -> list[tuple[int, int]]:
+    found = []
+    for cue in _CODE_CUE.finditer(view):
+        if found and cue.start() < found[-1][1]:
+            continue
+        digits, first, last, groups, gap = 0, -1, -1, 0, True
+        for tok in _SCATTER_TOKEN.finditer(view, cue.end(), min(len(view), cue.end() + _SCATTER_REACH)):
+            if tok.group().isdigit():
+                digits += 1
+                first = tok.start() if first < 0 else first
+                last = tok.end()
+                groups += gap
+                gap = False
+                continue
+            if not tok.group().isspace() and tok.group().lower() not in _SCATTER_FILLER:
+                break
+            gap = True
+        place = _SHARED_PLACE.search(view, max(0, cue.start() - 40), max(first, cue.end()))
+        if place and not _ACCOUNT_CODE.search(view, place.end(), max(first, cue.end())):
+            continue   # "hotel wifi code is 4471 8812"
+        if 6 <= digits <= 8 and groups >= 2 and view.count("\n", cue.end(), first) <= 1 and \
+                not _CODE_NEGATIVE.search(view, max(0, cue.start() - 20), last) and \
+                not _CODE_UNIT.match(view, last) and \
+                not _PLACEHOLDER_CODE.fullmatch("".join(ch for ch in view[first:last] if ch.isdigit())) and \
+                not any(_YEAR.fullmatch(g) for g in re.findall(r"\d+", view[first:last])):
+            found.append((first, last))   # (not "sms code 2024 15 march": a date)
+    return found
 
 
 # How a forwarded SMS gives its code: "Use 955 158 to approve a new device".
@@ -1512,10 +1698,10 @@ def _setup_keys(text: str) -> list[Secret]:
 
 
 _ALNUM_CUE = re.compile(r"(?i)(?:e-?mail|sms|text|verification|login|sign-?in|2fa|otp|security|"
-                        r"confirmation)\s+$")
+                        r"confirmation)\s+(?:[a-z]+\s+)?$")   # "email change code"
 # A code of capitals and digits: "TLY-58K2QZ", "SK7Q2M", spaced "Q 7 K 2 M 9".
-_LETTER_CODE = r"[A-Z0-9]{2,6}-[A-Z0-9]{3,8}|[A-Z0-9]{6,10}"
-_SPACED_CODE = r"[A-Z0-9](?: [A-Z0-9]){5,7}"
+_LETTER_CODE = r"[A-Z0-9]{2,6}-[A-Z0-9]{3,8}|[A-Z0-9]{4}-[A-Z0-9]{2}|[A-Z0-9]{6,10}"
+_SPACED_CODE = r"[A-Z0-9](?: [A-Z0-9]){5,7}|[A-Z0-9]{3} [A-Z0-9]{3}"
 _ALNUM_CODE = re.compile(   # matched right after "code"
     rf"\s*(?:is|was|:|：|=|收到|是|系)?\s*[\"'“]?({_LETTER_CODE}|{_SPACED_CODE})(?![A-Za-z0-9])")
 # "Your code: K7P4Q2" (an email quoted): "code" and a colon, when no other kind of code is named.
@@ -1528,6 +1714,35 @@ _NOT_A_LOGIN_CODE = re.compile(r"(?i)promo|coupon|referral|invite|invitation|vou
 
 _ZH_ALNUM_CODE = re.compile(r"(?:验证码|校验码|动态码|登录码|登入码|确认码)\s*(?:是|为|:|：)?\s*[\"'“「]?"
                             rf"({_LETTER_CODE}|{_SPACED_CODE})(?![A-Za-z0-9])")
+
+
+# A login code named, then told of a little further on: "email OTP came as K7Q2M9", "the email
+# code is supposed to be 6 digits but mine has letters? 'R41 90X'" (quoted, the reach is longer).
+_NAMED_CODE = re.compile(r"(?i)(?<![a-z])(?:otp|(?:e-?mail|sms|text|verification|login|sign-?in|2fa|"
+                         r"security|confirmation) (?:[a-z]+ )?code)(?![a-z])")
+_CODE_TOLD = re.compile(r"(?i:\s*(?:code\s+)?(?:is|was|came|comes|arrives|arrived|shows?|showed|reads|"
+                        r"looks|says)(?:\s+(?:in\s+)?(?:as|like|up as))?)\s*[:：]?\s*[\"'“‘]?"
+                        rf"({_LETTER_CODE}|{_SPACED_CODE})(?![A-Za-z0-9])")
+_QUOTED_CODE = re.compile(rf"[\"'“‘]({_LETTER_CODE}|{_SPACED_CODE})[\"'”’]")
+_QUOTED_REACH = 80
+
+
+def _mixed_code(code: str) -> bool:
+    return sum(ch.isdigit() for ch in code) >= 2 and sum(ch.isalpha() for ch in code) >= 2
+
+
+def _told_codes(text: str) -> list[Secret]:
+    found = []
+    for cue in _NAMED_CODE.finditer(text):
+        m = _CODE_TOLD.match(text, cue.end())
+        if m is None:
+            m = _QUOTED_CODE.search(text, cue.end(), min(len(text), cue.end() + _QUOTED_REACH))
+            if m is None or "\n" in text[cue.end():m.start()]:
+                continue
+        if _mixed_code(m.group(1)) and not _NOT_A_LOGIN_CODE.search(text, cue.end(), m.start(1)):
+            found.append(Secret(m.start(1), m.end(1), Finding(
+                "2fa-code", "secret", "a code of letters and digits said to be the login code")))
+    return found
 
 
 def _letter_codes(text: str) -> list[Secret]:
@@ -1553,7 +1768,7 @@ def _letter_codes(text: str) -> list[Secret]:
         if sum(ch.isdigit() for ch in code) >= 2 and sum(ch.isalpha() for ch in code) >= 2:
             found.append(Secret(m.start(1), m.end(1), Finding(
                 "2fa-code", "secret", "a code of letters and digits next to 'email/SMS code'")))
-    return found
+    return found + _told_codes(text)
 
 
 # --- payment cards --------------------------------------------------------------------------
@@ -1655,11 +1870,12 @@ def _url_passwords(text: str) -> list[Secret]:
             for m in _URL_LOGIN.finditer(text) if not _URL_PLACEHOLDER.match(m.group(1))]
 
 
-CHECKS = (_word_seeds, _prefix_seeds, _spelled_seeds, _partial_seeds, _chinese_seeds, _hex_keys,
-          _split_hex_keys, _b58_keys, _split_b58_keys, _byte_array_keys, _api_secrets, _passwords,
-          _passwords_in_passing, _login_pairs, _url_passwords, _codes, _letter_codes, _cards)
+CHECKS = (_word_seeds, _prefix_seeds, _spelled_seeds, _joined_seeds, _partial_seeds, _chinese_seeds,
+          _hex_keys, _split_hex_keys, _half_hex_keys, _b58_keys, _split_b58_keys, _byte_array_keys,
+          _api_secrets, _passwords, _passwords_in_passing, _login_pairs, _url_passwords, _codes,
+          _letter_codes, _cards)
 _KEY_CHECKS = (_hex_keys, _b58_keys)   # need a token of 50+ characters
-_DIGIT_CHECKS = (_codes, _letter_codes, _cards, _split_hex_keys, _api_secrets)
+_DIGIT_CHECKS = (_codes, _letter_codes, _cards, _split_hex_keys, _half_hex_keys, _api_secrets)
 _ANY_DIGIT = re.compile(r"\d")
 
 
