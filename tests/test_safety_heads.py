@@ -181,6 +181,33 @@ def test_takeovers_told_calmly_are_urgent_and_slow_transfers_are_not(kb):
     assert len(false_alarms) <= 1, false_alarms
 
 
+TAKEOVERS_IN_OTHER_LANGUAGES = [   # written for this test
+    "alguien entró a mi cuenta anoche y retiró todo el USDT, yo no hice ningún retiro",
+    "me hackearon la cuenta, cambiaron el correo y ya no puedo entrar, ayuda por favor",
+    "hesabıma biri girmiş, 2FA kapatılmış ve bakiyem sıfır, ben yapmadım",
+    "tài khoản của tôi bị hack, có lệnh rút tiền mà tôi không hề thực hiện",
+    "jemand hat sich in mein Konto eingeloggt und eine Auszahlung gemacht, das war nicht ich",
+    "alguém invadiu minha conta e sacou tudo, não fui eu, o que eu faço",
+    "quelqu'un a piraté mon compte et a changé mon email, je ne peux plus me connecter",
+    "ktoś włamał się na moje konto i wypłacił środki, to nie ja",
+]
+CALM_IN_OTHER_LANGUAGES = [
+    "mi retiro lleva tres horas pendiente, ¿es normal?",
+    "olvidé mi contraseña y el correo de recuperación no llega",
+    "para yatırdım ama hala hesabıma geçmedi, ne kadar sürer",
+    "làm sao để bật xác thực hai lớp cho tài khoản?",
+    "wie lange dauert die Verifizierung normalerweise?",
+    "perdi muito dinheiro com a alavancagem ontem, culpa minha",
+]
+
+
+def test_takeovers_in_other_languages_are_urgent_and_everyday_questions_are_not(kb):
+    urgent = [t for t in TAKEOVERS_IN_OTHER_LANGUAGES if judge(kb, t).urgent]
+    false_alarms = [t for t in CALM_IN_OTHER_LANGUAGES if judge(kb, t).urgent]
+    assert len(urgent) >= 5, set(TAKEOVERS_IN_OTHER_LANGUAGES) - set(urgent)
+    assert false_alarms == []
+
+
 @pytest.mark.parametrize("text", [
     "visit https://aurora.example/login and log in with your account, then go to Assets",
     "connect your wallet on aurora.example/web3 and sign the message to see the dashboard",

@@ -2,7 +2,7 @@
 
     python tools/train_safety.py            # embeds what the cache lacks, fits, writes the heads
 
-Rows: `corpus/safety/messages.jsonl` (messages written blind by thirty-three writers, each labelled
+Rows: `corpus/safety/messages.jsonl` (messages written blind by thirty-seven writers, each labelled
 for the four flags; b1, b2, c3 and d3 are the blind split, the others train and validation), plus
 the FAQ corpus's train and validation messages as everyday ham: none is a scam; off-topic chat
 is none of the four; a member's own case ("account") is sensitive, and no emergency unless it
@@ -12,7 +12,8 @@ me the photos") is none of the four: a group's chatter looks like that, not like
 
 Each message is embedded as the bot embeds it and judged by the rules (`handlers.core.decide`
 without heads); a logistic regression per label reads the embedding, the rules' flags and the
-message's hashed words and word pairs (`handlers.detectors.heads.gram_vector`). The
+message's hashed words, word pairs and four-letter pieces of words
+(`handlers.detectors.heads.gram_vector`). The
 threshold of each head is chosen on out-of-fold probabilities (5 folds over train and
 validation): the lowest at which the messages the head adds to the rules keep the label's
 target precision. The blind split is only reported.
@@ -47,8 +48,10 @@ from handlers.detectors.heads import (  # noqa: E402
     HEADS_FILE,
     LABELS,
     RULE_FEATURES,
+    char_grams,
     gram_buckets,
     gram_vector,
+    grams,
 )
 from handlers.model import Message, User  # noqa: E402
 from runtime.embedding import VectorCache, embedder_for  # noqa: E402
@@ -72,6 +75,10 @@ C_GRID = (1.0, 4.0, 16.0, 64.0, 256.0)
 # Hashed words: 4,096 buckets, scaled to the length of the (unit) embedding. Measured on the
 # held-out folds, they took urgent recall from 0.63 to 0.89 and scam recall from 0.70 to 0.86.
 GRAMS = {"buckets": 4096, "scale": 1.0}
+# Four-letter pieces of words (not Chinese), 8,192 buckets: "hackearon", "hacklendi", "gehackt"
+# share "hack". On the held-out folds, with messages in thirteen other languages among them, they
+# took urgent F1 from 0.850 to 0.855 and sensitive from 0.861 to 0.877 (scam: 0.868, 0.863).
+CHARS = {"buckets": 8192, "scale": 1.0}
 
 
 @dataclass
@@ -130,6 +137,17 @@ def corpus_rows() -> list[Row]:
                     labels["urgent"] = False
             rows.append(Row(r["text"], bool(r["public"]), r["split"], labels, False))
     return rows
+
+
+def hashed(rows: list[Row], learning: list[Row], size: dict, of) -> tuple[np.ndarray, np.ndarray]:
+    """The rarity of each bucket among the rows the heads learn from (smoothed, as
+    scikit-learn's TfidfTransformer: a word in every other message weighs little), and every
+    row's hashed vector."""
+    df = np.zeros(size["buckets"])
+    for r in learning:
+        df[gram_buckets(r.text, size["buckets"], of)] += 1
+    idf = np.round(np.log((1 + len(learning)) / (1 + df)) + 1.0, 4)
+    return idf, np.array([gram_vector(r.text, size["buckets"], size["scale"], idf, of) for r in rows])
 
 
 def rules_kb() -> Knowledge:
@@ -213,15 +231,10 @@ def main(argv: list[str] | None = None) -> int:
     vectors = VectorCache(CACHE / "embeddings.sqlite", embedder.model_id).embed(
         embedder, [r.text for r in rows])
     rules = rule_flags(kb, rows)
-    # How rare each bucket is among the rows the heads learn from (smoothed, as scikit-learn's
-    # TfidfTransformer): a word in every other message weighs little.
     learning = [r for r in rows if r.split in ("train", "validation")]
-    df = np.zeros(GRAMS["buckets"])
-    for r in learning:
-        df[gram_buckets(r.text, GRAMS["buckets"])] += 1
-    idf = np.round(np.log((1 + len(learning)) / (1 + df)) + 1.0, 4)
-    words = np.array([gram_vector(r.text, GRAMS["buckets"], GRAMS["scale"], idf) for r in rows])
-    x = np.hstack([vectors.astype(np.float64), rules, words])
+    idf, words = hashed(rows, learning, GRAMS, grams)
+    char_idf, pieces = hashed(rows, learning, CHARS, char_grams)
+    x = np.hstack([vectors.astype(np.float64), rules, words, pieces])
     learn = np.array([r.split in ("train", "validation") for r in rows])
     blind = np.array([r.split == "blind" and r.safety for r in rows])
     safety = np.array([r.safety for r in rows])
@@ -229,7 +242,8 @@ def main(argv: list[str] | None = None) -> int:
     folds = assign_folds(rows)
     # The heads read this encoder's vectors only: another model's are in another space.
     out: dict = {"embedding_model": embedder.model_id, "rule_features": list(RULE_FEATURES),
-                 "grams": {**GRAMS, "idf": [float(v) for v in idf]}, "heads": {}, "figures": {}}
+                 "grams": {**GRAMS, "idf": [float(v) for v in idf]},
+                 "chars": {**CHARS, "idf": [float(v) for v in char_idf]}, "heads": {}, "figures": {}}
     for k, label in enumerate(LABELS):
         known = np.array([r.labels[label] is not None for r in rows])
         y = np.array([bool(r.labels[label]) for r in rows])

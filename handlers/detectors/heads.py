@@ -46,17 +46,33 @@ def grams(text: str) -> set[str]:
     return out
 
 
-def gram_buckets(text: str, buckets: int) -> list[int]:
-    """The buckets of `grams(text)` (CRC-32: the same in every process)."""
-    return sorted({zlib.crc32(gram.encode("utf-8")) % buckets for gram in grams(text)})
+_LETTERS = re.compile(r"[^\W\d_]{3,}")
 
 
-def gram_vector(text: str, buckets: int, scale: float, idf: np.ndarray | None = None) -> np.ndarray:
-    """`grams(text)` hashed into `buckets` dimensions, each weighted by its rarity in the
+def char_grams(text: str) -> set[str]:
+    """The four-letter pieces of each word not written in Chinese ("<hackearon>" → "<hac",
+    "hack", …): "hackearon", "hacklendi", "gehackt" and "hacked" share "hack", as do a word and
+    its typos, where whole words share nothing."""
+    folded = unicodedata.normalize("NFKC", text[:GRAM_CHARS]).lower()
+    out: set[str] = set()
+    for word in _LETTERS.findall(_HAN.sub(" ", folded)):
+        word = f"<{word}>"
+        out.update(word[i:i + 4] for i in range(len(word) - 3))
+    return out
+
+
+def gram_buckets(text: str, buckets: int, of=grams) -> list[int]:
+    """The buckets of `of(text)` (CRC-32: the same in every process)."""
+    return sorted({zlib.crc32(gram.encode("utf-8")) % buckets for gram in of(text)})
+
+
+def gram_vector(text: str, buckets: int, scale: float, idf: np.ndarray | None = None,
+                of=grams) -> np.ndarray:
+    """`of(text)` hashed into `buckets` dimensions, each weighted by its rarity in the
     training corpus (`idf`: "my", "an", "usdt" say little), scaled to length `scale`."""
     vector = np.zeros(buckets, dtype=np.float64)
     if buckets:
-        at = gram_buckets(text, buckets)
+        at = gram_buckets(text, buckets, of)
         vector[at] = 1.0 if idf is None else idf[at]
         norm = float(np.linalg.norm(vector))
         if norm:
@@ -84,6 +100,9 @@ class SafetyHeads:
     gram_buckets: int = 0   # 0: the heads read no words
     gram_scale: float = 1.0
     gram_idf: np.ndarray | None = None
+    char_buckets: int = 0   # 0: the heads read no pieces of words
+    char_scale: float = 1.0
+    char_idf: np.ndarray | None = None
 
     @classmethod
     def from_dict(cls, raw: dict, source: str = "") -> SafetyHeads:
@@ -98,20 +117,24 @@ class SafetyHeads:
         dims = {h.weights.shape for h in heads.values()}
         if len(dims) > 1:
             raise ValueError("heads of different sizes")
-        words = raw.get("grams") or {}
-        buckets = int(words.get("buckets", 0))
-        idf = np.asarray(words["idf"], dtype=np.float64) if words.get("idf") else None
-        if idf is not None and idf.shape != (buckets,):
-            raise ValueError(f"{len(idf)} word weights for {buckets} buckets")
-        return cls(heads, str(raw["embedding_model"]), source, buckets,
-                   float(words.get("scale", 1.0)), idf)
+        hashed = []
+        for kind in ("grams", "chars"):
+            part = raw.get(kind) or {}
+            buckets = int(part.get("buckets", 0))
+            idf = np.asarray(part["idf"], dtype=np.float64) if part.get("idf") else None
+            if idf is not None and idf.shape != (buckets,):
+                raise ValueError(f"{len(idf)} {kind} weights for {buckets} buckets")
+            hashed.append((buckets, float(part.get("scale", 1.0)), idf))
+        return cls(heads, str(raw["embedding_model"]), source, *hashed[0], *hashed[1])
 
     def features(self, vector: np.ndarray, rules: tuple[bool, ...], text: str) -> np.ndarray:
         """What the heads read of one message (the training tool builds the same rows)."""
         return np.concatenate([np.asarray(vector, dtype=np.float64),
                                np.asarray(rules, dtype=np.float64),
                                gram_vector(text, self.gram_buckets, self.gram_scale,
-                                           self.gram_idf)])
+                                           self.gram_idf),
+                               gram_vector(text, self.char_buckets, self.char_scale,
+                                           self.char_idf, char_grams)])
 
     def scores(self, vector: np.ndarray, rules: tuple[bool, ...], text: str) -> dict[str, float]:
         """Each head's probability for this message (`rules`: RULE_FEATURES' values)."""
@@ -120,5 +143,5 @@ class SafetyHeads:
                 if head.weights.shape == features.shape}
 
 
-__all__ = ["HEADS_FILE", "LABELS", "RULE_FEATURES", "Head", "SafetyHeads", "gram_buckets",
+__all__ = ["HEADS_FILE", "LABELS", "RULE_FEATURES", "Head", "SafetyHeads", "char_grams", "gram_buckets",
            "gram_vector", "grams"]
