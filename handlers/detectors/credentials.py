@@ -1541,9 +1541,11 @@ def _codes(text: str) -> list[Secret]:
         how = "written in groups " if grouped else ""
         found.append(Secret(start, end, Finding(
             "2fa-code", "secret", f"a {digits}-digit code {how}next to a 2FA/SMS/verification word")))
+    taken = [(f.start, f.end) for f in found]   # in order of position
     for at, end in _scattered_codes(view):
         start, stop = (at, end) if starts is None else (starts[at], starts[end])
-        if not any(f.start < stop and start < f.end for f in found):
+        i = bisect.bisect_left(taken, (stop,))
+        if not (i and taken[i - 1][1] > start):
             found.append(Secret(start, stop, Finding(
                 "2fa-code", "secret",
                 "a code's digits read out in pieces after a 2FA/SMS/verification word")))
@@ -1561,11 +1563,13 @@ _SCATTER_FILLER = frozenset("then a and oh dot space is was are it its it's came
                             "says said shows reads like to me followed by 然后 再 是 接着 后面 "
                             ": ： . , · - – / ( ) '".split())
 _SCATTER_REACH = 60
+_SCATTER_CUES = 16
 
 
 def _scattered_codes(view: str) -> list[tuple[int, int]]:
     found = []
-    for cue in _CODE_CUE.finditer(view):
+    # A member reads out a code or two; a wall of code words is looked at for its first few.
+    for cue in islice(_CODE_CUE.finditer(view), _SCATTER_CUES):
         if found and cue.start() < found[-1][1]:
             continue
         digits, first, last, groups, gap = 0, -1, -1, 0, True
