@@ -172,10 +172,13 @@ SLOW_TRANSFERS = [
 ]
 
 
+def urgent_and_false_alarms(kb, takeovers: list[str], calm: list[str]) -> tuple[list[str], list[str]]:
+    return ([t for t in takeovers if judge(kb, t).urgent], [t for t in calm if judge(kb, t).urgent])
+
+
 def test_takeovers_told_calmly_are_urgent_and_slow_transfers_are_not(kb):
-    urgent = [t for t in TAKEOVERS_TOLD_CALMLY if judge(kb, t).urgent]
-    false_alarms = [t for t in SLOW_TRANSFERS if judge(kb, t).urgent]
-    # On the corpus's blind split the rules with the head find about 3 urgent cases in 4 at a
+    urgent, false_alarms = urgent_and_false_alarms(kb, TAKEOVERS_TOLD_CALMLY, SLOW_TRANSFERS)
+    # On the corpus's blind split the rules with the head find about 5 urgent cases in 6 at a
     # precision of about 0.95.
     assert len(urgent) >= 5, set(TAKEOVERS_TOLD_CALMLY) - set(urgent)
     assert len(false_alarms) <= 1, false_alarms
@@ -202,8 +205,8 @@ CALM_IN_OTHER_LANGUAGES = [
 
 
 def test_takeovers_in_other_languages_are_urgent_and_everyday_questions_are_not(kb):
-    urgent = [t for t in TAKEOVERS_IN_OTHER_LANGUAGES if judge(kb, t).urgent]
-    false_alarms = [t for t in CALM_IN_OTHER_LANGUAGES if judge(kb, t).urgent]
+    urgent, false_alarms = urgent_and_false_alarms(kb, TAKEOVERS_IN_OTHER_LANGUAGES,
+                                                   CALM_IN_OTHER_LANGUAGES)
     assert len(urgent) >= 5, set(TAKEOVERS_IN_OTHER_LANGUAGES) - set(urgent)
     assert false_alarms == []
 
