@@ -957,3 +957,168 @@ def test_a_short_api_secret_named_outright_is_a_secret():
 def test_a_miscopied_wif_key_next_to_the_word_key_is_a_secret():
     text = "found an old key from 2013, it starts with 5: 5JBWj26bhpMHS2nqBTkhdPDepNSmvNGfVCopEJLiYB1Eh9pUeCq"
     assert checks(text) == ["private-key"]
+
+
+@pytest.mark.parametrize("text, secret", [
+    ("Мне пришёл код из смс 604217, я его продиктовала оператору", "604217"),
+    ("Der Anrufer wollte die TAN, ich habe 558130 gesagt", "558130"),
+    ("ada orang minta kode yang masuk ke hp saya, saya kasih 317904", "317904"),
+    ("상담원이 인증번호를 달라고 해서 829046 알려줬어요", "829046"),
+    ("طلب مني الكود وقلت له 740318", "740318"),
+    ("Podałam kod 392017 na stronie z maila", "392017"),
+    ("doğrulama kodu 640921 geldi ama ben istemedim", "640921"),
+])
+def test_codes_named_in_other_languages_are_secrets(text, secret):
+    assert checks(text) == ["2fa-code"]
+    assert_masked(text, secret)
+
+
+@pytest.mark.parametrize("text", [
+    "mój kod pocztowy to 00-950, czy mogę go zmienić w profilu?",
+    "mi código postal es 28013 y no me deja guardar la dirección",
+    "kode pos saya 40115 tapi kurir bilang alamat tidak ditemukan",
+])
+def test_postal_codes_in_other_languages_are_not_secrets(text):
+    assert checks(text) == []
+
+
+@pytest.mark.parametrize("text, secret", [
+    ("zmieniłam hasło na Burek2015 i dalej nie działa", "Burek2015"),
+    ("şifrem Kedi1984 ama giriş yapamıyorum", "Kedi1984"),
+    ("мой пароль Зима1987, он точно правильный", "Зима1987"),
+])
+def test_passwords_named_in_other_languages_or_in_cyrillic_are_secrets(text, secret):
+    assert checks(text) == ["password"]
+    assert_masked(text, secret)
+
+
+@pytest.mark.parametrize("text, secret", [
+    ("the text says nine four oh two six one, does it expire?", "nine four oh two six one"),
+    ("sms code is 4 nine 0 two 7 three", "4 nine 0 two 7 three"),
+    ("verification code is uh three one... seven... two oh eight", "three one... seven... two oh eight"),
+    ("verification code six two five comma nine one four period", "six two five comma nine one four"),
+    ("动态码：三八五，一九二，刚发到邮箱的", "三八五，一九二"),
+    ("the sms code is 72O915, is the O a zero?", "72O915"),
+    ("login code 5 0 3   8 1 6 came just now", "5 0 3   8 1 6"),
+    ("verification code 4‑8‑1‑0‑7‑3 keeps failing", "4‑8‑1‑0‑7‑3"),
+])
+def test_codes_spoken_with_pauses_or_mixed_forms_are_secrets(text, secret):
+    assert checks(text) == ["2fa-code"]
+    assert_masked(text, secret)
+
+
+def test_a_code_named_earlier_and_then_given_as_it_is_a_secret():
+    text = ("a mod on discord asked for the code that came to my phone, so I sent it. "
+            "It was 618204. Now my balance is gone")
+    assert checks(text) == ["2fa-code"]
+    assert_masked(text, "618204")
+    assert checks("I asked support about the code for the referral program. It was 2019 when I joined") == []
+
+
+def test_lower_case_codes_told_as_the_login_code_are_secrets():
+    assert checks("forwarding it: your confirmation code is k4m9x2qp, now verify me") == ["2fa-code"]
+    assert checks("the sms code is supposed to arrive in a minute") == []
+
+
+@pytest.mark.parametrize("layout", ["lines", "numbered", "inline", "dashed"])
+def test_a_list_of_backup_codes_without_their_name_is_a_secret(layout):
+    digest = hashlib.sha256(layout.encode()).hexdigest()
+    groups = [str(int(digest[i:i + 7], 16) % 10**8).zfill(8) for i in range(0, 56, 7)]
+    if layout == "lines":
+        listed = "\n".join(groups)
+    elif layout == "numbered":
+        listed = "\n".join(f"{n}. {g[:4]} {g[4:]}" for n, g in enumerate(groups, 1))
+    elif layout == "inline":
+        listed = "  ".join(f"{n}) {g[:4]} {g[4:]}" for n, g in enumerate(groups, 1))
+    else:
+        listed = ", ".join(f"{digest[i:i + 2]}x{digest[i + 2]}-k{digest[i + 3:i + 6]}"
+                           for i in range(0, 48, 6))
+    text = f"found this printout in my drawer, are these important?\n{listed}"
+    assert checks(text) == ["2fa-code"]
+    assert_masked(text, listed.split()[-1])
+
+
+@pytest.mark.parametrize("text", [
+    "signing key fingerprint 3A9F 0C21 77B4 E0D2 9C41 5F08 A7E3 1B66 D20C 4E97, check it before installing",
+    "our branch numbers: 2345 6789, 3456 7890, 4567 8901, 5678 9012, 6789 0123 - call any of them",
+    "release notes: v2.14.0, v2.14.1, v2.15.0, v2.15.1, v2.16.0",
+])
+def test_fingerprints_phone_lists_and_versions_are_not_backup_codes(text):
+    assert checks(text) == []
+
+
+def test_a_hex_key_joined_by_dashes_is_a_secret():
+    key = hashlib.sha256(b"dashed key").hexdigest()
+    dashed = "-".join(key[i:i + 16] for i in range(0, 64, 16))
+    text = f"is this my private key? {dashed}"
+    assert checks(text) == ["private-key"]
+    assert_masked(text, dashed)
+
+
+def test_a_phrase_read_aloud_with_its_commas_is_a_secret():
+    words = Mnemonic("english").to_mnemonic(hashlib.sha256(b"dictated").digest()[:16]).split()
+    text = "the words are " + " comma ".join(words) + " period. read them back to me"
+    assert checks(text) == ["seed-phrase"]
+
+
+@pytest.mark.parametrize("style", ["camel", "caps lines"])
+def test_a_phrase_written_together_in_capitals_or_camel_case_is_a_secret(style):
+    words = Mnemonic("english").to_mnemonic(hashlib.sha256(style.encode()).digest()[:16]).split()
+    if style == "camel":
+        written = "".join(w.capitalize() for w in words)
+    else:
+        written = "\n".join("".join(words[i:i + 4]).upper() for i in range(0, 12, 4))
+    text = f"saved it like this:\n{written}\nis that fine?"
+    assert checks(text) == ["seed-phrase"]
+    assert checks("THISISTHEBESTDAYOFMYLIFEANDIAMSOHAPPYRIGHTNOWYES") == []
+
+
+@pytest.mark.parametrize("text, secret", [
+    ("acc mira.k09 | Otter#5521 please check my listing", "Otter#5521"),
+    ("Username harold.p.1950, and the other one is Tulip#1950. Please look at my account", "Tulip#1950"),
+    ("账号 wei_1993 ，后面那个 Qq@19930405 ，你帮我看看", "Qq@19930405"),
+    ("rosa.m88   Mango&Kiwi4   just get in and check the order", "Mango&Kiwi4"),
+    ("can you log into my gamevault for me? tomas.r / bluefin7731", "bluefin7731"),
+])
+def test_a_user_name_and_password_given_together_are_a_secret(text, secret):
+    assert checks(text) == ["password"]
+    assert_masked(text, secret)
+
+
+@pytest.mark.parametrize("text", [
+    "my skins got traded to some acc called xX_n1ght_Xx at 3am, i didn't trade",
+    "there is an account called @Helpdesk_Care24 replying to complaints, it's fake",
+    "account manager promised 15% a week, add him @Mgr_Vivian_88",
+    "log in with BTC/ETH2024 pair settings? the chart won't load",
+])
+def test_user_handles_next_to_account_words_are_not_passwords(text):
+    assert checks(text) == []
+
+
+@pytest.mark.parametrize("text, secret", [
+    ("密码设的是 春风十里2019，中文密码可以吗", "春风十里2019"),
+    ("我用咗 陳大文6612 做密碼，App 話格式唔啱", "陳大文6612"),
+    ("password 要有中文，我就用 好运66Fly，行不行", "好运66Fly"),
+])
+def test_passwords_with_chinese_characters_are_secrets(text, secret):
+    assert checks(text) == ["password"]
+    assert_masked(text, secret)
+
+
+@pytest.mark.parametrize("text", [
+    "刚在超市密码输错三次锁了 卡尾号4402 明天再试",
+    "账号被改了密码，里面还有5000U，怎么冻结",
+    "passkey 什么时候上线？密码+TOTP 太麻烦了",
+    "All sorted now, and the new password is written down somewhere safe.",
+])
+def test_talk_about_passwords_with_numbers_nearby_is_not_a_password(text):
+    assert checks(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "just bought my first 0.01 BTC, feels good",
+    "my last 0 attempts were fine, first 00 words mean nothing",
+])
+def test_a_number_after_first_or_last_that_counts_no_words_is_read_calmly(text):
+    # "first 0.01" once made the partial-phrase check index an empty run and fail the message
+    assert checks(text) == []

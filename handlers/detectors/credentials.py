@@ -152,11 +152,14 @@ _COMBINING = re.compile(r"[\u0300-\u036f\u3099\u309a]")
 # dashes, the marks of a forgotten word ("?", "___"), and emoji or symbols put between the
 # words for show ("disorder🔥shallow🔥…", "✅"). Anything else (a sentence's other words) ends
 # the run.
-_SEPARATOR = re.compile(r"[\s,;:|/\-–—.)(\]\[#\"'`*•·、，。\d?？_\u2190-\u2bff\ufe0f\u200d"
-                        "\U0001F300-\U0001FAFF]*")
+# Read aloud, the marks are words: "behave comma mix comma tongue comma …".
+_DICTATED = frozenset({"comma", "period", "hyphen", "slash", "semicolon", "colon", "stop"})
+_SEPARATOR = re.compile(r"(?:[\s,;:|/\-–—.)(\]\[#\"'`*•·、，。\d?？_\u2190-\u2bff\ufe0f\u200d"
+                        "\U0001F300-\U0001FAFF]|(?i:comma|period|hyphen|slash|semicolon|colon|full stop)"
+                        "(?![A-Za-z]))*")
 _SEED_CONTEXT = re.compile(
     r"seed|phrase|mnemonic|recovery|secret words|backup words|wallet words|12 words|24 words|"
-    r"\bwords?\b|助记词|恢复词|种子|私钥|备份|词表|字表|invalid phrase|misspel\w*|spelled", re.IGNORECASE)
+    r"\bwords?\b|助记词|恢复词|种子|私钥|备份|词表|字表|invalid|misspel\w*|spelled|无效|無效", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -186,7 +189,7 @@ def _could_hold_a_phrase(text: str) -> bool:
         return False   # Chinese-only text: single characters are checked by _chinese_seeds
     normal = text.lower() if text.isascii() else unicodedata.normalize("NFKC", text).lower()
     vocab = _vocabulary()
-    hits = [w in vocab for w in _FAST_WORD.findall(normal)]
+    hits = [w in vocab for w in _FAST_WORD.findall(normal) if w not in _DICTATED]
     if len(hits) < 8:
         return False
     # 8 of 10 (a part, or a phrase with two typos), or 9 of 12 (one with three)
@@ -217,8 +220,8 @@ def _word_seeds(text: str) -> list[Secret]:
         word = m.group()
         word = word.lower() if word.isascii() else unicodedata.normalize("NFKC", word).lower()
         found_in = index.get(word)
-        if found_in is None and not runs:
-            continue
+        if (found_in is None and not runs) or word in _DICTATED:
+            continue   # (a dictated mark is read as a separator between the words around it)
         langs = dict(found_in or ())
         for lang in list(runs):
             run = runs[lang]
@@ -325,16 +328,27 @@ def _spelled_through(text: str) -> list[Secret]:
 
 # Words run together ("cyclelifteditpipeyellow…"): one lower-case token of 36+ letters that cuts
 # wholly into twelve or more list words. No sentence does (its "a", "is", "the" are no list words).
-_JOINED_WORDS = re.compile(r"(?<![A-Za-z])[a-z]{36,216}(?![A-Za-z])")
+_JOINED_WORDS = re.compile(r"(?<![A-Za-z])[a-z](?:[a-z]|\n(?=[a-z])){35,230}(?![A-Za-z])")
 
 
 def _joined_seeds(text: str) -> list[Secret]:
+    """Twelve or more list words written together ("foambananamagnet…"), also in capitals or
+    in CamelCase, and a few to a line as on a steel plate: the letters must cut wholly into
+    list words."""
     english = _wordlists()["english"]
     found = []
-    for m in _JOINED_WORDS.finditer(text):
-        if _most_words(m.group(), english) >= 12:
-            found.append(Secret(m.start(), m.end(), Finding(
-                "seed-phrase", "secret", "twelve or more BIP39 words written together")))
+    for m in _JOINED_WORDS.finditer(_ascii_lower(text)):
+        # Lines in a row that each cut wholly into list words (a line of prose before or
+        # after the plate's rows is not part of it).
+        at, words, first = m.start(), 0, m.start()
+        for line in m.group().split("\n"):
+            count = _most_words(line, english)
+            words, first = (words + count, first) if count else (0, at + len(line) + 1)
+            if words >= 12:
+                found.append(Secret(first, at + len(line), Finding(
+                    "seed-phrase", "secret", "twelve or more BIP39 words written together")))
+                break
+            at += len(line) + 1
     return found
 
 
@@ -413,7 +427,8 @@ def _cue_count(cue: str) -> int | None:
     m = _COUNT_IN_CUE.search(cue)
     if m is None:
         return None
-    return int(m.group(1)) if m.group(1).isdigit() else _NUMBER_WORDS.get(m.group(1).lower())
+    count = int(m.group(1)) if m.group(1).isdigit() else _NUMBER_WORDS.get(m.group(1).lower())
+    return count or None   # ("my first 0.01 BTC" announces no words)
 
 
 def _part_run(reach: str, english: dict[str, int], count: int | None = None,
@@ -431,7 +446,7 @@ def _part_run(reach: str, english: dict[str, int], count: int | None = None,
             run.append(m)
             continue
         words = [w.group().lower() for w in run]
-        counted = count is not None and len(run) == count and \
+        counted = bool(run) and count is not None and len(run) == count and \
             re.search(r"(?i)(?::|\b(?:are|is|were|was))\s*$", reach[:run[0].start()]) is not None
         if len(run) >= 3 and len(set(words)) == len(words) and \
                 sum(w in _PART_GLUE for w in words) <= (len(run) >= 5) and \
@@ -687,7 +702,8 @@ _KEY_WORDS = re.compile(r"private|priv\b|\bpk\b|privkey|secret|(?:\b|_)key\b|key
                         re.IGNORECASE)
 _TX_WORDS = re.compile(r"\btx\b|txid|tx id|tx hash|hash|transaction|trans\b|hash|交易|哈希|txn|"
                        r"explorer|etherscan|bscscan|tronscan|区块|链上|withdr[ae]w\w*|deposit\w*|"
-                       r"提币|充值|到账", re.IGNORECASE)
+                       r"提币|充值|到账|giao dịch|transacci[oó]n|transa[cç][aã]o|transaktion|транзакци|işlem",
+                       re.IGNORECASE)
 _TX_REACH = 90   # "The TxID for the donation we all chipped in for is <hash>": said further off
 _B58_TOKEN = re.compile(r"(?<![1-9A-HJ-NP-Za-km-z])[1-9A-HJ-NP-Za-km-z]{50,112}(?![1-9A-HJ-NP-Za-km-z])")
 
@@ -741,7 +757,7 @@ def _hex_keys(text: str) -> list[Secret]:
 # Hex chunks of a key copied in pieces: over two or three lines, or in groups of 8.
 # (groups of four too: "b244 7c6e 6875 …", sixteen of them)
 _HEX_CHUNK = re.compile(r"(?<![0-9A-Za-z])(0x)?[0-9a-fA-F]{4,63}(?![0-9A-Za-z])")
-_CHUNK_GAP = re.compile(r"[ \t]*\r?\n?[ \t]*")
+_CHUNK_GAP = re.compile(r"[ \t]*(?:\r?\n|-)?[ \t]*")   # (or a dash: "877bc4a2ddef6aed-f3cd…")
 
 
 def _split_hex_keys(text: str) -> list[Secret]:
@@ -958,6 +974,7 @@ short case fine ok okay working reset changed locked blocked fine good bad missi
 rejected accepted saved stored safe unsafe compromised leaked stolen hacked forgotten correct
 definitely still now also really very being getting been literally actually just
 forgot forget forgetting lost unknown blank empty expiring unclear dunno idk
+written kept hidden somewhere elsewhere protected encrypted
 """.split())
 
 # A secret pasted in a config, an env file, JSON/YAML or code: a field whose name says secret
@@ -1064,17 +1081,21 @@ _PW_LABEL = re.compile(
     r"(?i)(?<![a-z0-9!@#$%^&*_+=~.\-])(?:(?P<pw>pass\s?words?|pass\s?phrase|pas+wr?o?r?ds?|passwd|pwd|pw)|(?P<pass>pass)|"
     r"(?P<pin>pin(?:\s?code)?|passcode|pin码))(?![a-z0-9_!@#$%^&*])"   # "password123!" is no label
     r"|(?P<zh>密码|密碼|口令|пароль|парол[яеью]|contraseña|senha|passwort|mot de passe|kata sandi|"
-    r"kata laluan|mật khẩu|비밀번호|パスワード)")
+    r"kata laluan|mật khẩu|비밀번호|パスワード|has[łl][oaem]|[şŞsS]ifre\w{0,4}|kennwort|"
+    r"كلمة السر|كلمة المرور)")
 # where a label can start
 _PW_LITERALS = ("pass", "pasw", "pw", "pin", "密码", "密碼", "口令", "парол", "contraseña", "senha",
-                "passwort", "mot de passe", "kata sandi", "kata laluan", "mật khẩu", "비밀번호", "パスワード")
+                "passwort", "mot de passe", "kata sandi", "kata laluan", "mật khẩu", "비밀번호", "パスワード",
+                "hasł", "hasl", "şifre", "Şifre", "sifre", "kennwort", "كلمة")
 # A password's characters: ASCII letters, digits and the symbols people put in them.
-_PW_TOKEN = re.compile(r"[A-Za-z0-9!@#$%^&*_+=~.\-]+")
+# (Latin letters with accents and Cyrillic too: "Сонце2020", "Żaba2019")
+_PW_TOKEN = re.compile(r"[A-Za-z\u00c0-\u024f\u0400-\u04ff0-9!@#$%^&*_+=~.\-]+")
 # What joins "password" to the password itself: "is", "was", "to" (changed it to), "from",
 # "it's", ":", "是", "改成", "设的是" …
 _PW_STATED = re.compile(
     r"(?i)(?:(?<![a-z])(?:is|was)(?:\s+(?:literally|just|basically|actually|still|always|simply))?"
-    r"|[=:：]|是|系|为|成|成了|改为|设的|设置的)\s*[\"'`“‘(（\[]?\s*$")   # 系: Cantonese 係
+    r"|[=:：]|是|系|为|成|成了|改为|设的|设置的|(?:[四五六七八十]|\d{1,2})\s?(?:个数字?|位数字?|位))"
+    r"\s*[\"'`“‘(（\[]?\s*$")   # 系: Cantonese 係; "支付密码六个数 135790"
 # Weaker joins ("changed it to", "from", "now it's"): only a token that is no word follows.
 _PW_STATED_WEAK = re.compile(r"(?i)(?<![a-z])(?:to|from|it['’]?s|its|now|tried|试了|试过)"
                              r"\s*[\"'`“‘(（\[]?\s*$")
@@ -1095,6 +1116,7 @@ _NOT_PW_SHAPE = re.compile(
     rf"1password|{_NOT_PW_ANYWHERE}")
 _NOT_PW_STATED = re.compile(rf"(?i){_NOT_PW_ANYWHERE}")   # "password is AB12" is a password
 _LETTER_RE = re.compile(r"[A-Za-z]")
+_PW_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f\u0400-\u04ff]")
 _DIGIT_RE = re.compile(r"\d")
 _INNER_SYMBOL = re.compile(r"[A-Za-z0-9][!@#$%^&*_+=~][A-Za-z0-9]")
 # Right before a token: what names it as something else ("id DashZ_2", "user: x").
@@ -1122,7 +1144,7 @@ def _password_shape(token: str) -> bool:
     """Does a token written near "password" look like one (not a word, a version, an id)?"""
     if not 6 <= len(token) <= 40 or _NOT_PW_SHAPE.fullmatch(token):
         return False
-    letters = _LETTER_RE.search(token)
+    letters = _PW_LETTER.search(token)
     if letters and _DIGIT_RE.search(token):
         return True
     # No digit: letters with a symbol inside and mixed case ("Qz!harbor_lamp").
@@ -1140,8 +1162,8 @@ def _stated_password(token: str, kind: str, words: bool) -> bool:
     `words`: the join says so plainly ("is", ":"), so even a word can be the password."""
     if token.isdigit():
         return 4 <= len(token) <= 8 if kind == "pin" else 6 <= len(token) <= 16
-    if kind == "pin":
-        return False
+    if kind == "pin" or token[0] in "+&":
+        return False   # "密码+TOTP": the password and something else, not a password
     plain = token.lower().rstrip("!?")
     if plain in _NOT_A_PASSWORD or plain.startswith(("not", "incorrect", "wrong")):
         return False
@@ -1274,14 +1296,22 @@ _SHARED_PLACE = re.compile(r"(?i)wi-?fi|hotspot|router|ssid|guest network|(?<![a
 # Passwords said without the word: "tried hunter22 and Hunter22! … both wrong", "reset it to
 # Tr4d3r$Lisb0n!88", "his login is the same as his school one (Dino$aur77)". Only in a message
 # that talks of logging in.
-_LOGIN_TALK = re.compile(r"(?i)(?<![a-z])(?:pass\s?words?|passwd|pwd|pw|log[- ]?in|sign[- ]?in|logged in|"
-                         r"locked|lockout|wrong|incorrect|accept\w*|too weak)(?![a-z])|"
-                         r"密码|登录|登入|登陆|锁")
+_LOGIN_TALK = re.compile(r"(?i)(?<![a-z])(?:pass\s?words?|passwd|pwd|pw|log[- ]?in(?:to)?|sign[- ]?in(?:to)?|"
+                         r"logged in|locked|lockout|wrong|incorrect|accept\w*|too weak|reset|get in|"
+                         r"log me in)(?![a-z])|"
+                         r"密码|登录|登入|登陆|锁|入唔入|入到|上去")
 _TRIED = re.compile(r"(?i)(?<![a-z])(?:tried|typed|entered|(?:log|sign)(?:ged|ging|s)?[ -]?in with|"
                     r"login with)"
                     r"\s+[\"'`“‘(]?([A-Za-z0-9!@#$%^&*_+=~.\-]{6,40})"
                     r"(?:[\"'`”’)]?(?:\s*,\s*|\s+(?:and|then|or|and then)\s+)[\"'`“‘(]?"
                     r"([A-Za-z0-9!@#$%^&*_+=~.\-]{6,40}))?")
+# A login written down as "user / password" ("log into my skinvault … kayla.xo / pinkfrog22").
+# (or set apart by spaces or a comma: "danareyes91   Coffee&Cats7", "lootbox_kid99 , Dr4gonEgg$")
+# (a user name has small letters: "BTC/ETH2024" is a pair of coins)
+_BARE_PAIR = re.compile(r"(?<![\w.+@/:\-])(?:(?=[\w.\-]*[a-z])[A-Za-z][\w.\-]{2,31} ?/ ?([^\s/|]{6,40})|"
+                        r"(?=[\w.\-]*[._\d])(?=[\w.\-]*[a-z])[A-Za-z][\w.\-]{2,31}(?: {2,}| ?, )(?![@#])"
+                        r"([^\s/|,]{6,40}))"
+                        r"(?=\s|$)")
 # (Only where a token starts, and its lookaheads stay inside it: one pass over any text.)
 _STRONG_TOKEN = re.compile(r"(?<![A-Za-z0-9!@#$%^&*_+=~.\-/:])(?=[A-Za-z0-9!@#$%^&*_+=~.\-]{8})"
                            r"(?=[A-Za-z0-9!@#$%^&*_+=~.\-]*[a-z])(?=[A-Za-z0-9!@#$%^&*_+=~.\-]*[A-Z])"
@@ -1307,6 +1337,12 @@ def _passwords_in_passing(text: str) -> list[Secret]:
             if token and (_password_shape(token) or _password_shape(m.group(g))):
                 found.append(Secret(m.start(g), m.end(g), Finding(
                     "password", "secret", "a password-like token someone tried to log in with")))
+    for m in _BARE_PAIR.finditer(text):
+        g = 1 if m.group(1) else 2
+        if _pair_password(m.group(g)) if g == 1 else _strong_password(m.group(g)):
+            found.append(Secret(m.start(g), m.end(g), Finding(
+                "password", "secret", "a password written after a user name where a login is "
+                                      "spoken of")))
     for m in _STRONG_TOKEN.finditer(text):
         token = m.group().rstrip(".,;")
         if (_PW_SYMBOL.search(token) or _PW_SYMBOL_END.search(token)) and _password_shape(token) and \
@@ -1331,27 +1367,36 @@ _ZH_TABLE = str.maketrans(_ZH_DIGIT)
 _EN_DIGIT = {w: str(i) for i, w in enumerate(
     "zero one two three four five six seven eight nine".split())}
 _EN_NUMBER = "|".join(_EN_DIGIT)
+_EN_ZERO = "oh"   # "seven two oh five": a zero, inside a run of number words only
 # Chinese numerals and English number words count only four or more in a row (a code, not
 # "一直" or "one of the two").
+# Between spoken digits: spaces, commas, dashes, the dots of a pause ("five eight... three"),
+# a dictated "comma". A digit may stand among the words ("its 3 seven 1 zero 8 eight").
+_EN_GAP = r"(?:[\s,\-.…]|(?<![A-Za-z])comma(?![A-Za-z]))++"
 _DIGIT_FORMS = re.compile(
     "(\\d)\ufe0f?\u20e3"
-    rf"|[{_ZH_NUMERALS}](?:[ \-]?[{_ZH_NUMERALS}]){{3,}}+"
-    rf"|(?i:\b(?:{_EN_NUMBER})(?:[\s,\-]++(?:{_EN_NUMBER})\b){{3,}}+)")
-_EN_NUMBER_OR_GAP = re.compile(rf"(?i)({_EN_NUMBER})|[\s,\-]+")
+    rf"|[{_ZH_NUMERALS}](?:[ \-,]?[{_ZH_NUMERALS}]){{3,}}+"
+    rf"|(?i:(?:\b(?:{_EN_NUMBER})|(?<![\w.,])\d(?=[\s,]++(?:{_EN_NUMBER})))"
+    rf"(?:{_EN_GAP}(?:(?:{_EN_NUMBER}|{_EN_ZERO})\b|\d(?![\w.,]\w))){{3,}}+)"
+    # a letter O read as a zero between digits: "83O217", "3 8 5 O 2 1"
+    r"|(?<=\d)(?: ?)[Oo](?= ?\d)")
+_EN_NUMBER_OR_GAP = re.compile(rf"(?i)({_EN_NUMBER}|{_EN_ZERO}|\d)|{_EN_GAP}")
 
 
-_DIGIT_FORMS_HINT = re.compile(f"\u20e3|[{_ZH_NUMERALS}]")
+_DIGIT_FORMS_HINT = re.compile(f"\u20e3|[{_ZH_NUMERALS}]|\\d ?[Oo] ?\\d")
 
 
 def _number_words(lowered: str) -> bool:
-    """Could the text hold four English number words in a row (a code spelled out)?"""
-    return sum(map(lowered.count, _EN_DIGIT)) >= 4
+    """Could the text hold four English number words in a row (a code spelled out), or a few
+    among digits?"""
+    words = sum(map(lowered.count, _EN_DIGIT))
+    return words >= 4 or (words >= 2 and _ANY_DIGIT.search(lowered) is not None)
 
 
 def _digit_view(text: str) -> tuple[str, list[int] | None]:
     """The text with written-out digits as ASCII digits, and where each character of the view
     starts in `text` (one entry more: the end), or None when the view is the text."""
-    if (text.isascii() or not _DIGIT_FORMS_HINT.search(text)) and not _number_words(text.lower()):
+    if not _DIGIT_FORMS_HINT.search(text) and not _number_words(text.lower()):
         return text, None
     forms = list(_DIGIT_FORMS.finditer(text))
     if not forms:
@@ -1360,10 +1405,15 @@ def _digit_view(text: str) -> tuple[str, list[int] | None]:
     for m in forms:
         if m.group(1) is not None:                      # a keycap: one digit
             chars = [(m.group(1), m.start())]
+        elif m.group().strip() in ("O", "o"):            # a letter O between digits
+            chars = [(c if c == " " else "0", m.start() + k) for k, c in enumerate(m.group())]
         elif m.group()[0] in _ZH_DIGIT:                  # numerals: one character each
-            chars = [(c.translate(_ZH_TABLE), m.start() + k) for k, c in enumerate(m.group())]
+            # (a comma between is a pause, not a thousands mark: "四四八，二一六")
+            chars = [(c.translate(_ZH_TABLE).replace(",", " "), m.start() + k)
+                     for k, c in enumerate(m.group())]
         else:                                            # words: a digit each, a space between
-            chars = [(_EN_DIGIT[w.group(1).lower()] if w.group(1) else " ", w.start())
+            chars = [(_EN_DIGIT.get(w.group(1).lower(), w.group(1) if w.group(1).isdigit() else "0")
+                      if w.group(1) else " ", w.start())
                      for w in _EN_NUMBER_OR_GAP.finditer(text, m.start(), m.end())]
         edits.append((m.start(), m.end(), chars))
     return _rewritten(text, edits)
@@ -1397,23 +1447,31 @@ def _rewritten(text: str, edits: list[tuple[int, int, list[tuple[str, int]]]]
 # (that is "104,250" or "12.34").
 _DIGIT_RUN = re.compile(r"(?<![A-Za-z0-9_#$£€¥/])(?<!\d[.,])(?<![A-Za-z0-9_]{2}-)(?<!\d-)"
                         r"(?:\d(?:(?:, ?|[.·])\d){3,7}+(?![\d.,·])|"
-                        r"\d++(?:(?: ?[\-–] | ?[\-–]|[ \-–])\d++)*+(?![A-Za-z0-9_]|\.\d|,\d{3}(?!\d)))")
-_GROUP_GAP = re.compile(r" ?[\-–] ?|[ .·]|, ?")   # "3 1 8 - 9 4 0": one gap around the dash
+                        r"\d++(?:(?: ?[\-–‐‑] | ?[\-–‐‑]|[\-–‐‑]| {1,3})\d++)*+"
+                        r"(?![A-Za-z0-9_]|\.\d|,\d{3}(?!\d)))")
+_GROUP_GAP = re.compile(r" ?[\-–‐‑] ?| {1,3}|[.·]|, ?")   # "3 1 8 - 9 4 0": one gap around the dash
 # What a code is called, in the sentence before it (or just after it: "381920, the sms code").
 _CODE_CUE = re.compile(
     r"(?i)(?<![a-z])(?:2fa|2-?step|two[- ]?(?:factor|step)|mfa|t?otp|one[- ]?time|authenticator|"
     r"google auth\w*|ga|sms|texts?|texted|verification|verify|verif\w*|confirm\w*|security|"
     r"log-?in|sign-?in|auth|codes?|(?:4|6|8|four|six|eight)[- ]digit (?:number|pin)|"
     r"read (?:it )?out)(?![a-z])"
-    r"|验证码|验证马|校验码|电邮码|邮件码|邮箱码|动态码|动态口令|登录码|登入码|确认码|认证码|授权码|验证器|身份验证|两步验证|二次验证|双重验证|谷歌|短信|安全码|"
+    # in other languages: "код из смс", "kode OTP", "TAN", "인증번호를", "الكود", "doğrulama kodu"
+    r"|(?<!\w)(?:код[аеуы]?|кодом|смс|kod[uy]?|kodunu|kodem|kode|c[oó]digo|codice|bestätigungscode|"
+    r"sicherheitscode|anmeldecode|einmalcode|(?-i:m?TAN)|mã xác (?:nhận|thực|minh))(?!\w)"
+    r"|인증\s?번호|인증\s?코드|보안\s?코드|확인\s?코드|認証コード|確認コード|الكود|كود|رمز التحقق"
+    r"|验证码|验证马|登录代码|登入代码|验证代码|校验码|电邮码|邮件码|邮箱码|动态码|动态口令|登录码|登入码|确认码|认证码|授权码|验证器|身份验证|两步验证|二次验证|双重验证|谷歌|短信|安全码|"
     r"(?:收到|发来|发过来)的?码|(?<![密号维请荐惠换误鱼源编代条页尺筹数乱解])码(?:是|为|係|系|:|：)")
 # Said of a code that is written in groups or spaced out (an amount or a phone number never
 # is "4 8 2 9 1 7"): "it sent me 903 518", "我说了 4 8 1 9 0 6".
 _CODE_CUE_WEAK = re.compile(
     r"(?i)(?<![a-z])(?:sent me|sends me|texted me|it sent|(?:gave|told) (?:him|her|them)|"
+    r"(?:last|latest|newest|new) one(?: (?:is|was|says))?|"
     r"(?:it|the app|app|phone|screen) (?:now )?(?:says|shows|showing)|"
     r"read (?:it )?(?:out|to)|"
-    r"(?:number|digits) (?:from|in) (?:the|my|that) (?:e-?mail|sms|text|app))(?![a-z])|"
+    r"(?:number|digits) (?:from|in) (?:the|my|that) (?:e-?mail|sms|text|app)|"
+    r"(?:numbers|digits) (?:are|were)|(?:the )?number (?:is|was)|"
+    r"from (?:the |my |that )?(?:e-?mail|sms|text|app))(?![a-z])|新的(?:是|系|係)|"
     r"收到了?|发来|显示|念了?|说了|告诉")
 _CODE_NEGATIVE = re.compile(
     r"(?i)anti[- ]?phishing|防钓鱼|(?<![a-z])(?:order|uid|id|ticket|case|ref|reference|invoice|"
@@ -1421,6 +1479,7 @@ _CODE_NEGATIVE = re.compile(
     r"error|status|score|points|balance|price|amount|phone number|ending|ends?(?: in| with)?|"
     r"block|blocks|confirmations?|card(?= ?\d)|last (?:4|four)|"
     r"discount|tracking|serial|sn|s/n|model|sort|swift|iban|bic|routing|account number|bank code|"
+    r"postal|pocztowy|pos|posta|barras|товара|заказа|đơn hàng|"
     # the codes of places, not of accounts: "the door code is 1 9 8 7", "locker code 4471"
     r"door|doors|gate|garage|locker|alarm|padlock|building|apartment|intercom|buzzer)(?![a-z])|"
     r"http|[$£€¥]|门禁|门锁|密码锁|保险柜|储物柜|柜子|房间|单号|编号|工单|邀请|推荐|优惠|兑换|错误码|余额|金额|价格|分数|号码|尾号|后.位|"
@@ -1446,6 +1505,11 @@ _CUE_REACH_GROUPED = 60   # "sms code keeps expiring before i can type it. got 4
 # The code every tutorial shows ("the code in the screenshot 123456 is just an example").
 _PLACEHOLDER_CODE = re.compile(r"1234(?:5(?:6(?:78?)?)?)?|(\d)\1{3,7}")
 _CUE_REACH_AFTER = 24
+_HEX_GROUP_BEFORE = re.compile(r"(?<![0-9A-Za-z])(?=[0-9A-F ]*[A-F])(?:[0-9A-F]{4} ){2,}$")
+# "he asked for the code that came to my phone. I sent it. It was 730214": a code named a
+# sentence or two before and then given as "it".
+_IT_WAS = re.compile(r"(?i)(?<![a-z])(?:it|that)(?: was|['’]s| is)\s*[:：]?\s*[\"'“]?$")
+_CUE_REACH_IT = 120
 
 
 def _code_shape(run: str) -> tuple[int, bool, bool] | None:
@@ -1495,6 +1559,8 @@ class _Cues:
         cues, ends = (self.weak, self.weak_ends) if grouped else (self.strong, self.strong_ends)
         i = bisect.bisect_right(ends, start) - 1
         reach = _CUE_REACH_GROUPED if grouped else _CUE_REACH
+        if _IT_WAS.search(self.view, max(0, start - 12), start):
+            reach = max(reach, _CUE_REACH_IT)
         while i >= 0 and start - cues[i][0] <= reach:
             if not _DIGIT_OR_BREAK.search(self.view, cues[i][0], start):
                 return cues[i][1]
@@ -1515,6 +1581,8 @@ def _codes(text: str) -> list[Secret]:
             continue   # "2fa since 2021"
         if _CODE_UNIT.match(view, m.end()):
             continue   # "5000镑", "104 250 USDT", "300000 points"
+        if _HEX_GROUP_BEFORE.search(view, max(0, m.start() - 30), m.start()):
+            continue   # the end of a key's fingerprint: "… 93C2 00A2 4611 2453"
         cues = cues or _Cues(view)
         # An uneven split is a code only right after a word that names one.
         cue_at = cues.before(m.start(), grouped and not uneven)
@@ -1552,14 +1620,14 @@ def _codes(text: str) -> list[Secret]:
     found += [Secret(m.start(1), m.end(1), Finding("2fa-code", "secret", "a code the message says to use "
                                                    "to approve, verify or log in"))
               for m in _USE_CODE.finditer(text)]
-    return found + _backup_codes(text) + _setup_keys(text)
+    return found + _backup_codes(text) + _setup_keys(text) + _code_lists(text)
 
 
 # A code read out in pieces right after its name: "code is 71 then a 0 then 552", "the
 # authenticator says 2 2 7 then 4 0 9", "came through as 8 1 5 . 6 0 3", one group per line.
 # Only these words and marks may stand between the pieces; the first other word ends it.
-_SCATTER_TOKEN = re.compile(r"\d|[^\W\d_]+|\s+|\S")
-_SCATTER_FILLER = frozenset("then a and oh dot space is was are it its it's came comes come through as "
+_SCATTER_TOKEN = re.compile(r"\d|[^\W\d_]+(?:['’][a-z]+)?|\s+|\S")
+_SCATTER_FILLER = frozenset("then a and oh dot space is was are it its it's it’s came comes come through as "
                             "says said shows reads like to me followed by 然后 再 是 接着 后面 "
                             ": ： . , · - – / ( ) '".split())
 _SCATTER_REACH = 60
@@ -1663,6 +1731,50 @@ def _backup_codes(text: str) -> list[Secret]:
     return found
 
 
+# Backup codes as printed, with no name: five or more in a row, one to a line or in a list
+# ("1. 9753 2995", "71xr-fi03, fif1-7zwt, …", "① 33038374"), all of one shape, as an app's
+# list of codes is copied out.
+_LIST_CODE = re.compile(r"(?<![A-Za-z0-9])(?:[A-Za-z0-9]{4,5}[ -][A-Za-z0-9]{4,5}|[A-Za-z0-9]{8,10})"
+                        r"(?![A-Za-z0-9])")
+_LIST_GAP = re.compile(r"[ \t]*(?:[,;|·•/][ \t]*|\r?\n[ \t]*)?(?:(?:\d{1,2}|[a-z])[.)][ \t]*|\d{1,2}[ \t]+)?")
+_LIST_NOT_CODES = re.compile(r"(?i)phone|tel\b|call|whats ?app|mobile|contact|电话|手机|号码|order|"
+                             r"tracking|invoice|ticket|订单|单号|fingerprint|hash|sha|checksum|gpg|pgp|txid|"
+                             r"指纹|哈希|校验")
+_HEX_ONLY = re.compile(r"[0-9A-Fa-f -]+")
+_LISTED_CODES = 5
+
+
+def _list_shape(code: str) -> tuple[int, ...] | None:
+    """The sizes of a code's groups, if it can stand in a list of codes: digits in it, or
+    printed in dashed groups as only codes are."""
+    digits = sum(ch.isdigit() for ch in code)
+    if digits < 1 and "-" not in code:
+        return None
+    return tuple(len(p) for p in re.split("[ -]", code)) + (("-" in code),)
+
+
+def _code_lists(text: str) -> list[Secret]:
+    if _LIST_NOT_CODES.search(text):
+        return []
+    found = []
+    run: list[re.Match[str]] = []
+    for m in [*_LIST_CODE.finditer(text), None]:
+        shape = None if m is None else _list_shape(m.group())
+        if shape is not None and run and shape == _list_shape(run[0].group()) and \
+                _LIST_GAP.fullmatch(text, run[-1].end(), m.start()):
+            run.append(m)
+            continue
+        hexes = all(_HEX_ONLY.fullmatch(c.group()) for c in run) and \
+            any(not c.group().replace(" ", "").replace("-", "").isdigit() for c in run)
+        if len(run) >= _LISTED_CODES and not hexes and \
+                sum(sum(ch.isdigit() for ch in c.group()) >= 2 for c in run) * 2 >= len(run):
+            found.append(Secret(run[0].start(), run[-1].end(), Finding(
+                "2fa-code", "secret", f"a list of {len(run)} codes of one shape, as backup codes "
+                                      "are printed")))
+        run = [m] if shape is not None else []
+    return found
+
+
 # ("it gave me this key XLTE…": base32 of 16-32 capitals and digits 2-7 called a key is one)
 _SETUP_KEY_CUE = re.compile(r"(?i)2fa|two[- ]?factor|authenticator|totp|(?<![a-z])key(?![a-z])|"
                             r"谷歌验证|身份验证器|验证器|备份密钥|密钥")
@@ -1726,7 +1838,7 @@ _NAMED_CODE = re.compile(r"(?i)(?<![a-z])(?:otp|(?:e-?mail|sms|text|verification
                          r"security|confirmation) (?:[a-z]+ )?code)(?![a-z])")
 _CODE_TOLD = re.compile(r"(?i:\s*(?:code\s+)?(?:is|was|came|comes|arrives|arrived|shows?|showed|reads|"
                         r"looks|says)(?:\s+(?:in\s+)?(?:as|like|up as))?)\s*[:：]?\s*[\"'“‘]?"
-                        rf"({_LETTER_CODE}|{_SPACED_CODE})(?![A-Za-z0-9])")
+                        rf"({_LETTER_CODE}|{_SPACED_CODE}|(?=[a-z]*\d)(?=\d*[a-z])[a-z0-9]{{6,10}})(?![A-Za-z0-9])")
 _QUOTED_CODE = re.compile(rf"[\"'“‘]({_LETTER_CODE}|{_SPACED_CODE})[\"'”’]")
 _QUOTED_REACH = 80
 
@@ -1861,6 +1973,68 @@ def _login_pairs(text: str) -> list[Secret]:
     return found
 
 
+# A user name and then, a few words on, a password of every kind of character: "acc
+# jaylen.k07 | Wolfpack#3390", "Username walter.b.1946, and the other one is Rosebud#1946",
+# "账号 xiaoyu_1997 ，后面那个 Yy@19970611".
+_USER_LABEL = re.compile(r"(?i)(?<![a-z])(?:acc|acct|account|user(?:\s?name)?|login|log-in)(?![a-z])|"
+                         r"账号|帐号|賬號|帳號|用户名|用戶名")
+# (a user name holds a dot, an underscore or a digit: "acc called xX_n0va_Xx" names no user,
+# and the handle after it is no password)
+_USER_NAME = re.compile(r"\s*[:：]?\s*((?=[\w.\-]*[._\d])[A-Za-z][\w.\-]{2,31})(?![\w@])")
+_PAIR_TOKEN = re.compile(r"(?<![\w!@#$%^&*+=~.\-])(?![@#])[\w!@#$%^&*+=~.\-]{6,40}")
+_PW_MARK = re.compile(r"[!@#$%^&*+=~]")
+_PAIR_REACH = 48
+
+
+def _strong_password(token: str) -> bool:
+    """Letters, digits and a symbol, or both cases and digits: what a site asks a password to
+    hold, and a user name, a word or a number does not."""
+    token = token.rstrip(".,;!?")
+    if not _password_shape(token) or not token.isascii():
+        return False
+    return _PW_MARK.search(token) is not None or (token.lower() != token and token.upper() != token)
+
+
+def _user_then_password(text: str) -> list[Secret]:
+    found = []
+    for label in _USER_LABEL.finditer(text):
+        user = _USER_NAME.match(text, label.end())
+        if user is None or _PW_MARK.search(user.group(1)):
+            continue
+        for m in _PAIR_TOKEN.finditer(text, user.end(), min(len(text), user.end() + _PAIR_REACH)):
+            if _strong_password(m.group()):
+                found.append(Secret(m.start(), m.start() + len(m.group().rstrip(".,;!?")), Finding(
+                    "password", "secret", "a password written a few words after a user name")))
+                break
+    return found
+
+
+# A password with Chinese characters in it, set apart near the word for password: "密码设的是
+# 小雨爱猫2021", "我用咗 陳家明8877 做密碼", "password 要有中文，我就用咗 發財88Ming".
+_ZH_PW_TOKEN = re.compile(r"(?<![\u4e00-\u9fff\w])([\u4e00-\u9fff]{1,6})(?:\d{2,8}(?=[A-Za-z]{0,8}"
+                          r"(?![\w\u4e00-\u9fff]))|[A-Za-z]{2,8}\d{2,8}(?![\w\u4e00-\u9fff]))")
+# (not a card's last digits, a count, an amount: "卡尾号7702", "还有3000U")
+_ZH_PW_NOT = re.compile(r"[号號卡次单單元块年月日还有共约]")
+_PW_TAIL = re.compile(r"[A-Za-z]*")
+_ZH_PW_NEAR = re.compile(r"(?i)密码|密碼|口令|pass\s?word|\bpw\b")
+_ZH_PW_REACH = 30
+
+
+def _zh_passwords(text: str) -> list[Secret]:
+    if not _ANY_HAN.search(text) or not _ZH_PW_NEAR.search(text):
+        return []
+    found = []
+    for m in _ZH_PW_TOKEN.finditer(text):
+        end = m.end() + len(_PW_TAIL.match(text, m.end()).group())
+        near = _ZH_PW_NEAR.search(text, max(0, m.start() - _ZH_PW_REACH), min(len(text), end + 8))
+        unit = _CODE_UNIT.fullmatch(text, m.end(), end) if end > m.end() else _CODE_UNIT.match(text, end)
+        if near and not unit and not _ZH_PW_NOT.search(m.group(1)):
+            found.append(Secret(m.start(), end, Finding(
+                "password", "secret", "a password of Chinese characters and digits near the word "
+                                      "for password")))
+    return found
+
+
 def _pair_password(token: str) -> bool:
     return _password_shape(token.rstrip(".,;")) or \
         (_password_shape(token[:-1]) and not token[-1].isalnum())
@@ -1876,10 +2050,11 @@ def _url_passwords(text: str) -> list[Secret]:
 
 CHECKS = (_word_seeds, _prefix_seeds, _spelled_seeds, _joined_seeds, _partial_seeds, _chinese_seeds,
           _hex_keys, _split_hex_keys, _half_hex_keys, _b58_keys, _split_b58_keys, _byte_array_keys,
-          _api_secrets, _passwords, _passwords_in_passing, _login_pairs, _url_passwords, _codes,
-          _letter_codes, _cards)
+          _api_secrets, _passwords, _passwords_in_passing, _login_pairs, _user_then_password,
+          _zh_passwords, _url_passwords, _codes, _letter_codes, _cards)
 _KEY_CHECKS = (_hex_keys, _b58_keys)   # need a token of 50+ characters
-_DIGIT_CHECKS = (_codes, _letter_codes, _cards, _split_hex_keys, _half_hex_keys, _api_secrets)
+_DIGIT_CHECKS = (_codes, _letter_codes, _cards, _split_hex_keys, _half_hex_keys, _api_secrets,
+                 _zh_passwords)
 _ANY_DIGIT = re.compile(r"\d")
 
 
