@@ -2,7 +2,7 @@
 
     python tools/train_safety.py            # embeds what the cache lacks, fits, writes the heads
 
-Rows: `corpus/safety/messages.jsonl` (messages written blind by thirty-seven writers, each labelled
+Rows: `corpus/safety/messages.jsonl` (messages written blind by forty-one writers, each labelled
 for the four flags; b1, b2, c3 and d3 are the blind split, the others train and validation), plus
 the FAQ corpus's train and validation messages as everyday ham: none is a scam; off-topic chat
 is none of the four; a member's own case ("account") is sensitive, and no emergency unless it
@@ -190,21 +190,26 @@ def fit(x: np.ndarray, y: np.ndarray, c: float):
 
 
 MIN_ADDED = 5   # a threshold is not judged on fewer additions than this
-# Everyday personal chat a head may flag (out of fold): a group is mostly such messages, and
-# a false alarm there deletes or escalates an innocent member's message.
-EVERYDAY_BUDGET = 0.002
+# Everyday personal chat a head may flag (out of fold): a group is mostly such messages. A
+# scam or secret false alarm deletes an innocent member's message, an urgent one pages the
+# moderators: 0.2%. A sensitive one only offers a private chat: 0.5% (held-out folds:
+# sensitive F1 0.857 → 0.878). Urgent at 0.5% took its held-out F1 from 0.866 to 0.881, but
+# flagged 1.0% of the SMS Spam Collection's ordinary texts as emergencies (the issue allows
+# 1% for everything together): distress in ordinary life ("my phone spoil o, this na my new
+# line") is what holds it back, not its precision on members' messages.
+EVERYDAY_BUDGET = {"scam": 0.002, "secret": 0.002, "urgent": 0.002, "sensitive": 0.005}
 
 
 def threshold(p: np.ndarray, rule: np.ndarray, y: np.ndarray, target: float,
-              everyday: np.ndarray | None = None) -> float:
+              everyday: np.ndarray | None = None, budget: float = 0.002) -> float:
     """The lowest threshold at which what the head adds to the rules (messages the rules left
-    alone) keeps precision >= target, and flags at most EVERYDAY_BUDGET of everyday chat."""
+    alone) keeps precision >= target, and flags at most `budget` of everyday chat."""
     chosen = 1.0
     alone = ~rule.astype(bool)
     for t in sorted(set(np.round(p[alone], 4)), reverse=True):
         added = alone & (p >= t)
         if everyday is not None and everyday.any() and \
-                (added & everyday).sum() > EVERYDAY_BUDGET * everyday.sum():
+                (added & everyday).sum() > budget * everyday.sum():
             break
         if added.sum() >= MIN_ADDED and y[added].mean() >= target:
             chosen = float(t)
@@ -258,7 +263,8 @@ def main(argv: list[str] | None = None) -> int:
             for f in range(FOLDS):
                 train, held = use & (folds != f), use & (folds == f)
                 oof[held] = fit(x[train], y[train], c).predict_proba(x[held])[:, 1]
-            t = threshold(oof[judged], rule, y[judged], TARGET[label], everyday[judged])
+            t = threshold(oof[judged], rule, y[judged], TARGET[label], everyday[judged],
+                          EVERYDAY_BUDGET[label])
             held_out = prf(rule | (oof[judged] >= t), y[judged])
             tried.append((held_out["f1"], -c, c, t, held_out))
         _, _, c, t, held_out = max(tried)
