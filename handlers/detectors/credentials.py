@@ -1754,7 +1754,7 @@ def _list_shape(code: str) -> tuple[int, ...] | None:
 
 
 def _code_lists(text: str) -> list[Secret]:
-    if _LIST_NOT_CODES.search(text):
+    if not _ANY_DIGIT.search(text) or _LIST_NOT_CODES.search(text):
         return []
     found = []
     run: list[re.Match[str]] = []
