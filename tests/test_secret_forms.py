@@ -967,6 +967,11 @@ def test_a_miscopied_wif_key_next_to_the_word_key_is_a_secret():
     ("طلب مني الكود وقلت له 740318", "740318"),
     ("Podałam kod 392017 na stronie z maila", "392017"),
     ("doğrulama kodu 640921 geldi ama ben istemedim", "640921"),
+    ("認証コード 604113 が届きました", "604113"),
+    ("मेरा ओटीपी 771204 है", "771204"),
+    ("کد تایید ۵۰۳۸۱۶", "۵۰۳۸۱۶"),
+    ("الرمز ٧٠٢٩١٤ وصلني الآن", "٧٠٢٩١٤"),
+    ("验证码 5七3一0八", "5七3一0八"),
 ])
 def test_codes_named_in_other_languages_are_secrets(text, secret):
     assert checks(text) == ["2fa-code"]
@@ -1122,3 +1127,40 @@ def test_talk_about_passwords_with_numbers_nearby_is_not_a_password(text):
 def test_a_number_after_first_or_last_that_counts_no_words_is_read_calmly(text):
     # "first 0.01" once made the partial-phrase check index an empty run and fail the message
     assert checks(text) == []
+
+
+@pytest.mark.parametrize("text, secret", [
+    ("nika.r07 | Heron#6612", "Heron#6612"),
+    ("nika.r07:Heron#6612 this is my login pls help", "Heron#6612"),
+    ("ola_k88 / Wiosna!2023", "Wiosna!2023"),
+])
+def test_a_user_name_and_a_password_with_a_symbol_need_no_other_words(text, secret):
+    assert checks(text) == ["password"]
+    assert_masked(text, secret)
+
+
+@pytest.mark.parametrize("text", [
+    "meet at 10:30, menu at cafe.bar/Specials#12",
+    "join t.me/+kx8Qm2Lpz before it fills up",
+    "team.alpha finished rank 3, ShadowFox#4421 carried",
+])
+def test_links_and_game_tags_are_not_user_name_and_password_pairs(text):
+    assert checks(text) == []
+
+
+def test_a_password_after_pass_with_cyrillic_letters_or_a_birthday_is_a_secret():
+    assert checks("pass: Лиса_77") == ["password"]
+    assert checks("密码：爸爸生日0923") == ["password"]
+
+
+def test_a_key_written_byte_by_byte_with_dashes_is_a_secret():
+    key = hashlib.sha256(b"dash bytes").hexdigest()
+    text = "the app shows it like this: " + "-".join(key[i:i + 2] for i in range(0, 64, 2))
+    assert checks(text) == ["private-key"]
+
+
+def test_four_printed_backup_codes_are_a_secret_but_four_dates_are_not():
+    assert checks("kept these in case:\n5k8q-3mzt\n9xhw-2tdr\nq7vn-4clb\nz2ka-8rfe") == ["2fa-code"]
+    assert checks("set up 2-step and got 61930274 48217093 20846615 73301952") == ["2fa-code"]
+    assert checks("payouts on 20240105 20240212 20240308 20240411, all fine") == []
+    assert checks("My IBAN DE44 5001 0517 5407 3249 31, the transfer is late") == []

@@ -847,7 +847,7 @@ _HALF_REACH = 80
 
 
 # A key printed as its 32 bytes: "c2 07 8b cf a1 1a …".
-_HEX_BYTES = re.compile(r"(?<![0-9A-Za-z])(?:[0-9a-fA-F]{2}[ :]){31}[0-9a-fA-F]{2}(?![0-9A-Za-z])")
+_HEX_BYTES = re.compile(r"(?<![0-9A-Za-z])(?:[0-9a-fA-F]{2}[ :\-]){31}[0-9a-fA-F]{2}(?![0-9A-Za-z])")
 
 
 def _half_hex_keys(text: str) -> list[Secret]:
@@ -1170,7 +1170,7 @@ def _stated_password(token: str, kind: str, words: bool) -> bool:
     if plain.isalpha():   # a word: only an unusual one ("hunter", not "choose" or "gone")
         return words and len(plain) >= 6 and plain not in _wordlists()["english"]
     shapes = _NOT_PW_STATED if words else _NOT_PW_SHAPE
-    return len(token) >= 4 and not shapes.fullmatch(token) and bool(_LETTER_RE.search(token))
+    return len(token) >= 4 and not shapes.fullmatch(token) and bool(_PW_LETTER.search(token))
 
 
 def _said_number(window: str, m: re.Match[str], token: str, kind: str) -> bool:
@@ -1312,6 +1312,8 @@ _BARE_PAIR = re.compile(r"(?<![\w.+@/:\-])(?:(?=[\w.\-]*[a-z])[A-Za-z][\w.\-]{2,
                         r"(?=[\w.\-]*[._\d])(?=[\w.\-]*[a-z])[A-Za-z][\w.\-]{2,31}(?: {2,}| ?, )(?![@#])"
                         r"([^\s/|,]{6,40}))"
                         r"(?=\s|$)")
+_PLAIN_PAIR = re.compile(r"(?<![\w.+@/:\-])(?=[\w.\-]*[a-z])(?=[\w.\-]*[._\d])[A-Za-z][\w.\-]{2,31}"
+                         r"(?: / | ?[|:] ?)(?![@#+])([^\s/|]{6,40})(?=\s|$)")   # ("t.me/+kx8…": a link)
 # (Only where a token starts, and its lookaheads stay inside it: one pass over any text.)
 _STRONG_TOKEN = re.compile(r"(?<![A-Za-z0-9!@#$%^&*_+=~.\-/:])(?=[A-Za-z0-9!@#$%^&*_+=~.\-]{8})"
                            r"(?=[A-Za-z0-9!@#$%^&*_+=~.\-]*[a-z])(?=[A-Za-z0-9!@#$%^&*_+=~.\-]*[A-Z])"
@@ -1327,10 +1329,15 @@ _PW_SYMBOL_END = re.compile(r"[a-z][A-Za-z]*\d+[!@$%^&*+=~]$")
 
 def _passwords_in_passing(text: str) -> list[Secret]:
     """Password-shaped tokens someone typed or tried, and tokens of every kind of character
-    (capitals, small letters, digits and a symbol inside), where a message talks of logging in."""
+    (capitals, small letters, digits and a symbol inside), where a message talks of logging in.
+    A user name and a password with a symbol, joined by "|", "/" or ":", need no such talk
+    ("mira.k09 | Otter#5521")."""
+    found = [Secret(m.start(1), m.end(1), Finding(
+                 "password", "secret", "a password with a symbol written after a user name"))
+             for m in _PLAIN_PAIR.finditer(text) if _strong_password(m.group(1)) and
+             _PW_MARK.search(m.group(1).rstrip(".,;!?"))]
     if not _LOGIN_TALK.search(text):
-        return []
-    found = []
+        return found
     for m in _TRIED.finditer(text):
         for g in (1, 2):
             token = (m.group(g) or "").rstrip(".,;!?") if m.group(g) else ""
@@ -1375,7 +1382,7 @@ _EN_ZERO = "oh"   # "seven two oh five": a zero, inside a run of number words on
 _EN_GAP = r"(?:[\s,\-.…]|(?<![A-Za-z])comma(?![A-Za-z]))++"
 _DIGIT_FORMS = re.compile(
     "(\\d)\ufe0f?\u20e3"
-    rf"|[{_ZH_NUMERALS}](?:[ \-,]?[{_ZH_NUMERALS}]){{3,}}+"
+    rf"|(?:[{_ZH_NUMERALS}]|\d(?=[ \-,]?[{_ZH_NUMERALS}]))(?:[ \-,]?[{_ZH_NUMERALS}\d]){{3,}}+"
     rf"|(?i:(?:\b(?:{_EN_NUMBER})|(?<![\w.,])\d(?=[\s,]++(?:{_EN_NUMBER})))"
     rf"(?:{_EN_GAP}(?:(?:{_EN_NUMBER}|{_EN_ZERO})\b|\d(?![\w.,]\w))){{3,}}+)"
     # a letter O read as a zero between digits: "83O217", "3 8 5 O 2 1"
@@ -1407,7 +1414,7 @@ def _digit_view(text: str) -> tuple[str, list[int] | None]:
             chars = [(m.group(1), m.start())]
         elif m.group().strip() in ("O", "o"):            # a letter O between digits
             chars = [(c if c == " " else "0", m.start() + k) for k, c in enumerate(m.group())]
-        elif m.group()[0] in _ZH_DIGIT:                  # numerals: one character each
+        elif not _LETTER_RE.search(m.group()):           # numerals (and digits): one character each
             # (a comma between is a pause, not a thousands mark: "四四八，二一六")
             chars = [(c.translate(_ZH_TABLE).replace(",", " "), m.start() + k)
                      for k, c in enumerate(m.group())]
@@ -1459,7 +1466,8 @@ _CODE_CUE = re.compile(
     # in other languages: "код из смс", "kode OTP", "TAN", "인증번호를", "الكود", "doğrulama kodu"
     r"|(?<!\w)(?:код[аеуы]?|кодом|смс|kod[uy]?|kodunu|kodem|kode|c[oó]digo|codice|bestätigungscode|"
     r"sicherheitscode|anmeldecode|einmalcode|(?-i:m?TAN)|mã xác (?:nhận|thực|minh))(?!\w)"
-    r"|인증\s?번호|인증\s?코드|보안\s?코드|확인\s?코드|認証コード|確認コード|الكود|كود|رمز التحقق"
+    r"|인증\s?번호|인증\s?코드|보안\s?코드|확인\s?코드|[認认][証证]コード|[確确][認认]コード|الكود|كود|"
+    r"(?<!\w)(?:ال)?رمز|کد|ओटीपी|कोड"
     r"|验证码|验证马|登录代码|登入代码|验证代码|校验码|电邮码|邮件码|邮箱码|动态码|动态口令|登录码|登入码|确认码|认证码|授权码|验证器|身份验证|两步验证|二次验证|双重验证|谷歌|短信|安全码|"
     r"(?:收到|发来|发过来)的?码|(?<![密号维请荐惠换误鱼源编代条页尺筹数乱解])码(?:是|为|係|系|:|：)")
 # Said of a code that is written in groups or spaced out (an amount or a phone number never
@@ -1739,17 +1747,18 @@ _LIST_CODE = re.compile(r"(?<![A-Za-z0-9])(?:[A-Za-z0-9]{4,5}[ -][A-Za-z0-9]{4,5
 _LIST_GAP = re.compile(r"[ \t]*(?:[,;|·•/][ \t]*|\r?\n[ \t]*)?(?:(?:\d{1,2}|[a-z])[.)][ \t]*|\d{1,2}[ \t]+)?")
 _LIST_NOT_CODES = re.compile(r"(?i)phone|tel\b|call|whats ?app|mobile|contact|电话|手机|号码|order|"
                              r"tracking|invoice|ticket|订单|单号|fingerprint|hash|sha|checksum|gpg|pgp|txid|"
-                             r"指纹|哈希|校验")
+                             r"指纹|哈希|校验|iban|swift|bank|account number|银行")
 _HEX_ONLY = re.compile(r"[0-9A-Fa-f -]+")
-_LISTED_CODES = 5
+_LISTED_CODES = 4
+_DATE_DIGITS = re.compile(r"(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])")
 
 
 def _list_shape(code: str) -> tuple[int, ...] | None:
     """The sizes of a code's groups, if it can stand in a list of codes: digits in it, or
     printed in dashed groups as only codes are."""
     digits = sum(ch.isdigit() for ch in code)
-    if digits < 1 and "-" not in code:
-        return None
+    if (digits < 1 and "-" not in code) or _DATE_DIGITS.fullmatch(code):
+        return None   # ("20240101 20240215 …": dates)
     return tuple(len(p) for p in re.split("[ -]", code)) + (("-" in code),)
 
 
@@ -2014,7 +2023,7 @@ def _user_then_password(text: str) -> list[Secret]:
 _ZH_PW_TOKEN = re.compile(r"(?<![\u4e00-\u9fff\w])([\u4e00-\u9fff]{1,6})(?:\d{2,8}(?=[A-Za-z]{0,8}"
                           r"(?![\w\u4e00-\u9fff]))|[A-Za-z]{2,8}\d{2,8}(?![\w\u4e00-\u9fff]))")
 # (not a card's last digits, a count, an amount: "卡尾号7702", "还有3000U")
-_ZH_PW_NOT = re.compile(r"[号號卡次单單元块年月日还有共约]")
+_ZH_PW_NOT = re.compile(r"[号號卡次单單元块还有共约]")
 _PW_TAIL = re.compile(r"[A-Za-z]*")
 _ZH_PW_NEAR = re.compile(r"(?i)密码|密碼|口令|pass\s?word|\bpw\b")
 _ZH_PW_REACH = 30
